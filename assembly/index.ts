@@ -1,0 +1,29 @@
+// The single asc entry point: one WebAssembly module holding every kernel. Nothing here allocates; kernels
+// take addresses inside the static regions of memory.ts and return status codes or nothing.
+import { initDes } from './des';
+import { initAes } from './aes';
+
+// Tables are derived once, when the module is instantiated.
+initDes();
+initAes();
+
+export { IO_BYTES } from './memory';
+export { ALG_TDES, ALG_AES, CACHE_BYTES, SLOT_FITS, selectKey, clearKeyCache } from './keycache';
+export { tdesEcb, tdesCbc } from './des';
+export { aesEcb, aesCbc, aesRounds } from './aes';
+export { aesCmac, tdesCmac } from './mac';
+export { cvvBatch, CVV_RECORD } from './cvv';
+export { pvvBatch, PVV_RECORD } from './pvv';
+export { ibm3624Batch, IBM3624_RECORD, IBM3624_OUT } from './ibm3624';
+export { pinblockEncode, pinblockDecode, ENCODE_RECORD, DECODE_RECORD, PINBLOCK_OUT } from './pinblock';
+export { luhnSum } from './luhn';
+
+import { KEY_IN, IV, IN, OUT } from './memory';
+import { cacheBase } from './keycache';
+
+/** Addresses of the static regions, for the loader. */
+export function keyInPtr(): usize { return KEY_IN; }
+export function ivPtr(): usize { return IV; }
+export function inPtr(): usize { return IN; }
+export function outPtr(): usize { return OUT; }
+export function cachePtr(): usize { return cacheBase(); }

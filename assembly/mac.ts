@@ -1,0 +1,75 @@
+// CMAC (NIST SP 800-38B) over AES (128-bit blocks, Rb = 0x87) and TDES (64-bit blocks, Rb = 0x1B).
+// Subkey doubling is branch-free: the carry becomes a mask, so timing does not depend on key-derived bits.
+import { tdesBlock } from './des';
+import { aesEncryptState, aesClearState, aesXorIntoState, aesLoadState, aesStoreState } from './aes';
+
+/** The last block padded with 10* (SP 800-38B 6.2), `rem` < blockBytes bytes present, as big-endian words. */
+@inline function paddedByte(p: usize, i: i32, rem: i32): u32 {
+  return i < rem ? <u32>load<u8>(p + i) : (i == rem ? 0x80 : 0);
+}
+
+function paddedWord(p: usize, first: i32, rem: i32): u32 {
+  return (paddedByte(p, first, rem) << 24) | (paddedByte(p, first + 1, rem) << 16)
+    | (paddedByte(p, first + 2, rem) << 8) | paddedByte(p, first + 3, rem);
+}
+
+// Scratch for the padded final block: the AES state helpers read blocks from memory. Wiped before return.
+const LAST = memory.data(16, 16);
+
+/** Full 16-byte AES-CMAC of `len` bytes at `src`, written to `dst`. */
+export function aesCmac(ks: usize, nr: i32, src: usize, len: i32, dst: usize): void {
+  // Subkeys: L = AES(K, 0^128); K1 = dbl(L); K2 = dbl(K1).
+  memory.fill(LAST, 0, 16);
+  aesLoadState(LAST);
+  aesEncryptState(ks, nr);
+  aesStoreState(LAST);
+  let k0 = bswap<u32>(load<u32>(LAST)), k1 = bswap<u32>(load<u32>(LAST, 4));
+  let k2 = bswap<u32>(load<u32>(LAST, 8)), k3 = bswap<u32>(load<u32>(LAST, 12));
+  let c = k0 >> 31;
+  k0 = (k0 << 1) | (k1 >> 31); k1 = (k1 << 1) | (k2 >> 31); k2 = (k2 << 1) | (k3 >> 31); k3 = (k3 << 1) ^ ((0 - c) & 0x87);
+  const complete = len > 0 && (len & 15) == 0;
+  if (!complete) {
+    c = k0 >> 31;
+    k0 = (k0 << 1) | (k1 >> 31); k1 = (k1 << 1) | (k2 >> 31); k2 = (k2 << 1) | (k3 >> 31); k3 = (k3 << 1) ^ ((0 - c) & 0x87);
+  }
+  const blocks = len == 0 ? 1 : (len + 15) >> 4;
+  memory.fill(LAST, 0, 16);
+  aesLoadState(LAST);
+  for (let i = 0; i < blocks - 1; i++) {
+    aesXorIntoState(src + (<usize>i << 4));
+    aesEncryptState(ks, nr);
+  }
+  const last = src + (<usize>(blocks - 1) << 4);
+  const rem = len - ((blocks - 1) << 4);
+  store<u32>(LAST, bswap<u32>(paddedWord(last, 0, rem) ^ k0));
+  store<u32>(LAST, bswap<u32>(paddedWord(last, 4, rem) ^ k1), 4);
+  store<u32>(LAST, bswap<u32>(paddedWord(last, 8, rem) ^ k2), 8);
+  store<u32>(LAST, bswap<u32>(paddedWord(last, 12, rem) ^ k3), 12);
+  aesXorIntoState(LAST);
+  aesEncryptState(ks, nr);
+  aesStoreState(dst);
+  aesClearState();
+  memory.fill(LAST, 0, 16);
+}
+
+/** Full 8-byte TDES-CMAC of `len` bytes at `src`, written to `dst`. */
+export function tdesCmac(ks: usize, single: bool, src: usize, len: i32, dst: usize): void {
+  let k = tdesBlock(0, ks, false, single);
+  let c = k >> 63;
+  k = (k << 1) ^ ((0 - c) & 0x1b);
+  const complete = len > 0 && (len & 7) == 0;
+  if (!complete) {
+    c = k >> 63;
+    k = (k << 1) ^ ((0 - c) & 0x1b);
+  }
+  const blocks = len == 0 ? 1 : (len + 7) >> 3;
+  let state: u64 = 0;
+  for (let i = 0; i < blocks - 1; i++) {
+    state = tdesBlock(state ^ bswap<u64>(load<u64>(src + (<usize>i << 3))), ks, false, single);
+  }
+  const last = src + (<usize>(blocks - 1) << 3);
+  const rem = len - ((blocks - 1) << 3);
+  const m = (<u64>paddedWord(last, 0, rem) << 32) | <u64>paddedWord(last, 4, rem);
+  state = tdesBlock(state ^ m ^ k, ks, false, single);
+  store<u64>(dst, bswap<u64>(state));
+}

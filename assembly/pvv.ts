@@ -1,0 +1,15 @@
+// Visa PIN Verification Value (Visa PIN security; IBM CCA "VISA-PVV"): TSP = 11 PAN digits || PVKI || 4 PIN
+// digits, TDES-encrypted under the PVK, decimalized to 4 digits.
+import { tdesBlock } from './des';
+import { packDigits16, decimalize } from './digits';
+
+/** Bytes of one input record: the 16-digit transformed security parameter (TSP) in ASCII. */
+export const PVV_RECORD: i32 = 16;
+
+/** For each of `n` TSP records at `src`, writes the 4-digit PVV (ASCII) to `dst` with stride 4. */
+export function pvvBatch(ks: usize, single: bool, src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const c = tdesBlock(packDigits16(src + <usize>(i * PVV_RECORD)), ks, false, single);
+    decimalize(c, 4, dst + <usize>(i * 4));
+  }
+}
