@@ -16,8 +16,11 @@ function paddedWord(p: usize, first: i32, rem: i32): u32 {
 // Scratch for the padded final block: the AES state helpers read blocks from memory. Wiped before return.
 const LAST = memory.data(16, 16);
 
-/** Full 16-byte AES-CMAC of `len` bytes at `src`, written to `dst`. */
-export function aesCmac(ks: usize, nr: i32, src: usize, len: i32, dst: usize): void {
+/**
+ * Full 16-byte AES-CMAC of `len` bytes at `src`, written to `dst`. The chaining value starts from the 16 bytes at
+ * `iv`: zero for a whole message, or the CBC-MAC of the preceding full blocks when a long message arrives in parts.
+ */
+export function aesCmac(ks: usize, nr: i32, iv: usize, src: usize, len: i32, dst: usize): void {
   // Subkeys: L = AES(K, 0^128); K1 = dbl(L); K2 = dbl(K1).
   memory.fill(LAST, 0, 16);
   aesLoadState(LAST);
@@ -33,8 +36,7 @@ export function aesCmac(ks: usize, nr: i32, src: usize, len: i32, dst: usize): v
     k0 = (k0 << 1) | (k1 >> 31); k1 = (k1 << 1) | (k2 >> 31); k2 = (k2 << 1) | (k3 >> 31); k3 = (k3 << 1) ^ ((0 - c) & 0x87);
   }
   const blocks = len == 0 ? 1 : (len + 15) >> 4;
-  memory.fill(LAST, 0, 16);
-  aesLoadState(LAST);
+  aesLoadState(iv);
   for (let i = 0; i < blocks - 1; i++) {
     aesXorIntoState(src + (<usize>i << 4));
     aesEncryptState(ks, nr);
@@ -52,8 +54,8 @@ export function aesCmac(ks: usize, nr: i32, src: usize, len: i32, dst: usize): v
   memory.fill(LAST, 0, 16);
 }
 
-/** Full 8-byte TDES-CMAC of `len` bytes at `src`, written to `dst`. */
-export function tdesCmac(ks: usize, single: bool, src: usize, len: i32, dst: usize): void {
+/** Full 8-byte TDES-CMAC of `len` bytes at `src`, written to `dst`; the chaining value starts from `iv` (8 bytes). */
+export function tdesCmac(ks: usize, single: bool, iv: usize, src: usize, len: i32, dst: usize): void {
   let k = tdesBlock(0, ks, false, single);
   let c = k >> 63;
   k = (k << 1) ^ ((0 - c) & 0x1b);
@@ -63,7 +65,7 @@ export function tdesCmac(ks: usize, single: bool, src: usize, len: i32, dst: usi
     k = (k << 1) ^ ((0 - c) & 0x1b);
   }
   const blocks = len == 0 ? 1 : (len + 7) >> 3;
-  let state: u64 = 0;
+  let state = bswap<u64>(load<u64>(iv));
   for (let i = 0; i < blocks - 1; i++) {
     state = tdesBlock(state ^ bswap<u64>(load<u64>(src + (<usize>i << 3))), ks, false, single);
   }

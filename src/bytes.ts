@@ -1,0 +1,75 @@
+// Byte helpers used across cardhsm: hex at the edges, constant-time comparison, CSPRNG bytes.
+import { CardHsmError } from './errors.js';
+
+const HEX = '0123456789ABCDEF';
+
+/**
+ * Decodes a hex string (either case, even length, no separators) into bytes.
+ * @example hexToBytes('0123456789abcdef') // Uint8Array [0x01, 0x23, …, 0xEF]
+ * @throws ERR_TYPE (not a string), ERR_LENGTH (odd length), ERR_FORMAT (a non-hex character)
+ */
+export function hexToBytes(hex: string): Uint8Array {
+  if (typeof hex !== 'string') {
+    throw new CardHsmError('ERR_TYPE', `"hex" expected a string, got ${hex === null ? 'null' : typeof hex}`, 'hex');
+  }
+  if (hex.length % 2 !== 0) {
+    throw new CardHsmError('ERR_LENGTH', `"hex" expected an even number of hex digits, got length=${hex.length}`, 'hex');
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibbleValue(hex.charCodeAt(2 * i));
+    const lo = nibbleValue(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) {
+      throw new CardHsmError('ERR_FORMAT', `"hex" expected hex digits, got a bad character at index ${hi < 0 ? 2 * i : 2 * i + 1}`, 'hex');
+    }
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function nibbleValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/**
+ * Encodes bytes as uppercase hex.
+ * @example bytesToHex(new Uint8Array([0x08, 0xd7, 0xb4])) // '08D7B4'
+ * @throws ERR_TYPE (not a Uint8Array)
+ */
+export function bytesToHex(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new CardHsmError('ERR_TYPE', `"bytes" expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`, 'bytes');
+  }
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]! >> 4]! + HEX[bytes[i]! & 15]!;
+  return s;
+}
+
+/** Constant-time equality of two byte arrays: the time depends only on the lengths. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Constant-time equality of two strings of the same public length (CVVs, PVVs, offsets). */
+export function constantTimeEqualString(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** `n` bytes from the platform CSPRNG (Web Crypto `getRandomValues`). */
+export function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let off = 0; off < n; off += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(off, Math.min(n, off + 65536)));
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// Card verification values by the Visa CVV method (Visa, IBM CCA CVV_Generate; Mastercard CVC1/CVC2 use the
+// same method): data = PAN || expiry || service code right-padded with 0 to 32 digits,
+// result = TDES(KA,KB)(DES_KA(data[0..16)) XOR data[16..32)), decimalized, first 3 digits.
+// CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
+import { constantTimeEqualString } from './bytes.js';
+import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
+import { withKernel, selectKey, putAscii, getAscii, recordsPerCall, ALG_TDES } from './wasm/calls.js';
+
+const RECORD = 32;
+const DIGITS = 3;
+
+/** One card's inputs to the CVV method. */
+export interface CvvInput {
+  /** 12..19 digits; Luhn is not required (published vectors use Luhn-invalid PANs). */
+  pan: string;
+  /** 4 digits in the order the issuer encodes (usually YYMM), used as given. */
+  expiry: string;
+  /** 3 digits; 000 for CVV2, 999 for iCVV. */
+  serviceCode: string;
+}
+
+function checkInput(item: unknown, at: string): CvvInput {
+  const o = checkOptions(at ? at.slice(0, -1) : 'item', item);
+  return {
+    pan: checkDigits(`${at}pan`, o.pan, 12, 19),
+    expiry: checkDigits(`${at}expiry`, o.expiry, 4, 4),
+    serviceCode: checkDigits(`${at}serviceCode`, o.serviceCode, 3, 3),
+  };
+}
+
+/** Runs the CVV kernel over validated inputs, in as few calls as the buffers allow. */
+function cvvKernel(cvk: Uint8Array, items: readonly CvvInput[]): string[] {
+  const out = new Array<string>(items.length);
+  if (items.length === 0) return out;
+  return withKernel(items.length * RECORD, items.length * DIGITS, (k) => {
+    const ks = selectKey(k, ALG_TDES, cvk);
+    const per = recordsPerCall(k, RECORD, DIGITS);
+    for (let base = 0; base < items.length; base += per) {
+      const n = Math.min(per, items.length - base);
+      const m = k.mem;
+      m.fill(0, k.IN, k.IN + n * RECORD);
+      for (let i = 0; i < n; i++) {
+        const { pan, expiry, serviceCode } = items[base + i]!;
+        const rec = k.IN + i * RECORD;
+        putAscii(m, rec, pan);
+        putAscii(m, rec + pan.length, expiry);
+        putAscii(m, rec + pan.length + 4, serviceCode);
+      }
+      k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
+      for (let i = 0; i < n; i++) out[base + i] = getAscii(m, k.OUT + i * DIGITS, DIGITS);
+    }
+    return out;
+  });
+}
+
+/**
+ * CVV (CVC1) of a card: Visa CVV method under `cvk` (16 bytes: CVK A || CVK B).
+ * @example generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101') // '561'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function generateCvv(cvk: Uint8Array, pan: string, expiry: string, serviceCode: string): string {
+  checkBytes('cvk', cvk, [16]);
+  return cvvKernel(cvk, [checkInput({ pan, expiry, serviceCode }, '')])[0]!;
+}
+
+/** CVV2 (CVC2): the CVV method with service code 000. @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT */
+export function generateCvv2(cvk: Uint8Array, pan: string, expiry: string): string {
+  return generateCvv(cvk, pan, expiry, '000');
+}
+
+/** iCVV (the chip card's CVV in its track-2 equivalent data): service code 999. @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT */
+export function generateIcvv(cvk: Uint8Array, pan: string, expiry: string): string {
+  return generateCvv(cvk, pan, expiry, '999');
+}
+
+/**
+ * True when `cvv` (3 digits) is the CVV of the card; compared in constant time. Throws only for malformed input.
+ * @example verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101', '561') // true
+ */
+export function verifyCvv(cvk: Uint8Array, pan: string, expiry: string, serviceCode: string, cvv: string): boolean {
+  checkDigits('cvv', cvv, 3, 3);
+  return constantTimeEqualString(generateCvv(cvk, pan, expiry, serviceCode), cvv);
+}
+
+/** True when `cvv2` is the card's CVV2 (service code 000). */
+export function verifyCvv2(cvk: Uint8Array, pan: string, expiry: string, cvv2: string): boolean {
+  return verifyCvv(cvk, pan, expiry, '000', cvv2);
+}
+
+/** True when `icvv` is the card's iCVV (service code 999). */
+export function verifyIcvv(cvk: Uint8Array, pan: string, expiry: string, icvv: string): boolean {
+  return verifyCvv(cvk, pan, expiry, '999', icvv);
+}
+
+/**
+ * CVVs of many cards under one CVK in one pass through the kernel (the key schedule is expanded once). Use
+ * serviceCode '000' for CVV2 and '999' for iCVV. Returns one 3-digit string per item, in order.
+ * @example generateCvvBatch(cvk, [{ pan: '4123456789012345', expiry: '8701', serviceCode: '101' }]) // ['561']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pan`)
+ */
+export function generateCvvBatch(cvk: Uint8Array, items: readonly CvvInput[]): string[] {
+  checkBytes('cvk', cvk, [16]);
+  const list = checkArray('items', items);
+  const valid = list.map((item, i) => checkInput(item, `items[${i}].`));
+  return cvvKernel(cvk, valid);
+}

@@ -1,0 +1,41 @@
+// cardhsm's public API: curated re-exports, no logic.
+export { CardHsmError, type ErrorCode } from './errors.js';
+export { hexToBytes, bytesToHex, constantTimeEqual } from './bytes.js';
+export { init } from './wasm/loader.js';
+export { clearKeyCache } from './wasm/calls.js';
+export { luhnCheckDigit, isLuhnValid } from './luhn.js';
+export { keyCheckValue, type KcvOptions, type KcvAlgorithm, type KcvMethod } from './keys/kcv.js';
+export { hasOddDesParity, fixDesParity } from './keys/parity.js';
+export { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from './des.js';
+export { aesEncryptEcb, aesDecryptEcb, aesEncryptCbc, aesDecryptCbc } from './aes.js';
+export { aesCmac, tdesCmac } from './mac.js';
+export {
+  generateCvv,
+  verifyCvv,
+  generateCvv2,
+  verifyCvv2,
+  generateIcvv,
+  verifyIcvv,
+  generateCvvBatch,
+  type CvvInput,
+} from './cvv.js';
+export {
+  encodePinBlockIso0,
+  decodePinBlockIso0,
+  encodePinBlockIso1,
+  decodePinBlockIso1,
+  encodePinBlockIso2,
+  decodePinBlockIso2,
+  encodePinBlockIso3,
+  decodePinBlockIso3,
+  encipherPinBlockIso4,
+  decipherPinBlockIso4,
+  encodePinBlockIso0Batch,
+} from './pinblock.js';
+export { generateVisaPvv, verifyVisaPvv, generateVisaPvvBatch, type PvvInput } from './pvv.js';
+export {
+  generateIbm3624Pin,
+  generateIbm3624Offset,
+  verifyIbm3624Offset,
+  ibm3624ValidationData,
+} from './ibm3624.js';

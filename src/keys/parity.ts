@@ -1,0 +1,38 @@
+// DES key parity (FIPS 46-3 section 3 / ANSI X9.52): each byte's least significant bit makes the byte's count of
+// one bits odd. Parity carries no secrecy; it catches keys mistyped or corrupted in transit.
+import { CardHsmError } from '../errors.js';
+
+function checkKey(key: unknown): Uint8Array {
+  if (!(key instanceof Uint8Array)) {
+    throw new CardHsmError('ERR_TYPE', `"key" expected a Uint8Array, got ${key === null ? 'null' : typeof key}`, 'key');
+  }
+  return key;
+}
+
+function oddParityByte(b: number): number {
+  let ones = 0;
+  for (let v = b >> 1; v !== 0; v >>= 1) ones += v & 1;
+  return (b & 0xfe) | ((ones & 1) ^ 1);
+}
+
+/**
+ * True when every byte of `key` has odd parity (an empty key has no bad byte, so is true).
+ * @example hasOddDesParity(hexToBytes('0123456789ABCDEF')) // true; hasOddDesParity(hexToBytes('0022446688AACCEE')) // false
+ * @throws ERR_TYPE
+ */
+export function hasOddDesParity(key: Uint8Array): boolean {
+  checkKey(key);
+  let bad = 0;
+  for (let i = 0; i < key.length; i++) bad |= key[i]! ^ oddParityByte(key[i]!);
+  return bad === 0;
+}
+
+/**
+ * A copy of `key` with each byte's least significant bit set for odd parity.
+ * @example bytesToHex(fixDesParity(hexToBytes('0022446688AACCEE'))) // '0123456789ABCDEF'
+ * @throws ERR_TYPE
+ */
+export function fixDesParity(key: Uint8Array): Uint8Array {
+  checkKey(key);
+  return Uint8Array.from(key, oddParityByte);
+}

@@ -1,0 +1,198 @@
+// ISO 9564-1 PIN blocks. Formats 0-3 are 8-byte clear blocks (the caller encrypts them under a PIN key);
+// format 4 (ISO 9564-1:2017) is a 16-byte block enciphered under an AES key as part of its definition.
+//   0: 0 | L | PIN | F… XOR 0000 | 12 rightmost PAN digits excluding the check digit
+//   1: 1 | L | PIN | fill 0-F (no PAN)        2: 2 | L | PIN | F… (no PAN; IC card offline PIN)
+//   3: 3 | L | PIN | fill A-F, XOR the format 0 PAN field
+//   4: AES(K, AES(K, 4 | L | PIN | A… | 8 random bytes) XOR (M | PAN | 0…)), M = PAN length - 12
+import { CardHsmError } from './errors.js';
+import { randomBytes } from './bytes.js';
+import { checkArray, checkBytes, checkDigits, checkHex, checkOptions } from './validate.js';
+import { withKernel, selectKey, putAscii, getAscii, ALG_AES, type Kernel } from './wasm/calls.js';
+
+type Format = 0 | 1 | 2 | 3 | 4;
+
+const RECORD = 48;
+const OUT = 16;
+const DECODE_ERRORS = ['', 'control field', 'PIN length (4..12)', 'PIN digit (0-9)', 'filler'] as const;
+
+/** Filler nibbles for `count` positions: `fill` as given (validated), else from the CSPRNG in the format's range. */
+function fillBytes(format: Format, pin: string, fill: unknown): Uint8Array {
+  const count = 14 - pin.length;
+  const out = new Uint8Array(8);
+  let nibbles: number[];
+  if (fill === undefined) {
+    nibbles = randomNibbles(count, format === 3);
+  } else {
+    const hex = checkHex('fill', fill, count, format === 3 ? 'ABCDEF' : undefined);
+    nibbles = Array.from(hex, (c) => parseInt(c, 16));
+  }
+  nibbles.forEach((v, i) => (out[i >> 1]! |= v << (i & 1 ? 0 : 4)));
+  return out;
+}
+
+/** Uniform random nibbles, 0-F or (`aToF`) A-F by rejection sampling (12 is a multiple of 6, so no bias). */
+function randomNibbles(count: number, aToF: boolean): number[] {
+  const out: number[] = [];
+  while (out.length < count) {
+    for (const b of randomBytes(count)) {
+      for (const v of [b >> 4, b & 15]) {
+        if (out.length === count) break;
+        if (!aToF) out.push(v);
+        else if (v < 12) out.push(10 + (v % 6));
+      }
+    }
+  }
+  return out;
+}
+
+function writeEncodeRecord(m: Uint8Array, rec: number, pin: string, pan: string, fill: Uint8Array): void {
+  m.fill(0, rec, rec + RECORD);
+  m[rec] = pin.length;
+  putAscii(m, rec + 1, pin);
+  m[rec + 13] = pan.length;
+  putAscii(m, rec + 14, pan);
+  m.set(fill, rec + 33);
+}
+
+function aesSchedule(k: Kernel, key: Uint8Array | undefined): [number, number] {
+  return key === undefined ? [0, 0] : [selectKey(k, ALG_AES, key), k.x.aesRounds(key.length)];
+}
+
+interface EncodeRecord {
+  pin: string;
+  pan: string;
+  fill: Uint8Array;
+}
+
+/** Encodes many validated records in as few kernel calls as the buffers allow. */
+function encodeMany(format: Format, records: readonly EncodeRecord[], key?: Uint8Array): Uint8Array[] {
+  const size = format === 4 ? 16 : 8;
+  const out = new Array<Uint8Array>(records.length);
+  return withKernel(records.length * RECORD, records.length * OUT, (k) => {
+    const [ks, nr] = aesSchedule(k, key);
+    const per = Math.floor(k.IO_BYTES / RECORD);
+    for (let base = 0; base < records.length; base += per) {
+      const n = Math.min(per, records.length - base);
+      for (let i = 0; i < n; i++) {
+        const r = records[base + i]!;
+        writeEncodeRecord(k.mem, k.IN + i * RECORD, r.pin, r.pan, r.fill);
+      }
+      k.x.pinblockEncode(format, ks, nr, k.IN, k.OUT, n);
+      for (let i = 0; i < n; i++) out[base + i] = k.mem.slice(k.OUT + i * OUT, k.OUT + i * OUT + size);
+    }
+    return out;
+  });
+}
+
+function encode(format: Format, pin: string, pan: string, fill: Uint8Array, key?: Uint8Array): Uint8Array {
+  return encodeMany(format, [{ pin, pan, fill }], key)[0]!;
+}
+
+function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array): string {
+  return withKernel(RECORD, OUT, (k) => {
+    const [ks, nr] = aesSchedule(k, key);
+    const m = k.mem;
+    m.fill(0, k.IN, k.IN + RECORD);
+    m.set(block, k.IN);
+    m[k.IN + 16] = pan.length;
+    putAscii(m, k.IN + 17, pan);
+    k.x.pinblockDecode(format, ks, nr, k.IN, k.OUT, 1);
+    const status = m[k.OUT]!;
+    if (status !== 0) {
+      throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"pinBlock" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, 'pinBlock');
+    }
+    return getAscii(m, k.OUT + 2, m[k.OUT + 1]!);
+  });
+}
+
+const checkPin = (pin: unknown): string => checkDigits('pin', pin, 4, 12);
+const checkPan = (pan: unknown, min = 2): string => checkDigits('pan', pan, min, 19);
+const checkBlock = (block: unknown, size = 8): Uint8Array => checkBytes('pinBlock', block, [size]);
+const NO_FILL = new Uint8Array(8);
+
+/**
+ * ISO 9564-1 format 0 clear PIN block.
+ * @example bytesToHex(encodePinBlockIso0('1234', '4111111111111111')) // '041225EEEEEEEEEE'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (PIN 4..12 digits, PAN 2..19 digits)
+ */
+export function encodePinBlockIso0(pin: string, pan: string): Uint8Array {
+  return encode(0, checkPin(pin), checkPan(pan), NO_FILL);
+}
+
+/** The PIN in a format 0 block. @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or F filler), ERR_TYPE, ERR_LENGTH */
+export function decodePinBlockIso0(block: Uint8Array, pan: string): string {
+  return decode(0, checkBlock(block), checkPan(pan));
+}
+
+/**
+ * ISO 9564-1 format 1 block (no PAN). `fill`: the 14 - PIN length filler nibbles as hex; random when omitted.
+ * @example bytesToHex(encodePinBlockIso1('1234', '0123456789')) // '1412340123456789'
+ */
+export function encodePinBlockIso1(pin: string, fill?: string): Uint8Array {
+  const p = checkPin(pin);
+  return encode(1, p, '', fillBytes(1, p, fill));
+}
+
+/** The PIN in a format 1 block. @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH */
+export function decodePinBlockIso1(block: Uint8Array): string {
+  return decode(1, checkBlock(block), '');
+}
+
+/**
+ * ISO 9564-1 format 2 block (no PAN; IC card offline PIN).
+ * @example bytesToHex(encodePinBlockIso2('1234')) // '241234FFFFFFFFFF'
+ */
+export function encodePinBlockIso2(pin: string): Uint8Array {
+  return encode(2, checkPin(pin), '', NO_FILL);
+}
+
+/** The PIN in a format 2 block. @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH */
+export function decodePinBlockIso2(block: Uint8Array): string {
+  return decode(2, checkBlock(block), '');
+}
+
+/**
+ * ISO 9564-1 format 3 block. `fill`: the 14 - PIN length filler nibbles, A-F only; random when omitted.
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function encodePinBlockIso3(pin: string, pan: string, fill?: string): Uint8Array {
+  const p = checkPin(pin);
+  const a = checkPan(pan);
+  return encode(3, p, a, fillBytes(3, p, fill));
+}
+
+/** The PIN in a format 3 block. @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or non A-F filler) */
+export function decodePinBlockIso3(block: Uint8Array, pan: string): string {
+  return decode(3, checkBlock(block), checkPan(pan));
+}
+
+/**
+ * ISO 9564-1:2017 format 4: the PIN enciphered under an AES key (16, 24 or 32 bytes) with the PAN (1..19 digits);
+ * `fill` is the 8-byte random field (from the CSPRNG when omitted). Returns the 16-byte enciphered block.
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function encipherPinBlockIso4(key: Uint8Array, pin: string, pan: string, fill?: Uint8Array): Uint8Array {
+  checkBytes('key', key, [16, 24, 32]);
+  const p = checkPin(pin);
+  const a = checkPan(pan, 1);
+  const random = fill === undefined ? randomBytes(8) : checkBytes('fill', fill, [8]);
+  return encode(4, p, a, random, key);
+}
+
+/** The PIN in a format 4 block enciphered under `key`. @throws ERR_PINBLOCK_FORMAT (a wrong key or PAN shows up here) */
+export function decipherPinBlockIso4(key: Uint8Array, block: Uint8Array, pan: string): string {
+  checkBytes('key', key, [16, 24, 32]);
+  return decode(4, checkBlock(block, 16), checkPan(pan, 1), key);
+}
+
+/**
+ * Format 0 blocks for many PIN/PAN pairs in one pass through the kernel; one 8-byte block per item, in order.
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pin`)
+ */
+export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: string }[]): Uint8Array[] {
+  const records = checkArray('items', items).map((item, i) => {
+    const o = checkOptions(`items[${i}]`, item);
+    return { pin: checkDigits(`items[${i}].pin`, o.pin, 4, 12), pan: checkDigits(`items[${i}].pan`, o.pan, 2, 19), fill: NO_FILL };
+  });
+  return encodeMany(0, records);
+}

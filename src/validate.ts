@@ -1,0 +1,108 @@
+// Argument checks at the TypeScript boundary. Kernels assume valid input, so every public function runs these
+// first. Messages describe shape only: `"pan" expected 12..19 digits, got length=11`.
+import { CardHsmError } from './errors.js';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'Uint8Array';
+  return typeof value;
+}
+
+function range(min: number, max: number): string {
+  return min === max ? `${min}` : `${min}..${max}`;
+}
+
+/** A string of `min`..`max` ASCII digits. */
+export function checkDigits(field: string, value: unknown, min: number, max: number): string {
+  if (typeof value !== 'string') {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a string of ${range(min, max)} digits, got ${describe(value)}`, field);
+  }
+  if (value.length < min || value.length > max) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${range(min, max)} digits, got length=${value.length}`, field);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      throw new CardHsmError('ERR_FORMAT', `"${field}" expected ${range(min, max)} digits, got a non-digit at index ${i}`, field);
+    }
+  }
+  return value;
+}
+
+/** A string of exactly `length` hex digits (either case); `allowed` narrows the digit set (e.g. 'ABCDEF'). */
+export function checkHex(field: string, value: unknown, length: number, allowed?: string): string {
+  if (typeof value !== 'string') {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a string of ${length} hex digits, got ${describe(value)}`, field);
+  }
+  if (value.length !== length) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${length} hex digits, got length=${value.length}`, field);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!.toUpperCase();
+    const ok = allowed ? allowed.includes(c) : '0123456789ABCDEF'.includes(c);
+    if (!ok) {
+      const set = allowed ? allowed.split('').join('') : 'hex';
+      throw new CardHsmError('ERR_FORMAT', `"${field}" expected ${length} ${set} digits, got a bad character at index ${i}`, field);
+    }
+  }
+  return value.toUpperCase();
+}
+
+/** A Uint8Array whose length is one of `lengths`. */
+export function checkBytes(field: string, value: unknown, lengths: readonly number[]): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  }
+  if (!lengths.includes(value.length)) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${lengths.join(', ')} bytes, got length=${value.length}`, field);
+  }
+  return value;
+}
+
+/** A Uint8Array whose length is a multiple of `block` (zero allowed). */
+export function checkBlocks(field: string, value: unknown, block: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  }
+  if (value.length % block !== 0) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected a multiple of ${block} bytes, got length=${value.length}`, field);
+  }
+  return value;
+}
+
+/** An integer in `min`..`max`. */
+export function checkInt(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected an integer ${range(min, max)}, got ${describe(value)}`, field);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CardHsmError('ERR_FORMAT', `"${field}" expected an integer ${range(min, max)}`, field);
+  }
+  return value;
+}
+
+/** One of a fixed set of option strings. */
+export function checkOneOf<T extends string>(field: string, value: unknown, options: readonly T[]): T {
+  if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
+    throw new CardHsmError('ERR_FORMAT', `"${field}" expected one of ${options.join(', ')}`, field);
+  }
+  return value as T;
+}
+
+/** An options bag: undefined, or a plain object. */
+export function checkOptions(field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected an options object, got ${describe(value)}`, field);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** An array (of batch items). */
+export function checkArray(field: string, value: unknown): readonly unknown[] {
+  if (!Array.isArray(value)) {
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected an array, got ${describe(value)}`, field);
+  }
+  return value;
+}

@@ -1,0 +1,71 @@
+// The call discipline for every public operation: copy inputs into the static regions, select the key schedule,
+// run the kernel, copy outputs into fresh arrays, and wipe every region that held a key, PIN, PAN or result,
+// whatever happens. Only the key-schedule cache survives a call (see clearKeyCache).
+import { kernel, loadedKernel, type Kernel } from './loader.js';
+
+export type { Kernel } from './loader.js';
+
+export const ALG_TDES = 1;
+export const ALG_AES = 2;
+
+/**
+ * Runs `body` against the kernel, then wipes the first `inBytes` of IN, the first `outBytes` of OUT, and the
+ * key and IV regions. Bodies that loop over chunks pass the largest chunk they use.
+ */
+export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kernel) => T): T {
+  const k = kernel();
+  try {
+    return body(k);
+  } finally {
+    const m = k.mem;
+    m.fill(0, k.KEY_IN, k.KEY_IN + 64);
+    m.fill(0, k.IV, k.IV + 16);
+    m.fill(0, k.IN, k.IN + Math.min(inBytes, k.IO_BYTES));
+    m.fill(0, k.OUT, k.OUT + Math.min(outBytes, k.IO_BYTES));
+  }
+}
+
+/** Loads `key` into the schedule cache and returns the schedule's address; the clear key region is wiped at once. */
+export function selectKey(k: Kernel, alg: number, key: Uint8Array): number {
+  k.mem.set(key, k.KEY_IN);
+  try {
+    return k.x.selectKey(alg, key.length);
+  } finally {
+    k.mem.fill(0, k.KEY_IN, k.KEY_IN + 64);
+  }
+}
+
+/** Writes the ASCII string `s` (already validated as digits) at `ptr`. */
+export function putAscii(m: Uint8Array, ptr: number, s: string): void {
+  for (let i = 0; i < s.length; i++) m[ptr + i] = s.charCodeAt(i);
+}
+
+/** Reads `len` ASCII bytes at `ptr` as a string. */
+export function getAscii(m: Uint8Array, ptr: number, len: number): string {
+  return String.fromCharCode.apply(null, m.subarray(ptr, ptr + len) as unknown as number[]);
+}
+
+/** Wipes every cached key schedule (and the clear keys they were expanded from) from WASM memory. */
+export function clearKeyCache(): void {
+  loadedKernel()?.x.clearKeyCache();
+}
+
+/** How many records of `recordBytes` in and `outBytes` out fit one kernel call. */
+export function recordsPerCall(k: Kernel, recordBytes: number, outBytes: number): number {
+  return Math.floor(k.IO_BYTES / Math.max(recordBytes, outBytes));
+}
+
+/**
+ * Streams `data` through IN -> `step` -> OUT in chunks of at most IO_BYTES and returns the concatenated output.
+ * `step` receives the number of `blockBytes` blocks in the chunk now in IN.
+ */
+export function chunked(k: Kernel, data: Uint8Array, blockBytes: number, step: (blocks: number) => void): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let off = 0; off < data.length; off += k.IO_BYTES) {
+    const chunk = Math.min(k.IO_BYTES, data.length - off);
+    k.mem.set(data.subarray(off, off + chunk), k.IN);
+    step(chunk / blockBytes);
+    out.set(k.mem.subarray(k.OUT, k.OUT + chunk), off);
+  }
+  return out;
+}

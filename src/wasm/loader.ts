@@ -1,0 +1,125 @@
+// Loads the kernel module: synchronously and lazily on first use (never at import time), or ahead of time with
+// `await init()`. The only file that touches the WebAssembly API.
+import { KERNEL_WASM_BASE64 } from './kernel.generated.js';
+import { CardHsmError } from '../errors.js';
+
+// The few WebAssembly JS API types used here, declared locally: @types/node 20 does not declare the
+// WebAssembly namespace, and the DOM lib would bring browser globals into a Node library.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmGlobal {
+  readonly value: unknown;
+}
+interface WasmInstance {
+  readonly exports: unknown;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<WasmInstance>;
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The kernel module's exports (see assembly/index.ts). Addresses and sizes are plain numbers. */
+export interface KernelExports {
+  memory: WasmMemory;
+  keyInPtr(): number;
+  ivPtr(): number;
+  inPtr(): number;
+  outPtr(): number;
+  cachePtr(): number;
+  IO_BYTES: WasmGlobal;
+  CACHE_BYTES: WasmGlobal;
+  SLOT_FITS: WasmGlobal;
+  ALG_TDES: WasmGlobal;
+  ALG_AES: WasmGlobal;
+  selectKey(alg: number, len: number): number;
+  clearKeyCache(): void;
+  tdesEcb(ks: number, single: number, decrypt: number, src: number, dst: number, n: number): void;
+  tdesCbc(ks: number, single: number, decrypt: number, iv: number, src: number, dst: number, n: number): void;
+  aesEcb(ks: number, nr: number, decrypt: number, src: number, dst: number, n: number): void;
+  aesCbc(ks: number, nr: number, decrypt: number, iv: number, src: number, dst: number, n: number): void;
+  aesRounds(len: number): number;
+  aesCmac(ks: number, nr: number, iv: number, src: number, len: number, dst: number): void;
+  tdesCmac(ks: number, single: number, iv: number, src: number, len: number, dst: number): void;
+  cvvBatch(ks: number, src: number, dst: number, n: number, digits: number): void;
+  pvvBatch(ks: number, single: number, src: number, dst: number, n: number): void;
+  ibm3624Batch(ks: number, single: number, mode: number, src: number, dst: number, n: number): void;
+  pinblockEncode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
+  pinblockDecode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
+  luhnSum(p: number, len: number, doubleRightmost: number): number;
+}
+
+/** The instantiated kernel with its memory view and region addresses resolved once. */
+export interface Kernel {
+  readonly x: KernelExports;
+  /** A view of all linear memory. Memory never grows (the kernels do not allocate), so the view stays valid. */
+  readonly mem: Uint8Array;
+  readonly KEY_IN: number;
+  readonly IV: number;
+  readonly IN: number;
+  readonly OUT: number;
+  readonly IO_BYTES: number;
+  readonly CACHE: number;
+  readonly CACHE_BYTES: number;
+}
+
+let kernelInstance: Kernel | undefined;
+
+function wasmBytes(): Uint8Array {
+  if (typeof Buffer !== 'undefined') return Buffer.from(KERNEL_WASM_BASE64, 'base64');
+  const bin = atob(KERNEL_WASM_BASE64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// The module imports nothing but AssemblyScript's abort, which only a kernel bug can reach.
+const imports = {
+  env: {
+    abort(): never {
+      throw new CardHsmError('ERR_INTERNAL', 'kernel aborted');
+    },
+  },
+};
+
+function wrap(instance: WasmInstance): Kernel {
+  const x = instance.exports as unknown as KernelExports;
+  return {
+    x,
+    mem: new Uint8Array(x.memory.buffer),
+    KEY_IN: x.keyInPtr(),
+    IV: x.ivPtr(),
+    IN: x.inPtr(),
+    OUT: x.outPtr(),
+    IO_BYTES: x.IO_BYTES.value as number,
+    CACHE: x.cachePtr(),
+    CACHE_BYTES: x.CACHE_BYTES.value as number,
+  };
+}
+
+/** The kernel if it has been instantiated, without instantiating it. */
+export function loadedKernel(): Kernel | undefined {
+  return kernelInstance;
+}
+
+/** The kernel, compiled and instantiated synchronously on first use. */
+export function kernel(): Kernel {
+  if (kernelInstance === undefined) {
+    kernelInstance = wrap(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), imports));
+  }
+  return kernelInstance;
+}
+
+/**
+ * Compiles and instantiates the kernel ahead of time (asynchronously), so the first operation pays nothing.
+ * Optional: every operation initializes the kernel synchronously on first use.
+ */
+export async function init(): Promise<void> {
+  if (kernelInstance !== undefined) return;
+  const module = await WebAssembly.compile(wasmBytes());
+  const instance = await WebAssembly.instantiate(module, imports);
+  kernelInstance ??= wrap(instance);
+}
