@@ -1,0 +1,30 @@
+// Lazy loading: importing cardhsm compiles no WebAssembly; the first operation compiles it synchronously, and
+// `await init()` does it ahead of time. (This file must not import anything that runs an operation at import.)
+import { expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as api from '../src/index.js';
+import { loadedKernel } from '../src/wasm/loader.js';
+
+test('import compiles nothing; the first call compiles the kernel synchronously', () => {
+  expect(loadedKernel()).toBeUndefined();
+  api.clearKeyCache(); // must not force compilation either
+  expect(loadedKernel()).toBeUndefined();
+  expect(api.generateCvv(api.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101')).toBe('561');
+  expect(loadedKernel()).toBeDefined();
+});
+
+test('await init() compiles ahead of time (built package, fresh process)', () => {
+  const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  const loader = fileURLToPath(new URL('../dist/wasm/loader.js', import.meta.url));
+  const script = `
+    const m = await import(${JSON.stringify(dist)});
+    const l = await import(${JSON.stringify(loader)});
+    const before = l.loadedKernel() === undefined;
+    await m.init();
+    const after = l.loadedKernel() !== undefined;
+    console.log(JSON.stringify({ before, after, cvv: m.generateCvv(m.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101') }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({ before: true, after: true, cvv: '561' });
+});
