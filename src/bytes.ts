@@ -48,8 +48,14 @@ export function bytesToHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** Constant-time equality of two byte arrays: the time depends only on the lengths. */
+/**
+ * Constant-time equality of two byte arrays: the time depends only on the lengths.
+ * @throws ERR_TYPE (not Uint8Arrays)
+ */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  for (const [field, v] of [['a', a], ['b', b]] as const) {
+    if (!(v instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${v === null ? 'null' : typeof v}`, field);
+  }
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
