@@ -4,7 +4,7 @@
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
 import { constantTimeEqualString } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, recordsPerCall, ALG_TDES } from './wasm/calls.js';
+import { selectKey, putAscii, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 32;
 const DIGITS = 3;
@@ -28,28 +28,23 @@ function checkInput(item: unknown, at: string): CvvInput {
   };
 }
 
-/** Runs the CVV kernel over validated inputs, in as few calls as the buffers allow. */
+// Record: the 32-digit data string in ASCII, NUL-padded; result: the 3 ASCII digits.
+const LAYOUT: RecordLayout<CvvInput, string> = {
+  recordBytes: RECORD,
+  outBytes: DIGITS,
+  write(m, rec, { pan, expiry, serviceCode }) {
+    putAscii(m, rec, pan);
+    putAscii(m, rec + pan.length, expiry);
+    putAscii(m, rec + pan.length + 4, serviceCode);
+  },
+  read: (m, out) => getAscii(m, out, DIGITS),
+};
+
+/** Runs the CVV kernel over validated inputs. */
 function cvvKernel(cvk: Uint8Array, items: readonly CvvInput[]): string[] {
-  const out = new Array<string>(items.length);
-  if (items.length === 0) return out;
-  return withKernel(items.length * RECORD, items.length * DIGITS, (k) => {
+  return mapRecords(items, LAYOUT, (k) => {
     const ks = selectKey(k, ALG_TDES, cvk);
-    const per = recordsPerCall(k, RECORD, DIGITS);
-    for (let base = 0; base < items.length; base += per) {
-      const n = Math.min(per, items.length - base);
-      const m = k.mem;
-      m.fill(0, k.IN, k.IN + n * RECORD);
-      for (let i = 0; i < n; i++) {
-        const { pan, expiry, serviceCode } = items[base + i]!;
-        const rec = k.IN + i * RECORD;
-        putAscii(m, rec, pan);
-        putAscii(m, rec + pan.length, expiry);
-        putAscii(m, rec + pan.length + 4, serviceCode);
-      }
-      k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
-      for (let i = 0; i < n; i++) out[base + i] = getAscii(m, k.OUT + i * DIGITS, DIGITS);
-    }
-    return out;
+    return (n) => k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
   });
 }
 

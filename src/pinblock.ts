@@ -7,7 +7,7 @@
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkHex, checkOptions } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, ALG_AES, type Kernel } from './wasm/calls.js';
+import { withKernel, selectKey, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/calls.js';
 
 type Format = 0 | 1 | 2 | 3 | 4;
 
@@ -46,7 +46,6 @@ function randomNibbles(count: number, aToF: boolean): number[] {
 }
 
 function writeEncodeRecord(m: Uint8Array, rec: number, pin: string, pan: string, fill: Uint8Array): void {
-  m.fill(0, rec, rec + RECORD);
   m[rec] = pin.length;
   putAscii(m, rec + 1, pin);
   m[rec + 13] = pan.length;
@@ -67,20 +66,15 @@ interface EncodeRecord {
 /** Encodes many validated records in as few kernel calls as the buffers allow. */
 function encodeMany(format: Format, records: readonly EncodeRecord[], key?: Uint8Array): Uint8Array[] {
   const size = format === 4 ? 16 : 8;
-  const out = new Array<Uint8Array>(records.length);
-  return withKernel(records.length * RECORD, records.length * OUT, (k) => {
+  const layout: RecordLayout<EncodeRecord, Uint8Array> = {
+    recordBytes: RECORD,
+    outBytes: OUT,
+    write: (m, rec, r) => writeEncodeRecord(m, rec, r.pin, r.pan, r.fill),
+    read: (m, out) => m.slice(out, out + size),
+  };
+  return mapRecords(records, layout, (k) => {
     const [ks, nr] = aesSchedule(k, key);
-    const per = Math.floor(k.IO_BYTES / RECORD);
-    for (let base = 0; base < records.length; base += per) {
-      const n = Math.min(per, records.length - base);
-      for (let i = 0; i < n; i++) {
-        const r = records[base + i]!;
-        writeEncodeRecord(k.mem, k.IN + i * RECORD, r.pin, r.pan, r.fill);
-      }
-      k.x.pinblockEncode(format, ks, nr, k.IN, k.OUT, n);
-      for (let i = 0; i < n; i++) out[base + i] = k.mem.slice(k.OUT + i * OUT, k.OUT + i * OUT + size);
-    }
-    return out;
+    return (n) => k.x.pinblockEncode(format, ks, nr, k.IN, k.OUT, n);
   });
 }
 

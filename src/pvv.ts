@@ -3,7 +3,7 @@
 // the PVK (single DES for an 8-byte key, 2-key TDES for 16), decimalized, first 4 digits.
 import { constantTimeEqualString } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
-import { withKernel, selectKey, getAscii, recordsPerCall, ALG_TDES } from './wasm/calls.js';
+import { selectKey, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 16;
 const DIGITS = 4;
@@ -27,26 +27,22 @@ function checkInput(item: unknown, at: string): PvvInput {
   };
 }
 
+// Record: the 16-digit TSP in ASCII; result: the 4 ASCII digits.
+const LAYOUT: RecordLayout<PvvInput, string> = {
+  recordBytes: RECORD,
+  outBytes: DIGITS,
+  write(m, rec, { pan, pvki, pin }) {
+    for (let j = 0; j < 11; j++) m[rec + j] = pan.charCodeAt(pan.length - 12 + j);
+    m[rec + 11] = pvki.charCodeAt(0);
+    for (let j = 0; j < 4; j++) m[rec + 12 + j] = pin.charCodeAt(j);
+  },
+  read: (m, out) => getAscii(m, out, DIGITS),
+};
+
 function pvvKernel(pvk: Uint8Array, items: readonly PvvInput[]): string[] {
-  const out = new Array<string>(items.length);
-  if (items.length === 0) return out;
-  return withKernel(items.length * RECORD, items.length * DIGITS, (k) => {
+  return mapRecords(items, LAYOUT, (k) => {
     const ks = selectKey(k, ALG_TDES, pvk);
-    const per = recordsPerCall(k, RECORD, DIGITS);
-    for (let base = 0; base < items.length; base += per) {
-      const n = Math.min(per, items.length - base);
-      const m = k.mem;
-      for (let i = 0; i < n; i++) {
-        const { pan, pvki, pin } = items[base + i]!;
-        const rec = k.IN + i * RECORD;
-        for (let j = 0; j < 11; j++) m[rec + j] = pan.charCodeAt(pan.length - 12 + j);
-        m[rec + 11] = pvki.charCodeAt(0);
-        for (let j = 0; j < 4; j++) m[rec + 12 + j] = pin.charCodeAt(j);
-      }
-      k.x.pvvBatch(ks, +(pvk.length === 8), k.IN, k.OUT, n);
-      for (let i = 0; i < n; i++) out[base + i] = getAscii(m, k.OUT + i * DIGITS, DIGITS);
-    }
-    return out;
+    return (n) => k.x.pvvBatch(ks, +(pvk.length === 8), k.IN, k.OUT, n);
   });
 }
 

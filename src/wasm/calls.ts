@@ -69,3 +69,37 @@ export function chunked(k: Kernel, data: Uint8Array, blockBytes: number, step: (
   }
   return out;
 }
+
+/** How a batch of items maps onto fixed-width kernel records (see mapRecords). */
+export interface RecordLayout<T, R> {
+  /** Bytes of one input record in IN and of one result in OUT. */
+  recordBytes: number;
+  outBytes: number;
+  /** Writes `item` into the (zeroed) record at `rec`. */
+  write(m: Uint8Array, rec: number, item: T): void;
+  /** Reads one result at `out`. */
+  read(m: Uint8Array, out: number): R;
+}
+
+/**
+ * Runs a record kernel over `items` in as few calls as the buffers allow and returns one result per item, in
+ * order. `start` selects keys once and returns the kernel invocation for `n` records at IN -> OUT.
+ */
+export function mapRecords<T, R>(items: readonly T[], layout: RecordLayout<T, R>, start: (k: Kernel) => (n: number) => void): R[] {
+  const out = new Array<R>(items.length);
+  if (items.length === 0) return out;
+  const { recordBytes, outBytes } = layout;
+  return withKernel(items.length * recordBytes, items.length * outBytes, (k) => {
+    const runKernel = start(k);
+    const per = recordsPerCall(k, recordBytes, outBytes);
+    const m = k.mem;
+    for (let base = 0; base < items.length; base += per) {
+      const n = Math.min(per, items.length - base);
+      m.fill(0, k.IN, k.IN + n * recordBytes);
+      for (let i = 0; i < n; i++) layout.write(m, k.IN + i * recordBytes, items[base + i]!);
+      runKernel(n);
+      for (let i = 0; i < n; i++) out[base + i] = layout.read(m, k.OUT + i * outBytes);
+    }
+    return out;
+  });
+}
