@@ -39,3 +39,8 @@ export {
   verifyIbm3624Offset,
   ibm3624ValidationData,
 } from './ibm3624.js';
+export { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header, type Tr31OptionalBlock, type Tr31Version } from './tr31.js';
+export { combineLmkComponents, lmkFromHex, lmkCheckValue, generateDevelopmentLmk } from './keys/lmk.js';
+export { Hsm, KEY_ALGORITHMS, type HsmOptions, type KeyAlgorithm, type KeyAttributes, type KeyDescription, type KeyResult, type PinBlockFormat } from './hsm/hsm.js';
+export { RULES as KEY_USAGE_RULES, type Purpose } from './hsm/usage.js';
+export { JsonlAuditSink, MemoryAuditSink, verifyAuditLog, maskPan, type AuditRecord, type AuditSink, type AuditOutcome } from './hsm/audit.js';

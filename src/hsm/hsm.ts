@@ -1,0 +1,605 @@
+// The Hsm facade: what card services call. Keys never arrive or leave in the clear: every operational key is a
+// TR-31 version D key block under the LMK, carrying its usage, and each operation checks that usage before any
+// cryptography runs (usage.ts). Clear keys exist only inside a call and are zeroed before it returns. Every
+// operation is audited (audit.ts).
+import { CardHsmError } from '../errors.js';
+import { bytesToHex, constantTimeEqualString, hexToBytes, randomBytes } from '../bytes.js';
+import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../validate.js';
+import { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header } from '../tr31.js';
+import { keyCheckValue } from '../keys/kcv.js';
+import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
+import { LMK_BYTES, lmkCheckValue } from '../keys/lmk.js';
+import { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from '../des.js';
+import { aesEncryptEcb, aesDecryptEcb, aesEncryptCbc, aesDecryptCbc } from '../aes.js';
+import { generateCvvBatch, type CvvInput } from '../cvv.js';
+import { generateVisaPvv } from '../pvv.js';
+import { generateIbm3624Offset } from '../ibm3624.js';
+import * as pinblock from '../pinblock.js';
+import { requireUsage, type Purpose } from './usage.js';
+import { maskPan, type AuditOutcome, type AuditSink } from './audit.js';
+
+export type KeyAlgorithm = 'TDES2' | 'TDES3' | 'AES128' | 'AES192' | 'AES256' | 'HMAC256';
+export type PinBlockFormat = 0 | 1 | 3 | 4;
+
+const ALGORITHMS: Record<KeyAlgorithm, { letter: string; bytes: number; strength: number }> = {
+  // strength: security bits per NIST SP 800-57 Part 1 Table 2, for the export rule (never wrap a key under a weaker KEK)
+  TDES2: { letter: 'T', bytes: 16, strength: 80 },
+  TDES3: { letter: 'T', bytes: 24, strength: 112 },
+  AES128: { letter: 'A', bytes: 16, strength: 128 },
+  AES192: { letter: 'A', bytes: 24, strength: 192 },
+  AES256: { letter: 'A', bytes: 32, strength: 256 },
+  HMAC256: { letter: 'H', bytes: 32, strength: 256 },
+};
+const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as KeyAlgorithm[];
+
+/** Default mode of use per key usage (X9.143): B for PIN, data and key-encryption keys, C for CVKs and PVKs. */
+const DEFAULT_MODE: Record<string, string> = { P0: 'B', D0: 'B', K0: 'B', K1: 'B', C0: 'C', V1: 'C', V2: 'C', E6: 'X' };
+const KEY_USAGES = ['B0', 'C0', 'D0', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'K0', 'K1', 'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'P0', 'V1', 'V2'] as const;
+
+export interface HsmOptions {
+  /** The AES-256 local master key (32 bytes). Copied; never printed. */
+  lmk: Uint8Array;
+  /** Receives one record per operation. An exception from the sink fails the operation (fail closed). */
+  audit?: AuditSink;
+  /** IBM 3624 decimalization tables the HSM accepts; default ['0123456789012345']. */
+  decimalizationTables?: string[];
+}
+
+export interface KeyResult {
+  keyBlock: string;
+  kcv: string;
+}
+
+export interface KeyDescription {
+  usage: string;
+  algorithm: KeyAlgorithm;
+  modeOfUse: string;
+  keyVersion: string;
+  exportability: string;
+  kcv: string;
+}
+
+export interface KeyAttributes {
+  usage: string;
+  algorithm: KeyAlgorithm;
+  modeOfUse?: string;
+  exportability?: string;
+  keyVersion?: string;
+}
+
+interface OpenKey {
+  header: Tr31Header;
+  key: Uint8Array;
+  algorithm: KeyAlgorithm;
+}
+
+/** Audit fields an operation fills in as it learns them. */
+interface AuditContext {
+  keyKcv: string | null;
+  usage: string | null;
+}
+
+/** The KCV reported for a key: ZEROS for TDES (X9.24-1), CMAC for AES and HMAC keys (X9.24-1:2017). */
+function kcvOf(key: Uint8Array, algorithm: KeyAlgorithm): string {
+  return keyCheckValue(key, { algorithm: algorithm.startsWith('TDES') ? 'TDES' : 'AES' });
+}
+
+function algorithmOf(header: Tr31Header, length: number): KeyAlgorithm {
+  const name = ALGORITHM_NAMES.find((n) => ALGORITHMS[n].letter === header.algorithm && ALGORITHMS[n].bytes === length);
+  if (!name) throw new CardHsmError('ERR_TR31_HEADER', `"keyBlock" holds an algorithm ${header.algorithm} key of ${length} bytes, which cardhsm does not use`, 'keyBlock');
+  return name;
+}
+
+function checkKeyBlock(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new CardHsmError('ERR_TYPE', `"${field}" expected a key block string`, field);
+  return value;
+}
+
+export class Hsm {
+  readonly #lmk: Uint8Array;
+  readonly #audit: AuditSink | undefined;
+  readonly #tables: ReadonlySet<string>;
+  /** The LMK's public check value. */
+  readonly lmkKcv: string;
+
+  constructor(options: HsmOptions) {
+    const o = checkOptions('options', options);
+    this.#lmk = checkBytes('lmk', o.lmk, [LMK_BYTES]).slice();
+    this.lmkKcv = lmkCheckValue(this.#lmk);
+    this.#audit = o.audit as AuditSink | undefined;
+    const tables = (o.decimalizationTables ?? ['0123456789012345']) as unknown[];
+    this.#tables = new Set(checkArray('decimalizationTables', tables).map((t, i) => checkDigits(`decimalizationTables[${i}]`, t, 16, 16)));
+  }
+
+  /** Never prints the LMK. */
+  toString(): string {
+    return `Hsm(lmkKcv=${this.lmkKcv})`;
+  }
+  toJSON(): { lmkKcv: string } {
+    return { lmkKcv: this.lmkKcv };
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Plumbing: audit, and keys in and out of LMK key blocks
+  // -------------------------------------------------------------------------------------------------------------
+
+  #run<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => T, outcome: (result: T) => AuditOutcome = () => 'success'): T {
+    const ctx: AuditContext = { keyKcv: null, usage: null };
+    const base = () => ({ time: new Date().toISOString(), operation, keyKcv: ctx.keyKcv, usage: ctx.usage, ...(maskPan(pan) ? { pan: maskPan(pan) } : {}) });
+    let result: T;
+    try {
+      result = body(ctx);
+    } catch (e) {
+      this.#audit?.write({ ...base(), outcome: 'error', errorCode: e instanceof CardHsmError ? e.code : 'ERR_INTERNAL' });
+      throw e;
+    }
+    this.#audit?.write({ ...base(), outcome: outcome(result) });
+    return result;
+  }
+
+  /** Unwraps an LMK key block, checks it may serve `purpose`, and notes it in the audit context. */
+  #open(ctx: AuditContext | null, field: string, keyBlock: unknown, purpose: Purpose | null): OpenKey {
+    const block = checkKeyBlock(field, keyBlock);
+    // Refuse a key of the wrong usage from its (not yet authenticated) header before running any cryptography;
+    // a header altered to pass this check fails the MAC below.
+    if (purpose) requireUsage(parseTr31Header(block), undefined, purpose, field);
+    const { header, key } = unwrapTr31(this.#lmk, block);
+    if (header.version !== 'D') {
+      key.fill(0);
+      throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${header.version})`, field);
+    }
+    try {
+      const algorithm = algorithmOf(header, key.length);
+      if (ctx && ctx.keyKcv === null) {
+        ctx.keyKcv = kcvOf(key, algorithm);
+        ctx.usage = header.usage;
+      }
+      if (purpose) requireUsage(header, key.length, purpose, field);
+      return { header, key, algorithm };
+    } catch (e) {
+      key.fill(0);
+      throw e;
+    }
+  }
+
+  /** Runs `body` with clear keys and zeroes them afterwards, whatever happens. */
+  #withKeys<T>(keys: OpenKey[], body: () => T): T {
+    try {
+      return body();
+    } finally {
+      for (const k of keys) k.key.fill(0);
+    }
+  }
+
+  /** Wraps a clear key under the LMK (TR-31 version D) with the given attributes. */
+  #seal(attributes: Pick<Tr31Header, 'usage' | 'modeOfUse' | 'keyVersion' | 'exportability'>, key: Uint8Array, algorithm: KeyAlgorithm, optionalBlocks: Tr31Header['optionalBlocks'] = []): KeyResult {
+    const { usage, modeOfUse, keyVersion, exportability } = attributes;
+    const header: Tr31Header = {
+      version: 'D', length: 0, usage, algorithm: ALGORITHMS[algorithm].letter, modeOfUse, keyVersion, exportability,
+      optionalBlocks: optionalBlocks.filter((b) => b.id !== 'PB'), reserved: '00',
+    };
+    return { keyBlock: wrapTr31(this.#lmk, header, key), kcv: kcvOf(key, algorithm) };
+  }
+
+  #attributes(o: Record<string, unknown>): { usage: string; algorithm: KeyAlgorithm; modeOfUse: string; exportability: string; keyVersion: string } {
+    const usage = checkOneOf('usage', o.usage, KEY_USAGES);
+    const algorithm = checkOneOf('algorithm', o.algorithm, ALGORITHM_NAMES);
+    const modeOfUse = o.modeOfUse === undefined ? (DEFAULT_MODE[usage] ?? 'N') : checkOneOf('modeOfUse', o.modeOfUse, [...'BCDEGNSTVXY']);
+    const exportability = o.exportability === undefined ? 'E' : checkOneOf('exportability', o.exportability, ['E', 'N', 'S']);
+    const keyVersion = o.keyVersion === undefined ? '00' : (o.keyVersion as string);
+    if (typeof keyVersion !== 'string' || !/^[0-9A-Za-z]{2}$/.test(keyVersion)) {
+      throw new CardHsmError('ERR_FORMAT', '"keyVersion" expected 2 letters or digits', 'keyVersion');
+    }
+    return { usage, algorithm, modeOfUse, exportability, keyVersion };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Key lifecycle
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** A new random key of `algorithm` (DES keys with odd parity), as a key block under the LMK with its KCV. */
+  generateKey(options: KeyAttributes): KeyResult {
+    return this.#run('generateKey', undefined, (ctx) => {
+      const { algorithm, ...attributes } = this.#attributes(checkOptions('options', options));
+      const key = randomBytes(ALGORITHMS[algorithm].bytes);
+      const clear = algorithm.startsWith('TDES') ? fixDesParity(key) : key;
+      key.fill(0);
+      try {
+        const result = this.#seal(attributes, clear, algorithm);
+        Object.assign(ctx, { keyKcv: result.kcv, usage: attributes.usage });
+        return result;
+      } finally {
+        clear.fill(0);
+      }
+    });
+  }
+
+  /**
+   * Forms a key from 2-3 clear components by XOR (dual control: each custodian holds one). A single component
+   * only with `allowSingleComponent: true` (tests). DES components must have odd parity unless `fixParity`; the
+   * combined DES key is given odd parity. When `kcv` is given, the result must match it.
+   */
+  importKeyComponents(options: KeyAttributes & { components: Uint8Array[]; kcv?: string; fixParity?: boolean; allowSingleComponent?: boolean }): KeyResult {
+    return this.#run('importKeyComponents', undefined, (ctx) => {
+      const o = checkOptions('options', options);
+      const { algorithm, ...attributes } = this.#attributes(o);
+      const bytes = ALGORITHMS[algorithm].bytes;
+      const list = checkArray('components', o.components);
+      const min = o.allowSingleComponent === true ? 1 : 2;
+      if (list.length < min || list.length > 3) {
+        throw new CardHsmError('ERR_LENGTH', `"components" expected ${min}..3 components, got length=${list.length}`, 'components');
+      }
+      const des = algorithm.startsWith('TDES');
+      const key = new Uint8Array(bytes);
+      try {
+        list.forEach((c, i) => {
+          const part = checkBytes(`components[${i}]`, c, [bytes]);
+          if (des && o.fixParity !== true && !hasOddDesParity(part)) {
+            throw new CardHsmError('ERR_KEY_PARITY', `"components[${i}]" does not have odd DES parity (pass fixParity: true to correct it)`, `components[${i}]`);
+          }
+          for (let j = 0; j < bytes; j++) key[j]! ^= part[j]!;
+        });
+        if (des) key.set(fixDesParity(key));
+        const kcv = kcvOf(key, algorithm);
+        if (o.kcv !== undefined && (typeof o.kcv !== 'string' || o.kcv.toUpperCase() !== kcv.slice(0, o.kcv.length) || o.kcv.length < 4)) {
+          throw new CardHsmError('ERR_KCV_MISMATCH', '"kcv" does not match the check value of the combined components', 'kcv');
+        }
+        Object.assign(ctx, { keyKcv: kcv, usage: attributes.usage });
+        return this.#seal(attributes, key, algorithm);
+      } finally {
+        key.fill(0);
+      }
+    });
+  }
+
+  /** Imports a TR-31 key block wrapped under a key-encryption key (`kek`: a K0/K1 block under the LMK). */
+  importKey(options: { keyBlock: string; kek: string }): KeyResult {
+    return this.#run('importKey', undefined, (ctx) => {
+      const o = checkOptions('options', options);
+      const kek = this.#open(null, 'kek', o.kek, 'kek.unwrap');
+      return this.#withKeys([kek], () => {
+        const block = checkKeyBlock('keyBlock', o.keyBlock);
+        const expected = kek.algorithm.startsWith('TDES') ? 'ABC' : 'D';
+        if (!expected.includes(block[0] ?? '')) {
+          throw new CardHsmError('ERR_TR31_HEADER', `"keyBlock" version ${block[0] ?? ''} cannot be wrapped under a ${kek.algorithm} KEK`, 'keyBlock');
+        }
+        const { header, key } = unwrapTr31(kek.key, block);
+        try {
+          const algorithm = algorithmOf(header, key.length);
+          Object.assign(ctx, { keyKcv: kcvOf(key, algorithm), usage: header.usage });
+          return this.#seal(header, key, algorithm, header.optionalBlocks);
+        } finally {
+          key.fill(0);
+        }
+      });
+    });
+  }
+
+  /**
+   * Exports a key under a key-encryption key (TR-31 version B for a TDES KEK, D for AES). Refuses a
+   * non-exportable key (exportability N) and a key stronger than the KEK, with ERR_KEY_USAGE.
+   */
+  exportKey(options: { keyBlock: string; kek: string }): KeyResult {
+    return this.#run('exportKey', undefined, (ctx) => {
+      const o = checkOptions('options', options);
+      const subject = this.#open(ctx, 'keyBlock', o.keyBlock, null);
+      const keys = [subject];
+      return this.#withKeys(keys, () => {
+        if (subject.header.exportability === 'N') {
+          throw new CardHsmError('ERR_KEY_USAGE', '"keyBlock" is non-exportable (exportability N)', 'keyBlock');
+        }
+        const kek = this.#open(null, 'kek', o.kek, 'kek.wrap');
+        keys.push(kek);
+        if (ALGORITHMS[subject.algorithm].strength > ALGORITHMS[kek.algorithm].strength) {
+          throw new CardHsmError('ERR_KEY_USAGE', `"kek" (${kek.algorithm}) is weaker than the key it would protect (${subject.algorithm})`, 'kek');
+        }
+        const h = subject.header;
+        const header: Tr31Header = { ...h, version: kek.algorithm.startsWith('TDES') ? 'B' : 'D', length: 0, optionalBlocks: h.optionalBlocks.filter((b) => b.id !== 'PB') };
+        return { keyBlock: wrapTr31(kek.key, header, subject.key), kcv: kcvOf(subject.key, subject.algorithm) };
+      });
+    });
+  }
+
+  /** A key block's attributes and KCV (the block is authenticated first). */
+  describeKey(keyBlock: string): KeyDescription {
+    return this.#run('describeKey', undefined, (ctx) => {
+      const k = this.#open(ctx, 'keyBlock', keyBlock, null);
+      return this.#withKeys([k], () => {
+        const { usage, modeOfUse, keyVersion, exportability } = k.header;
+        return { usage, algorithm: k.algorithm, modeOfUse, keyVersion, exportability, kcv: kcvOf(k.key, k.algorithm) };
+      });
+    });
+  }
+
+  /**
+   * Re-wraps `keyBlocks` from this Hsm's LMK to `newLmk`, attributes and KCVs unchanged. This Hsm keeps its LMK;
+   * construct a new Hsm with `newLmk` to use the returned blocks. All blocks are checked before any is returned.
+   */
+  rotateLmk(newLmk: Uint8Array, keyBlocks: string[]): string[] {
+    return this.#run('rotateLmk', undefined, (ctx) => {
+      const target = checkBytes('newLmk', newLmk, [LMK_BYTES]);
+      ctx.keyKcv = lmkCheckValue(target);
+      return checkArray('keyBlocks', keyBlocks).map((block, i) => {
+        const k = this.#open(null, `keyBlocks[${i}]`, block, null);
+        return this.#withKeys([k], () => wrapTr31(target, { ...k.header, length: 0, optionalBlocks: k.header.optionalBlocks.filter((b) => b.id !== 'PB') }, k.key));
+      });
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Card verification values (C0 keys)
+  // -------------------------------------------------------------------------------------------------------------
+
+  #cvvs(ctx: AuditContext, cvk: unknown, items: readonly CvvInput[], purpose: Purpose): string[] {
+    const k = this.#open(ctx, 'cvk', cvk, purpose);
+    return this.#withKeys([k], () => generateCvvBatch(k.key, items));
+  }
+
+  #cvv(operation: string, o: Record<string, unknown>, serviceCode: unknown, verify: boolean): string | boolean {
+    const input = { pan: o.pan, expiry: o.expiry, serviceCode } as CvvInput;
+    const expected = verify ? checkDigits('cvv', o.cvv, 3, 3) : '';
+    return this.#run(
+      operation,
+      o.pan,
+      (ctx) => {
+        const [cvv] = this.#cvvs(ctx, o.cvk, [input], verify ? 'cvv.verify' : 'cvv.generate');
+        return verify ? constantTimeEqualString(cvv!, expected) : cvv!;
+      },
+      (r) => (r === false ? 'failure' : 'success'),
+    );
+  }
+
+  /** CVV (service code as given) with a C0 key. */
+  generateCvv(options: { cvk: string; pan: string; expiry: string; serviceCode: string }): string {
+    const o = checkOptions('options', options);
+    return this.#cvv('generateCvv', o, o.serviceCode, false) as string;
+  }
+  verifyCvv(options: { cvk: string; pan: string; expiry: string; serviceCode: string; cvv: string }): boolean {
+    const o = checkOptions('options', options);
+    return this.#cvv('verifyCvv', o, o.serviceCode, true) as boolean;
+  }
+  /** CVV2: service code 000. */
+  generateCvv2(options: { cvk: string; pan: string; expiry: string }): string {
+    return this.#cvv('generateCvv2', checkOptions('options', options), '000', false) as string;
+  }
+  verifyCvv2(options: { cvk: string; pan: string; expiry: string; cvv: string }): boolean {
+    return this.#cvv('verifyCvv2', checkOptions('options', options), '000', true) as boolean;
+  }
+  /** iCVV: service code 999. */
+  generateIcvv(options: { cvk: string; pan: string; expiry: string }): string {
+    return this.#cvv('generateIcvv', checkOptions('options', options), '999', false) as string;
+  }
+  verifyIcvv(options: { cvk: string; pan: string; expiry: string; cvv: string }): boolean {
+    return this.#cvv('verifyIcvv', checkOptions('options', options), '999', true) as boolean;
+  }
+
+  /** CVVs of many cards under one C0 key, in one kernel pass (service code 000 = CVV2, 999 = iCVV). */
+  generateCvvBatch(options: { cvk: string; items: CvvInput[] }): string[] {
+    const o = checkOptions('options', options);
+    return this.#run('generateCvvBatch', undefined, (ctx) => this.#cvvs(ctx, o.cvk, checkArray('items', o.items) as CvvInput[], 'cvv.generate'));
+  }
+
+  /** Verifies many CVVs under one C0 key; one boolean per item, compared in constant time. */
+  verifyCvvBatch(options: { cvk: string; items: (CvvInput & { cvv: string })[] }): boolean[] {
+    const o = checkOptions('options', options);
+    const items = checkArray('items', o.items).map((item, i) => {
+      const it = checkOptions(`items[${i}]`, item);
+      return { ...(it as unknown as CvvInput), cvv: checkDigits(`items[${i}].cvv`, it.cvv, 3, 3) };
+    });
+    return this.#run('verifyCvvBatch', undefined, (ctx) =>
+      this.#cvvs(ctx, o.cvk, items, 'cvv.verify').map((cvv, i) => constantTimeEqualString(cvv, items[i]!.cvv)),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // PINs (P0 PIN keys; V1/V2 verification keys)
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** Formats for PIN blocks in transit (format 2 is for IC cards offline, never encrypted under a PIN key). */
+  #format(value: unknown, field = 'format'): PinBlockFormat {
+    if (value === 0 || value === 1 || value === 3 || value === 4) return value;
+    throw new CardHsmError('ERR_FORMAT', `"${field}" expected ISO 9564 format 0, 1, 3 or 4`, field);
+  }
+
+  /** Encrypts a clear PIN block under a P0 key: TDES ECB for formats 0/1/3, ISO 9564 format 4 encipherment for 4. */
+  #encryptPin(ctx: AuditContext | null, pinKey: unknown, pin: string, pan: string, format: PinBlockFormat, field: string): Uint8Array {
+    const k = this.#open(ctx, field, pinKey, 'pin.encrypt');
+    return this.#withKeys([k], () => {
+      this.#requirePinKeyAlgorithm(k, format, field);
+      if (format === 4) return pinblock.encipherPinBlockIso4(k.key, pin, pan);
+      const clear = format === 0 ? pinblock.encodePinBlockIso0(pin, pan) : format === 1 ? pinblock.encodePinBlockIso1(pin) : pinblock.encodePinBlockIso3(pin, pan);
+      try {
+        return tdesEncryptEcb(k.key, clear);
+      } finally {
+        clear.fill(0);
+      }
+    });
+  }
+
+  /** Decrypts and decodes an encrypted PIN block under a P0 key; the clear PIN never leaves the Hsm. */
+  #decryptPin(ctx: AuditContext | null, pinKey: unknown, pinBlock: unknown, pan: string, format: PinBlockFormat, field: string): string {
+    const k = this.#open(ctx, field, pinKey, 'pin.decrypt');
+    return this.#withKeys([k], () => {
+      this.#requirePinKeyAlgorithm(k, format, field);
+      if (format === 4) return pinblock.decipherPinBlockIso4(k.key, checkBytes('pinBlock', pinBlock, [16]), pan);
+      const clear = tdesDecryptEcb(k.key, checkBytes('pinBlock', pinBlock, [8]));
+      try {
+        if (format === 0) return pinblock.decodePinBlockIso0(clear, pan);
+        if (format === 1) return pinblock.decodePinBlockIso1(clear);
+        return pinblock.decodePinBlockIso3(clear, pan);
+      } finally {
+        clear.fill(0);
+      }
+    });
+  }
+
+  #requirePinKeyAlgorithm(k: OpenKey, format: PinBlockFormat, field: string): void {
+    const want = format === 4 ? 'A' : 'T';
+    if (k.header.algorithm !== want) {
+      throw new CardHsmError('ERR_KEY_USAGE', `"${field}" is a ${k.algorithm} key; ISO 9564 format ${format} needs ${want === 'A' ? 'an AES' : 'a TDES'} PIN key`, field);
+    }
+  }
+
+  /** The only entry point for a clear PIN (enrolment, tests): returns it encrypted under a P0 key. */
+  encryptClearPin(options: { pinKey: string; pin: string; pan: string; format: PinBlockFormat }): Uint8Array {
+    const o = checkOptions('options', options);
+    return this.#run('encryptClearPin', o.pan, (ctx) => {
+      const format = this.#format(o.format);
+      return this.#encryptPin(ctx, o.pinKey, checkDigits('pin', o.pin, 4, 12), checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19), format, 'pinKey');
+    });
+  }
+
+  /**
+   * Re-encrypts a PIN block from one P0 key and format to another. ISO 0, 3 or 4 -> ISO 1 is refused
+   * (ERR_PIN_TRANSLATION): format 1 carries no PAN, so such a translation strips the PAN binding that stops
+   * PIN-block attacks.
+   */
+  translatePinBlock(options: { pinBlock: Uint8Array; pan: string; from: { key: string; format: PinBlockFormat }; to: { key: string; format: PinBlockFormat } }): Uint8Array {
+    const o = checkOptions('options', options);
+    return this.#run('translatePinBlock', o.pan, (ctx) => {
+      const from = checkOptions('from', o.from);
+      const to = checkOptions('to', o.to);
+      const fromFormat = this.#format(from.format, 'from.format');
+      const toFormat = this.#format(to.format, 'to.format');
+      if (toFormat === 1 && fromFormat !== 1) {
+        throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${fromFormat} to ISO format 1 is not allowed`, 'to.format');
+      }
+      const pan = checkDigits('pan', o.pan, 2, 19);
+      const pin = this.#decryptPin(ctx, from.key, o.pinBlock, pan, fromFormat, 'from.key');
+      return this.#encryptPin(null, to.key, pin, pan, toFormat, 'to.key');
+    });
+  }
+
+  #pinAndKey(ctx: AuditContext, o: Record<string, unknown>, purpose: Purpose): { pin: string; pan: string; pvk: OpenKey } {
+    const format = this.#format(o.format);
+    const pan = checkDigits('pan', o.pan, 12, 19);
+    const pin = this.#decryptPin(ctx, o.pinKey, o.pinBlock, pan, format, 'pinKey');
+    return { pin, pan, pvk: this.#open(null, 'pvk', o.pvk, purpose) };
+  }
+
+  /** The Visa PVV of the PIN inside an encrypted PIN block, with a V2 key. */
+  generateVisaPvv(options: { pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki: string }): string {
+    const o = checkOptions('options', options);
+    return this.#run('generateVisaPvv', o.pan, (ctx) => {
+      const { pin, pan, pvk } = this.#pinAndKey(ctx, o, 'pvv.generate');
+      return this.#withKeys([pvk], () => generateVisaPvv(pvk.key, pan, checkDigits('pvki', o.pvki, 1, 1), pin));
+    });
+  }
+
+  /** True when the PIN inside the encrypted PIN block matches `pvv` (V2 key). */
+  verifyPinVisaPvv(options: { pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki: string; pvv: string }): boolean {
+    const o = checkOptions('options', options);
+    const pvv = checkDigits('pvv', o.pvv, 4, 4);
+    return this.#run(
+      'verifyPinVisaPvv',
+      o.pan,
+      (ctx) => {
+        const { pin, pan, pvk } = this.#pinAndKey(ctx, o, 'pvv.verify');
+        return this.#withKeys([pvk], () => constantTimeEqualString(generateVisaPvv(pvk.key, pan, checkDigits('pvki', o.pvki, 1, 1), pin), pvv));
+      },
+      (ok) => (ok ? 'success' : 'failure'),
+    );
+  }
+
+  #table(value: unknown): string {
+    const table = checkDigits('decimalizationTable', value, 16, 16);
+    if (!this.#tables.has(table)) {
+      throw new CardHsmError('ERR_DECIMALIZATION_TABLE', '"decimalizationTable" is not one of the tables this Hsm is configured to accept', 'decimalizationTable');
+    }
+    return table;
+  }
+
+  #offset(o: Record<string, unknown>, ctx: AuditContext, purpose: Purpose): string {
+    const table = this.#table(o.decimalizationTable);
+    const { pin, pvk } = this.#pinAndKey(ctx, o, purpose);
+    return this.#withKeys([pvk], () => generateIbm3624Offset(pvk.key, o.validationData as string, table, pin));
+  }
+
+  /** The IBM 3624 offset of the PIN inside an encrypted PIN block, with a V1 key and a configured table. */
+  generateIbm3624Offset(options: { pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; validationData: string; decimalizationTable: string }): string {
+    const o = checkOptions('options', options);
+    return this.#run('generateIbm3624Offset', o.pan, (ctx) => this.#offset(o, ctx, 'ibm3624.generate'));
+  }
+
+  /** True when the PIN inside the encrypted PIN block matches `offset` (V1 key). */
+  verifyPinIbm3624Offset(options: { pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; validationData: string; decimalizationTable: string; offset: string }): boolean {
+    const o = checkOptions('options', options);
+    const offset = checkDigits('offset', o.offset, 4, 12);
+    return this.#run(
+      'verifyPinIbm3624Offset',
+      o.pan,
+      (ctx) => constantTimeEqualString(this.#offset(o, ctx, 'ibm3624.verify'), offset),
+      (ok) => (ok ? 'success' : 'failure'),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Data keys (D0) and security values for a client
+  // -------------------------------------------------------------------------------------------------------------
+
+  #data(operation: string, options: unknown, decrypt: boolean): Uint8Array {
+    const o = checkOptions('options', options);
+    return this.#run(operation, undefined, (ctx) => {
+      const k = this.#open(ctx, 'key', o.key, decrypt ? 'data.decrypt' : 'data.encrypt');
+      return this.#withKeys([k], () => {
+        const mode = checkOneOf('mode', o.mode, ['ECB', 'CBC'] as const);
+        const data = o.data as Uint8Array;
+        const aes = k.header.algorithm === 'A';
+        if (mode === 'ECB') return aes ? (decrypt ? aesDecryptEcb : aesEncryptEcb)(k.key, data) : (decrypt ? tdesDecryptEcb : tdesEncryptEcb)(k.key, data);
+        const iv = checkBytes('iv', o.iv, [aes ? 16 : 8]);
+        return aes ? (decrypt ? aesDecryptCbc : aesEncryptCbc)(k.key, data, iv) : (decrypt ? tdesDecryptCbc : tdesEncryptCbc)(k.key, data, iv);
+      });
+    });
+  }
+
+  /** Encrypts data under a D0 key (TDES or AES; ECB or CBC with `iv`; no padding). */
+  encryptData(options: { key: string; data: Uint8Array; mode: 'ECB' | 'CBC'; iv?: Uint8Array }): Uint8Array {
+    return this.#data('encryptData', options, false);
+  }
+
+  /** Decrypts data under a D0 key. */
+  decryptData(options: { key: string; data: Uint8Array; mode: 'ECB' | 'CBC'; iv?: Uint8Array }): Uint8Array {
+    return this.#data('decryptData', options, true);
+  }
+
+  /**
+   * A card's security values for a client ("Consultar Valores de Seguridad"), each encrypted under the client's
+   * TDES transport key (a D0 key): CVV, CVV2 and iCVV right-padded with F to 16 hex digits and TDES-ECB
+   * encrypted, as uppercase hex; the PIN (when `pinBlock` and `pinKey` are given) as an ISO 0 PIN block under
+   * the transport key. The client decrypts with `openssl enc -d -des-ede -nopad -K <transport key>`.
+   */
+  exportSecurityValues(options: { cvk: string; pan: string; expiry: string; serviceCode: string; transportKey: string; pinBlock?: Uint8Array; pinKey?: string; format?: PinBlockFormat }): {
+    cvv: string;
+    cvv2: string;
+    icvv: string;
+    pin?: string;
+    transportKcv: string;
+  } {
+    const o = checkOptions('options', options);
+    return this.#run('exportSecurityValues', o.pan, (ctx) => {
+      const pan = checkDigits('pan', o.pan, 12, 19);
+      const expiry = o.expiry as string;
+      const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({ pan, expiry, serviceCode }));
+      const [cvv, cvv2, icvv] = this.#cvvs(ctx, o.cvk, cards, 'cvv.generate');
+      const pin = o.pinBlock === undefined ? undefined : this.#decryptPin(null, o.pinKey, o.pinBlock, pan, this.#format(o.format ?? 0), 'pinKey');
+      const transport = this.#open(null, 'transportKey', o.transportKey, 'transport.encrypt');
+      return this.#withKeys([transport], () => {
+        const seal = (digits: string) => bytesToHex(tdesEncryptEcb(transport.key, hexToBytes(digits.padEnd(16, 'F'))));
+        const result = { cvv: seal(cvv!), cvv2: seal(cvv2!), icvv: seal(icvv!), transportKcv: kcvOf(transport.key, transport.algorithm) };
+        if (pin === undefined) return result;
+        const block = pinblock.encodePinBlockIso0(pin, pan);
+        try {
+          return { ...result, pin: bytesToHex(tdesEncryptEcb(transport.key, block)) };
+        } finally {
+          block.fill(0);
+        }
+      });
+    });
+  }
+}
+
+/** The key algorithms and their sizes in bytes. */
+export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { bytes: number }>> = ALGORITHMS;

@@ -1,0 +1,65 @@
+// Key usage enforcement (ANSI X9.143 key usage, algorithm and mode of use). Every Hsm operation names the
+// purpose it needs a key for; a key whose header does not allow that purpose is refused with ERR_KEY_USAGE before
+// any cryptography runs.
+import { CardHsmError } from '../errors.js';
+import type { Tr31Header } from '../tr31.js';
+
+export type Purpose =
+  | 'cvv.generate'
+  | 'cvv.verify'
+  | 'pin.encrypt'
+  | 'pin.decrypt'
+  | 'pvv.generate'
+  | 'pvv.verify'
+  | 'ibm3624.generate'
+  | 'ibm3624.verify'
+  | 'data.encrypt'
+  | 'data.decrypt'
+  | 'kek.wrap'
+  | 'kek.unwrap'
+  | 'transport.encrypt';
+
+interface Rule {
+  usages: readonly string[];
+  /** Modes of use that allow the purpose ('N' = no special restrictions allows everything). */
+  modes: string;
+  /** Header algorithm letters; with allowed key lengths in bytes. */
+  algorithms: Readonly<Record<string, readonly number[]>>;
+}
+
+const TDES_DOUBLE = { T: [16] } as const;
+const TDES_OR_AES = { T: [16, 24], A: [16, 24, 32] } as const;
+
+/** The rule table: the single source of truth for which key may do what. */
+export const RULES: Readonly<Record<Purpose, Rule>> = {
+  'cvv.generate': { usages: ['C0'], modes: 'CGN', algorithms: TDES_DOUBLE },
+  'cvv.verify': { usages: ['C0'], modes: 'CVN', algorithms: TDES_DOUBLE },
+  'pin.encrypt': { usages: ['P0'], modes: 'BEN', algorithms: TDES_OR_AES },
+  'pin.decrypt': { usages: ['P0'], modes: 'BDN', algorithms: TDES_OR_AES },
+  'pvv.generate': { usages: ['V2'], modes: 'CGN', algorithms: TDES_DOUBLE },
+  'pvv.verify': { usages: ['V2'], modes: 'CVN', algorithms: TDES_DOUBLE },
+  'ibm3624.generate': { usages: ['V1'], modes: 'CGN', algorithms: TDES_DOUBLE },
+  'ibm3624.verify': { usages: ['V1'], modes: 'CVN', algorithms: TDES_DOUBLE },
+  'data.encrypt': { usages: ['D0'], modes: 'BEN', algorithms: TDES_OR_AES },
+  'data.decrypt': { usages: ['D0'], modes: 'BDN', algorithms: TDES_OR_AES },
+  'kek.wrap': { usages: ['K0', 'K1'], modes: 'BEN', algorithms: TDES_OR_AES },
+  'kek.unwrap': { usages: ['K0', 'K1'], modes: 'BDN', algorithms: TDES_OR_AES },
+  'transport.encrypt': { usages: ['D0'], modes: 'BEN', algorithms: { T: [16, 24] } },
+};
+
+/**
+ * Refuses a key whose usage, mode of use, algorithm or length does not allow `purpose`. Without `keyLength` (a
+ * header not yet authenticated, checked so that a wrong key is refused before any cryptography) the length is
+ * not checked.
+ */
+export function requireUsage(header: Tr31Header, keyLength: number | undefined, purpose: Purpose, field: string): void {
+  const rule = RULES[purpose];
+  const refuse = (why: string): never => {
+    throw new CardHsmError('ERR_KEY_USAGE', `"${field}" cannot be used for ${purpose}: ${why}`, field);
+  };
+  if (!rule.usages.includes(header.usage)) refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
+  if (!rule.modes.includes(header.modeOfUse)) refuse(`mode of use ${header.modeOfUse}, expected one of ${rule.modes}`);
+  const lengths = rule.algorithms[header.algorithm];
+  if (!lengths) refuse(`algorithm ${header.algorithm}, expected ${Object.keys(rule.algorithms).join(' or ')}`);
+  if (keyLength !== undefined && !lengths!.includes(keyLength)) refuse(`a ${keyLength}-byte key, expected ${lengths!.join(' or ')} bytes`);
+}

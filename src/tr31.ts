@@ -1,0 +1,362 @@
+// TR-31 / ANSI X9.143 key blocks: a key wrapped under a key block protection key (KBPK) with its usage in a
+// clear, authenticated header.
+//   header (16 chars + optional blocks) || HEX(encrypted key data) || HEX(MAC)
+//   key data = key length in bits (2 bytes) || key || padding
+// Versions B (TDES KBPK) and D (AES KBPK) bind header and key with CMAC under keys derived from the KBPK by
+// CMAC (X9.143 / TR-31:2018 Annex A); A and C (the legacy variant method) are read but never written.
+import { CardHsmError } from './errors.js';
+import { bytesToHex, constantTimeEqual, hexToBytes, randomBytes } from './bytes.js';
+import { checkBytes, checkOptions } from './validate.js';
+import { tdesCmac, aesCmac } from './mac.js';
+import { tdesEncryptCbc, tdesDecryptCbc } from './des.js';
+import { aesEncryptCbc, aesDecryptCbc } from './aes.js';
+
+export type Tr31Version = 'A' | 'B' | 'C' | 'D';
+
+export interface Tr31OptionalBlock {
+  /** Two characters, e.g. 'KS' (key set ID), 'KC' (KCV of the wrapped key), 'KP' (KCV of the KBPK), 'PB'. */
+  id: string;
+  /** Printable ASCII. */
+  data: string;
+}
+
+export interface Tr31Header {
+  version: Tr31Version;
+  /** Total key block length in characters; wrapTr31 computes it (pass 0). */
+  length: number;
+  /** Key usage, e.g. 'P0', 'C0', 'V2', 'K0', 'D0', 'E6'. */
+  usage: string;
+  /** 'A' AES, 'D' DEA, 'E' elliptic curve, 'H' HMAC, 'R' RSA, 'S' DSA, 'T' TDES. */
+  algorithm: string;
+  /** 'B' both, 'C' generate and verify, 'D' decrypt, 'E' encrypt, 'G' generate, 'N' none, 'S' sign, 'T' sign and decrypt, 'V' verify, 'X' derive, 'Y' variants. */
+  modeOfUse: string;
+  /** Two characters; '00' when unversioned. */
+  keyVersion: string;
+  /** 'E' exportable under a KEK, 'N' non-exportable, 'S' sensitive. */
+  exportability: string;
+  optionalBlocks: Tr31OptionalBlock[];
+  /** Header bytes 14-15: key context and a reserved character (X9.143); '00'. */
+  reserved: string;
+}
+
+interface VersionInfo {
+  block: number; // cipher block size, bytes
+  macBytes: number;
+  kbpkLengths: readonly number[];
+}
+
+const VERSIONS: Record<Tr31Version, VersionInfo> = {
+  A: { block: 8, macBytes: 4, kbpkLengths: [8, 16, 24] },
+  B: { block: 8, macBytes: 8, kbpkLengths: [16, 24] },
+  C: { block: 8, macBytes: 4, kbpkLengths: [8, 16, 24] },
+  D: { block: 16, macBytes: 16, kbpkLengths: [16, 24, 32] },
+};
+
+/** Values accepted when writing a header (X9.143-2022 tables 2-5); reading accepts any well-formed value. */
+const USAGES = new Set(
+  ['B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
+    'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4'],
+);
+const ALGORITHMS = 'ADEHRST';
+const MODES = 'BCDEGNSTVXY';
+const EXPORTABILITY = 'ENS';
+
+const headerError = (message: string, field = 'header'): CardHsmError => new CardHsmError('ERR_TR31_HEADER', message, field);
+const lengthError = (message: string): CardHsmError => new CardHsmError('ERR_TR31_LENGTH', message, 'keyBlock');
+
+const isAlnum = (s: string): boolean => /^[0-9A-Z]+$/.test(s);
+const isPrintable = (s: string): boolean => /^[\x20-\x7e]*$/.test(s);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Header parsing and formatting
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Parses the header at the start of `s`; returns it and the number of characters it spans. */
+function parseHeader(s: string): { header: Tr31Header; end: number } {
+  if (s.length < 16) throw lengthError(`"keyBlock" expected at least 16 characters, got length=${s.length}`);
+  const version = s[0]!;
+  if (!(version in VERSIONS)) throw headerError('"header" version expected A, B, C or D', 'version');
+  if (!/^[0-9]{4}$/.test(s.slice(1, 5))) throw headerError('"header" length expected 4 digits', 'length');
+  const fields = { usage: s.slice(5, 7), algorithm: s[7]!, modeOfUse: s[8]!, keyVersion: s.slice(9, 11), exportability: s[11]! };
+  for (const [field, value] of Object.entries(fields)) {
+    if (!isAlnum(value)) throw headerError(`"header" ${field} expected uppercase letters or digits`, field);
+  }
+  if (!/^[0-9]{2}$/.test(s.slice(12, 14))) throw headerError('"header" optional block count expected 2 digits', 'optionalBlocks');
+  const reserved = s.slice(14, 16);
+  if (!isAlnum(reserved)) throw headerError('"header" reserved field expected uppercase letters or digits', 'reserved');
+  const count = Number(s.slice(12, 14));
+  const optionalBlocks: Tr31OptionalBlock[] = [];
+  let at = 16;
+  for (let i = 0; i < count; i++) {
+    const { block, end } = parseOptionalBlock(s, at, i);
+    optionalBlocks.push(block);
+    at = end;
+  }
+  const header: Tr31Header = { version: version as Tr31Version, length: Number(s.slice(1, 5)), ...fields, optionalBlocks, reserved };
+  return { header, end: at };
+}
+
+function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31OptionalBlock; end: number } {
+  const field = `optionalBlocks[${index}]`;
+  const hex = (from: number, n: number): number => {
+    const t = s.slice(from, from + n);
+    if (t.length !== n || !/^[0-9A-F]+$/.test(t)) throw headerError(`"header" optional block ${index} length expected ${n} uppercase hex digits`, field);
+    return parseInt(t, 16);
+  };
+  const id = s.slice(at, at + 2);
+  if (id.length !== 2 || !isAlnum(id)) throw headerError(`"header" optional block ${index} ID expected 2 uppercase letters or digits`, field);
+  let length = hex(at + 2, 2);
+  let dataStart = at + 4;
+  if (length === 0) {
+    // Extended length (X9.143): '00', then the length of the length, then the length itself.
+    const lengthOfLength = hex(at + 4, 2);
+    if (lengthOfLength === 0) throw headerError(`"header" optional block ${index} extended length of length is 0`, field);
+    length = hex(at + 6, lengthOfLength);
+    dataStart = at + 6 + lengthOfLength;
+  }
+  const end = at + length;
+  if (end < dataStart || end > s.length) throw headerError(`"header" optional block ${index} length does not fit the key block`, field);
+  const data = s.slice(dataStart, end);
+  if (!isPrintable(data)) throw headerError(`"header" optional block ${index} data expected printable ASCII`, field);
+  return { block: { id, data }, end };
+}
+
+function formatOptionalBlock(b: Tr31OptionalBlock): string {
+  const short = 4 + b.data.length;
+  if (short <= 0xff) return b.id + short.toString(16).toUpperCase().padStart(2, '0') + b.data;
+  const long = 10 + b.data.length; // ID, '00', '04', 4 hex digits of length
+  if (long > 0xffff) throw headerError('"header" optional block data is too long', 'optionalBlocks');
+  return b.id + '0004' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
+}
+
+/** Checks a header for writing (strict) and normalizes it; optional blocks are padded with a PB block. */
+function normalizeHeader(input: unknown): Tr31Header {
+  let h: Tr31Header;
+  if (typeof input === 'string') {
+    const { header, end } = parseHeader(input);
+    if (end !== input.length) throw headerError('"header" has characters after its optional blocks');
+    h = header;
+  } else {
+    const o = checkOptions('header', input);
+    const str = (field: string, fallback?: string): string => {
+      const v = o[field] ?? fallback;
+      if (typeof v !== 'string') throw headerError(`"header" ${field} expected a string`, field);
+      return v;
+    };
+    const blocks = o.optionalBlocks ?? [];
+    if (!Array.isArray(blocks)) throw headerError('"header" optionalBlocks expected an array', 'optionalBlocks');
+    h = {
+      version: str('version') as Tr31Version,
+      length: 0,
+      usage: str('usage'),
+      algorithm: str('algorithm'),
+      modeOfUse: str('modeOfUse'),
+      keyVersion: str('keyVersion', '00'),
+      exportability: str('exportability', 'E'),
+      optionalBlocks: blocks.map((b: unknown, i) => {
+        const ob = checkOptions(`optionalBlocks[${i}]`, b);
+        if (typeof ob.id !== 'string' || typeof ob.data !== 'string') throw headerError(`"header" optional block ${i} expected { id, data } strings`, `optionalBlocks[${i}]`);
+        return { id: ob.id, data: ob.data };
+      }),
+      reserved: str('reserved', '00'),
+    };
+  }
+  if (h.version !== 'B' && h.version !== 'D') throw headerError('"header" version: cardhsm writes versions B and D (A and C are read only)', 'version');
+  if (!USAGES.has(h.usage) && !/^[0-9]{2}$/.test(h.usage)) throw headerError('"header" usage is not an X9.143 key usage', 'usage');
+  if (h.algorithm.length !== 1 || !ALGORITHMS.includes(h.algorithm)) throw headerError(`"header" algorithm expected one of ${ALGORITHMS}`, 'algorithm');
+  if (h.modeOfUse.length !== 1 || !MODES.includes(h.modeOfUse)) throw headerError(`"header" modeOfUse expected one of ${MODES}`, 'modeOfUse');
+  if (h.exportability.length !== 1 || !EXPORTABILITY.includes(h.exportability)) throw headerError(`"header" exportability expected one of ${EXPORTABILITY}`, 'exportability');
+  if (h.keyVersion.length !== 2 || !/^[0-9A-Za-z]{2}$/.test(h.keyVersion)) throw headerError('"header" keyVersion expected 2 letters or digits', 'keyVersion');
+  if (h.reserved.length !== 2 || !isAlnum(h.reserved)) throw headerError('"header" reserved expected 2 uppercase letters or digits', 'reserved');
+  h.optionalBlocks.forEach((b, i) => {
+    if (b.id.length !== 2 || !isAlnum(b.id)) throw headerError(`"header" optional block ${i} ID expected 2 uppercase letters or digits`, `optionalBlocks[${i}]`);
+    if (!isPrintable(b.data)) throw headerError(`"header" optional block ${i} data expected printable ASCII`, `optionalBlocks[${i}]`);
+    if (b.id === 'PB' && i !== h.optionalBlocks.length - 1) throw headerError('"header" the PB padding block must be last', `optionalBlocks[${i}]`);
+  });
+  return { ...h, optionalBlocks: padOptionalBlocks(h.optionalBlocks, VERSIONS[h.version].block) };
+}
+
+/** Appends (or checks) a PB block so that the optional blocks fill whole cipher blocks (X9.143 6.3.6). */
+function padOptionalBlocks(blocks: Tr31OptionalBlock[], blockSize: number): Tr31OptionalBlock[] {
+  const total = blocks.map(formatOptionalBlock).join('').length;
+  if (total % blockSize === 0) return blocks;
+  if (blocks.at(-1)?.id === 'PB') throw headerError('"header" the PB block does not pad the optional blocks to the cipher block size', 'optionalBlocks');
+  let pad = blockSize - (total % blockSize);
+  while (pad < 4) pad += blockSize;
+  return [...blocks, { id: 'PB', data: '0'.repeat(pad - 4) }];
+}
+
+function formatHeader(h: Tr31Header, length: number): string {
+  const count = String(h.optionalBlocks.length).padStart(2, '0');
+  if (count.length > 2) throw headerError('"header" has more than 99 optional blocks', 'optionalBlocks');
+  return h.version + String(length).padStart(4, '0') + h.usage + h.algorithm + h.modeOfUse + h.keyVersion + h.exportability + count + h.reserved + h.optionalBlocks.map(formatOptionalBlock).join('');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key derivation and binding
+// ---------------------------------------------------------------------------------------------------------------
+
+/** KBEK and KBMK from the KBPK: versions B and D by CMAC (X9.143 7.3), A and C by variants (XOR 0x45 / 0x4D). */
+function deriveKeys(version: Tr31Version, kbpk: Uint8Array): { kbek: Uint8Array; kbmk: Uint8Array } {
+  if (version === 'A' || version === 'C') {
+    return { kbek: kbpk.map((b) => b ^ 0x45), kbmk: kbpk.map((b) => b ^ 0x4d) };
+  }
+  const aes = version === 'D';
+  const algorithm = aes ? { 16: 2, 24: 3, 32: 4 }[kbpk.length]! : kbpk.length === 16 ? 0 : 1;
+  const bits = kbpk.length * 8;
+  const derive = (usage: number): Uint8Array => {
+    const out = new Uint8Array(Math.ceil(kbpk.length / (aes ? 16 : 8)) * (aes ? 16 : 8));
+    for (let counter = 1, at = 0; at < kbpk.length; counter++) {
+      // counter || key usage (0000 encryption, 0001 MAC) || separator 00 || algorithm || length in bits
+      const data = Uint8Array.of(counter, 0, usage, 0, 0, algorithm, bits >> 8, bits & 0xff);
+      const piece = aes ? aesCmac(kbpk, data) : tdesCmac(kbpk, data);
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out.slice(0, kbpk.length);
+  };
+  return { kbek: derive(0), kbmk: derive(1) };
+}
+
+function cbc(version: Tr31Version, decrypt: boolean, key: Uint8Array, data: Uint8Array, iv: Uint8Array): Uint8Array {
+  if (version === 'D') return decrypt ? aesDecryptCbc(key, data, iv) : aesEncryptCbc(key, data, iv);
+  return decrypt ? tdesDecryptCbc(key, data, iv) : tdesEncryptCbc(key, data, iv);
+}
+
+/** The key block MAC: CMAC over header || clear key data (B, D) or TDES CBC-MAC over header || encrypted data (A, C). */
+function mac(version: Tr31Version, kbmk: Uint8Array, header: string, data: Uint8Array): Uint8Array {
+  const ascii = Uint8Array.from(header, (c) => c.charCodeAt(0));
+  const message = new Uint8Array(ascii.length + data.length);
+  message.set(ascii);
+  message.set(data, ascii.length);
+  if (version === 'D') return aesCmac(kbmk, message);
+  if (version === 'B') return tdesCmac(kbmk, message);
+  const cbcMac = tdesEncryptCbc(kbmk, message, new Uint8Array(8));
+  return cbcMac.slice(cbcMac.length - 8, cbcMac.length - 4);
+}
+
+function checkKbpk(kbpk: unknown, version: Tr31Version): Uint8Array {
+  checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
+  const k = kbpk as Uint8Array;
+  const allowed = VERSIONS[version].kbpkLengths;
+  if (!allowed.includes(k.length)) {
+    throw new CardHsmError('ERR_LENGTH', `"kbpk" expected ${allowed.join(', ')} bytes for version ${version}, got length=${k.length}`, 'kbpk');
+  }
+  return k;
+}
+
+/** Default padding: hide the key length up to the longest key of its algorithm, then fill the last cipher block. */
+function defaultPadding(algorithm: string, keyLength: number, block: number): Uint8Array {
+  const mask = algorithm === 'T' ? 24 : algorithm === 'A' ? 32 : keyLength;
+  const clear = 2 + Math.max(keyLength, mask);
+  return randomBytes(Math.ceil(clear / block) * block - 2 - keyLength);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Wraps `key` under `kbpk` in a TR-31 key block of version B (TDES KBPK of 16 or 24 bytes) or D (AES KBPK of 16,
+ * 24 or 32 bytes). `header` is a Tr31Header or a header string; its length field is computed here. Optional
+ * blocks are kept in order and padded with a PB block to the cipher block size. `opts.padding` gives the exact
+ * bytes placed after the key (2 + key length + padding must fill whole cipher blocks); by default the padding is
+ * random and hides the key length up to 24 bytes (TDES) or 32 (AES).
+ * @throws ERR_TYPE, ERR_LENGTH (kbpk for the version, padding), ERR_TR31_HEADER (a header field not allowed)
+ */
+export function wrapTr31(kbpk: Uint8Array, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
+  const o = checkOptions('opts', opts);
+  checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
+  if (!(key instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"key" expected a Uint8Array', 'key');
+  const h = normalizeHeader(header);
+  checkKbpk(kbpk, h.version);
+  const { block, macBytes } = VERSIONS[h.version];
+  if (key.length > 8191) throw new CardHsmError('ERR_LENGTH', `"key" expected at most 8191 bytes, got length=${key.length}`, 'key');
+  let padding: Uint8Array;
+  if (o.padding === undefined) padding = defaultPadding(h.algorithm, key.length, block);
+  else {
+    if (!(o.padding instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"opts.padding" expected a Uint8Array', 'opts.padding');
+    padding = o.padding;
+    if ((2 + key.length + padding.length) % block !== 0) {
+      throw new CardHsmError('ERR_LENGTH', `"opts.padding" expected 2 + key length + padding to be a multiple of ${block}, got ${2 + key.length + padding.length}`, 'opts.padding');
+    }
+  }
+  const clear = new Uint8Array(2 + key.length + padding.length);
+  clear[0] = (key.length * 8) >> 8;
+  clear[1] = (key.length * 8) & 0xff;
+  clear.set(key, 2);
+  clear.set(padding, 2 + key.length);
+  const headerLength = formatHeader(h, 0).length;
+  const total = headerLength + 2 * clear.length + 2 * macBytes;
+  if (total > 9999) throw new CardHsmError('ERR_LENGTH', `"key" makes a key block of ${total} characters; at most 9999`, 'key');
+  const headerText = formatHeader(h, total);
+  const { kbek, kbmk } = deriveKeys(h.version, kbpk);
+  try {
+    const tag = mac(h.version, kbmk, headerText, clear);
+    const encrypted = cbc(h.version, false, kbek, clear, tag);
+    return headerText + bytesToHex(encrypted) + bytesToHex(tag);
+  } finally {
+    for (const secret of [clear, kbek, kbmk]) secret.fill(0);
+  }
+}
+
+/**
+ * Parses a key block header without unwrapping (no key needed). The header is authenticated only by unwrapTr31.
+ * @throws ERR_TYPE, ERR_TR31_HEADER, ERR_TR31_LENGTH
+ */
+export function parseTr31Header(keyBlock: string): Tr31Header {
+  if (typeof keyBlock !== 'string') throw new CardHsmError('ERR_TYPE', '"keyBlock" expected a string', 'keyBlock');
+  return parseHeader(keyBlock).header;
+}
+
+/**
+ * Verifies and unwraps a TR-31 key block (versions A, B, C, D) under `kbpk`; returns the authenticated header
+ * and the clear key. Handles any key length the block's length field allows, extended-length optional blocks
+ * included.
+ * @throws ERR_TYPE, ERR_LENGTH (a kbpk that cannot serve the block's version), ERR_TR31_HEADER, ERR_TR31_LENGTH,
+ *   ERR_FORMAT (a body that is not uppercase hex), ERR_TR31_MAC (tampered, or wrapped under another key)
+ */
+export function unwrapTr31(kbpk: Uint8Array, keyBlock: string): { header: Tr31Header; key: Uint8Array } {
+  checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
+  if (typeof keyBlock !== 'string') throw new CardHsmError('ERR_TYPE', '"keyBlock" expected a string', 'keyBlock');
+  const { header, end } = parseHeader(keyBlock);
+  if (header.length !== keyBlock.length) {
+    throw lengthError(`"keyBlock" length field says ${header.length}, got length=${keyBlock.length}`);
+  }
+  const { block, macBytes } = VERSIONS[header.version];
+  if (end % block !== 0) throw headerError(`"header" length ${end} is not a multiple of the cipher block size ${block}`);
+  checkKbpk(kbpk, header.version);
+  const body = keyBlock.slice(end);
+  if (!/^[0-9A-F]*$/.test(body)) throw new CardHsmError('ERR_FORMAT', '"keyBlock" key data and MAC expected uppercase hex', 'keyBlock');
+  const dataHex = body.length - 2 * macBytes;
+  if (dataHex < 2 * block || dataHex % (2 * block) !== 0) {
+    throw lengthError(`"keyBlock" key data expected whole ${block}-byte blocks, got ${Math.max(0, dataHex)} hex digits`);
+  }
+  const headerText = keyBlock.slice(0, end);
+  const encrypted = hexToBytes(body.slice(0, dataHex));
+  const tag = hexToBytes(body.slice(dataHex));
+  const { kbek, kbmk } = deriveKeys(header.version, kbpk);
+  let clear: Uint8Array | undefined;
+  try {
+    if (header.version === 'B' || header.version === 'D') {
+      clear = cbc(header.version, true, kbek, encrypted, tag);
+      if (!constantTimeEqual(mac(header.version, kbmk, headerText, clear).subarray(0, macBytes), tag)) throw macError();
+    } else {
+      if (!constantTimeEqual(mac(header.version, kbmk, headerText, encrypted), tag)) throw macError();
+      clear = cbc(header.version, true, kbek, encrypted, Uint8Array.from(headerText.slice(0, 8), (c) => c.charCodeAt(0)));
+    }
+    const bits = (clear[0]! << 8) | clear[1]!;
+    if (bits % 8 !== 0 || bits / 8 > clear.length - 2) {
+      throw lengthError(`"keyBlock" key length field (${bits} bits) does not fit its key data (${clear.length - 2} bytes)`);
+    }
+    return { header, key: clear.slice(2, 2 + bits / 8) };
+  } finally {
+    clear?.fill(0);
+    kbek.fill(0);
+    kbmk.fill(0);
+  }
+}
+
+function macError(): CardHsmError {
+  return new CardHsmError('ERR_TR31_MAC', '"keyBlock" MAC does not verify: the block was altered or wrapped under another key', 'keyBlock');
+}
