@@ -143,14 +143,14 @@ export class Hsm {
   /** Unwraps an LMK key block, checks it may serve `purpose`, and notes it in the audit context. */
   #open(ctx: AuditContext | null, field: string, keyBlock: unknown, purpose: Purpose | null): OpenKey {
     const block = checkKeyBlock(field, keyBlock);
+    const claimed = parseTr31Header(block);
+    if (claimed.version !== 'D') {
+      throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`, field);
+    }
     // Refuse a key of the wrong usage from its (not yet authenticated) header before running any cryptography;
     // a header altered to pass this check fails the MAC below.
-    if (purpose) requireUsage(parseTr31Header(block), undefined, purpose, field);
+    if (purpose) requireUsage(claimed, undefined, purpose, field);
     const { header, key } = unwrapTr31(this.#lmk, block);
-    if (header.version !== 'D') {
-      key.fill(0);
-      throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${header.version})`, field);
-    }
     try {
       const algorithm = algorithmOf(header, key.length);
       if (ctx && ctx.keyKcv === null) {

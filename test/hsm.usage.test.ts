@@ -1,0 +1,97 @@
+// The usage rule table: every facade operation against keys of every usage (and the modes of use that matter),
+// expecting success exactly where X9.143's usage and mode of use allow it, and ERR_KEY_USAGE otherwise — before
+// any cryptography (the refused call leaves an audit record without a KCV: the key was never unwrapped).
+import { describe, expect, test } from 'vitest';
+import { CardHsmError, type KeyAlgorithm } from '../src/index.js';
+import { makeHsm } from './helpers/hsm.js';
+
+const PAN = '4123456789012345';
+const { hsm, audit, keys } = makeHsm();
+
+/** One key per (usage, mode, algorithm) worth distinguishing. */
+const KEYS: Record<string, string> = {};
+for (const [usage, algorithm, modes] of [
+  ['C0', 'TDES2', 'CGV'],
+  ['P0', 'TDES2', 'BED'],
+  ['P0', 'AES128', 'B'],
+  ['V1', 'TDES2', 'CGV'],
+  ['V2', 'TDES2', 'CGV'],
+  ['D0', 'TDES2', 'BED'],
+  ['D0', 'AES128', 'B'],
+  ['K0', 'TDES2', 'BED'],
+  ['K1', 'AES256', 'B'],
+  ['M0', 'TDES2', 'C'],
+  ['E6', 'HMAC256', 'X'],
+] as const) {
+  for (const modeOfUse of modes) KEYS[`${usage}/${modeOfUse}/${algorithm}`] = hsm.generateKey({ usage, algorithm: algorithm as KeyAlgorithm, modeOfUse }).keyBlock;
+}
+
+const pinBlock = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 0 });
+const aesPinBlock = hsm.encryptClearPin({ pinKey: keys.aesPinKey, pin: '1234', pan: PAN, format: 4 });
+
+/** Each operation, with the key under test in the role named, the other keys correct. */
+const OPERATIONS: Record<string, { allowed: string[]; call: (key: string) => unknown }> = {
+  generateCvv: { allowed: ['C0/C/TDES2', 'C0/G/TDES2'], call: (k) => hsm.generateCvv({ cvk: k, pan: PAN, expiry: '8701', serviceCode: '101' }) },
+  verifyCvv: { allowed: ['C0/C/TDES2', 'C0/V/TDES2'], call: (k) => hsm.verifyCvv({ cvk: k, pan: PAN, expiry: '8701', serviceCode: '101', cvv: '561' }) },
+  encryptClearPin: { allowed: ['P0/B/TDES2', 'P0/E/TDES2'], call: (k) => hsm.encryptClearPin({ pinKey: k, pin: '1234', pan: PAN, format: 0 }) },
+  'translatePinBlock(to)': {
+    allowed: ['P0/B/TDES2', 'P0/E/TDES2'],
+    call: (k) => hsm.translatePinBlock({ pinBlock, pan: PAN, from: { key: keys.zpk, format: 0 }, to: { key: k, format: 0 } }),
+  },
+  'translatePinBlock(from, ISO 4)': {
+    allowed: ['P0/B/AES128'],
+    call: (k) => hsm.translatePinBlock({ pinBlock: aesPinBlock, pan: PAN, from: { key: k, format: 4 }, to: { key: keys.zpk, format: 0 } }),
+  },
+  'generateVisaPvv(pvk)': {
+    allowed: ['V2/C/TDES2', 'V2/G/TDES2'],
+    call: (k) => hsm.generateVisaPvv({ pinBlock, pinKey: keys.zpk, format: 0, pan: PAN, pvk: k, pvki: '1' }),
+  },
+  'generateVisaPvv(pinKey)': {
+    allowed: ['P0/B/TDES2', 'P0/D/TDES2'],
+    call: (k) => hsm.generateVisaPvv({ pinBlock, pinKey: k, format: 0, pan: PAN, pvk: keys.pvk, pvki: '1' }),
+  },
+  'verifyPinVisaPvv(pvk)': {
+    allowed: ['V2/C/TDES2', 'V2/V/TDES2'],
+    call: (k) => hsm.verifyPinVisaPvv({ pinBlock, pinKey: keys.zpk, format: 0, pan: PAN, pvk: k, pvki: '1', pvv: '0000' }),
+  },
+  'generateIbm3624Offset(pvk)': {
+    allowed: ['V1/C/TDES2', 'V1/G/TDES2'],
+    call: (k) => hsm.generateIbm3624Offset({ pinBlock, pinKey: keys.zpk, format: 0, pan: PAN, pvk: k, validationData: '4123456789012345', decimalizationTable: '0123456789012345' }),
+  },
+  'verifyPinIbm3624Offset(pvk)': {
+    allowed: ['V1/C/TDES2', 'V1/V/TDES2'],
+    call: (k) => hsm.verifyPinIbm3624Offset({ pinBlock, pinKey: keys.zpk, format: 0, pan: PAN, pvk: k, validationData: '4123456789012345', decimalizationTable: '0123456789012345', offset: '0000' }),
+  },
+  encryptData: { allowed: ['D0/B/TDES2', 'D0/E/TDES2', 'D0/B/AES128'], call: (k) => hsm.encryptData({ key: k, data: new Uint8Array(16), mode: 'ECB' }) },
+  decryptData: { allowed: ['D0/B/TDES2', 'D0/D/TDES2', 'D0/B/AES128'], call: (k) => hsm.decryptData({ key: k, data: new Uint8Array(16), mode: 'ECB' }) },
+  'exportKey(kek)': { allowed: ['K0/B/TDES2', 'K0/E/TDES2', 'K1/B/AES256'], call: (k) => hsm.exportKey({ keyBlock: keys.zpk, kek: k }) },
+  'exportSecurityValues(transportKey)': {
+    allowed: ['D0/B/TDES2', 'D0/E/TDES2'],
+    call: (k) => hsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101', transportKey: k }),
+  },
+};
+
+describe('operation × key → allowed or ERR_KEY_USAGE', () => {
+  for (const [operation, { allowed, call }] of Object.entries(OPERATIONS)) {
+    for (const [name, key] of Object.entries(KEYS)) {
+      const expected = allowed.includes(name) ? 'allowed' : 'ERR_KEY_USAGE';
+      test(`${operation} with ${name}: ${expected}`, () => {
+        let outcome = 'allowed';
+        try {
+          call(key);
+        } catch (e) {
+          if (!(e instanceof CardHsmError)) throw e;
+          // A PIN block encrypted under another PIN key does not decode: the key was allowed and used.
+          outcome = e.code === 'ERR_PINBLOCK_FORMAT' ? 'allowed' : e.code;
+        }
+        expect(outcome).toBe(expected);
+      });
+    }
+  }
+});
+
+test('a refused key is never unwrapped: its audit record has no KCV', () => {
+  const before = audit.records.length;
+  expect(() => hsm.generateCvv({ cvk: keys.zpk, pan: PAN, expiry: '8701', serviceCode: '101' })).toThrow(CardHsmError);
+  expect(audit.records.slice(before)).toEqual([expect.objectContaining({ operation: 'generateCvv', outcome: 'error', errorCode: 'ERR_KEY_USAGE', keyKcv: null })]);
+});
