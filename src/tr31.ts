@@ -79,7 +79,9 @@ function parseHeader(s: string): { header: Tr31Header; end: number } {
   if (!/^[0-9]{4}$/.test(s.slice(1, 5))) throw headerError('"header" length expected 4 digits', 'length');
   const fields = { usage: s.slice(5, 7), algorithm: s[7]!, modeOfUse: s[8]!, keyVersion: s.slice(9, 11), exportability: s[11]! };
   for (const [field, value] of Object.entries(fields)) {
-    if (!isAlnum(value)) throw headerError(`"header" ${field} expected uppercase letters or digits`, field);
+    // Key versions may be lowercase ('c' marks a key component, X9.143 6.2); the other fields are uppercase.
+    const ok = field === 'keyVersion' ? /^[0-9A-Za-z]{2}$/.test(value) : isAlnum(value);
+    if (!ok) throw headerError(`"header" ${field} expected ${field === 'keyVersion' ? 'letters' : 'uppercase letters'} or digits`, field);
   }
   if (!/^[0-9]{2}$/.test(s.slice(12, 14))) throw headerError('"header" optional block count expected 2 digits', 'optionalBlocks');
   const reserved = s.slice(14, 16);
@@ -108,11 +110,12 @@ function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31
   let length = hex(at + 2, 2);
   let dataStart = at + 4;
   if (length === 0) {
-    // Extended length (X9.143): '00', then the length of the length, then the length itself.
-    const lengthOfLength = hex(at + 4, 2);
-    if (lengthOfLength === 0) throw headerError(`"header" optional block ${index} extended length of length is 0`, field);
-    length = hex(at + 6, lengthOfLength);
-    dataStart = at + 6 + lengthOfLength;
+    // Extended length (X9.143 6.3.6): '00', then the length of the length field in bytes, then the length itself
+    // in hex (e.g. 'CT' '00' '02' '0500': a 1,280-character block).
+    const lengthBytes = hex(at + 4, 2);
+    if (lengthBytes === 0) throw headerError(`"header" optional block ${index} extended length of length is 0`, field);
+    length = hex(at + 6, 2 * lengthBytes);
+    dataStart = at + 6 + 2 * lengthBytes;
   }
   const end = at + length;
   if (end < dataStart || end > s.length) throw headerError(`"header" optional block ${index} length does not fit the key block`, field);
@@ -124,9 +127,9 @@ function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31
 function formatOptionalBlock(b: Tr31OptionalBlock): string {
   const short = 4 + b.data.length;
   if (short <= 0xff) return b.id + short.toString(16).toUpperCase().padStart(2, '0') + b.data;
-  const long = 10 + b.data.length; // ID, '00', '04', 4 hex digits of length
+  const long = 10 + b.data.length; // ID, '00', '02' (a 2-byte length follows), 4 hex digits of length
   if (long > 0xffff) throw headerError('"header" optional block data is too long', 'optionalBlocks');
-  return b.id + '0004' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
+  return b.id + '0002' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
 }
 
 /** Checks a header for writing (strict) and normalizes it; optional blocks are padded with a PB block. */

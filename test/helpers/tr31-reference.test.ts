@@ -33,7 +33,10 @@ interface Tr31Vector {
 }
 
 const file = new URL('../vectors/tr31.json', import.meta.url);
-const { vectors } = JSON.parse(readFileSync(file, 'utf8')) as { vectors: Tr31Vector[] };
+const { vectors, alternateExtendedLength } = JSON.parse(readFileSync(file, 'utf8')) as {
+  vectors: Tr31Vector[];
+  alternateExtendedLength: { vectors: Tr31Vector[] };
+};
 
 function hex(s: string): Uint8Array {
   if (s.length % 2 !== 0 || !/^[0-9A-F]*$/.test(s)) throw new Error(`not uppercase hex: ${s}`);
@@ -138,6 +141,22 @@ describe('TR-31 reference: tampering is detected', () => {
   });
 });
 
+describe('tr31.json alternateExtendedLength: length-of-length counted in characters (moov-io rendering)', () => {
+  alternateExtendedLength.vectors.forEach((v, i) => {
+    it(label(v, i), () => {
+      const kbpk = hex(v.kbpk);
+      // The X9.143 (bytes) reading cannot even find the end of this header...
+      expect(() => refUnwrapTr31(kbpk, v.keyBlock)).toThrow();
+      // ...the character reading can, and then the MAC verifies.
+      const opts = { extendedLengthUnit: 'characters' as const };
+      const d = refDecodeTr31(kbpk, v.keyBlock, opts);
+      expect(toHex(d.key)).toBe(v.key);
+      expect(d.fields.optionalBlocks).toEqual(v.header.optionalBlocks);
+      expect(refWrapTr31(kbpk, zeroLength(d.header), d.key, d.padding, opts)).toBe(v.keyBlock);
+    });
+  });
+});
+
 describe('TR-31 reference: header parsing of published optional-block layouts', () => {
   // knovichikhin/psec tests/test_tr31.py: test_header_load_optional_256 and
   // test_header_load_optional_extended_length (extended-length optional blocks).
@@ -180,6 +199,9 @@ describe('TR-31 reference: wrap input checks', () => {
     expect(() =>
       refWrapTr31(kbpk, 'B0000P0TE00N0100KS1200604B120F9292', new Uint8Array(16), new Uint8Array(6)),
     ).toThrow();
+  });
+  it('rejects an empty key (unwrap would reject a 0-bit key length, as psec and openemv do)', () => {
+    expect(() => refWrapTr31(kbpk, 'D0000P0TE00N0000', new Uint8Array(0), new Uint8Array(14))).toThrow();
   });
   it('rejects unsupported versions and KBPK sizes', () => {
     expect(() => refWrapTr31(kbpk, 'E0000P0TE00N0000', new Uint8Array(16), new Uint8Array(14))).toThrow();

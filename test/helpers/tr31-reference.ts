@@ -27,7 +27,9 @@
  * form: ID ‖ "00" ‖ length-of-length (2 hex chars: the number of BYTES, so
  * twice that many hex characters follow) ‖ length (hex) ‖ data. The published
  * examples fix this reading: X9.143 8.5 "CT0002" + "0500" (1280 characters),
- * psec's "KS0002010A" + 256 data chars and "KS000116" + 14 data chars.
+ * X9.143 8.6 "CT0002" + "05CC", psec's "KS0002010A" + 256 data chars and
+ * "KS000116" + 14 data chars. (moov-io/tr31 counts characters instead; see
+ * `Tr31ParseOptions`.)
  *
  * Binding methods:
  *  - A and C (key variant, TR-31:2018 5.3.2.1): KBEK = KBPK XOR 45..45,
@@ -124,12 +126,25 @@ export interface Tr31Header {
   optionalBlocks: Tr31OptionalBlock[];
 }
 
+export interface Tr31ParseOptions {
+  /**
+   * Unit of the extended-length "length of length" field. 'bytes' (default)
+   * is the reading of ANSI X9.143:2021 6.2 table 1 as implemented by
+   * openemv/tr31 and psec, and the only one under which the X9.143 8.6
+   * example ("CT000205CC...") parses. 'characters' reads it as a count of hex
+   * characters, as moov-io/tr31 does; a second published rendering of the
+   * X9.143 8.5 example ("CT0004" + "0500") only parses that way.
+   */
+  extendedLengthUnit?: 'bytes' | 'characters';
+}
+
 /**
  * Parse the clear header at the start of `text` (a key block, or a header on
  * its own). Reads exactly as many optional blocks as header bytes [12..14)
  * announce and returns the header string up to the end of the last one.
  */
-export function refParseTr31Header(text: string): Tr31Header {
+export function refParseTr31Header(text: string, options: Tr31ParseOptions = {}): Tr31Header {
+  const unitChars = options.extendedLengthUnit === 'characters' ? 1 : 2;
   if (text.length < 16) throw new Error('TR-31: header shorter than 16 characters');
   const lengthField = text.slice(1, 5);
   const countField = text.slice(12, 14);
@@ -151,7 +166,7 @@ export function refParseTr31Header(text: string): Tr31Header {
       // Extended length: length-of-length in bytes, then the length itself.
       const lol = text.slice(pos + 4, pos + 6);
       if (lol.length !== 2 || !isHex(lol)) throw new Error('TR-31: malformed length of length');
-      const lengthChars = 2 * parseInt(lol, 16);
+      const lengthChars = unitChars * parseInt(lol, 16);
       if (lengthChars === 0) throw new Error('TR-31: length of length is zero');
       const ext = text.slice(pos + 6, pos + 6 + lengthChars);
       if (ext.length !== lengthChars || !isHex(ext)) throw new Error('TR-31: malformed extended length');
@@ -262,13 +277,21 @@ function tdesCbcMac(key: Uint8Array, data: Uint8Array): Uint8Array {
  * any optional blocks); its length field may be "0000" and is replaced by the
  * real total length. `padding` is placed verbatim after the key.
  */
-export function refWrapTr31(kbpk: Uint8Array, header: string, key: Uint8Array, padding: Uint8Array): string {
-  const parsed = refParseTr31Header(header);
+export function refWrapTr31(
+  kbpk: Uint8Array,
+  header: string,
+  key: Uint8Array,
+  padding: Uint8Array,
+  options: Tr31ParseOptions = {},
+): string {
+  const parsed = refParseTr31Header(header, options);
   if (parsed.header.length !== header.length) throw new Error('TR-31: trailing characters after the header');
   const version = parsed.version;
   const { blockSize, macLength } = versionParams(version, kbpk);
   if (header.length % blockSize !== 0) throw new Error('TR-31: header length is not a multiple of the block size');
 
+  // A zero-length key is not a key: psec and openemv/tr31 reject it on unwrap, and so does refDecodeTr31.
+  if (key.length === 0) throw new Error('TR-31: key must not be empty');
   const bits = key.length * 8;
   if (bits > 0xffff) throw new Error('TR-31: key too long');
   const clear = concat(Uint8Array.of(bits >> 8, bits & 0xff), key, padding);
@@ -304,8 +327,8 @@ export interface Tr31Unwrapped {
 }
 
 /** Unwrap with full detail: header fields, key and the padding that was used. */
-export function refDecodeTr31(kbpk: Uint8Array, keyBlock: string): Tr31Unwrapped {
-  const fields = refParseTr31Header(keyBlock);
+export function refDecodeTr31(kbpk: Uint8Array, keyBlock: string, options: Tr31ParseOptions = {}): Tr31Unwrapped {
+  const fields = refParseTr31Header(keyBlock, options);
   const version = fields.version;
   const { blockSize, macLength } = versionParams(version, kbpk);
   if (fields.length !== keyBlock.length) {
