@@ -14,17 +14,26 @@ export type ErrorCode =
   | 'ERR_DECIMALIZATION_TABLE' // a decimalization table outside the configured set
   | 'ERR_KCV_MISMATCH' // key components that do not combine to the stated key check value
   | 'ERR_KEY_PARITY' // a DES key component without odd parity
+  | 'ERR_PIN_POLICY' // a PIN the policy forbids (the reason is in the message and `reason`, never the PIN)
+  | 'ERR_PIN_LOCKED' // a card whose PIN try limit was reached: set a new PIN first
+  | 'ERR_ACTIVATION_CODE' // an activation code that is missing, used up or locked by too many attempts
+  | 'ERR_CARD_REF' // a card reference that does not belong to the PAN given with it
+  | 'ERR_STORE_UNAVAILABLE' // the store cannot be reached or written (never merely busy); nothing was decided
+  | 'ERR_RANGE_EXHAUSTED' // a counter range with no numbers left
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
 export class CardHsmError extends Error {
   readonly code: ErrorCode;
   /** The argument or option at fault (`pan`, `key`, `opts.length`, …), when there is one. */
   readonly field: string | undefined;
+  /** A finer, stable reason for some codes (ERR_PIN_POLICY: LENGTH, REPEATED, SEQUENCE_ASC, …). */
+  readonly reason: string | undefined;
 
-  constructor(code: ErrorCode, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string, reason?: string) {
     super(message);
     this.name = 'CardHsmError';
     this.code = code;
     this.field = field;
+    this.reason = reason;
   }
 }

@@ -4,7 +4,10 @@
 // operation is audited (audit.ts).
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqualString, hexToBytes, randomBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
+import type { Store } from '../store/store.js';
 import { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
@@ -43,7 +46,25 @@ export interface HsmOptions {
   audit?: AuditSink;
   /** IBM 3624 decimalization tables the HSM accepts; default ['0123456789012345']. */
   decimalizationTables?: string[];
+  /** Durable state (PIN attempts, activation codes, counters); required by the async, stateful methods. */
+  store?: Store;
+  /** Wrong PINs before a card locks; default 3. */
+  pinTryLimit?: number;
+  /** Wrong activation codes before the code locks; default 3. */
+  activationAttemptLimit?: number;
+  /** Rules every chosen or generated PIN must satisfy (see checkPinPolicy); default: 4-12 digits, no runs or repeats. */
+  pinPolicy?: PinPolicy;
+  /**
+   * An HMAC key block (usage M7, algorithm HMAC256) for card references. Without it the reference key is derived
+   * from the LMK, so rotating the LMK changes every card reference; with it, references survive LMK rotation.
+   */
+  cardRefKey?: string;
 }
+
+/** How verifyPin checks a PIN. */
+export type PinVerificationMethod =
+  | { type: 'VISA_PVV'; pvk: string; pvki: string; pvv: string }
+  | { type: 'IBM3624_OFFSET'; pvk: string; validationData: string; decimalizationTable: string; offset: string };
 
 export interface KeyResult {
   keyBlock: string;
@@ -99,6 +120,11 @@ export class Hsm {
   readonly #lmk: Uint8Array;
   readonly #audit: AuditSink | undefined;
   readonly #tables: ReadonlySet<string>;
+  readonly #store: Store | undefined;
+  readonly #pinTryLimit: number;
+  readonly #activationLimit: number;
+  readonly #pinPolicy: PinPolicy;
+  readonly #refKey: Uint8Array;
   /** The LMK's public check value. */
   readonly lmkKcv: string;
 
@@ -109,6 +135,23 @@ export class Hsm {
     this.#audit = o.audit as AuditSink | undefined;
     const tables = (o.decimalizationTables ?? ['0123456789012345']) as unknown[];
     this.#tables = new Set(checkArray('decimalizationTables', tables).map((t, i) => checkDigits(`decimalizationTables[${i}]`, t, 16, 16)));
+    this.#store = o.store as Store | undefined;
+    this.#pinTryLimit = o.pinTryLimit === undefined ? 3 : checkInt('pinTryLimit', o.pinTryLimit, 1, 99);
+    this.#activationLimit = o.activationAttemptLimit === undefined ? 3 : checkInt('activationAttemptLimit', o.activationAttemptLimit, 1, 99);
+    this.#pinPolicy = (o.pinPolicy ?? {}) as PinPolicy;
+    checkPinPolicy('1357', this.#pinPolicy); // throws now if the policy itself is malformed
+    this.#refKey = this.#referenceKey(o.cardRefKey);
+  }
+
+  /** The HMAC key behind card references and activation-code hashes. */
+  #referenceKey(block: unknown): Uint8Array {
+    if (block === undefined) return createHmac('sha256', this.#lmk).update('cardhsm/card-reference/v1').digest();
+    const k = this.#open(null, 'cardRefKey', block, null);
+    if (k.header.usage !== 'M7' || k.algorithm !== 'HMAC256') {
+      k.key.fill(0);
+      throw new CardHsmError('ERR_KEY_USAGE', '"cardRefKey" expected an HMAC256 key of usage M7', 'cardRefKey');
+    }
+    return k.key;
   }
 
   /** Never prints the LMK. */
@@ -126,17 +169,43 @@ export class Hsm {
   // Plumbing: audit, and keys in and out of LMK key blocks
   // -------------------------------------------------------------------------------------------------------------
 
+  /** Writes one audit record; `error` is the exception when the operation threw. */
+  #record(operation: string, pan: unknown, ctx: AuditContext, outcome: AuditOutcome, error?: unknown): void {
+    const masked = maskPan(pan);
+    this.#audit?.write({
+      time: new Date().toISOString(),
+      operation,
+      keyKcv: ctx.keyKcv,
+      usage: ctx.usage,
+      ...(masked ? { pan: masked } : {}),
+      outcome,
+      ...(outcome === 'error' ? { errorCode: error instanceof CardHsmError ? error.code : 'ERR_INTERNAL' } : {}),
+    });
+  }
+
   #run<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => T, outcome: (result: T) => AuditOutcome = () => 'success'): T {
     const ctx: AuditContext = { keyKcv: null, usage: null };
-    const base = () => ({ time: new Date().toISOString(), operation, keyKcv: ctx.keyKcv, usage: ctx.usage, ...(maskPan(pan) ? { pan: maskPan(pan) } : {}) });
     let result: T;
     try {
       result = body(ctx);
     } catch (e) {
-      this.#audit?.write({ ...base(), outcome: 'error', errorCode: e instanceof CardHsmError ? e.code : 'ERR_INTERNAL' });
+      this.#record(operation, pan, ctx, 'error', e);
       throw e;
     }
-    this.#audit?.write({ ...base(), outcome: outcome(result) });
+    this.#record(operation, pan, ctx, outcome(result));
+    return result;
+  }
+
+  async #runAsync<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => Promise<T>, outcome: (result: T) => AuditOutcome = () => 'success'): Promise<T> {
+    const ctx: AuditContext = { keyKcv: null, usage: null };
+    let result: T;
+    try {
+      result = await body(ctx);
+    } catch (e) {
+      this.#record(operation, pan, ctx, 'error', e);
+      throw e;
+    }
+    this.#record(operation, pan, ctx, outcome(result));
     return result;
   }
 
@@ -599,7 +668,198 @@ export class Hsm {
       });
     });
   }
+  // -------------------------------------------------------------------------------------------------------------
+  // PIN lifecycle with durable state: card references, PIN selection, verification with a try counter, activation
+  // -------------------------------------------------------------------------------------------------------------
+
+  /**
+   * The keyed reference of a card (HMAC-SHA-256 of the PAN, 64 hex characters) used instead of the PAN in every
+   * stored record.
+   */
+  cardRef(pan: string): string {
+    const p = checkDigits('pan', pan, 12, 19);
+    return createHmac('sha256', this.#refKey).update(p).digest('hex').toUpperCase();
+  }
+
+  #checkCardRef(cardRef: unknown, pan: string): string {
+    if (typeof cardRef !== 'string') throw new CardHsmError('ERR_TYPE', '"cardRef" expected a string', 'cardRef');
+    const expected = Buffer.from(this.cardRef(pan));
+    if (cardRef.length !== expected.length || !timingSafeEqual(Buffer.from(cardRef), expected)) {
+      throw new CardHsmError('ERR_CARD_REF', '"cardRef" is not the reference of this PAN', 'cardRef');
+    }
+    return cardRef;
+  }
+
+  #requireStore(): Store {
+    if (!this.#store) throw new CardHsmError('ERR_STORE_UNAVAILABLE', 'this Hsm was created without a store', 'store');
+    return this.#store;
+  }
+
+  /** Refuses a PIN the policy forbids (ERR_PIN_POLICY with the reason; the PIN never appears). */
+  #requirePolicy(pin: string): void {
+    const verdict = checkPinPolicy(pin, this.#pinPolicy);
+    if (!verdict.ok) throw pinPolicyError(verdict.reason);
+  }
+
+  /**
+   * A random PIN that satisfies the policy, drawn uniformly from the PINs it allows, returned only encrypted under
+   * `pinKey` — with its Visa PVV when a V2 `pvk` and `pvki` are given. The clear PIN never leaves.
+   */
+  generatePin(options: { pinKey: string; pan: string; length?: number; format?: PinBlockFormat; pvk?: string; pvki?: string }): { pinBlock: Uint8Array; pvv?: string } {
+    const o = checkOptions('options', options);
+    return this.#run('generatePin', o.pan, (ctx) => {
+      const format = this.#format(o.format ?? 0);
+      const pan = checkDigits('pan', o.pan, 12, 19);
+      const pin = generateRandomPin(o.length === undefined ? 4 : (o.length as number), this.#pinPolicy);
+      const pinBlock = this.#encryptPin(ctx, o.pinKey, pin, pan, format, 'pinKey');
+      if (o.pvk === undefined) return { pinBlock };
+      const pvk = this.#open(null, 'pvk', o.pvk, 'pvv.generate');
+      return this.#withKeys([pvk], () => ({ pinBlock, pvv: generateVisaPvv(pvk.key, pan, checkDigits('pvki', o.pvki, 1, 1), pin) }));
+    });
+  }
+
+  /** The verification value of a chosen PIN: Visa PVV with a V2 key, or IBM 3624 offset with a V1 key and table. */
+  #pinValue(o: Record<string, unknown>, pin: string, pan: string): { pvv: string } | { offset: string } {
+    if (o.validationData === undefined) {
+      const pvk = this.#open(null, 'pvk', o.pvk, 'pvv.generate');
+      return this.#withKeys([pvk], () => ({ pvv: generateVisaPvv(pvk.key, pan, checkDigits('pvki', o.pvki, 1, 1), pin) }));
+    }
+    const table = this.#table(o.decimalizationTable);
+    const pvk = this.#open(null, 'pvk', o.pvk, 'ibm3624.generate');
+    return this.#withKeys([pvk], () => ({ offset: generateIbm3624Offset(pvk.key, o.validationData as string, table, pin) }));
+  }
+
+  /**
+   * Sets a card's PIN from an encrypted PIN block: checks the policy, returns the value to store — `{ pvv }`
+   * (V2 key and `pvki`) or `{ offset }` (V1 key with `validationData` and `decimalizationTable`) — and clears the
+   * card's failed attempts and lock.
+   */
+  async setPin(options: { cardRef: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki?: string; validationData?: string; decimalizationTable?: string }): Promise<{ pvv: string } | { offset: string }> {
+    const o = checkOptions('options', options);
+    return this.#runAsync('setPin', o.pan, async (ctx) => {
+      const pan = checkDigits('pan', o.pan, 12, 19);
+      const cardRef = this.#checkCardRef(o.cardRef, pan);
+      const store = this.#requireStore();
+      const pin = this.#decryptPin(ctx, o.pinKey, o.pinBlock, pan, this.#format(o.format), 'pinKey');
+      this.#requirePolicy(pin);
+      const value = this.#pinValue(o, pin, pan);
+      await store.resetAttempts('pin', cardRef);
+      return value;
+    });
+  }
+
+  /** True when the PIN matches the card's stored PVV or offset (the comparison is constant-time). */
+  #pinMatches(method: unknown, pin: string, pan: string): boolean {
+    const m = checkOptions('method', method);
+    const type = checkOneOf('method.type', m.type, ['VISA_PVV', 'IBM3624_OFFSET'] as const);
+    if (type === 'VISA_PVV') {
+      const expected = checkDigits('method.pvv', m.pvv, 4, 4);
+      const pvk = this.#open(null, 'method.pvk', m.pvk, 'pvv.verify');
+      return this.#withKeys([pvk], () => constantTimeEqualString(generateVisaPvv(pvk.key, pan, checkDigits('method.pvki', m.pvki, 1, 1), pin), expected));
+    }
+    const offset = checkDigits('method.offset', m.offset, 4, 12);
+    const table = this.#table(m.decimalizationTable);
+    const pvk = this.#open(null, 'method.pvk', m.pvk, 'ibm3624.verify');
+    return this.#withKeys([pvk], () => constantTimeEqualString(generateIbm3624Offset(pvk.key, m.validationData as string, table, pin), offset));
+  }
+
+  /**
+   * Verifies the PIN in an encrypted PIN block against the card's PVV or offset, counting attempts in the store:
+   * a failure increments the card's counter atomically and locks it at the try limit; a success resets it. A
+   * locked card throws ERR_PIN_LOCKED, even for the right PIN, until setPin. If the store cannot record the
+   * attempt, ERR_STORE_UNAVAILABLE — never "verified".
+   */
+  async verifyPin(options: { cardRef: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; method: PinVerificationMethod }): Promise<{ verified: boolean; attemptsRemaining: number; locked: boolean }> {
+    const o = checkOptions('options', options);
+    return this.#runAsync(
+      'verifyPin',
+      o.pan,
+      async (ctx) => {
+        const pan = checkDigits('pan', o.pan, 12, 19);
+        const cardRef = this.#checkCardRef(o.cardRef, pan);
+        const store = this.#requireStore();
+        if ((await store.getAttempts('pin', cardRef)).locked) throw pinLocked();
+        const pin = this.#decryptPin(ctx, o.pinKey, o.pinBlock, pan, this.#format(o.format), 'pinKey');
+        if (this.#pinMatches(o.method, pin, pan)) {
+          // The reset applies only if the card is still unlocked: a concurrent lock wins.
+          if (!(await store.recordSuccess('pin', cardRef)).applied) throw pinLocked();
+          return { verified: true, attemptsRemaining: this.#pinTryLimit, locked: false };
+        }
+        const after = await store.recordFailure('pin', cardRef, this.#pinTryLimit);
+        if (!after.applied) throw pinLocked();
+        return { verified: false, attemptsRemaining: Math.max(0, this.#pinTryLimit - after.failed), locked: after.locked };
+      },
+      (r) => (r.verified ? 'success' : 'failure'),
+    );
+  }
+
+  /** The card's invalid PIN attempts (seed "Consultar Número de Intentos de PIN No Válidos"). */
+  async getPinAttempts(cardRef: string): Promise<{ failed: number; remaining: number; locked: boolean }> {
+    return this.#runAsync('getPinAttempts', undefined, async () => {
+      const s = await this.#requireStore().getAttempts('pin', checkCardRefShape(cardRef));
+      return { failed: s.failed, remaining: s.locked ? 0 : Math.max(0, this.#pinTryLimit - s.failed), locked: s.locked };
+    });
+  }
+
+  #activationHash(cardRef: string, code: string): string {
+    return createHmac('sha256', this.#refKey).update(`activation/${cardRef}/${code}`).digest('hex');
+  }
+
+  /** A 10-digit activation code from the CSPRNG; stored only as a keyed hash, single use, attempt-limited. */
+  async generateActivationCode(options: { cardRef: string }): Promise<string> {
+    const o = checkOptions('options', options);
+    return this.#runAsync('generateActivationCode', undefined, async () => {
+      const cardRef = checkCardRefShape(o.cardRef);
+      const code = generateRandomPin(10, { minLength: 10, maxLength: 10, rejectRepeated: false, rejectSequences: false });
+      await this.#requireStore().putActivationCode(cardRef, this.#activationHash(cardRef, code));
+      return code;
+    });
+  }
+
+  /**
+   * Activates a card with its activation code and sets the cardholder's chosen PIN (policy enforced) in the same
+   * step: `{ activated: true, pvv }`; a wrong code gives `{ activated: false, attemptsRemaining }`; a code that is
+   * missing, used or locked throws ERR_ACTIVATION_CODE.
+   */
+  async activateCard(options: { cardRef: string; activationCode: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki: string }): Promise<{ activated: boolean; pvv?: string; attemptsRemaining?: number }> {
+    const o = checkOptions('options', options);
+    return this.#runAsync(
+      'activateCard',
+      o.pan,
+      async (ctx) => {
+        const pan = checkDigits('pan', o.pan, 12, 19);
+        const cardRef = this.#checkCardRef(o.cardRef, pan);
+        const code = checkDigits('activationCode', o.activationCode, 10, 10);
+        const store = this.#requireStore();
+        // The chosen PIN is checked before the code is spent, so a refused PIN does not burn the code.
+        const pin = this.#decryptPin(ctx, o.pinKey, o.pinBlock, pan, this.#format(o.format), 'pinKey');
+        this.#requirePolicy(pin);
+        const value = this.#pinValue({ pvk: o.pvk, pvki: o.pvki }, pin, pan) as { pvv: string };
+        const { result, attempts } = await store.consumeActivationCode(cardRef, this.#activationHash(cardRef, code), this.#activationLimit);
+        if (result === 'MISMATCH') return { activated: false, attemptsRemaining: Math.max(0, this.#activationLimit - attempts) };
+        if (result !== 'ACTIVATED') {
+          const why = { NONE: 'no activation code was issued for this card', USED: 'the activation code was already used', LOCKED: 'the activation code is locked after too many attempts' }[result];
+          throw new CardHsmError('ERR_ACTIVATION_CODE', why, 'activationCode', result);
+        }
+        await store.resetAttempts('pin', cardRef);
+        return { activated: true, pvv: value.pvv };
+      },
+      (r) => (r.activated ? 'success' : 'failure'),
+    );
+  }
+
 }
 
 /** The key algorithms and their sizes in bytes. */
 export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { bytes: number }>> = ALGORITHMS;
+
+function pinLocked(): CardHsmError {
+  return new CardHsmError('ERR_PIN_LOCKED', 'the PIN is locked after too many failed attempts; set a new PIN', 'cardRef');
+}
+
+function checkCardRefShape(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9A-F]{64}$/.test(value)) {
+    throw new CardHsmError('ERR_FORMAT', '"cardRef" expected a card reference (64 hex characters from Hsm.cardRef)', 'cardRef');
+  }
+  return value;
+}

@@ -1,0 +1,70 @@
+// PostgresStore: for card services that run many instances, on node-postgres (an optional peer dependency,
+// loaded only through the 'cardhsm/store/postgres' subpath). Every mutation is one statement, so concurrent
+// instances never lose an update; any driver failure — refused connection, server shutdown, timeout — surfaces
+// as ERR_STORE_UNAVAILABLE, and the pool reconnects once the server is back.
+import pg from 'pg';
+import { CardHsmError } from '../errors.js';
+import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
+import { storeUnavailable } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  connectionString: string;
+  /** Pool size; default 10. */
+  max?: number;
+}
+
+export class PostgresStore extends SqlStore {
+  readonly #pool: pg.Pool;
+  #schema: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    super();
+    if (typeof options?.connectionString !== 'string') {
+      throw new CardHsmError('ERR_TYPE', '"connectionString" expected a postgres:// URL', 'connectionString');
+    }
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 15_000,
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => {});
+  }
+
+  /** Creates the tables once per store, under an advisory lock so that concurrent instances do not race. */
+  #ensureSchema(): Promise<void> {
+    this.#schema ??= (async () => {
+      const client = await this.#pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('cardhsm schema'))");
+        for (const ddl of SCHEMA) await client.query(ddl);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    })().catch((e: unknown) => {
+      this.#schema = undefined; // try again on the next call
+      throw e;
+    });
+    return this.#schema;
+  }
+
+  protected async query(statement: Statement, params: unknown[]): Promise<Row[]> {
+    try {
+      await this.#ensureSchema();
+      return (await this.#pool.query({ name: `cardhsm_${statement}`, text: SQL[statement], values: params })).rows as Row[];
+    } catch (e) {
+      throw storeUnavailable(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

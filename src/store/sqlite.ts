@@ -1,0 +1,74 @@
+// SqliteStore: the embedded default — one file, WAL mode, on better-sqlite3 (an optional peer dependency, loaded
+// only through the 'cardhsm/store/sqlite' subpath). Processes on one machine share the file; SQLite serializes
+// writers, and a writer waits (busy timeout 5 s, then retries for up to a minute) rather than failing: busy is
+// never reported as unavailable.
+import Database from 'better-sqlite3';
+import { CardHsmError } from '../errors.js';
+import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
+import { storeUnavailable } from './store.js';
+
+const BUSY_TIMEOUT_MS = 5_000;
+const BUSY_GIVE_UP_MS = 60_000;
+
+export interface SqliteStoreOptions {
+  /** Database file (created if absent), or ':memory:'. */
+  path: string;
+}
+
+/** better-sqlite3 takes named parameters: $1 becomes @p1. */
+const named = (sql: string): string => sql.replace(/\$(\d+)/g, '@p$1');
+const bind = (params: unknown[]): Record<string, unknown> => Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]));
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
+}
+
+export class SqliteStore extends SqlStore {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<Statement, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    super();
+    if (typeof options?.path !== 'string' || options.path.length === 0) {
+      throw new CardHsmError('ERR_TYPE', '"path" expected a file path', 'path');
+    }
+    try {
+      this.#db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
+      this.#retryBusy(() => {
+        this.#db.pragma('journal_mode = WAL');
+        // FULL: a recorded PIN failure survives power loss (NORMAL could lose the last commits).
+        this.#db.pragma('synchronous = FULL');
+        this.#db.transaction(() => SCHEMA.forEach((ddl) => this.#db.exec(ddl))).immediate();
+      });
+    } catch (e) {
+      throw e instanceof CardHsmError ? e : storeUnavailable(e);
+    }
+  }
+
+  #retryBusy<T>(fn: () => T): T {
+    const deadline = Date.now() + BUSY_GIVE_UP_MS;
+    for (;;) {
+      try {
+        return fn();
+      } catch (e) {
+        if (!isBusy(e) || Date.now() > deadline) throw storeUnavailable(e);
+      }
+    }
+  }
+
+  protected async query(statement: Statement, params: unknown[]): Promise<Row[]> {
+    return this.#retryBusy(() => {
+      let s = this.#statements.get(statement);
+      if (!s) {
+        s = this.#db.prepare(named(SQL[statement]));
+        this.#statements.set(statement, s);
+      }
+      return s.reader ? (s.all(bind(params)) as Row[]) : (s.run(bind(params)), []);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
