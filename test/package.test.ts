@@ -32,6 +32,9 @@ test('npm pack, install the tarball elsewhere, import cardhsm, compute CVV 561',
       { cwd: app, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('561');
+    // The store drivers are optional peer dependencies: not installed here, and the root import never needed them.
+    expect(existsSync(join(app, 'node_modules', 'better-sqlite3'))).toBe(false);
+    expect(existsSync(join(installed, 'dist', 'store', 'sqlite.js'))).toBe(true);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // pin.concurrency.test.ts.)
 import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
-import { CardHsmError, Hsm, MemoryStore, type Store } from '../src/index.js';
+import { CardHsmError, Hsm, MemoryAuditSink, MemoryStore, type Store } from '../src/index.js';
 import { CLEAR, LMK, makeHsm } from './helpers/hsm.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
@@ -162,5 +162,26 @@ describe('fail closed', () => {
   test('an Hsm without a store refuses stateful calls', async () => {
     const hsm = new Hsm({ lmk: LMK });
     await expect(hsm.getPinAttempts(hsm.cardRef(PAN))).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+  });
+});
+
+describe('secrets stay out of audit records and errors', () => {
+  test('a lifecycle run audits every call with a masked PAN and no PIN', async () => {
+    const audit = new MemoryAuditSink();
+    const { hsm, keys, cardRef, block } = setup(new MemoryStore(), { audit });
+    const messages: string[] = [];
+    const { pvv } = (await hsm.setPin({ cardRef, pinBlock: block('8642'), pinKey: keys.zpk, format: 0, pan: PAN, pvk: keys.pvk, pvki: '1' })) as { pvv: string };
+    const method = { type: 'VISA_PVV' as const, pvk: keys.pvk, pvki: '1', pvv };
+    for (const pin of ['8642', '9753', '9753', '9753', '8642']) {
+      await hsm.verifyPin({ cardRef, pinBlock: block(pin), pinKey: keys.zpk, format: 0, pan: PAN, method }).catch((e: Error) => messages.push(e.message));
+    }
+    await hsm.setPin({ cardRef, pinBlock: block('2222'), pinKey: keys.zpk, format: 0, pan: PAN, pvk: keys.pvk, pvki: '1' }).catch((e: Error) => messages.push(e.message));
+    const code = await hsm.generateActivationCode({ cardRef });
+    await hsm.activateCard({ cardRef, activationCode: code, pinBlock: block('8642'), pinKey: keys.zpk, format: 0, pan: PAN, pvk: keys.pvk, pvki: '1' });
+    const text = JSON.stringify(audit.records) + messages.join('\n');
+    expect(audit.records.map((r) => r.operation)).toEqual(expect.arrayContaining(['setPin', 'verifyPin', 'generateActivationCode', 'activateCard']));
+    expect(audit.records.filter((r) => r.operation === 'verifyPin').map((r) => r.outcome)).toEqual(['success', 'failure', 'failure', 'failure', 'error']);
+    for (const secret of [PAN, '8642', '9753', '2222', code, ...Object.values(CLEAR).map(api.bytesToHex)]) expect(text).not.toContain(secret);
+    expect(text).toContain('112233******7788');
   });
 });

@@ -23,7 +23,7 @@ function compile(block: string): { body: string; checks: number } {
       const m = ASSERTION.exec(line);
       if (!m) return line;
       checks++;
-      return `__check(${JSON.stringify(m[1])}, () => (${m[1]}), () => (${m[2]}));`;
+      return `await __check(${JSON.stringify(m[1])}, async () => (${m[1]}), async () => (${m[2]}));`;
     })
     .join('\n');
   return { body, checks };
@@ -35,10 +35,13 @@ test('README has an executed example for every exported function and class (init
   expect(missing).toEqual([]);
 });
 
-test.each(blocks.map((b, i) => [i, b.split('\n')[0]!.slice(0, 70), b] as const))('block %i: %s', (_, __, block) => {
+// Blocks run as async functions, so examples may `await` the store-backed methods.
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+
+test.each(blocks.map((b, i) => [i, b.split('\n')[0]!.slice(0, 70), b] as const))('block %i: %s', async (_, __, block) => {
   const { body, checks } = compile(block);
   expect(checks).toBeGreaterThan(0);
-  const check = (source: string, actual: () => unknown, expected: () => unknown) => expect(actual(), source).toEqual(expected());
-  const run = new Function('__check', 'tmp', ...names, body);
-  run(check, tmp, ...names.map((n) => (api as Record<string, unknown>)[n]));
+  const check = async (source: string, actual: () => Promise<unknown>, expected: () => Promise<unknown>) => expect(await actual(), source).toEqual(await expected());
+  const run = new AsyncFunction('__check', 'tmp', ...names, body);
+  await run(check, tmp, ...names.map((n) => (api as Record<string, unknown>)[n]));
 });
