@@ -6,7 +6,7 @@ const job = JSON.parse(process.argv[2]);
 const store =
   job.store === 'sqlite'
     ? new (await import('../../dist/store/sqlite.js')).SqliteStore({ path: job.path })
-    : new (await import('../../dist/store/postgres.js')).PostgresStore({ connectionString: job.url, max: job.concurrency });
+    : new (await import('../../dist/store/postgres.js')).PostgresStore({ connectionString: job.url }); // pool of 10: requests queue for a connection
 const hsm = new Hsm({ lmk: hexToBytes(job.lmk), store, pinTryLimit: job.limit });
 
 const summary = { verified: 0, rejected: 0, locked: 0, lockedResults: 0, errors: {} };
