@@ -27,3 +27,4 @@ export function ivPtr(): usize { return IV; }
 export function inPtr(): usize { return IN; }
 export function outPtr(): usize { return OUT; }
 export function cachePtr(): usize { return cacheBase(); }
+export { ff1Batch, FF1_MAX_TWEAK } from './ff1';

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'ERR_CARD_REF' // a card reference that does not belong to the PAN given with it
   | 'ERR_STORE_UNAVAILABLE' // the store cannot be reached or written (never merely busy); nothing was decided
   | 'ERR_RANGE_EXHAUSTED' // a counter range with no numbers left
+  | 'ERR_IDEMPOTENCY' // an idempotency key reused with different parameters
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
 export class CardHsmError extends Error {

@@ -48,3 +48,8 @@ export { checkPinPolicy, type PinPolicy, type PinPolicyResult, type PinPolicyRea
 export { MemoryStore } from './store/memory.js';
 export type { Store, AttemptState, CounterKind, ActivationResult } from './store/store.js';
 export type { PinVerificationMethod } from './hsm/hsm.js';
+export { ff1Encrypt, ff1Decrypt } from './ff1.js';
+export { tokenizePan, detokenizePan, tokenizePanBatch, type TokenOptions } from './token.js';
+export { PanIssuer, type PanIssuerOptions } from './issue/pan.js';
+export type { IssueOptions, ReissueReason } from './hsm/hsm.js';
+export type { IssuedCard } from './issue/cards.js';

@@ -5,9 +5,12 @@
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqualString, hexToBytes, randomBytes } from '../bytes.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
 import type { Store } from '../store/store.js';
+import { PanIssuer } from '../issue/pan.js';
+import { cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
+import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
 import { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
@@ -60,6 +63,35 @@ export interface HsmOptions {
    */
   cardRefKey?: string;
 }
+
+/** What a card is issued with (see Hsm.issueCards). */
+export interface IssueOptions {
+  /** Issuer prefix (BIN/IIN), 6..11 digits. */
+  bin: string;
+  /** PAN length 13..19; default 16. */
+  length?: number;
+  /** YYMM; or monthsToExpiration from now (default 36 months when neither is given). */
+  expiry?: string;
+  monthsToExpiration?: number;
+  /** Default '101'. */
+  serviceCode?: string;
+  /** C0 key block (CVV, CVV2, iCVV). */
+  cvk: string;
+  /** AES D0 key block of the PAN permutation; a prefix and length stay bound to the first key used with them. */
+  panKey: string;
+  /** P0 key block and V2 key block: give each card a policy-compliant PIN, returned encrypted with its PVV. */
+  pinKey?: string;
+  pvk?: string;
+  /** Default '1'. */
+  pvki?: string;
+  /** PIN length, default 4. */
+  pinLength?: number;
+  /** AES D0 key block: adds the PAN token. */
+  tokenKey?: string;
+  tokenOptions?: TokenOptions;
+}
+
+export type ReissueReason = 'LOST' | 'STOLEN' | 'DAMAGED' | 'EXPIRED' | 'EMERGENCY';
 
 /** How verifyPin checks a PIN. */
 export type PinVerificationMethod =
@@ -125,6 +157,8 @@ export class Hsm {
   readonly #activationLimit: number;
   readonly #pinPolicy: PinPolicy;
   readonly #refKey: Uint8Array;
+  /** Counter leases held for issueCard, per PAN range: handed out one by one, lost (as gaps) on a crash. */
+  readonly #leases = new Map<string, { next: number; end: number }>();
   /** The LMK's public check value. */
   readonly lmkKcv: string;
 
@@ -848,6 +882,229 @@ export class Hsm {
     );
   }
 
+  // -------------------------------------------------------------------------------------------------------------
+  // Card issuance: unique PANs, security values, PINs and tokens (store-backed, async)
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** Opens the keys of an issuance and resolves its settings; the caller zeroes `keys` when done. */
+  #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; keys: OpenKey[]; kcvs: Record<string, string> } {
+    const keys: OpenKey[] = [];
+    const kcvs: Record<string, string> = {};
+    const open = (field: string, purpose: Purpose) => {
+      const k = this.#open(keys.length === 0 ? ctx : null, field, o[field], purpose);
+      keys.push(k);
+      kcvs[field] = kcvOf(k.key, k.algorithm);
+      return k;
+    };
+    try {
+      const bin = checkDigits('bin', o.bin, 6, 11);
+      const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
+      if (o.expiry !== undefined && o.monthsToExpiration !== undefined) {
+        throw new CardHsmError('ERR_FORMAT', 'give "expiry" or "monthsToExpiration", not both', 'expiry');
+      }
+      const expiry = o.expiry !== undefined ? checkDigits('expiry', o.expiry, 4, 4) : expiryAfter(o.monthsToExpiration === undefined ? 36 : checkInt('monthsToExpiration', o.monthsToExpiration, 1, 240), now);
+      const serviceCode = o.serviceCode === undefined ? '101' : checkDigits('serviceCode', o.serviceCode, 3, 3);
+      const cvk = open('cvk', 'cvv.generate');
+      const panKey = open('panKey', 'pan.permute');
+      const recipe: CardRecipe = { issuer: new PanIssuer({ key: panKey.key, bin, length }), cvk: cvk.key, expiry, serviceCode };
+      if ((o.pinKey === undefined) !== (o.pvk === undefined)) {
+        throw new CardHsmError('ERR_FORMAT', 'give both "pinKey" and "pvk" (a PIN needs its PVV), or neither', o.pinKey === undefined ? 'pinKey' : 'pvk');
+      }
+      if (o.pinKey !== undefined) {
+        const pinKey = open('pinKey', 'pin.encrypt');
+        const pvk = open('pvk', 'pvv.generate');
+        const pinLength = o.pinLength === undefined ? 4 : checkInt('pinLength', o.pinLength, 4, 12);
+        recipe.pin = { pinKey: pinKey.key, aes: pinKey.header.algorithm === 'A', pvk: pvk.key, pvki: o.pvki === undefined ? '1' : checkDigits('pvki', o.pvki, 1, 1), length: pinLength, policy: this.#pinPolicy };
+      }
+      if (o.tokenKey !== undefined) {
+        const tokenKey = open('tokenKey', 'token.tokenize');
+        recipe.token = { key: tokenKey.key, options: (o.tokenOptions ?? {}) as TokenOptions };
+        tokenizePan(tokenKey.key, recipe.issuer.pansAt(0, 1)[0]!, recipe.token.options); // checks the options now
+      }
+      return { recipe, keys, kcvs };
+    } catch (e) {
+      for (const k of keys) k.key.fill(0);
+      throw e;
+    }
+  }
+
+  /** Binds a PAN range to the first permutation key used with it: another key would repeat numbers. */
+  async #bindRange(store: Store, range: string, panKeyKcv: string): Promise<void> {
+    const { value } = await store.putIdempotent(`${range}/panKey`, panKeyKcv);
+    if (value !== panKeyKcv) {
+      throw new CardHsmError('ERR_KEY_USAGE', `"panKey" differs from the key (KCV ${value}) that numbers ${range}: another key would repeat PANs`, 'panKey');
+    }
+  }
+
+  /** Leases `count` counters (possibly in several runs near the end of the range). */
+  async #lease(store: Store, range: string, count: number, capacity: number): Promise<Array<[number, number]>> {
+    const leases: Array<[number, number]> = [];
+    for (let got = 0; got < count; ) {
+      const lease = await store.leaseRange(range, count - got, capacity);
+      if (lease === null) throw new CardHsmError('ERR_RANGE_EXHAUSTED', `no PANs left in ${range}`, 'bin');
+      leases.push([lease.start, lease.end]);
+      got += lease.end - lease.start;
+    }
+    return leases;
+  }
+
+  /** The counter leases of an idempotent run: the stored ones when the key was used before, else new ones. */
+  async #idempotentLeases(store: Store, key: string, digest: string, range: string, count: number, capacity: number, expiry: string): Promise<{ leases: Array<[number, number]>; expiry: string }> {
+    const recordKey = `issue/${key}`;
+    const read = (json: string) => {
+      const r = JSON.parse(json) as { digest: string; leases: Array<[number, number]>; expiry: string };
+      if (r.digest !== digest) throw new CardHsmError('ERR_IDEMPOTENCY', '"idempotencyKey" was used before with different parameters', 'idempotencyKey');
+      return r;
+    };
+    const existing = await store.getIdempotent(recordKey);
+    if (existing !== undefined) return read(existing);
+    const leases = await this.#lease(store, range, count, capacity);
+    // A concurrent run with the same key may have recorded first: its leases win, ours become gaps.
+    return read((await store.putIdempotent(recordKey, JSON.stringify({ digest, leases, expiry }))).value);
+  }
+
+  /**
+   * Mass issuance (seed "Actualizar Tarjetas Masivas"): `count` new cards, streamed in batches computed in the
+   * WASM kernels. Each card has a unique Luhn-valid PAN (a keyed permutation of leased counters), its CVV, CVV2
+   * and iCVV, and optionally a PIN (encrypted, with PVV) and a PAN token. With `idempotencyKey`, a repeated call
+   * returns the same cards (same counters, same values) instead of issuing new ones.
+   */
+  async *issueCards(options: IssueOptions & { count: number; idempotencyKey?: string; batchSize?: number; onProgress?: (progress: { issued: number; total: number }) => void }): AsyncGenerator<IssuedCard> {
+    const o = checkOptions('options', options);
+    const ctx: AuditContext = { keyKcv: null, usage: null };
+    let issued = 0;
+    let recipeKeys: OpenKey[] = [];
+    try {
+      const count = checkInt('count', o.count, 1, 1_000_000_000);
+      const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
+      const idempotencyKey = o.idempotencyKey === undefined ? undefined : checkIdempotencyKey(o.idempotencyKey);
+      const store = this.#requireStore();
+      const { recipe, keys, kcvs } = this.#recipe(o, ctx, new Date());
+      recipeKeys = keys;
+      const { issuer } = recipe;
+      const range = `pan/${issuer.bin}/${issuer.length}`;
+      await this.#bindRange(store, range, kcvs.panKey!);
+      let plan: AsyncIterable<[number, number]> | Iterable<[number, number]>;
+      if (idempotencyKey !== undefined) {
+        const digest = issueDigest(o, kcvs, count);
+        const replay = await this.#idempotentLeases(store, idempotencyKey, digest, range, count, issuer.capacity, recipe.expiry);
+        recipe.expiry = replay.expiry;
+        plan = replay.leases;
+      } else {
+        plan = this.#leaseStream(store, range, count, batchSize, issuer.capacity);
+      }
+      for await (const [start, end] of plan) {
+        for (let at = start; at < end; at += batchSize) {
+          const n = Math.min(batchSize, end - at);
+          for (const card of cardsFor(recipe, issuer.pansAt(at, n))) yield card;
+          issued += n;
+          if (typeof o.onProgress === 'function') o.onProgress({ issued, total: count });
+        }
+      }
+      this.#record('issueCards', undefined, ctx, 'success');
+    } catch (e) {
+      this.#record('issueCards', undefined, ctx, 'error', e);
+      throw e;
+    } finally {
+      for (const k of recipeKeys) k.key.fill(0);
+    }
+  }
+
+  /** Leases counters batch by batch, so that a crash loses at most one batch (as a gap, never a duplicate). */
+  async *#leaseStream(store: Store, range: string, count: number, batchSize: number, capacity: number): AsyncGenerator<[number, number]> {
+    for (let got = 0; got < count; ) {
+      for (const lease of await this.#lease(store, range, Math.min(batchSize, count - got), capacity)) {
+        got += lease[1] - lease[0];
+        yield lease;
+      }
+    }
+  }
+
+  /** One counter for issueCard from a small lease held by this Hsm (100 at a time). */
+  async #nextCounter(store: Store, range: string, capacity: number): Promise<number> {
+    let lease = this.#leases.get(range);
+    if (!lease || lease.next >= lease.end) {
+      const [[start, end]] = await this.#lease(store, range, 100, capacity) as [[number, number]];
+      lease = { next: start, end };
+      this.#leases.set(range, lease);
+    }
+    return lease.next++;
+  }
+
+  /** An instant card (seed "Crear Tarjeta Instantánea"): one card, ready to use. */
+  async issueCard(options: IssueOptions): Promise<IssuedCard> {
+    const o = checkOptions('options', options);
+    return this.#runAsync('issueCard', undefined, async (ctx) => {
+      const store = this.#requireStore();
+      const { recipe, keys, kcvs } = this.#recipe(o, ctx, new Date());
+      try {
+        const range = `pan/${recipe.issuer.bin}/${recipe.issuer.length}`;
+        await this.#bindRange(store, range, kcvs.panKey!);
+        const counter = await this.#nextCounter(store, range, recipe.issuer.capacity);
+        return cardsFor(recipe, recipe.issuer.pansAt(counter, 1))[0]!;
+      } finally {
+        for (const k of keys) k.key.fill(0);
+      }
+    });
+  }
+
+  /** How many PANs of a prefix and length have been leased (issued, or lost as gaps) and how many remain. */
+  async panCapacity(options: { bin: string; length?: number }): Promise<{ issued: number; remaining: number }> {
+    const o = checkOptions('options', options);
+    return this.#runAsync('panCapacity', undefined, async () => {
+      const bin = checkDigits('bin', o.bin, 6, 11);
+      const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
+      const digits = length - bin.length - 1;
+      if (digits < 1) throw new CardHsmError('ERR_LENGTH', `"length" ${length} leaves no account digits after the prefix`, 'length');
+      const issued = await this.#requireStore().rangeNext(`pan/${bin}/${length}`);
+      return { issued, remaining: 10 ** digits - issued };
+    });
+  }
+
+  /**
+   * Reissue (seed "Actualizar la Acción de la Tarjeta"): LOST or STOLEN gives a new PAN (a new card; the old
+   * card's reference is marked replaced); DAMAGED, EXPIRED or EMERGENCY keeps the PAN with a new expiry and new
+   * CVVs. The old card's PIN state stays tied to its reference, so a same-number reissue carries no new PIN.
+   */
+  async reissueCard(options: IssueOptions & { pan: string; reason: ReissueReason }): Promise<IssuedCard> {
+    const o = checkOptions('options', options);
+    const reason = checkOneOf('reason', o.reason, ['LOST', 'STOLEN', 'DAMAGED', 'EXPIRED', 'EMERGENCY'] as const);
+    const pan = checkDigits('pan', o.pan, 12, 19);
+    if (reason === 'LOST' || reason === 'STOLEN') {
+      const card = await this.issueCard(options);
+      const store = this.#requireStore();
+      await store.setSetting(this.cardRef(pan), 'status', `REPLACED:${reason}`);
+      await store.setSetting(this.cardRef(pan), 'replacedBy', this.cardRef(card.pan));
+      return card;
+    }
+    return this.#runAsync('reissueCard', pan, async (ctx) => {
+      const { recipe, keys } = this.#recipe({ ...o, pinKey: undefined, pvk: undefined }, ctx, new Date());
+      try {
+        return cardsFor(recipe, [pan])[0]!;
+      } finally {
+        for (const k of keys) k.key.fill(0);
+      }
+    });
+  }
+
+  /** A PAN's token under an AES D0 key block (see tokenizePan for the options). */
+  tokenizePan(options: { tokenKey: string; pan: string } & TokenOptions): string {
+    const { tokenKey, pan, ...opts } = checkOptions('options', options) as unknown as { tokenKey: unknown; pan: unknown } & TokenOptions;
+    return this.#run('tokenizePan', pan, (ctx) => {
+      const k = this.#open(ctx, 'tokenKey', tokenKey, 'token.tokenize');
+      return this.#withKeys([k], () => tokenizePan(k.key, pan as string, opts));
+    });
+  }
+
+  /** The PAN behind a token, under an AES D0 key block that allows decryption. */
+  detokenizePan(options: { tokenKey: string; token: string } & TokenOptions): string {
+    const { tokenKey, token, ...opts } = checkOptions('options', options) as unknown as { tokenKey: unknown; token: unknown } & TokenOptions;
+    return this.#run('detokenizePan', undefined, (ctx) => {
+      const k = this.#open(ctx, 'tokenKey', tokenKey, 'token.detokenize');
+      return this.#withKeys([k], () => detokenizePan(k.key, token as string, opts));
+    });
+  }
+
 }
 
 /** The key algorithms and their sizes in bytes. */
@@ -862,4 +1119,18 @@ function checkCardRefShape(value: unknown): string {
     throw new CardHsmError('ERR_FORMAT', '"cardRef" expected a card reference (64 hex characters from Hsm.cardRef)', 'cardRef');
   }
   return value;
+}
+
+function checkIdempotencyKey(value: unknown): string {
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
+    throw new CardHsmError('ERR_FORMAT', '"idempotencyKey" expected 1..128 printable ASCII characters without spaces', 'idempotencyKey');
+  }
+  return value;
+}
+
+/** What makes two issuance requests "the same": every parameter, keys by their public KCVs. */
+function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, count: number): string {
+  const fields = ['bin', 'length', 'expiry', 'monthsToExpiration', 'serviceCode', 'pvki', 'pinLength', 'tokenOptions'];
+  const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] instanceof Uint8Array ? bytesToHex(o[f] as Uint8Array) : o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
+  return createHash('sha256').update(material).digest('hex');
 }

@@ -17,7 +17,10 @@ export type Purpose =
   | 'data.decrypt'
   | 'kek.wrap'
   | 'kek.unwrap'
-  | 'transport.encrypt';
+  | 'transport.encrypt'
+  | 'pan.permute'
+  | 'token.tokenize'
+  | 'token.detokenize';
 
 interface Rule {
   usages: readonly string[];
@@ -29,6 +32,7 @@ interface Rule {
 
 const TDES_DOUBLE = { T: [16] } as const;
 const TDES_OR_AES = { T: [16, 24], A: [16, 24, 32] } as const;
+const AES_ONLY = { A: [16, 24, 32] } as const;
 
 /** The rule table: the single source of truth for which key may do what. */
 export const RULES: Readonly<Record<Purpose, Rule>> = {
@@ -45,6 +49,10 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   'kek.wrap': { usages: ['K0', 'K1'], modes: 'BEN', algorithms: TDES_OR_AES },
   'kek.unwrap': { usages: ['K0', 'K1'], modes: 'BDN', algorithms: TDES_OR_AES },
   'transport.encrypt': { usages: ['D0'], modes: 'BEN', algorithms: { T: [16, 24] } },
+  // FF1 keys: the PAN permutation and PAN tokens (AES data keys).
+  'pan.permute': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
+  'token.tokenize': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
+  'token.detokenize': { usages: ['D0'], modes: 'BDN', algorithms: AES_ONLY },
 };
 
 /**

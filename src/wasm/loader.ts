@@ -50,6 +50,7 @@ export interface KernelExports {
   pinblockEncode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   pinblockDecode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   luhnSum(p: number, len: number, doubleRightmost: number): number;
+  ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 
 /** The instantiated kernel with its memory view and region addresses resolved once. */

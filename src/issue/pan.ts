@@ -1,0 +1,118 @@
+// Unique PANs without a table of issued numbers (ISO/IEC 7812-1): PAN = issuer prefix || body || Luhn digit,
+// where body = a keyed permutation of a counter over exactly [0, 10^k) — FF1 radix 10 over the k body digits
+// with the prefix digits in ASCII as tweak. Distinct counters give distinct PANs by construction, and without the
+// key the next PAN cannot be predicted from earlier ones. Counters come from leases (Store.leaseRange).
+//
+// Bodies shorter than 6 digits are below FF1's domain rule (10^k >= 10^6). For them cardhsm uses a keyed
+// shuffle: all 10^k bodies ordered by AES(key, prefix || body) — an exact permutation, computed once per
+// issuer. Such a small space can be enumerated outright, so those PANs are predictable: the issuer warns.
+import { CardHsmError } from '../errors.js';
+import { checkBytes, checkDigits, checkInt } from '../validate.js';
+import { ff1Numerals } from '../ff1.js';
+import { aesEncryptEcb } from '../aes.js';
+
+export interface PanIssuerOptions {
+  /** AES key (16, 24 or 32 bytes) of the permutation. */
+  key: Uint8Array;
+  /** Issuer prefix (BIN/IIN), 6..11 digits. */
+  bin: string;
+  /** PAN length, 13..19, leaving at least one body digit. */
+  length: number;
+}
+
+export class PanIssuer {
+  readonly bin: string;
+  readonly length: number;
+  /** Digits of the account body: length - prefix - 1. */
+  readonly bodyDigits: number;
+  /** How many distinct PANs exist: 10^bodyDigits. */
+  readonly capacity: number;
+  /** Set when the body is too short for FF1 and the small-domain shuffle is used. */
+  readonly warning: string | undefined;
+  readonly #key: Uint8Array;
+  readonly #tweak: Uint8Array;
+  #shuffle: Uint32Array | undefined;
+
+  constructor(options: PanIssuerOptions) {
+    this.#key = checkBytes('key', options?.key, [16, 24, 32]).slice();
+    this.bin = checkDigits('bin', options.bin, 6, 11);
+    this.length = checkInt('length', options.length, 13, 19);
+    this.bodyDigits = this.length - this.bin.length - 1;
+    if (this.bodyDigits < 1) {
+      throw new CardHsmError('ERR_LENGTH', `"length" ${this.length} leaves no account digits after a ${this.bin.length}-digit prefix and the check digit`, 'length');
+    }
+    this.capacity = 10 ** this.bodyDigits;
+    this.#tweak = Uint8Array.from(this.bin, (c) => c.charCodeAt(0));
+    this.warning =
+      this.bodyDigits < 6
+        ? `PANs of length ${this.length} under prefix ${this.bin} have only ${this.bodyDigits} account digits (${this.capacity} numbers): below FF1's domain, they use a keyed shuffle and are enumerable by anyone — treat them as predictable.`
+        : undefined;
+  }
+
+  /** The PANs for counters start .. start+count-1, in order. @throws ERR_RANGE_EXHAUSTED past the capacity */
+  pansAt(start: number, count: number): string[] {
+    checkInt('start', start, 0, Number.MAX_SAFE_INTEGER);
+    checkInt('count', count, 0, 10_000_000);
+    if (start + count > this.capacity) {
+      throw new CardHsmError('ERR_RANGE_EXHAUSTED', `counters up to ${start + count} exceed the ${this.capacity} PANs of this prefix and length`, 'count');
+    }
+    const bodies = this.bodyDigits >= 6 ? this.#ff1Bodies(start, count) : this.#shuffledBodies(start, count);
+    return bodies.map((body) => {
+      const partial = this.bin + body;
+      return partial + luhnDigit(partial);
+    });
+  }
+
+  /** The PAN for one counter. */
+  panAt(counter: number): string {
+    return this.pansAt(counter, 1)[0]!;
+  }
+
+  #ff1Bodies(start: number, count: number): string[] {
+    const k = this.bodyDigits;
+    const numerals = new Uint8Array(count * k);
+    for (let i = 0; i < count; i++) {
+      let c = start + i;
+      for (let j = k - 1; j >= 0; j--) {
+        numerals[i * k + j] = c % 10;
+        c = Math.floor(c / 10);
+      }
+    }
+    const out = ff1Numerals(this.#key, this.#tweak, 10, k, numerals, false);
+    const bodies = new Array<string>(count);
+    for (let i = 0; i < count; i++) bodies[i] = String.fromCharCode(...out.subarray(i * k, (i + 1) * k).map((v) => v + 48));
+    return bodies;
+  }
+
+  #shuffledBodies(start: number, count: number): string[] {
+    this.#shuffle ??= this.#buildShuffle();
+    return Array.from(this.#shuffle.subarray(start, start + count), (b) => String(b).padStart(this.bodyDigits, '0'));
+  }
+
+  /** Orders every body by AES(key, prefix digits || body): a keyed permutation of [0, 10^k). */
+  #buildShuffle(): Uint32Array {
+    const n = this.capacity;
+    const blocks = new Uint8Array(n * 16);
+    for (let b = 0; b < n; b++) {
+      const label = `${this.bin}:${b}`;
+      for (let i = 0; i < label.length; i++) blocks[b * 16 + i] = label.charCodeAt(i);
+    }
+    const enc = aesEncryptEcb(this.#key, blocks);
+    const view = new DataView(enc.buffer);
+    const order = Array.from({ length: n }, (_, b) => b);
+    const keyOf = (b: number) => view.getBigUint64(b * 16);
+    order.sort((x, y) => (keyOf(x) < keyOf(y) ? -1 : keyOf(x) > keyOf(y) ? 1 : x - y));
+    return Uint32Array.from(order);
+  }
+}
+
+/** Luhn check digit of a digit string (ISO/IEC 7812-1 Annex B). */
+export function luhnDigit(digits: string): string {
+  let sum = 0;
+  for (let i = digits.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
+    let x = digits.charCodeAt(i) - 48;
+    if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+    sum += x;
+  }
+  return String((10 - (sum % 10)) % 10);
+}

@@ -1,0 +1,171 @@
+// PAN tokens (the seeds' PAN-TOKEN: computed with a security key, numeric or alphanumeric, shown anywhere
+// instead of the PAN): FF1 over the digits between the kept ones, specified exactly so that tokens are portable:
+//   'any'          token = left || FF1(key, tweak, 10, middle) || right
+//   'valid'        FF1 applied to the middle repeatedly (cycle-walking) until the whole token passes Luhn: a
+//                  permutation of the Luhn-valid numbers with that left and right
+//   'invalid'      the 'valid' token with its last middle digit d replaced by (d + 1) mod 10: never passes Luhn
+//   alphanumeric   middle' = FF1(key, tweak, 36, middle) over 0-9A-Z (the digits are already radix-36 numerals)
+import { CardHsmError } from './errors.js';
+import { checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
+import { ff1Numerals, FF1_MIN_DOMAIN } from './ff1.js';
+
+export interface TokenOptions {
+  /** Leading PAN digits kept in the clear, 0..8 (default 6: the BIN). */
+  keepLeft?: number;
+  /** Trailing PAN digits kept in the clear, 0..4 (default 4). */
+  keepRight?: number;
+  /** 'numeric' (default) or 'alphanumeric' (middle over 0-9A-Z). */
+  alphabet?: 'numeric' | 'alphanumeric';
+  /** Numeric tokens only: 'invalid' (default: a token never passes Luhn), 'valid' or 'any'. */
+  luhn?: 'invalid' | 'valid' | 'any';
+  /** FF1 tweak (default empty). */
+  tweak?: Uint8Array;
+}
+
+interface Rules {
+  left: number;
+  right: number;
+  alphanumeric: boolean;
+  luhn: 'invalid' | 'valid' | 'any';
+  tweak: Uint8Array;
+}
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const EMPTY = new Uint8Array(0);
+
+function rulesOf(opts: unknown): Rules {
+  const o = checkOptions('opts', opts);
+  const alphanumeric = (o.alphabet === undefined ? 'numeric' : checkOneOf('opts.alphabet', o.alphabet, ['numeric', 'alphanumeric'] as const)) === 'alphanumeric';
+  if (alphanumeric && o.luhn !== undefined) {
+    throw new CardHsmError('ERR_FORMAT', '"opts.luhn" applies to numeric tokens only', 'opts.luhn');
+  }
+  const tweak = o.tweak === undefined ? EMPTY : o.tweak;
+  if (!(tweak instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"opts.tweak" expected a Uint8Array', 'opts.tweak');
+  return {
+    left: o.keepLeft === undefined ? 6 : checkInt('opts.keepLeft', o.keepLeft, 0, 8),
+    right: o.keepRight === undefined ? 4 : checkInt('opts.keepRight', o.keepRight, 0, 4),
+    alphanumeric,
+    luhn: o.luhn === undefined ? 'invalid' : checkOneOf('opts.luhn', o.luhn, ['invalid', 'valid', 'any'] as const),
+    tweak,
+  };
+}
+
+/** The middle's length, checked against FF1's domain rule with a hint to keep fewer digits. */
+function middleLength(length: number, r: Rules, field: string): number {
+  const k = length - r.left - r.right;
+  const radix = r.alphanumeric ? 36 : 10;
+  if (k < 2 || radix ** k < FF1_MIN_DOMAIN) {
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"${field}" leaves ${Math.max(0, k)} digits to encrypt; FF1 needs radix^digits >= 1,000,000 (${r.alphanumeric ? 4 : 6}+ digits): keep fewer digits (keepLeft/keepRight)`,
+      field,
+    );
+  }
+  return k;
+}
+
+/** Luhn sum (mod 10) of the digit values in `d`, the last one undoubled: 0 means the number passes. */
+function luhnSum(d: Uint8Array): number {
+  let sum = 0;
+  for (let i = d.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
+    let x = d[i]!;
+    if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+    sum += x;
+  }
+  return sum % 10;
+}
+
+const digitsOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) - 48);
+
+/**
+ * Applies FF1 to the middles of many numbers (digit values, `length` each) in place; with `walk`, keeps applying
+ * it to each number that does not yet pass Luhn (cycle-walking), batch by batch.
+ */
+function permuteMiddles(key: Uint8Array, r: Rules, numbers: Uint8Array[], k: number, decrypt: boolean, walk: boolean): void {
+  let pending = numbers.map((_, i) => i);
+  while (pending.length > 0) {
+    const middles = new Uint8Array(pending.length * k);
+    pending.forEach((idx, j) => middles.set(numbers[idx]!.subarray(r.left, r.left + k), j * k));
+    const out = ff1Numerals(key, r.tweak, r.alphanumeric ? 36 : 10, k, middles, decrypt);
+    pending.forEach((idx, j) => numbers[idx]!.set(out.subarray(j * k, (j + 1) * k), r.left));
+    middles.fill(0);
+    pending = walk ? pending.filter((idx) => luhnSum(numbers[idx]!) !== 0) : [];
+  }
+}
+
+function checkKeyAndTweak(key: unknown, r: Rules): void {
+  checkBytes('tokenKey', key, [16, 24, 32]);
+  if (r.tweak.length > 1024) throw new CardHsmError('ERR_LENGTH', `"opts.tweak" expected at most 1024 bytes, got length=${r.tweak.length}`, 'opts.tweak');
+}
+
+/**
+ * Tokens for many PANs of one length under one key (one FF1 pass per cycle-walking step). See tokenizePan.
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index)
+ */
+export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], opts?: TokenOptions): string[] {
+  const r = rulesOf(opts);
+  checkKeyAndTweak(tokenKey, r);
+  const numbers = pans.map((pan, i) => {
+    const field = pans.length === 1 ? 'pan' : `pans[${i}]`;
+    const d = digitsOf(checkDigits(field, pan, 12, 19));
+    middleLength(pan.length, r, field);
+    if (!r.alphanumeric && r.luhn !== 'any' && luhnSum(d) !== 0) {
+      throw new CardHsmError('ERR_FORMAT', `"${field}" must pass Luhn for luhn '${r.luhn}' tokens`, field);
+    }
+    return d;
+  });
+  for (const length of new Set(numbers.map((d) => d.length))) {
+    const group = numbers.filter((d) => d.length === length);
+    const k = length - r.left - r.right;
+    permuteMiddles(tokenKey, r, group, k, false, !r.alphanumeric && r.luhn !== 'any');
+    if (!r.alphanumeric && r.luhn === 'invalid') for (const d of group) d[r.left + k - 1] = (d[r.left + k - 1]! + 1) % 10;
+  }
+  const alphabet = r.alphanumeric ? ALNUM : ALNUM.slice(0, 10);
+  return numbers.map((d) => {
+    const token = Array.from(d, (v) => alphabet[v]!).join('');
+    d.fill(0);
+    return token;
+  });
+}
+
+/**
+ * A PAN's token under an AES key (16/24/32 bytes): deterministic for a given key, tweak and PAN, and reversible
+ * with detokenizePan. Options: keepLeft (default 6), keepRight (default 4), alphabet ('numeric' default, or
+ * 'alphanumeric' over 0-9A-Z), luhn ('invalid' default, 'valid', 'any'; numeric only), tweak (default empty).
+ * @example tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111') // see README
+ * @throws ERR_TYPE, ERR_LENGTH (PAN 12-19 digits; a middle below FF1's domain), ERR_FORMAT (options; a PAN that
+ *   fails Luhn for 'valid' and 'invalid' tokens)
+ */
+export function tokenizePan(tokenKey: Uint8Array, pan: string, opts?: TokenOptions): string {
+  return tokenizePanBatch(tokenKey, [pan], opts)[0]!;
+}
+
+/**
+ * The PAN behind a token made by tokenizePan with the same key and options.
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (a token that this key and these options cannot have produced)
+ */
+export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenOptions): string {
+  const r = rulesOf(opts);
+  checkKeyAndTweak(tokenKey, r);
+  if (typeof token !== 'string') throw new CardHsmError('ERR_TYPE', '"token" expected a string', 'token');
+  if (token.length < 12 || token.length > 19) throw new CardHsmError('ERR_LENGTH', `"token" expected 12..19 characters, got length=${token.length}`, 'token');
+  const k = middleLength(token.length, r, 'token');
+  const alphabet = r.alphanumeric ? ALNUM : ALNUM.slice(0, 10);
+  const d = new Uint8Array(token.length);
+  for (let i = 0; i < token.length; i++) {
+    const inMiddle = i >= r.left && i < r.left + k;
+    const v = (inMiddle ? alphabet : ALNUM.slice(0, 10)).indexOf(token[i]!);
+    if (v < 0) throw new CardHsmError('ERR_FORMAT', `"token" has a character outside its alphabet at index ${i}`, 'token');
+    d[i] = v;
+  }
+  if (!r.alphanumeric && r.luhn !== 'any') {
+    const passes = luhnSum(d) === 0;
+    if (passes !== (r.luhn === 'valid')) throw new CardHsmError('ERR_FORMAT', `"token" is not a luhn '${r.luhn}' token`, 'token');
+    if (r.luhn === 'invalid') d[r.left + k - 1] = (d[r.left + k - 1]! + 9) % 10;
+  }
+  permuteMiddles(tokenKey, r, [d], k, true, !r.alphanumeric && r.luhn !== 'any');
+  if (d.some((v) => v > 9)) throw new CardHsmError('ERR_FORMAT', '"token" does not detokenize to digits under this key', 'token');
+  const pan = Array.from(d, (v) => String(v)).join('');
+  d.fill(0);
+  return pan;
+}
