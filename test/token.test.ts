@@ -1,0 +1,133 @@
+// PAN tokens: the exact construction (checked against FF1 directly), every option, round trips and the Luhn
+// guarantees (fast-check), option errors, and the Hsm facade with D0 AES key blocks.
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import * as api from '../src/index.js';
+import { expectCardHsmError } from './helpers/errors.js';
+import { aesKey, bytesOf, digits } from './helpers/arb.js';
+import { makeHsm } from './helpers/hsm.js';
+
+const KEY = api.hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C');
+const PAN = '4111111111111111';
+const EMPTY = new Uint8Array(0);
+const luhnPan = (length: number) => digits(length - 1, length - 1).map((d) => d + api.luhnCheckDigit(d));
+
+describe('the construction, exactly', () => {
+  test("'any': left || FF1(key, tweak, 10, middle) || right", () => {
+    const middle = PAN.slice(6, 12);
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'any' })).toBe(PAN.slice(0, 6) + api.ff1Encrypt(KEY, EMPTY, 10, middle) + PAN.slice(12));
+    const tweak = Uint8Array.of(1, 2, 3);
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'any', keepLeft: 4, keepRight: 2, tweak })).toBe(PAN.slice(0, 4) + api.ff1Encrypt(KEY, tweak, 10, PAN.slice(4, 14)) + PAN.slice(14));
+  });
+
+  test("'valid': FF1 applied until the token passes Luhn; 'invalid': then the last middle digit + 1", () => {
+    let middle = PAN.slice(6, 12);
+    do middle = api.ff1Encrypt(KEY, EMPTY, 10, middle);
+    while (!api.isLuhnValid(PAN.slice(0, 6) + middle + PAN.slice(12)));
+    const valid = PAN.slice(0, 6) + middle + PAN.slice(12);
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'valid' })).toBe(valid);
+    const bumped = middle.slice(0, -1) + String((Number(middle.at(-1)) + 1) % 10);
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })).toBe(PAN.slice(0, 6) + bumped + PAN.slice(12));
+    expect(api.tokenizePan(KEY, PAN)).toBe(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })); // the default
+  });
+
+  test("'alphanumeric': FF1 radix 36 over 0-9A-Z", () => {
+    const middle = api.ff1Encrypt(KEY, EMPTY, 36, PAN.slice(6, 12)).toUpperCase();
+    expect(api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric' })).toBe(PAN.slice(0, 6) + middle + PAN.slice(12));
+  });
+});
+
+describe('properties', () => {
+  const options = fc.record(
+    {
+      keepLeft: fc.integer({ min: 0, max: 8 }),
+      keepRight: fc.integer({ min: 0, max: 4 }),
+      luhn: fc.constantFrom('invalid' as const, 'valid' as const, 'any' as const),
+      tweak: fc.uint8Array({ maxLength: 16 }),
+    },
+    { requiredKeys: [] },
+  );
+
+  test('detokenize inverts tokenize; deterministic; the kept digits stay; invalid tokens never pass Luhn', () => {
+    fc.assert(
+      fc.property(aesKey, fc.integer({ min: 13, max: 19 }).chain(luhnPan), options, (key, pan, opts) => {
+        fc.pre(pan.length - (opts.keepLeft ?? 6) - (opts.keepRight ?? 4) >= 6);
+        const token = api.tokenizePan(key, pan, opts);
+        expect(token).toHaveLength(pan.length);
+        expect(api.tokenizePan(key, pan, opts)).toBe(token);
+        expect(api.detokenizePan(key, token, opts)).toBe(pan);
+        expect(token.slice(0, opts.keepLeft ?? 6)).toBe(pan.slice(0, opts.keepLeft ?? 6));
+        const luhn = opts.luhn ?? 'invalid';
+        if (luhn === 'invalid') expect(api.isLuhnValid(token)).toBe(false);
+        if (luhn === 'valid') expect(api.isLuhnValid(token)).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('alphanumeric tokens round-trip and use only 0-9A-Z', () => {
+    fc.assert(
+      fc.property(aesKey, digits(12, 19), fc.integer({ min: 0, max: 8 }), (key, pan, keepLeft) => {
+        fc.pre(pan.length - keepLeft - 4 >= 4);
+        const token = api.tokenizePan(key, pan, { alphabet: 'alphanumeric', keepLeft });
+        expect(token).toMatch(/^[0-9A-Z]+$/);
+        expect(api.detokenizePan(key, token, { alphabet: 'alphanumeric', keepLeft })).toBe(pan);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("tokens of distinct PANs are distinct (a permutation), and 'any' does not require Luhn", () => {
+    const pans = Array.from({ length: 2000 }, (_, i) => String(4000000000000000 + i * 7919));
+    const tokens = api.tokenizePanBatch(KEY, pans, { luhn: 'any' });
+    expect(new Set(tokens).size).toBe(pans.length);
+    expect(tokens.map((t) => api.detokenizePan(KEY, t, { luhn: 'any' }))).toEqual(pans);
+  });
+
+  test('junk never crashes: a string or a CardHsmError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), digits(0, 22), fc.string()), fc.oneof(fc.anything(), options), (pan, opts) => {
+        try {
+          expect(typeof api.tokenizePan(KEY, pan as string, opts as api.TokenOptions)).toBe('string');
+        } catch (e) {
+          expect(e).toBeInstanceOf(api.CardHsmError);
+        }
+        try {
+          api.detokenizePan(KEY, pan as string, opts as api.TokenOptions);
+        } catch (e) {
+          expect(e).toBeInstanceOf(api.CardHsmError);
+        }
+      }),
+    );
+  });
+});
+
+describe('errors', () => {
+  test('domain rule, Luhn requirements, options', () => {
+    expectCardHsmError(() => api.tokenizePan(KEY, '4111111111111', {}), 'ERR_LENGTH', 'pan'); // 13 - 6 - 4 = 3 digits
+    expect(api.tokenizePan(KEY, '4111111111111', { keepLeft: 3, keepRight: 1, luhn: 'any' })).toHaveLength(13);
+    expectCardHsmError(() => api.tokenizePan(KEY, '4111111111111112'), 'ERR_FORMAT', 'pan');
+    expect(api.tokenizePan(KEY, '4111111111111112', { luhn: 'any' })).toHaveLength(16);
+    expectCardHsmError(() => api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric', luhn: 'valid' }), 'ERR_FORMAT', 'opts.luhn');
+    expectCardHsmError(() => api.tokenizePan(KEY, PAN, { keepLeft: 9 }), 'ERR_FORMAT', 'opts.keepLeft');
+    expectCardHsmError(() => api.tokenizePan(KEY, PAN, { keepRight: 5 }), 'ERR_FORMAT', 'opts.keepRight');
+    expectCardHsmError(() => api.tokenizePan(new Uint8Array(8), PAN), 'ERR_LENGTH', 'tokenKey');
+    expectCardHsmError(() => api.detokenizePan(KEY, api.tokenizePan(KEY, PAN, { luhn: 'valid' })), 'ERR_FORMAT', 'token'); // a valid token read as 'invalid'
+    expectCardHsmError(() => api.detokenizePan(KEY, '411111ABCDEF1111'), 'ERR_FORMAT', 'token');
+  });
+});
+
+describe('on the Hsm facade', () => {
+  test('D0 AES key blocks; a decrypt-only key cannot tokenize, an encrypt-only key cannot detokenize', () => {
+    const { hsm } = makeHsm();
+    const both = hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [KEY], allowSingleComponent: true }).keyBlock;
+    const token = hsm.tokenizePan({ tokenKey: both, pan: PAN, alphabet: 'alphanumeric' });
+    expect(token).toBe(api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric' }));
+    expect(hsm.detokenizePan({ tokenKey: both, token, alphabet: 'alphanumeric' })).toBe(PAN);
+    const encryptOnly = hsm.generateKey({ usage: 'D0', algorithm: 'AES256', modeOfUse: 'E' }).keyBlock;
+    const t2 = hsm.tokenizePan({ tokenKey: encryptOnly, pan: PAN });
+    expectCardHsmError(() => hsm.detokenizePan({ tokenKey: encryptOnly, token: t2 }), 'ERR_KEY_USAGE', 'tokenKey');
+    const tdes = hsm.generateKey({ usage: 'D0', algorithm: 'TDES2' }).keyBlock;
+    expectCardHsmError(() => hsm.tokenizePan({ tokenKey: tdes, pan: PAN }), 'ERR_KEY_USAGE', 'tokenKey');
+  });
+});
