@@ -11,6 +11,7 @@ import { fixDesParity } from './keys/parity.js';
 import { generateCvv, generateCvv2, generateIcvv } from './cvv.js';
 import { encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso2, encodePinBlockIso3 } from './pinblock.js';
 import { checkBytes, checkDigits, checkInt, checkOptions } from './validate.js';
+import type { IssuedCard } from './issue/cards.js'; // type only: erased, so the runtime import graph stays small
 
 export interface PanOptions {
   /** 1..11 leading digits (BIN/IIN). Default: a random IIN whose first digit is 2-6. */
@@ -32,16 +33,8 @@ export interface GeneratedPinBlock {
   key?: Uint8Array;
 }
 
-/** A generated card: the IssuedCard fields without `token`, `pinBlock` and `pvv`. */
-export interface GeneratedCard {
-  pan: string;
-  lastFour: string;
-  expiry: string;
-  serviceCode: string;
-  cvv: string;
-  cvv2: string;
-  icvv: string;
-}
+/** A generated card: the library's IssuedCard without its optional `token`, `pinBlock` and `pvv`. */
+export type GeneratedCard = Omit<IssuedCard, 'token' | 'pinBlock' | 'pvv'>;
 
 const TEST_CVK_HEX = '0123456789ABCDEFFEDCBA9876543210';
 const DES_LENGTHS: readonly unknown[] = [8, 16, 24];

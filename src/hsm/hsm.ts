@@ -1054,8 +1054,7 @@ export class Hsm {
     return this.#runAsync('panCapacity', undefined, async () => {
       const bin = checkDigits('bin', o.bin, 6, 11);
       const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
-      const digits = length - bin.length - 1;
-      if (digits < 1) throw new CardHsmError('ERR_LENGTH', `"length" ${length} leaves no account digits after the prefix`, 'length');
+      const digits = length - bin.length - 1; // at least 1: prefix <= 11 digits, length >= 13
       const issued = await this.#requireStore().rangeNext(`pan/${bin}/${length}`);
       return { issued, remaining: 10 ** digits - issued };
     });

@@ -20,6 +20,8 @@ export interface PanIssuerOptions {
   length: number;
 }
 
+const LATIN1 = new TextDecoder('latin1');
+
 export class PanIssuer {
   readonly bin: string;
   readonly length: number;
@@ -37,10 +39,8 @@ export class PanIssuer {
     this.#key = checkBytes('key', options?.key, [16, 24, 32]).slice();
     this.bin = checkDigits('bin', options.bin, 6, 11);
     this.length = checkInt('length', options.length, 13, 19);
+    // A prefix of at most 11 digits and a length of at least 13 always leave one or more account digits.
     this.bodyDigits = this.length - this.bin.length - 1;
-    if (this.bodyDigits < 1) {
-      throw new CardHsmError('ERR_LENGTH', `"length" ${this.length} leaves no account digits after a ${this.bin.length}-digit prefix and the check digit`, 'length');
-    }
     this.capacity = 10 ** this.bodyDigits;
     this.#tweak = Uint8Array.from(this.bin, (c) => c.charCodeAt(0));
     this.warning =
@@ -79,8 +79,13 @@ export class PanIssuer {
       }
     }
     const out = ff1Numerals(this.#key, this.#tweak, 10, k, numerals, false);
+    numerals.fill(0);
+    // Numerals to ASCII digits in place, then one decode for the batch: far cheaper than a string per PAN.
+    for (let i = 0; i < out.length; i++) out[i]! += 48;
+    const text = LATIN1.decode(out);
+    out.fill(0);
     const bodies = new Array<string>(count);
-    for (let i = 0; i < count; i++) bodies[i] = String.fromCharCode(...out.subarray(i * k, (i + 1) * k).map((v) => v + 48));
+    for (let i = 0; i < count; i++) bodies[i] = text.slice(i * k, (i + 1) * k);
     return bodies;
   }
 
