@@ -2,10 +2,12 @@
 // take addresses inside the static regions of memory.ts and return status codes or nothing.
 import { initDes } from './des';
 import { initAes } from './aes';
+import { initSha256 } from './sha256';
 
 // Tables are derived once, when the module is instantiated.
 initDes();
 initAes();
+initSha256();
 
 export { IO_BYTES } from './memory';
 export { ALG_TDES, ALG_AES, CACHE_BYTES, SLOT_FITS, selectKey, clearKeyCache } from './keycache';
@@ -28,3 +30,4 @@ export function inPtr(): usize { return IN; }
 export function outPtr(): usize { return OUT; }
 export function cachePtr(): usize { return cacheBase(); }
 export { ff1Batch, FF1_MAX_TWEAK } from './ff1';
+export { dcvv2HmacBatch, hotpSha256, hmacSha256, DCVV2_CONTEXT_MAX } from './dcvv2';

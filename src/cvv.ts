@@ -99,3 +99,23 @@ export function generateCvvBatch(cvk: Uint8Array, items: readonly CvvInput[]): s
   const valid = list.map((item, i) => checkInput(item, `items[${i}].`));
   return cvvKernel(cvk, valid);
 }
+
+// Record: any digit string of up to 32 digits (NUL-padded); result: the first `digits` decimalized digits.
+const digitsLayout = (digits: number): RecordLayout<string, string> => ({
+  recordBytes: RECORD,
+  outBytes: digits,
+  write: (m, rec, data) => putAscii(m, rec, data),
+  read: (m, out) => getAscii(m, out, digits),
+});
+
+/**
+ * The Visa CVV method over arbitrary data strings (at most 32 digits, right-padded with 0), first `digits`
+ * (1..16) decimalized digits: the TDES profile of dynamic CVV2 runs it over PAN || YYMM || window. Validated by
+ * the caller.
+ */
+export function cvvOfDigitStrings(key: Uint8Array, data: readonly string[], digits: number): string[] {
+  return mapRecords(data, digitsLayout(digits), (k) => {
+    const ks = selectKey(k, ALG_TDES, key);
+    return (n) => k.x.cvvBatch(ks, k.IN, k.OUT, n, digits);
+  });
+}

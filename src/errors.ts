@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'ERR_STORE_UNAVAILABLE' // the store cannot be reached or written (never merely busy); nothing was decided
   | 'ERR_RANGE_EXHAUSTED' // a counter range with no numbers left
   | 'ERR_IDEMPOTENCY' // an idempotency key reused with different parameters
+  | 'ERR_STATIC_CVV2_DISABLED' // a static CVV2 offered for a card that uses dynamic CVV2
+  | 'ERR_DCVV2_LOCKED' // a card whose dynamic CVV2 try limit was reached
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
 export class CardHsmError extends Error {

@@ -53,3 +53,13 @@ export { tokenizePan, detokenizePan, tokenizePanBatch, type TokenOptions } from 
 export { PanIssuer, type PanIssuerOptions } from './issue/pan.js';
 export type { IssueOptions, ReissueReason } from './hsm/hsm.js';
 export type { IssuedCard } from './issue/cards.js';
+export {
+  generateDynamicCvv2,
+  generateDynamicCvv2Codes,
+  generateDynamicCvv2Batch,
+  verifyDynamicCvv2,
+  type Dcvv2Options,
+  type Dcvv2Code,
+  type Dcvv2Card,
+  type Dcvv2Profile,
+} from './dcvv2.js';

@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
 import { PanIssuer } from '../issue/pan.js';
 import { cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
 import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
+import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
+import { generateCvv2 } from '../cvv.js';
 import { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
@@ -62,6 +64,8 @@ export interface HsmOptions {
    * from the LMK, so rotating the LMK changes every card reference; with it, references survive LMK rotation.
    */
   cardRefKey?: string;
+  /** Dynamic CVV2 policy: window length, digits, accepted drift, try limit (default 5), monotonic windows. */
+  dcvv2?: { windowSeconds?: number; digits?: 3 | 4; back?: number; fwd?: number; tryLimit?: number; monotonic?: boolean };
 }
 
 /** What a card is issued with (see Hsm.issueCards). */
@@ -157,6 +161,7 @@ export class Hsm {
   readonly #activationLimit: number;
   readonly #pinPolicy: PinPolicy;
   readonly #refKey: Uint8Array;
+  readonly #dcvv2: { windowSeconds: number; digits: 3 | 4; back: number; fwd: number; tryLimit: number; monotonic: boolean };
   /** Counter leases held for issueCard, per PAN range: handed out one by one, lost (as gaps) on a crash. */
   readonly #leases = new Map<string, { next: number; end: number }>();
   /** The LMK's public check value. */
@@ -175,6 +180,16 @@ export class Hsm {
     this.#pinPolicy = (o.pinPolicy ?? {}) as PinPolicy;
     checkPinPolicy('1357', this.#pinPolicy); // throws now if the policy itself is malformed
     this.#refKey = this.#referenceKey(o.cardRefKey);
+    const d = checkOptions('dcvv2', o.dcvv2);
+    this.#dcvv2 = {
+      windowSeconds: d.windowSeconds === undefined ? 3600 : checkInt('dcvv2.windowSeconds', d.windowSeconds, 60, 64_800),
+      digits: d.digits === undefined ? 3 : (checkInt('dcvv2.digits', d.digits, 3, 4) as 3 | 4),
+      back: d.back === undefined ? 1 : checkInt('dcvv2.back', d.back, 0, 2),
+      fwd: d.fwd === undefined ? 0 : checkInt('dcvv2.fwd', d.fwd, 0, 2),
+      tryLimit: d.tryLimit === undefined ? 5 : checkInt('dcvv2.tryLimit', d.tryLimit, 1, 99),
+      monotonic: d.monotonic === true,
+    };
+    if (this.#dcvv2.back + this.#dcvv2.fwd > 2) throw new CardHsmError('ERR_FORMAT', '"dcvv2.back" + "dcvv2.fwd" must be at most 2', 'dcvv2.back');
   }
 
   /** The HMAC key behind card references and activation-code hashes. */
@@ -1104,6 +1119,98 @@ export class Hsm {
     });
   }
 
+  // -------------------------------------------------------------------------------------------------------------
+  // Dynamic CVV2 (TW-DCVV2 v1) with E6 issuer master keys; the static-CVV2 switch and a try counter in the store
+  // -------------------------------------------------------------------------------------------------------------
+
+  #dcvv2Options(imk: OpenKey, at: unknown): { at: Date | number | undefined; windowSeconds: number; digits: 3 | 4; profile: Dcvv2Profile } {
+    return { at: at as Date | number | undefined, windowSeconds: this.#dcvv2.windowSeconds, digits: this.#dcvv2.digits, profile: imk.header.algorithm === 'H' ? 'HMAC' : 'TDES' };
+  }
+
+  /** The current window's dynamic CVV2 of a card under an E6 IMK key block (HMAC256: HMAC profile; TDES2: TDES). */
+  generateDynamicCvv2(options: { imk: string; pan: string; psn: string; expiry: string; at?: Date | number }): Dcvv2Code {
+    return this.generateDynamicCvv2Codes({ ...checkOptions('options', options), count: 1 } as never)[0]!;
+  }
+
+  /** The next `count` (1..24) windows' codes, for cards that display codes offline. */
+  generateDynamicCvv2Codes(options: { imk: string; pan: string; psn: string; expiry: string; count: number; at?: Date | number }): Dcvv2Code[] {
+    const o = checkOptions('options', options);
+    return this.#run('generateDynamicCvv2', o.pan, (ctx) => {
+      const imk = this.#open(ctx, 'imk', o.imk, 'dcvv2');
+      return this.#withKeys([imk], () => generateDynamicCvv2Codes(imk.key, o.pan as string, o.psn as string, o.expiry as string, o.count as number, this.#dcvv2Options(imk, o.at)));
+    });
+  }
+
+  /** From now on the card's static CVV2 is refused (verifyCardCvv2 throws ERR_STATIC_CVV2_DISABLED). */
+  async enableDynamicCvv2(cardRef: string): Promise<void> {
+    await this.#runAsync('enableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'enabled'));
+  }
+
+  /** Returns the card to its static CVV2. */
+  async disableDynamicCvv2(cardRef: string): Promise<void> {
+    await this.#runAsync('disableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'disabled'));
+  }
+
+  async #dynamicEnabled(cardRef: string): Promise<boolean> {
+    return (await this.#requireStore().getSetting(cardRef, 'dcvv2')) === 'enabled';
+  }
+
+  /** The store-aware CVV2 check card services call: refuses a static CVV2 once dynamic CVV2 is enabled. */
+  async verifyCardCvv2(options: { cardRef: string; cvk: string; pan: string; expiry: string; cvv: string }): Promise<boolean> {
+    const o = checkOptions('options', options);
+    return this.#runAsync(
+      'verifyCardCvv2',
+      o.pan,
+      async (ctx) => {
+        const pan = checkDigits('pan', o.pan, 12, 19);
+        const cardRef = this.#checkCardRef(o.cardRef, pan);
+        const cvv = checkDigits('cvv', o.cvv, 3, 3);
+        if (await this.#dynamicEnabled(cardRef)) {
+          throw new CardHsmError('ERR_STATIC_CVV2_DISABLED', 'this card uses dynamic CVV2: the static CVV2 is no longer accepted', 'cvv');
+        }
+        const cvk = this.#open(ctx, 'cvk', o.cvk, 'cvv.verify');
+        return this.#withKeys([cvk], () => constantTimeEqualString(generateCvv2(cvk.key, pan, o.expiry as string), cvv));
+      },
+      (ok) => (ok ? 'success' : 'failure'),
+    );
+  }
+
+  /**
+   * Verifies a dynamic CVV2 against the card's IMK within the configured drift, counting failures in the store on
+   * a counter of its own (limit dcvv2.tryLimit, default 5; ERR_DCVV2_LOCKED once reached) and resetting it on
+   * success. With dcvv2.monotonic, a code from a window older than the last accepted one is refused (and counted).
+   */
+  async verifyDynamicCvv2(options: { cardRef: string; imk: string; pan: string; psn: string; expiry: string; code: string; at?: Date | number }): Promise<{ valid: boolean; drift: number | null; attemptsRemaining: number; locked: boolean }> {
+    const o = checkOptions('options', options);
+    return this.#runAsync(
+      'verifyDynamicCvv2',
+      o.pan,
+      async (ctx) => {
+        const pan = checkDigits('pan', o.pan, 12, 19);
+        const cardRef = this.#checkCardRef(o.cardRef, pan);
+        const store = this.#requireStore();
+        const limit = this.#dcvv2.tryLimit;
+        if ((await store.getAttempts('dcvv2', cardRef)).locked) throw dcvv2Locked();
+        const imk = this.#open(ctx, 'imk', o.imk, 'dcvv2');
+        const opts = this.#dcvv2Options(imk, o.at);
+        const result = this.#withKeys([imk], () => verifyDynamicCvv2(imk.key, pan, o.psn as string, o.expiry as string, o.code as string, { ...opts, back: this.#dcvv2.back, fwd: this.#dcvv2.fwd }));
+        let valid = result.valid;
+        if (valid && this.#dcvv2.monotonic) {
+          const window = Math.floor(Math.floor((o.at === undefined ? Date.now() : new Date(o.at as Date | number).getTime()) / 1000) / opts.windowSeconds) + result.drift!;
+          valid = (await store.raiseWatermark(cardRef, 'dcvv2.window', window)) || (await store.getSetting(cardRef, 'dcvv2.window')) === String(window);
+        }
+        if (valid) {
+          if (!(await store.recordSuccess('dcvv2', cardRef)).applied) throw dcvv2Locked();
+          return { valid: true, drift: result.drift, attemptsRemaining: limit, locked: false };
+        }
+        const after = await store.recordFailure('dcvv2', cardRef, limit);
+        if (!after.applied) throw dcvv2Locked();
+        return { valid: false, drift: null, attemptsRemaining: Math.max(0, limit - after.failed), locked: after.locked };
+      },
+      (r) => (r.valid ? 'success' : 'failure'),
+    );
+  }
+
 }
 
 /** The key algorithms and their sizes in bytes. */
@@ -1132,4 +1239,8 @@ function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, c
   const fields = ['bin', 'length', 'expiry', 'monthsToExpiration', 'serviceCode', 'pvki', 'pinLength', 'tokenOptions'];
   const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] instanceof Uint8Array ? bytesToHex(o[f] as Uint8Array) : o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
   return createHash('sha256').update(material).digest('hex');
+}
+
+function dcvv2Locked(): CardHsmError {
+  return new CardHsmError('ERR_DCVV2_LOCKED', 'dynamic CVV2 is locked for this card after too many failed attempts', 'cardRef');
 }

@@ -20,7 +20,8 @@ export type Purpose =
   | 'transport.encrypt'
   | 'pan.permute'
   | 'token.tokenize'
-  | 'token.detokenize';
+  | 'token.detokenize'
+  | 'dcvv2';
 
 interface Rule {
   usages: readonly string[];
@@ -53,6 +54,8 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   'pan.permute': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
   'token.tokenize': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
   'token.detokenize': { usages: ['D0'], modes: 'BDN', algorithms: AES_ONLY },
+  // Issuer master keys for dynamic CVV2: HMAC (the default profile) or double-length TDES (EMV Option A).
+  'dcvv2': { usages: ['E6'], modes: 'CGVXN', algorithms: { H: [32], T: [16] } },
 };
 
 /**

@@ -50,6 +50,9 @@ export interface KernelExports {
   pinblockEncode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   pinblockDecode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   luhnSum(p: number, len: number, doubleRightmost: number): number;
+  dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
+  hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
+  hmacSha256(key: number, keyLen: number, src: number, len: number, dst: number): void;
   ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 
