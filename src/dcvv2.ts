@@ -84,7 +84,7 @@ function checkImk(imk: unknown, profile: Dcvv2Profile): Uint8Array {
 /** HMAC profile: codes for `count` windows from `first`, for each card, in one kernel call. */
 function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, count: number, digits: number): string[][] {
   const outBytes = cards.length * count * digits;
-  return withKernel(cards.length * CONTEXT_STRIDE, outBytes, (k) => {
+  return withKernel(64 + cards.length * CONTEXT_STRIDE, outBytes, (k) => {
     const m = k.mem;
     const keyAt = k.IN; // the IMK first, then the context records
     m.set(imk, keyAt);

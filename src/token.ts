@@ -6,7 +6,7 @@
 //   'invalid'      the 'valid' token with its last middle digit d replaced by (d + 1) mod 10: never passes Luhn
 //   alphanumeric   middle' = FF1(key, tweak, 36, middle) over 0-9A-Z (the digits are already radix-36 numerals)
 import { CardHsmError } from './errors.js';
-import { checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
 import { ff1Numerals, FF1_MIN_DOMAIN } from './ff1.js';
 
 export interface TokenOptions {
@@ -105,10 +105,11 @@ function checkKeyAndTweak(key: unknown, r: Rules): void {
 export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], opts?: TokenOptions): string[] {
   const r = rulesOf(opts);
   checkKeyAndTweak(tokenKey, r);
-  const numbers = pans.map((pan, i) => {
-    const field = pans.length === 1 ? 'pan' : `pans[${i}]`;
+  const list = checkArray('pans', pans) as readonly unknown[];
+  const numbers = list.map((pan, i) => {
+    const field = list.length === 1 ? 'pan' : `pans[${i}]`;
     const d = digitsOf(checkDigits(field, pan, 12, 19));
-    middleLength(pan.length, r, field);
+    middleLength(d.length, r, field);
     if (!r.alphanumeric && r.luhn !== 'any' && luhnSum(d) !== 0) {
       throw new CardHsmError('ERR_FORMAT', `"${field}" must pass Luhn for luhn '${r.luhn}' tokens`, field);
     }

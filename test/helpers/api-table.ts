@@ -7,6 +7,7 @@ export const CVK = h('0123456789ABCDEFFEDCBA9876543210');
 export const AES_KEY = h('000102030405060708090A0B0C0D0E0F');
 export const PAN = '4123456789012345';
 export const PIN = '1234';
+export const IMK = new Uint8Array(32).fill(0x5c);
 
 const digits = (n: number) => (v: unknown) => typeof v === 'string' && new RegExp(`^[0-9]{${n}}$`).test(v);
 const bytes = (n: number | ((len: number) => boolean)) => (v: unknown) =>
@@ -85,6 +86,23 @@ export const API: ApiRow[] = [
     shape: (v) => Array.isArray(v) && v.every(bytes(8)),
   },
   { name: 'constantTimeEqual', fn: api.constantTimeEqual, valid: [CVK, CVK], shape: isBool },
+  { name: 'ff1Encrypt', fn: api.ff1Encrypt, valid: [AES_KEY, new Uint8Array(3), 10, '0123456789'], shape: (v) => typeof v === 'string' && v.length >= 2 },
+  { name: 'ff1Decrypt', fn: api.ff1Decrypt, valid: [AES_KEY, new Uint8Array(0), 36, 'abcdef'], shape: (v) => typeof v === 'string' && v.length >= 2 },
+  { name: 'tokenizePan', fn: api.tokenizePan, valid: [AES_KEY, '4111111111111111'], shape: digits(16) },
+  { name: 'detokenizePan', fn: api.detokenizePan, valid: [AES_KEY, api.tokenizePan(AES_KEY, '4111111111111111', { luhn: 'any' }), { luhn: 'any' }], shape: digits(16) },
+  { name: 'tokenizePanBatch', fn: api.tokenizePanBatch, valid: [AES_KEY, ['4111111111111111']], shape: (v) => Array.isArray(v) && v.every((t) => typeof t === 'string' && /^[0-9]{12,19}$/.test(t)) },
+  { name: 'generateDynamicCvv2', fn: api.generateDynamicCvv2, valid: [IMK, PAN, '01', '2812', { at: 1.7e12 }], shape: (v) => typeof v === 'object' && v !== null && digits(3)((v as { code: unknown }).code) },
+  { name: 'generateDynamicCvv2Codes', fn: api.generateDynamicCvv2Codes, valid: [IMK, PAN, '01', '2812', 3, { at: 1.7e12 }], shape: (v) => Array.isArray(v) && v.length === 3 },
+  { name: 'generateDynamicCvv2Batch', fn: api.generateDynamicCvv2Batch, valid: [IMK, [{ pan: PAN, psn: '01', expiry: '2812' }], { at: 1.7e12 }], shape: Array.isArray },
+  { name: 'verifyDynamicCvv2', fn: api.verifyDynamicCvv2, valid: [IMK, PAN, '01', '2812', '123', { at: 1.7e12 }], shape: (v) => typeof v === 'object' && v !== null && typeof (v as { valid: unknown }).valid === 'boolean' },
+  { name: 'verifyDynamicCvv2 (TDES)', fn: api.verifyDynamicCvv2, valid: [CVK, PAN, '01', '2812', '123', { at: 1.7e12, profile: 'TDES' }], shape: (v) => typeof v === 'object' && v !== null },
+  { name: 'checkPinPolicy', fn: api.checkPinPolicy, valid: ['1357'], shape: (v) => typeof v === 'object' && v !== null && typeof (v as { ok: unknown }).ok === 'boolean' },
+  { name: 'wrapTr31', fn: api.wrapTr31, valid: [AES_KEY, 'D0000P0AE00E0000', CVK], shape: (v) => typeof v === 'string' && v.startsWith('D') },
+  { name: 'unwrapTr31', fn: api.unwrapTr31, valid: [AES_KEY, api.wrapTr31(AES_KEY, 'D0000P0AE00E0000', CVK)], shape: (v) => typeof v === 'object' && v !== null },
+  { name: 'parseTr31Header', fn: api.parseTr31Header, valid: ['D0112P0AE00E0000'], shape: (v) => typeof v === 'object' && v !== null },
+  { name: 'combineLmkComponents', fn: api.combineLmkComponents, valid: [[IMK, IMK]], shape: (v) => typeof v === 'object' && v !== null },
+  { name: 'lmkFromHex', fn: api.lmkFromHex, valid: ['00'.repeat(32)], shape: bytes(32) },
+  { name: 'lmkCheckValue', fn: api.lmkCheckValue, valid: [IMK], shape: (v) => typeof v === 'string' && /^[0-9A-F]{6}$/.test(v) },
 ];
 
 /** Calls a row's function with `args` (the table erases parameter types on purpose). */
