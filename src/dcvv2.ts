@@ -81,21 +81,26 @@ function checkImk(imk: unknown, profile: Dcvv2Profile): Uint8Array {
   return checkBytes('imk', imk, [profile === 'HMAC' ? 32 : 16]);
 }
 
-/** HMAC profile: codes for `count` windows from `first`, for each card, in one kernel call. */
+/** HMAC profile: codes for `count` windows from `first`, for each card, in as few kernel calls as fit. */
 function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, count: number, digits: number): string[][] {
-  const outBytes = cards.length * count * digits;
-  return withKernel(64 + cards.length * CONTEXT_STRIDE, outBytes, (k) => {
+  const result: string[][] = [];
+  return withKernel(64 + cards.length * CONTEXT_STRIDE, cards.length * count * digits, (k) => {
     const m = k.mem;
     const keyAt = k.IN; // the IMK first, then the context records
     m.set(imk, keyAt);
     const ctx = k.IN + 64;
-    cards.forEach((c, i) => {
-      const context = `${c.pan}|${c.psn}|${c.expiry}`;
-      m[ctx + i * CONTEXT_STRIDE] = context.length;
-      putAscii(m, ctx + i * CONTEXT_STRIDE + 1, context);
-    });
-    k.x.dcvv2HmacBatch(keyAt, imk.length, ctx, CONTEXT_STRIDE, cards.length, first, count, digits, k.OUT);
-    return cards.map((_, i) => Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits)));
+    const per = Math.min(Math.floor((k.IO_BYTES - 64) / CONTEXT_STRIDE), Math.floor(k.IO_BYTES / (count * digits)));
+    for (let base = 0; base < cards.length; base += per) {
+      const chunk = cards.slice(base, base + per);
+      chunk.forEach((c, i) => {
+        const context = `${c.pan}|${c.psn}|${c.expiry}`;
+        m[ctx + i * CONTEXT_STRIDE] = context.length;
+        putAscii(m, ctx + i * CONTEXT_STRIDE + 1, context);
+      });
+      k.x.dcvv2HmacBatch(keyAt, imk.length, ctx, CONTEXT_STRIDE, chunk.length, first, count, digits, k.OUT);
+      chunk.forEach((_, i) => result.push(Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits))));
+    }
+    return result;
   });
 }
 

@@ -2,6 +2,7 @@
 // run the kernel, copy outputs into fresh arrays, and wipe every region that held a key, PIN, PAN or result,
 // whatever happens. Only the key-schedule cache survives a call (see clearKeyCache).
 import { kernel, loadedKernel, type Kernel } from './loader.js';
+import { CardHsmError } from '../errors.js';
 
 export type { Kernel } from './loader.js';
 
@@ -16,6 +17,10 @@ export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kerne
   const k = kernel();
   try {
     return body(k);
+  } catch (e) {
+    // A trap inside a kernel (out-of-bounds access, unreachable) is a bug, never the caller's input.
+    if (e instanceof Error && e.name === 'RuntimeError') throw new CardHsmError('ERR_INTERNAL', `kernel trap: ${e.message}`);
+    throw e;
   } finally {
     const m = k.mem;
     m.fill(0, k.KEY_IN, k.KEY_IN + 64);
