@@ -9,6 +9,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
 import type { Store } from '../store/store.js';
 import { PanIssuer } from '../issue/pan.js';
+import { issueInPool } from '../issue/pool.js';
+import { availableParallelism } from 'node:os';
 import { cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
 import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
 import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
@@ -902,7 +904,7 @@ export class Hsm {
   // -------------------------------------------------------------------------------------------------------------
 
   /** Opens the keys of an issuance and resolves its settings; the caller zeroes `keys` when done. */
-  #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; keys: OpenKey[]; kcvs: Record<string, string> } {
+  #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; keys: OpenKey[]; kcvs: Record<string, string>; panKey: Uint8Array } {
     const keys: OpenKey[] = [];
     const kcvs: Record<string, string> = {};
     const open = (field: string, purpose: Purpose) => {
@@ -936,7 +938,7 @@ export class Hsm {
         recipe.token = { key: tokenKey.key, options: (o.tokenOptions ?? {}) as TokenOptions };
         tokenizePan(tokenKey.key, recipe.issuer.pansAt(0, 1)[0]!, recipe.token.options); // checks the options now
       }
-      return { recipe, keys, kcvs };
+      return { recipe, keys, kcvs, panKey: panKey.key };
     } catch (e) {
       for (const k of keys) k.key.fill(0);
       throw e;
@@ -984,7 +986,7 @@ export class Hsm {
    * and iCVV, and optionally a PIN (encrypted, with PVV) and a PAN token. With `idempotencyKey`, a repeated call
    * returns the same cards (same counters, same values) instead of issuing new ones.
    */
-  async *issueCards(options: IssueOptions & { count: number; idempotencyKey?: string; batchSize?: number; onProgress?: (progress: { issued: number; total: number }) => void }): AsyncGenerator<IssuedCard> {
+  async *issueCards(options: IssueOptions & { count: number; idempotencyKey?: string; batchSize?: number; workers?: number; onProgress?: (progress: { issued: number; total: number }) => void }): AsyncGenerator<IssuedCard> {
     const o = checkOptions('options', options);
     const ctx: AuditContext = { keyKcv: null, usage: null };
     let issued = 0;
@@ -994,9 +996,11 @@ export class Hsm {
       const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
       const idempotencyKey = o.idempotencyKey === undefined ? undefined : checkIdempotencyKey(o.idempotencyKey);
       const store = this.#requireStore();
-      const { recipe, keys, kcvs } = this.#recipe(o, ctx, new Date());
+      const { recipe, keys, kcvs, panKey } = this.#recipe(o, ctx, new Date());
       recipeKeys = keys;
       const { issuer } = recipe;
+      // Worker threads pay off for large runs only (each starts its own WASM instance).
+      const workers = o.workers === undefined ? (count >= 4 * batchSize ? Math.min(availableParallelism(), 8) : 1) : checkInt('workers', o.workers, 1, 64);
       const range = `pan/${issuer.bin}/${issuer.length}`;
       await this.#bindRange(store, range, kcvs.panKey!);
       let plan: AsyncIterable<[number, number]> | Iterable<[number, number]>;
@@ -1008,13 +1012,14 @@ export class Hsm {
       } else {
         plan = this.#leaseStream(store, range, count, batchSize, issuer.capacity);
       }
-      for await (const [start, end] of plan) {
-        for (let at = start; at < end; at += batchSize) {
-          const n = Math.min(batchSize, end - at);
-          for (const card of cardsFor(recipe, issuer.pansAt(at, n))) yield card;
-          issued += n;
-          if (typeof o.onProgress === 'function') o.onProgress({ issued, total: count });
-        }
+      const batches =
+        workers > 1
+          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined })
+          : inThread(recipe, plan, batchSize);
+      for await (const cards of batches) {
+        for (const card of cards) yield card;
+        issued += cards.length;
+        if (typeof o.onProgress === 'function') o.onProgress({ issued, total: count });
       }
       this.#record('issueCards', undefined, ctx, 'success');
     } catch (e) {
@@ -1232,6 +1237,13 @@ function checkIdempotencyKey(value: unknown): string {
     throw new CardHsmError('ERR_FORMAT', '"idempotencyKey" expected 1..128 printable ASCII characters without spaces', 'idempotencyKey');
   }
   return value;
+}
+
+/** Computes batches in this thread, in counter order. */
+async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number): AsyncGenerator<IssuedCard[]> {
+  for await (const [start, end] of plan) {
+    for (let at = start; at < end; at += batchSize) yield cardsFor(recipe, recipe.issuer.pansAt(at, Math.min(batchSize, end - at)));
+  }
 }
 
 /** What makes two issuance requests "the same": every parameter, keys by their public KCVs. */

@@ -1,0 +1,83 @@
+// The full mass-issuance card — unique PAN, CVV, CVV2, iCVV, PVV, ISO 0 PIN block under a ZPK, FF1 token —
+// through cardhsm's issueCards, against the same cards built with node:crypto and @noble/ciphers' FF1.
+import { createHmac } from 'node:crypto';
+import { Hsm, MemoryStore, bytesToHex, checkPinPolicy, fixDesParity, hexToBytes, type IssuedCard } from '../src/index.js';
+import { nodeCvvBatched, nodeIso0Encrypt, nodePvv, nobleToken, noblePan } from './peers.js';
+import { same, type Workload } from './harness.js';
+
+const CLEAR = {
+  cvk: fixDesParity(hexToBytes('0123456789ABCDEFFEDCBA9876543210')),
+  pvk: fixDesParity(hexToBytes('FEDCBA98765432100123456789ABCDEF')),
+  zpk: fixDesParity(hexToBytes('0123456789ABCDEF89ABCDEF01234567')),
+  panKey: hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'),
+  tokenKey: hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'),
+};
+const BIN = '457173';
+const EXPIRY = '2911';
+export const BATCH = 10_000;
+
+function issuerHsm() {
+  const hsm = new Hsm({ lmk: new Uint8Array(32).fill(0x22), store: new MemoryStore() });
+  const imp = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128', key: Uint8Array) => hsm.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true }).keyBlock;
+  const keys = { cvk: imp('C0', 'TDES2', CLEAR.cvk), pvk: imp('V2', 'TDES2', CLEAR.pvk), pinKey: imp('P0', 'TDES2', CLEAR.zpk), panKey: imp('D0', 'AES256', CLEAR.panKey), tokenKey: imp('D0', 'AES128', CLEAR.tokenKey) };
+  return { hsm, keys };
+}
+
+async function drain(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> {
+  const out: IssuedCard[] = [];
+  for await (const c of cards) out.push(c);
+  return out;
+}
+
+/** The same cards, the way a user would build them without cardhsm. */
+function peerCards() {
+  const pan = noblePan(CLEAR.panKey, BIN, 9);
+  const cvv = nodeCvvBatched(CLEAR.cvk);
+  const pvv = nodePvv(CLEAR.pvk);
+  const iso0 = nodeIso0Encrypt(CLEAR.zpk);
+  const token = nobleToken(CLEAR.tokenKey);
+  const derivePin = (p: string): string => {
+    const seed = createHmac('sha256', CLEAR.pvk).update(`cardhsm/issued-pin/v1/${p}`).digest();
+    let pin = '';
+    for (let block = 0; ; block++) {
+      for (const b of createHmac('sha256', seed).update(String(block)).digest()) {
+        if (b >= 250) continue;
+        pin += String(b % 10);
+        if (pin.length === 4) {
+          if (checkPinPolicy(pin).ok) return pin;
+          pin = '';
+        }
+      }
+    }
+  };
+  return (start: number, n: number): IssuedCard[] => {
+    const pans = Array.from({ length: n }, (_, i) => pan(start + i));
+    const cvvs = cvv(['101', '000', '999'].flatMap((serviceCode) => pans.map((p) => ({ pan: p, expiry: EXPIRY, serviceCode }))));
+    return pans.map((p, i) => {
+      const pin = derivePin(p);
+      return { pan: p, lastFour: p.slice(-4), expiry: EXPIRY, serviceCode: '101', cvv: cvvs[i]!, cvv2: cvvs[n + i]!, icvv: cvvs[2 * n + i]!, token: token(p), pinBlock: bytesToHex(iso0(pin, p)), pvv: pvv(p, '1', pin) };
+    });
+  };
+}
+
+export function issueWorkloads(): Workload[] {
+  const { hsm, keys } = issuerHsm();
+  const peer = peerCards();
+  let start = 0;
+  return [
+    {
+      id: 'issue-card',
+      title: 'full mass-issuance card (PAN, CVV, CVV2, iCVV, PVV, ISO 0 block under a ZPK, token), batches of 10,000',
+      unit: 'cards/s',
+      cardhsm: { name: 'cardhsm issueCards', ops: BATCH, run: () => drain(hsm.issueCards({ bin: BIN, count: BATCH, expiry: EXPIRY, ...keys })) },
+      peers: [{ name: 'node:crypto + @noble/ciphers', ops: BATCH, run: () => peer((start += BATCH), BATCH) }],
+      check: async () => {
+        const fresh = issuerHsm();
+        const ours = await drain(fresh.hsm.issueCards({ bin: BIN, count: 500, expiry: EXPIRY, ...fresh.keys }));
+        same('node + noble', ours, peer(0, 500));
+      },
+    },
+  ];
+}
+
+export { issuerHsm, drain, BIN, EXPIRY };

@@ -1,0 +1,183 @@
+// The implementations a user would write instead of cardhsm, against which it is measured: node:crypto (OpenSSL)
+// used the straightforward way (a cipher per operation, or one reused cipher) and the best hand-batched way
+// (one ECB call over many blocks), node-forge, and @noble/ciphers' FF1.
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import forge from 'node-forge';
+import { FF1 } from '@noble/ciphers/ff1.js';
+
+// ---- DES / TDES -------------------------------------------------------------------------------------------
+
+/** node:crypto ECB cipher for an 8/16/24-byte key (single DES as des-ede with K||K: Node 20 rejects des-ecb). */
+export function nodeEcb(key: Uint8Array, decrypt = false) {
+  const k = Buffer.from(key.length === 8 ? Buffer.concat([key, key]) : key);
+  const alg = k.length === 24 ? 'des-ede3' : 'des-ede';
+  const c = decrypt ? createDecipheriv(alg, k, null) : createCipheriv(alg, k, null);
+  c.setAutoPadding(false);
+  return c;
+}
+
+export function nodeDesPerOp(key: Uint8Array, data: Uint8Array): Buffer {
+  const c = nodeEcb(key);
+  return Buffer.concat([c.update(data), c.final()]);
+}
+
+export function forgeEcb(key: Uint8Array) {
+  const k = key.length === 16 ? Buffer.concat([key, key.subarray(0, 8)]) : Buffer.from(key);
+  const c = forge.cipher.createCipher(k.length === 8 ? 'DES-ECB' : '3DES-ECB', forge.util.binary.raw.encode(k));
+  return (data: Uint8Array): Buffer => {
+    c.start({});
+    c.update(forge.util.createBuffer(forge.util.binary.raw.encode(data)));
+    return Buffer.from(c.output.getBytes(), 'binary');
+  };
+}
+
+// ---- CVV ---------------------------------------------------------------------------------------------------
+
+export function decimalize(block: Buffer, count: number): string {
+  const h = block.toString('hex').toUpperCase();
+  let out = '';
+  for (const c of h) if (c <= '9' && out.length < count) out += c;
+  for (const c of h) if (c > '9' && out.length < count) out += String(c.charCodeAt(0) - 65);
+  return out;
+}
+
+const cvvData = (pan: string, expiry: string, sc: string): Buffer => Buffer.from((pan + expiry + sc).padEnd(32, '0'), 'hex');
+
+/** The CVV method with ciphers made per call. */
+export function nodeCvvPerOp(cvk: Uint8Array, pan: string, expiry: string, sc: string): string {
+  const d = cvvData(pan, expiry, sc);
+  const c1 = nodeEcb(cvk.subarray(0, 8)).update(d.subarray(0, 8));
+  for (let i = 0; i < 8; i++) c1[i]! ^= d[8 + i]!;
+  return decimalize(nodeEcb(cvk).update(c1), 3);
+}
+
+/** The CVV method with two reused ciphers (ECB keeps no state between blocks). */
+export function nodeCvvReused(cvk: Uint8Array) {
+  const single = nodeEcb(cvk.subarray(0, 8));
+  const double = nodeEcb(cvk);
+  return (pan: string, expiry: string, sc: string): string => {
+    const d = cvvData(pan, expiry, sc);
+    const c1 = single.update(d.subarray(0, 8));
+    for (let i = 0; i < 8; i++) c1[i]! ^= d[8 + i]!;
+    return decimalize(double.update(c1), 3);
+  };
+}
+
+/** The CVV method hand-batched: one ECB call over all first blocks, one over all XORed blocks. */
+export function nodeCvvBatched(cvk: Uint8Array) {
+  const single = nodeEcb(cvk.subarray(0, 8));
+  const double = nodeEcb(cvk);
+  return (items: readonly { pan: string; expiry: string; serviceCode: string }[]): string[] => {
+    const first = Buffer.allocUnsafe(items.length * 8);
+    const second = Buffer.allocUnsafe(items.length * 8);
+    items.forEach((it, i) => {
+      const d = cvvData(it.pan, it.expiry, it.serviceCode);
+      d.copy(first, i * 8, 0, 8);
+      d.copy(second, i * 8, 8, 16);
+    });
+    const c1 = single.update(first);
+    for (let i = 0; i < c1.length; i++) c1[i]! ^= second[i]!;
+    const c2 = double.update(c1);
+    return items.map((_, i) => decimalize(c2.subarray(i * 8, i * 8 + 8), 3));
+  };
+}
+
+export function forgeCvv(cvk: Uint8Array) {
+  const single = forgeEcb(cvk.subarray(0, 8));
+  const double = forgeEcb(cvk);
+  return (pan: string, expiry: string, sc: string): string => {
+    const d = cvvData(pan, expiry, sc);
+    const c1 = single(d.subarray(0, 8));
+    for (let i = 0; i < 8; i++) c1[i]! ^= d[8 + i]!;
+    return decimalize(double(c1), 3);
+  };
+}
+
+// ---- PVV, PIN blocks ---------------------------------------------------------------------------------------
+
+export function nodePvv(pvk: Uint8Array) {
+  const c = nodeEcb(pvk);
+  return (pan: string, pvki: string, pin: string): string => decimalize(c.update(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
+}
+
+function iso0(pin: string, pan: string): Buffer {
+  const pinField = Buffer.from(('0' + pin.length.toString(16) + pin).padEnd(16, 'F'), 'hex');
+  const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+  return Buffer.from(pinField.map((b, i) => b ^ panField[i]!));
+}
+
+export function nodeIso0Encrypt(zpk: Uint8Array) {
+  const c = nodeEcb(zpk);
+  return (pin: string, pan: string): Buffer => c.update(iso0(pin, pan));
+}
+
+/** ZPK -> ZPK translation of an ISO 0 block with reused ciphers. */
+export function nodeTranslate(from: Uint8Array, to: Uint8Array) {
+  const d = nodeEcb(from, true);
+  const e = nodeEcb(to);
+  return (block: Uint8Array, pan: string): Buffer => {
+    const clear = d.update(block);
+    const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+    const field = clear.map((b, i) => b ^ panField[i]!).toString('hex');
+    const len = parseInt(field[1]!, 16);
+    return e.update(iso0(field.slice(2, 2 + len), pan));
+  };
+}
+
+// ---- FF1, tokens, PANs ---------------------------------------------------------------------------------------
+
+const luhnOk = (digits: number[]): boolean => {
+  let sum = 0;
+  for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
+    let x = digits[i]!;
+    if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+    sum += x;
+  }
+  return sum % 10 === 0;
+};
+
+export function luhnDigit(s: string): string {
+  const d = [...s, '0'].map(Number);
+  for (let c = 0; c < 10; c++) {
+    d[d.length - 1] = c;
+    if (luhnOk(d)) return String(c);
+  }
+  throw new Error('unreachable');
+}
+
+/** cardhsm's default token ('invalid': cycle-walk to a Luhn-valid token, then bump the last middle digit) with noble's FF1. */
+export function nobleToken(key: Uint8Array) {
+  const ff1 = FF1(10, key);
+  return (pan: string): string => {
+    const left = [...pan.slice(0, 6)].map(Number);
+    const right = [...pan.slice(12)].map(Number);
+    let middle = [...pan.slice(6, 12)].map(Number);
+    do middle = ff1.encrypt(middle);
+    while (!luhnOk([...left, ...middle, ...right]));
+    middle[5] = (middle[5]! + 1) % 10;
+    return [...left, ...middle, ...right].join('');
+  };
+}
+
+/** A PAN from a counter: prefix || FF1(counter) || Luhn, with noble's FF1. */
+export function noblePan(key: Uint8Array, bin: string, bodyDigits: number) {
+  const ff1 = FF1(10, key, Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  return (counter: number): string => {
+    const body = ff1.encrypt([...String(counter).padStart(bodyDigits, '0')].map(Number)).join('');
+    return bin + body + luhnDigit(bin + body);
+  };
+}
+
+// ---- Dynamic CVV2 ------------------------------------------------------------------------------------------
+
+export function nodeDcvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, window: number): string {
+  const kdf = Buffer.concat([Buffer.from([0, 0, 0, 1]), Buffer.from('TW-DCVV2'), Buffer.from([0]), Buffer.from(`${pan}|${psn}|${expiry}`), Buffer.from([0, 0, 1, 0])]);
+  const card = createHmac('sha256', imk).update(kdf).digest();
+  const c = Buffer.alloc(8);
+  c.writeBigUInt64BE(BigInt(window));
+  const mac = createHmac('sha256', card).update(c).digest();
+  const off = mac[31]! & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000).padStart(3, '0');
+}
+
+export { createDecipheriv };
