@@ -2,44 +2,124 @@
 // strings whose halves fit 63 bits (radix^ceil(n/2) < 2^63: up to 36 decimal digits, 24 base-36 characters).
 //
 // A batch shares key, radix, length and tweak, so P, the tweak blocks of Q and the CBC-MAC state before Q's last
-// block are computed once per batch; each Feistel round is then one AES call per record (b <= 8, so d <= 12 and
-// S is R alone). Records are numerals (byte values 0..radix-1), `n` bytes each.
-import { aesSetHalves, aesXorHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState, aesXorIntoState } from './aes';
+// block are computed once per batch (ff1Prepare); each Feistel round is then one AES call per record (b <= 8, so
+// d <= 12 and S is R alone). Records are numerals (byte values 0..radix-1), `n` bytes each.
+import { aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState, aesXorIntoState } from './aes';
+import { luhnSumOf } from './luhn';
 
 /** Scratch for the tweak part of Q; wiped before returning. Tweaks of up to 1024 bytes. */
 const Q = memory.data(1024 + 32, 16);
 export const FF1_MAX_TWEAK: i32 = 1024;
 
-@inline function pow(radix: u64, e: i32): u64 {
-  let r: u64 = 1;
-  for (let i = 0; i < e; i++) r *= radix;
-  return r;
+// Per-batch constants, set by ff1Prepare.
+let radix: u64 = 10;
+let u: i32 = 0;
+let v: i32 = 0;
+let mu: u64 = 0;
+let mv: u64 = 0;
+let d: i32 = 0;
+let iShift: u64 = 0;
+let preHi: u64 = 0;
+let preLo: u64 = 0;
+let lastHi: u64 = 0;
+let lastLo: u64 = 0;
+
+@inline function pow(r: u64, e: i32): u64 {
+  let x: u64 = 1;
+  for (let i = 0; i < e; i++) x *= r;
+  return x;
 }
 
 /** NUM_radix of `len` numerals at `p` (most significant first). */
-@inline function num(p: usize, len: i32, radix: u64): u64 {
+@inline function num(p: usize, len: i32): u64 {
   let x: u64 = 0;
   for (let i = 0; i < len; i++) x = x * radix + <u64>load<u8>(p + i);
   return x;
 }
 
 /** STR^len_radix(x) written at `p`. */
-@inline function str(x: u64, len: i32, radix: u64, p: usize): void {
+@inline function str(x: u64, len: i32, p: usize): void {
   for (let i = len - 1; i >= 0; i--) {
     store<u8>(p + i, <u8>(x % radix));
     x /= radix;
   }
 }
 
-/** (big-endian `bytes` of v, taken `count` bytes from the top) mod m, for m < 2^63, by doubling (no overflow). */
-@inline function reduce(v: u64, count: i32, acc: u64, m: u64): u64 {
+/** (the top `count` bytes of v, big-endian) added to acc, mod m, for m < 2^63, by doubling (no overflow). */
+@inline function reduce(v64: u64, count: i32, acc: u64, m: u64): u64 {
   for (let i = 0; i < count * 8; i++) {
     acc <<= 1;
-    if ((v >> 63) != 0) acc |= 1;
-    v <<= 1;
+    if ((v64 >> 63) != 0) acc |= 1;
+    v64 <<= 1;
     if (acc >= m) acc -= m;
   }
   return acc;
+}
+
+/** Computes the batch constants for `n` numerals of `r` under the tweak at `tweak` (`tlen` bytes). */
+function ff1Prepare(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32): void {
+  radix = <u64>r;
+  u = n >> 1;
+  v = n - u;
+  mu = pow(radix, u);
+  mv = pow(radix, v);
+  // b = ceil(ceil(v * log2(radix)) / 8): the bytes of the largest NUM_radix(B), radix^v - 1.
+  const bits = 64 - <i32>clz<u64>(mv - 1);
+  const b = (bits + 7) >> 3;
+  d = 4 * ((b + 3) >> 2) + 4;
+  // Q = T || 0^((-t-b-1) mod 16) || [i] || [NUM(B)]^b; everything but [i] and NUM(B) is fixed for the batch.
+  const pad = (((-tlen - b - 1) % 16) + 16) % 16;
+  const qlen = tlen + pad + 1 + b;
+  memory.fill(Q, 0, qlen);
+  memory.copy(Q, tweak, tlen);
+  // CBC-MAC state after P and every block of Q but the last.
+  aesSetHalves((<u64>0x010201 << 40) | (radix << 16) | (<u64>10 << 8) | <u64>(u & 0xff), (<u64>n << 32) | <u64>tlen);
+  aesEncryptState(ks, nr);
+  for (let off = 0; off < qlen - 16; off += 16) {
+    aesXorIntoState(Q + off);
+    aesEncryptState(ks, nr);
+  }
+  preHi = aesStateHi();
+  preLo = aesStateLo();
+  lastHi = bswap<u64>(load<u64>(Q + qlen - 16));
+  lastLo = bswap<u64>(load<u64>(Q + qlen - 8));
+  memory.fill(Q, 0, qlen);
+  iShift = <u64>(8 * b); // [i] sits b bytes from the right of Q's last block, NUM(B) in the last b bytes
+}
+
+/** FF1 of one record of u + v numerals from `src` to `dst` (may alias), after ff1Prepare. */
+function ff1One(ks: usize, nr: i32, decrypt: bool, src: usize, dst: usize): void {
+  let a = num(src, u);
+  let bb = num(src + u, v);
+  for (let step = 0; step < 10; step++) {
+    const i = decrypt ? 9 - step : step;
+    const m = (i & 1) == 0 ? mu : mv;
+    const x = decrypt ? a : bb; // the round function's input: B when encrypting, A when decrypting
+    let hi = lastHi;
+    let lo = lastLo;
+    if (iShift < 64) lo ^= (<u64>i << iShift) | x;
+    else {
+      lo ^= x;
+      hi ^= <u64>i << (iShift - 64);
+    }
+    aesSetHalves(preHi ^ hi, preLo ^ lo);
+    aesEncryptState(ks, nr);
+    // y = NUM(S), S = the first d bytes of R (d is 8 or 12), reduced mod radix^m.
+    let y = reduce(aesStateHi(), 8, 0, m);
+    if (d == 12) y = reduce(aesStateLo(), 4, y, m);
+    if (decrypt) {
+      const c = bb >= y ? bb - y : bb + (m - y);
+      bb = a;
+      a = c;
+    } else {
+      let c = a + y;
+      if (c >= m) c -= m;
+      a = bb;
+      bb = c;
+    }
+  }
+  str(a, u, dst);
+  str(bb, v, dst + u);
 }
 
 /**
@@ -47,76 +127,22 @@ export const FF1_MAX_TWEAK: i32 = 1024;
  * rounds) with the tweak of `tlen` bytes at `tweak`. The caller has checked 2 <= n, radix^ceil(n/2) < 2^63 and
  * tlen <= FF1_MAX_TWEAK.
  */
-export function ff1Batch(ks: usize, nr: i32, radix: u32, n: i32, tweak: usize, tlen: i32, decrypt: bool, src: usize, dst: usize, count: i32): void {
-  const r = <u64>radix;
-  const u = n >> 1;
-  const v = n - u;
-  const mu = pow(r, u);
-  const mv = pow(r, v);
-  // b = ceil(ceil(v * log2(radix)) / 8): the bytes of the largest NUM_radix(B), radix^v - 1.
-  const bits = 64 - <i32>clz<u64>(mv - 1);
-  const b = (bits + 7) >> 3;
-  const d = 4 * ((b + 3) >> 2) + 4;
-  // Q = T || 0^((-t-b-1) mod 16) || [i] || [NUM(B)]^b; everything but [i] and NUM(B) is fixed for the batch.
-  const pad = (((-tlen - b - 1) % 16) + 16) % 16;
-  const qlen = tlen + pad + 1 + b;
-  memory.fill(Q, 0, qlen);
-  memory.copy(Q, tweak, tlen);
-  // CBC-MAC state after P and every block of Q but the last.
-  const pHi: u64 = (<u64>0x010201 << 40) | (r << 16) | (<u64>10 << 8) | <u64>(u & 0xff);
-  const pLo: u64 = (<u64>n << 32) | <u64>tlen;
-  aesSetHalves(pHi, pLo);
-  aesEncryptState(ks, nr);
-  for (let off = 0; off < qlen - 16; off += 16) {
-    aesXorIntoState(Q + off);
-    aesEncryptState(ks, nr);
-  }
-  const preHi = aesStateHi();
-  const preLo = aesStateLo();
-  const lastHi = bswap<u64>(load<u64>(Q + qlen - 16));
-  const lastLo = bswap<u64>(load<u64>(Q + qlen - 8));
-  memory.fill(Q, 0, qlen);
-  // Position of [i] in the last block, and NUM(B) occupies its last b bytes.
-  const iShift = <u64>(8 * b); // from the right of the 128-bit block
+export function ff1Batch(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32, decrypt: bool, src: usize, dst: usize, count: i32): void {
+  ff1Prepare(ks, nr, r, n, tweak, tlen);
+  for (let k = 0; k < count; k++) ff1One(ks, nr, decrypt, src + <usize>(k * n), dst + <usize>(k * n));
+  aesClearState();
+}
 
-  for (let k = 0; k < count; k++) {
-    const inRec = src + <usize>(k * n);
-    let a = num(inRec, u, r);
-    let bb = num(inRec + u, v, r);
-    for (let step = 0; step < 10; step++) {
-      const i = decrypt ? 9 - step : step;
-      const m = (i & 1) == 0 ? mu : mv;
-      // The round function's input numeral: B when encrypting, A when decrypting.
-      const x = decrypt ? a : bb;
-      // Last block of Q: fixed bytes, then [i] at byte 15-b, then NUM(x) in the last b bytes.
-      let hi = lastHi;
-      let lo = lastLo;
-      if (iShift < 64) lo ^= (<u64>i << iShift) | x;
-      else {
-        lo ^= x;
-        hi ^= <u64>i << (iShift - 64);
-      }
-      aesSetHalves(preHi ^ hi, preLo ^ lo);
-      aesEncryptState(ks, nr);
-      // y = NUM(S), S = the first d bytes of R (d is 8 or 12), reduced mod radix^m.
-      const rHi = aesStateHi();
-      const rLo = aesStateLo();
-      let y = reduce(rHi, 8, 0, m);
-      if (d == 12) y = reduce(rLo, 4, y, m);
-      if (decrypt) {
-        const c = bb >= y ? bb - y : bb + (m - y);
-        bb = a;
-        a = c;
-      } else {
-        let c = a + y;
-        if (c >= m) c -= m;
-        a = bb;
-        bb = c;
-      }
-    }
-    const outRec = dst + <usize>(k * n);
-    str(a, u, r, outRec);
-    str(bb, v, r, outRec + u);
+/**
+ * Cycle-walking FF1 for Luhn-valid tokens: for each record of `total` decimal digit values (a whole PAN), applies
+ * FF1 radix 10 to the `k` digits at `left` in place, again and again, until the whole number passes Luhn.
+ */
+export function ff1WalkBatch(ks: usize, nr: i32, total: i32, left: i32, k: i32, tweak: usize, tlen: i32, decrypt: bool, recs: usize, count: i32): void {
+  ff1Prepare(ks, nr, 10, k, tweak, tlen);
+  for (let j = 0; j < count; j++) {
+    const rec = recs + <usize>(j * total);
+    do ff1One(ks, nr, decrypt, rec + left, rec + left);
+    while (luhnSumOf(rec, total, false, 0) != 0);
   }
   aesClearState();
 }

@@ -83,3 +83,25 @@ export function ff1Encrypt(key: Uint8Array, tweak: Uint8Array, radix: number, in
 export function ff1Decrypt(key: Uint8Array, tweak: Uint8Array, radix: number, input: string): string {
   return run(key, tweak, radix, input, true);
 }
+
+/**
+ * Cycle-walking FF1 radix 10 over whole numbers (digit values, `total` each): FF1 on the `k` digits at `left`,
+ * repeated in the kernel until the number passes Luhn. In place on `numbers`; validated by the caller.
+ */
+export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean): void {
+  const count = numbers.length / total;
+  if (count === 0) return;
+  withKernel(MAX_TWEAK + numbers.length, 0, (kernel) => {
+    const ks = selectKey(kernel, ALG_AES, key);
+    const nr = kernel.x.aesRounds(key.length);
+    kernel.mem.set(tweak, kernel.IN);
+    const records = kernel.IN + MAX_TWEAK;
+    const per = Math.floor((kernel.IO_BYTES - MAX_TWEAK) / total);
+    for (let base = 0; base < count; base += per) {
+      const c = Math.min(per, count - base);
+      kernel.mem.set(numbers.subarray(base * total, (base + c) * total), records);
+      kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, records, c);
+      numbers.set(kernel.mem.subarray(records, records + c * total), base * total);
+    }
+  });
+}

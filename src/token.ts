@@ -7,7 +7,7 @@
 //   alphanumeric   middle' = FF1(key, tweak, 36, middle) over 0-9A-Z (the digits are already radix-36 numerals)
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
-import { ff1Numerals, FF1_MIN_DOMAIN } from './ff1.js';
+import { ff1Numerals, ff1WalkLuhn, FF1_MIN_DOMAIN } from './ff1.js';
 
 export interface TokenOptions {
   /** Leading PAN digits kept in the clear, 0..8 (default 6: the BIN). */
@@ -79,18 +79,24 @@ const digitsOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCode
 
 /**
  * Applies FF1 to the middles of many numbers (digit values, `length` each) in place; with `walk`, keeps applying
- * it to each number that does not yet pass Luhn (cycle-walking), batch by batch.
+ * it to each number until it passes Luhn (cycle-walking, inside the kernel).
  */
 function permuteMiddles(key: Uint8Array, r: Rules, numbers: Uint8Array[], k: number, decrypt: boolean, walk: boolean): void {
-  let pending = numbers.map((_, i) => i);
-  while (pending.length > 0) {
-    const middles = new Uint8Array(pending.length * k);
-    pending.forEach((idx, j) => middles.set(numbers[idx]!.subarray(r.left, r.left + k), j * k));
+  const total = numbers[0]!.length;
+  const all = new Uint8Array(numbers.length * total);
+  numbers.forEach((d, i) => all.set(d, i * total));
+  if (walk) {
+    ff1WalkLuhn(key, r.tweak, total, r.left, k, all, decrypt);
+  } else {
+    const middles = new Uint8Array(numbers.length * k);
+    numbers.forEach((d, i) => middles.set(d.subarray(r.left, r.left + k), i * k));
     const out = ff1Numerals(key, r.tweak, r.alphanumeric ? 36 : 10, k, middles, decrypt);
-    pending.forEach((idx, j) => numbers[idx]!.set(out.subarray(j * k, (j + 1) * k), r.left));
+    numbers.forEach((_, i) => all.set(out.subarray(i * k, (i + 1) * k), i * total + r.left));
     middles.fill(0);
-    pending = walk ? pending.filter((idx) => luhnSum(numbers[idx]!) !== 0) : [];
+    out.fill(0);
   }
+  numbers.forEach((d, i) => d.set(all.subarray(i * total, (i + 1) * total)));
+  all.fill(0);
 }
 
 function checkKeyAndTweak(key: unknown, r: Rules): void {
