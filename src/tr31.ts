@@ -199,6 +199,31 @@ function formatHeader(h: Tr31Header, length: number): string {
 // Key derivation and binding
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A KBPK with its derived keys remembered per version: the Hsm keeps one for its LMK, so that unwrapping an LMK
+ * key block skips the four CMACs of key derivation. Holds copies; `wipe` zeroes them.
+ */
+export class Tr31Kbpk {
+  readonly kbpk: Uint8Array;
+  readonly #derived = new Map<Tr31Version, { kbek: Uint8Array; kbmk: Uint8Array }>();
+  constructor(kbpk: Uint8Array) {
+    this.kbpk = kbpk.slice();
+  }
+  keys(version: Tr31Version): { kbek: Uint8Array; kbmk: Uint8Array } {
+    let k = this.#derived.get(version);
+    if (!k) this.#derived.set(version, (k = deriveKeys(version, this.kbpk)));
+    return k;
+  }
+  wipe(): void {
+    this.kbpk.fill(0);
+    for (const k of this.#derived.values()) {
+      k.kbek.fill(0);
+      k.kbmk.fill(0);
+    }
+    this.#derived.clear();
+  }
+}
+
 /** KBEK and KBMK from the KBPK: versions B and D by CMAC (X9.143 7.3), A and C by variants (XOR 0x45 / 0x4D). */
 function deriveKeys(version: Tr31Version, kbpk: Uint8Array): { kbek: Uint8Array; kbmk: Uint8Array } {
   if (version === 'A' || version === 'C') {
@@ -268,8 +293,19 @@ function defaultPadding(algorithm: string, keyLength: number, block: number): Ui
  * @throws ERR_TYPE, ERR_LENGTH (kbpk for the version, padding), ERR_TR31_HEADER (a header field not allowed)
  */
 export function wrapTr31(kbpk: Uint8Array, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
-  const o = checkOptions('opts', opts);
   checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
+  const k = new Tr31Kbpk(kbpk);
+  try {
+    return wrapTr31With(k, header, key, opts);
+  } finally {
+    k.wipe();
+  }
+}
+
+/** wrapTr31 under a Tr31Kbpk whose derived keys are kept between calls. */
+export function wrapTr31With(k: Tr31Kbpk, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
+  const o = checkOptions('opts', opts);
+  const kbpk = k.kbpk;
   if (!(key instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"key" expected a Uint8Array', 'key');
   const h = normalizeHeader(header);
   checkKbpk(kbpk, h.version);
@@ -293,13 +329,13 @@ export function wrapTr31(kbpk: Uint8Array, header: Tr31Header | string, key: Uin
   const total = headerLength + 2 * clear.length + 2 * macBytes;
   if (total > 9999) throw new CardHsmError('ERR_LENGTH', `"key" makes a key block of ${total} characters; at most 9999`, 'key');
   const headerText = formatHeader(h, total);
-  const { kbek, kbmk } = deriveKeys(h.version, kbpk);
+  const { kbek, kbmk } = k.keys(h.version);
   try {
     const tag = mac(h.version, kbmk, headerText, clear);
     const encrypted = cbc(h.version, false, kbek, clear, tag);
     return headerText + bytesToHex(encrypted) + bytesToHex(tag);
   } finally {
-    for (const secret of [clear, kbek, kbmk]) secret.fill(0);
+    clear.fill(0);
   }
 }
 
@@ -321,6 +357,17 @@ export function parseTr31Header(keyBlock: string): Tr31Header {
  */
 export function unwrapTr31(kbpk: Uint8Array, keyBlock: string): { header: Tr31Header; key: Uint8Array } {
   checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
+  const k = new Tr31Kbpk(kbpk);
+  try {
+    return unwrapTr31With(k, keyBlock);
+  } finally {
+    k.wipe();
+  }
+}
+
+/** unwrapTr31 under a Tr31Kbpk whose derived keys are kept between calls. */
+export function unwrapTr31With(k: Tr31Kbpk, keyBlock: string): { header: Tr31Header; key: Uint8Array } {
+  const kbpk = k.kbpk;
   if (typeof keyBlock !== 'string') throw new CardHsmError('ERR_TYPE', '"keyBlock" expected a string', 'keyBlock');
   const { header, end } = parseHeader(keyBlock);
   if (header.length !== keyBlock.length) {
@@ -338,7 +385,7 @@ export function unwrapTr31(kbpk: Uint8Array, keyBlock: string): { header: Tr31He
   const headerText = keyBlock.slice(0, end);
   const encrypted = hexToBytes(body.slice(0, dataHex));
   const tag = hexToBytes(body.slice(dataHex));
-  const { kbek, kbmk } = deriveKeys(header.version, kbpk);
+  const { kbek, kbmk } = k.keys(header.version);
   let clear: Uint8Array | undefined;
   try {
     if (header.version === 'B' || header.version === 'D') {
@@ -355,8 +402,6 @@ export function unwrapTr31(kbpk: Uint8Array, keyBlock: string): { header: Tr31He
     return { header, key: clear.slice(2, 2 + bits / 8) };
   } finally {
     clear?.fill(0);
-    kbek.fill(0);
-    kbmk.fill(0);
   }
 }
 

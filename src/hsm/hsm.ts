@@ -15,7 +15,7 @@ import { cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issu
 import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
 import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { generateCvv2 } from '../cvv.js';
-import { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header } from '../tr31.js';
+import { wrapTr31, unwrapTr31, wrapTr31With, unwrapTr31With, parseTr31Header, Tr31Kbpk, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
 import { LMK_BYTES, lmkCheckValue } from '../keys/lmk.js';
@@ -156,6 +156,8 @@ function checkKeyBlock(field: string, value: unknown): string {
 
 export class Hsm {
   readonly #lmk: Uint8Array;
+  /** The LMK with its TR-31 version D keys derived once. */
+  readonly #lmkKeys: Tr31Kbpk;
   readonly #audit: AuditSink | undefined;
   readonly #tables: ReadonlySet<string>;
   readonly #store: Store | undefined;
@@ -173,6 +175,7 @@ export class Hsm {
     const o = checkOptions('options', options);
     this.#lmk = checkBytes('lmk', o.lmk, [LMK_BYTES]).slice();
     this.lmkKcv = lmkCheckValue(this.#lmk);
+    this.#lmkKeys = new Tr31Kbpk(this.#lmk);
     this.#audit = o.audit as AuditSink | undefined;
     const tables = (o.decimalizationTables ?? ['0123456789012345']) as unknown[];
     this.#tables = new Set(checkArray('decimalizationTables', tables).map((t, i) => checkDigits(`decimalizationTables[${i}]`, t, 16, 16)));
@@ -270,7 +273,7 @@ export class Hsm {
     // Refuse a key of the wrong usage from its (not yet authenticated) header before running any cryptography;
     // a header altered to pass this check fails the MAC below.
     if (purpose) requireUsage(claimed, undefined, purpose, field);
-    const { header, key } = unwrapTr31(this.#lmk, block);
+    const { header, key } = unwrapTr31With(this.#lmkKeys, block);
     try {
       const algorithm = algorithmOf(header, key.length);
       if (ctx && ctx.keyKcv === null) {
@@ -301,7 +304,7 @@ export class Hsm {
       version: 'D', length: 0, usage, algorithm: ALGORITHMS[algorithm].letter, modeOfUse, keyVersion, exportability,
       optionalBlocks: optionalBlocks.filter((b) => b.id !== 'PB'), reserved: '00',
     };
-    return { keyBlock: wrapTr31(this.#lmk, header, key), kcv: kcvOf(key, algorithm) };
+    return { keyBlock: wrapTr31With(this.#lmkKeys, header, key), kcv: kcvOf(key, algorithm) };
   }
 
   #attributes(o: Record<string, unknown>): { usage: string; algorithm: KeyAlgorithm; modeOfUse: string; exportability: string; keyVersion: string } {
