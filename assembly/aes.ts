@@ -121,7 +121,7 @@ export function aesKeySchedule(key: usize, len: i32, out: usize): void {
 let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
 
 /** Encrypts the block held in s0..s3 in place. */
-function encryptState(rk: usize, nr: i32): void {
+@inline function encryptState(rk: usize, nr: i32): void {
   let a0 = s0 ^ load<u32>(rk), a1 = s1 ^ load<u32>(rk, 4), a2 = s2 ^ load<u32>(rk, 8), a3 = s3 ^ load<u32>(rk, 12);
   for (let r = 1; r < nr; r++) {
     const k = rk + (<usize>r << 4);
@@ -224,7 +224,7 @@ export function aesLoadState(p: usize): void {
 export function aesStoreState(p: usize): void {
   storeState(p);
 }
-export function aesEncryptState(ks: usize, nr: i32): void {
+@inline export function aesEncryptState(ks: usize, nr: i32): void {
   encryptState(ks, nr);
 }
 export function aesDecryptState(ks: usize, nr: i32): void {
@@ -235,12 +235,12 @@ export function aesXorHalves(hi: u64, lo: u64): void {
   s0 ^= <u32>(hi >> 32); s1 ^= <u32>hi; s2 ^= <u32>(lo >> 32); s3 ^= <u32>lo;
 }
 /** Sets the state from two big-endian halves. */
-export function aesSetHalves(hi: u64, lo: u64): void {
+@inline export function aesSetHalves(hi: u64, lo: u64): void {
   s0 = <u32>(hi >> 32); s1 = <u32>hi; s2 = <u32>(lo >> 32); s3 = <u32>lo;
 }
-export function aesStateHi(): u64 {
+@inline export function aesStateHi(): u64 {
   return (<u64>s0 << 32) | <u64>s1;
 }
-export function aesStateLo(): u64 {
+@inline export function aesStateLo(): u64 {
   return (<u64>s2 << 32) | <u64>s3;
 }

@@ -18,6 +18,8 @@ let v: i32 = 0;
 let mu: u64 = 0;
 let mv: u64 = 0;
 let d: i32 = 0;
+let cu: i32 = 1;
+let cv: i32 = 1;
 let iShift: u64 = 0;
 let preHi: u64 = 0;
 let preLo: u64 = 0;
@@ -45,15 +47,24 @@ let lastLo: u64 = 0;
   }
 }
 
-/** (the top `count` bytes of v, big-endian) added to acc, mod m, for m < 2^63, by doubling (no overflow). */
-@inline function reduce(v64: u64, count: i32, acc: u64, m: u64): u64 {
-  for (let i = 0; i < count * 8; i++) {
-    acc <<= 1;
-    if ((v64 >> 63) != 0) acc |= 1;
-    v64 <<= 1;
-    if (acc >= m) acc -= m;
+/**
+ * Appends the top `count` bytes of `v64` (big-endian) to `acc` and reduces mod m (m < 2^63), `chunk` bits at a
+ * time: with acc < m, acc << chunk stays below 2^63 when chunk = clz(m) - 1, so one u64 remainder per chunk.
+ */
+@inline function reduce(v64: u64, count: i32, acc: u64, m: u64, chunk: i32): u64 {
+  let left = count * 8;
+  while (left > 0) {
+    const take = left < chunk ? left : chunk;
+    acc = ((acc << <u64>take) | (v64 >> <u64>(64 - take))) % m;
+    v64 = take == 64 ? 0 : v64 << <u64>take;
+    left -= take;
   }
   return acc;
+}
+
+@inline function chunkFor(m: u64): i32 {
+  const c = <i32>clz<u64>(m) - 1;
+  return c < 1 ? 1 : c;
 }
 
 /** Computes the batch constants for `n` numerals of `r` under the tweak at `tweak` (`tlen` bytes). */
@@ -63,6 +74,8 @@ function ff1Prepare(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32)
   v = n - u;
   mu = pow(radix, u);
   mv = pow(radix, v);
+  cu = chunkFor(mu);
+  cv = chunkFor(mv);
   // b = ceil(ceil(v * log2(radix)) / 8): the bytes of the largest NUM_radix(B), radix^v - 1.
   const bits = 64 - <i32>clz<u64>(mv - 1);
   const b = (bits + 7) >> 3;
@@ -93,7 +106,9 @@ function ff1One(ks: usize, nr: i32, decrypt: bool, src: usize, dst: usize): void
   let bb = num(src + u, v);
   for (let step = 0; step < 10; step++) {
     const i = decrypt ? 9 - step : step;
-    const m = (i & 1) == 0 ? mu : mv;
+    const even = (i & 1) == 0;
+    const m = even ? mu : mv;
+    const chunk = even ? cu : cv;
     const x = decrypt ? a : bb; // the round function's input: B when encrypting, A when decrypting
     let hi = lastHi;
     let lo = lastLo;
@@ -105,8 +120,8 @@ function ff1One(ks: usize, nr: i32, decrypt: bool, src: usize, dst: usize): void
     aesSetHalves(preHi ^ hi, preLo ^ lo);
     aesEncryptState(ks, nr);
     // y = NUM(S), S = the first d bytes of R (d is 8 or 12), reduced mod radix^m.
-    let y = reduce(aesStateHi(), 8, 0, m);
-    if (d == 12) y = reduce(aesStateLo(), 4, y, m);
+    let y = reduce(aesStateHi(), 8, 0, m, chunk);
+    if (d == 12) y = reduce(aesStateLo(), 4, y, m, chunk);
     if (decrypt) {
       const c = bb >= y ? bb - y : bb + (m - y);
       bb = a;
