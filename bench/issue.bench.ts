@@ -1,8 +1,7 @@
 // The full mass-issuance card — unique PAN, CVV, CVV2, iCVV, PVV, ISO 0 PIN block under a ZPK, FF1 token —
 // through cardhsm's issueCards, against the same cards built with node:crypto and @noble/ciphers' FF1.
-import { createHmac } from 'node:crypto';
 import { Hsm, MemoryStore, bytesToHex, checkPinPolicy, fixDesParity, hexToBytes, type IssuedCard } from '../src/index.js';
-import { nodeCvvBatched, nodeIso0Encrypt, nodePvv, nobleToken, noblePan } from './peers.js';
+import { nodeCvvBatched, nodeEcb, nodeIso0Encrypt, nodePvv, nobleToken, noblePan } from './peers.js';
 import { same, type Workload } from './harness.js';
 
 const CLEAR = {
@@ -36,13 +35,17 @@ function peerCards() {
   const pvv = nodePvv(CLEAR.pvk);
   const iso0 = nodeIso0Encrypt(CLEAR.zpk);
   const token = nobleToken(CLEAR.tokenKey);
+  const pvkCipher = nodeEcb(CLEAR.pvk);
+  // cardhsm's issued-PIN derivation, written out: R_j = TDES(PVK, TDES(PVK, B1) xor B2_j), decimal nibbles in order.
   const derivePin = (p: string): string => {
-    const seed = createHmac('sha256', CLEAR.pvk).update(`cardhsm/issued-pin/v1/${p}`).digest();
+    const d = Buffer.from((p.padEnd(31, 'F') + '0'), 'hex');
+    const y1 = pvkCipher.update(d.subarray(0, 8));
     let pin = '';
-    for (let block = 0; ; block++) {
-      for (const b of createHmac('sha256', seed).update(String(block)).digest()) {
-        if (b >= 250) continue;
-        pin += String(b % 10);
+    for (let j = 0; ; j++) {
+      const x = Buffer.from(y1.map((b, k) => b ^ d[8 + k]! ^ (k === 7 ? j : 0)));
+      for (const c of pvkCipher.update(x).toString('hex')) {
+        if (c > '9') continue;
+        pin += c;
         if (pin.length === 4) {
           if (checkPinPolicy(pin).ok) return pin;
           pin = '';
@@ -81,3 +84,22 @@ export function issueWorkloads(): Workload[] {
 }
 
 export { issuerHsm, drain, BIN, EXPIRY };
+
+/**
+ * Full cards per second with issueCards on one thread and on worker threads (one per core, at most 2 here),
+ * timed over whole runs (worker threads are outside what the benchmark package samples).
+ */
+export async function multiCoreIssuance(quick: boolean): Promise<{ workers: number; single: number; parallel: number }> {
+  const { hsm, keys } = issuerHsm();
+  const count = quick ? 60_000 : 200_000;
+  const rate = async (workers: number): Promise<number> => {
+    const t0 = performance.now();
+    let n = 0;
+    for await (const _ of hsm.issueCards({ bin: BIN, count, expiry: EXPIRY, ...keys, workers })) n++;
+    return n / ((performance.now() - t0) / 1000);
+  };
+  await rate(1); // warm-up
+  const single = await rate(1);
+  const parallel = await rate(2);
+  return { workers: 2, single, parallel };
+}

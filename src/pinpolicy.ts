@@ -112,3 +112,9 @@ export function generateRandomPin(length: number, policy?: PinPolicy): string {
 export function pinPolicyError(reason: PinPolicyReason): CardHsmError {
   return new CardHsmError('ERR_PIN_POLICY', `"pin" violates the PIN policy: ${reason}`, 'pin', reason);
 }
+
+/** A policy checked once and compiled into a predicate, for checking many PINs (issuance). */
+export function pinPolicyPredicate(policy?: PinPolicy): (pin: string) => boolean {
+  const r = rulesOf(policy);
+  return (pin) => evaluate(pin, r).ok;
+}

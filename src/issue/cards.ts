@@ -1,14 +1,14 @@
 // Issuing cards in batches (the seeds' mass issue, instant card and reissue): for a run of counters, the PANs
 // (PanIssuer), CVV, CVV2 and iCVV in one CVV-kernel pass, PAN tokens in one FF1 pass per cycle-walking step, and
 // PINs — derived per card, checked against the policy, returned only as an encrypted PIN block with its PVV.
-import { createHmac } from 'node:crypto';
+import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
 import { generateCvvBatch } from '../cvv.js';
 import { generateVisaPvvBatch } from '../pvv.js';
 import { encodePinBlockIso0Batch, encipherPinBlockIso4 } from '../pinblock.js';
 import { tdesEncryptEcb } from '../des.js';
 import { tokenizePanBatch, type TokenOptions } from '../token.js';
-import { checkPinPolicy, type PinPolicy } from '../pinpolicy.js';
+import { pinPolicyPredicate, type PinPolicy } from '../pinpolicy.js';
 import type { PanIssuer } from './pan.js';
 
 export interface IssuedCard {
@@ -39,28 +39,58 @@ export interface CardRecipe {
 }
 
 /**
- * The card's PIN, derived from the PVK and the PAN (as the IBM 3624 method derives a natural PIN): uniform over
+ * The cards' PINs, derived from the PVK and the PAN (as the IBM 3624 method derives a natural PIN): uniform over
  * the PINs the policy allows, the same for the same card — so an idempotent re-run reproduces it — and
- * unknowable without the PVK. HMAC-SHA-256(PVK, label || PAN) seeds a counter-mode stream; digits by rejection
- * sampling, candidate PINs until one passes the policy.
+ * unknowable without the PVK. For card i and attempt j = 0, 1, …:
+ *   D = the PAN's digits, 'F'-padded to 31 nibbles, then the nibble j: two 8-byte blocks B1 || B2_j
+ *   R_j = TDES_PVK(TDES_PVK(B1) XOR B2_j)          (a CBC-MAC over the card's own data)
+ * The decimal nibbles of R_0, R_1, … in order form a stream of uniform digits (A-F are skipped); the PIN is the
+ * first run of `length` consecutive stream digits, taken in non-overlapping runs, that the policy allows. All
+ * cards of a batch go through TDES together, attempt by attempt.
  */
-export function derivePin(pvk: Uint8Array, pan: string, length: number, policy: PinPolicy): string {
-  const seed = createHmac('sha256', pvk).update(`cardhsm/issued-pin/v1/${pan}`).digest();
-  let pin = '';
-  for (let block = 0; ; block++) {
-    const stream = createHmac('sha256', seed).update(String(block)).digest();
-    for (const b of stream) {
-      if (b >= 250) continue;
-      pin += String(b % 10);
-      if (pin.length === length) {
-        if (checkPinPolicy(pin, policy).ok) {
-          seed.fill(0);
-          return pin;
-        }
-        pin = '';
-      }
+export function derivePins(pvk: Uint8Array, pans: readonly string[], length: number, policy: PinPolicy): string[] {
+  const n = pans.length;
+  const first = new Uint8Array(n * 8);
+  const second = new Uint8Array(n * 8);
+  const nibble = (pan: string, at: number): number => (at < pan.length ? pan.charCodeAt(at) - 48 : at < 31 ? 15 : 0);
+  pans.forEach((pan, i) => {
+    for (let k = 0; k < 8; k++) {
+      first[i * 8 + k] = (nibble(pan, 2 * k) << 4) | nibble(pan, 2 * k + 1);
+      second[i * 8 + k] = (nibble(pan, 16 + 2 * k) << 4) | nibble(pan, 17 + 2 * k);
     }
+  });
+  const allowed = pinPolicyPredicate(policy);
+  const y1 = tdesEncryptEcb(pvk, first);
+  first.fill(0);
+  const pins = new Array<string | undefined>(n).fill(undefined);
+  const pending = new Array<string>(n).fill('');
+  for (let j = 0; j < 16 && pins.includes(undefined); j++) {
+    const todo = pins.flatMap((p, i) => (p === undefined ? [i] : []));
+    const block = new Uint8Array(todo.length * 8);
+    todo.forEach((i, t) => {
+      for (let k = 0; k < 8; k++) block[t * 8 + k] = y1[i * 8 + k]! ^ second[i * 8 + k]! ^ (k === 7 ? j : 0);
+    });
+    const r = tdesEncryptEcb(pvk, block);
+    block.fill(0);
+    todo.forEach((i, t) => {
+      for (let k = 0; k < 8 && pins[i] === undefined; k++) {
+        for (const nib of [r[t * 8 + k]! >> 4, r[t * 8 + k]! & 15]) {
+          if (nib > 9 || pins[i] !== undefined) continue;
+          pending[i] += String(nib);
+          if (pending[i]!.length === length) {
+            if (allowed(pending[i]!)) pins[i] = pending[i];
+            pending[i] = '';
+          }
+        }
+      }
+    });
+    r.fill(0);
   }
+  y1.fill(0);
+  second.fill(0);
+  // 16 attempts give ~160 uniform digits: a card without a PIN by then means a policy that allows almost nothing.
+  if (pins.includes(undefined)) throw new CardHsmError('ERR_PIN_POLICY', 'the PIN policy allows too few PINs to issue from', 'pinPolicy');
+  return pins as string[];
 }
 
 /** The complete cards for `pans` (new numbers, or the same numbers on a reissue). */
@@ -87,7 +117,7 @@ export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCar
 }
 
 function addPins(p: NonNullable<CardRecipe['pin']>, cards: IssuedCard[]): void {
-  const pins = cards.map((c) => derivePin(p.pvk, c.pan, p.length, p.policy));
+  const pins = derivePins(p.pvk, cards.map((c) => c.pan), p.length, p.policy);
   const pvvs = generateVisaPvvBatch(p.pvk, cards.map((c, i) => ({ pan: c.pan, pvki: p.pvki, pin: pins[i]! })));
   let blocks: string[];
   if (p.aes) {
