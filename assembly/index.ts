@@ -29,5 +29,5 @@ export function ivPtr(): usize { return IV; }
 export function inPtr(): usize { return IN; }
 export function outPtr(): usize { return OUT; }
 export function cachePtr(): usize { return cacheBase(); }
-export { ff1Batch, FF1_MAX_TWEAK } from './ff1';
+export { ff1Batch, ff1WalkBatch, FF1_MAX_TWEAK } from './ff1';
 export { dcvv2HmacBatch, hotpSha256, hmacSha256, DCVV2_CONTEXT_MAX } from './dcvv2';

@@ -118,7 +118,7 @@ export function nodeTranslate(from: Uint8Array, to: Uint8Array) {
   return (block: Uint8Array, pan: string): Buffer => {
     const clear = d.update(block);
     const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
-    const field = clear.map((b, i) => b ^ panField[i]!).toString('hex');
+    const field = Buffer.from(clear.map((b, i) => b ^ panField[i]!)).toString('hex');
     const len = parseInt(field[1]!, 16);
     return e.update(iso0(field.slice(2, 2 + len), pan));
   };

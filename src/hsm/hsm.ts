@@ -1017,7 +1017,7 @@ export class Hsm {
       }
       const batches =
         workers > 1
-          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined })
+          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined }, cardsFor(recipe, issuer.pansAt(0, 1))[0]!)
           : inThread(recipe, plan, batchSize);
       for await (const cards of batches) {
         for (const card of cards) yield card;

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
 import { cardsFor, type CardRecipe } from './cards.js';
-import type { WorkerRecipe, WorkerRequest } from './pool.js';
+import { packCards, type WorkerRecipe, type WorkerRequest } from './pool.js';
 
 let recipe: CardRecipe | undefined;
 let failOnce: number | undefined;
@@ -35,7 +35,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       throw new Error('injected failure');
     }
     const cards = cardsFor(recipe!, recipe!.issuer.pansAt(msg.start, msg.count));
-    parentPort!.postMessage({ id: msg.id, cards });
+    parentPort!.postMessage({ id: msg.id, packed: packCards(cards), count: cards.length });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
