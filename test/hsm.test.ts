@@ -25,6 +25,13 @@ describe('key lifecycle', () => {
       expect(hsm.describeKey(keyBlock)).toEqual({ usage: 'D0', algorithm, modeOfUse: 'B', keyVersion: '00', exportability: 'E', kcv });
     }
     expect(hsm.describeKey(hsm.generateKey({ usage: 'C0', algorithm: 'TDES2' }).keyBlock).modeOfUse).toBe('C');
+    // Fresh random keys: never zero, never repeated.
+    for (const algorithm of ['TDES2', 'AES128', 'AES256', 'HMAC256'] as const) {
+      const a = api.unwrapTr31(LMK, hsm.generateKey({ usage: 'D0', algorithm }).keyBlock).key;
+      const b = api.unwrapTr31(LMK, hsm.generateKey({ usage: 'D0', algorithm }).keyBlock).key;
+      expect(a.some((x) => x !== 0) && b.some((x) => x !== 0)).toBe(true);
+      expect(api.bytesToHex(a)).not.toBe(api.bytesToHex(b));
+    }
     expect(hsm.describeKey(hsm.generateKey({ usage: 'V2', algorithm: 'TDES2', exportability: 'N', keyVersion: '07' }).keyBlock)).toMatchObject({ modeOfUse: 'C', exportability: 'N', keyVersion: '07' });
   });
 

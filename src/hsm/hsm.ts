@@ -329,7 +329,7 @@ export class Hsm {
       const { algorithm, ...attributes } = this.#attributes(checkOptions('options', options));
       const key = randomBytes(ALGORITHMS[algorithm].bytes);
       const clear = algorithm.startsWith('TDES') ? fixDesParity(key) : key;
-      key.fill(0);
+      if (clear !== key) key.fill(0); // the parity-fixed copy replaces the raw bytes
       try {
         const result = this.#seal(attributes, clear, algorithm);
         Object.assign(ctx, { keyKcv: result.kcv, usage: attributes.usage });

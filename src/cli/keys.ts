@@ -1,0 +1,108 @@
+// `cardhsm keys …`: key blocks under the LMK — generate, form from components (typed without echo, or read
+// from files), import and export through a KEK, describe, and re-wrap under a new LMK.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { read } from 'read';
+import { keyCheckValue, lmkFromHex, type KeyAlgorithm } from '../index.js';
+import { Hsm } from '../hsm/hsm.js';
+import { examples, hex, type Globals } from './calculator.js';
+import { loadLmk } from './context.js';
+import { EXIT, print, usageError, type Io } from './output.js';
+
+function hsmFor(io: Io, c: Command): { hsm: Hsm; g: Globals } {
+  const g = c.optsWithGlobals() as { json?: boolean; showPan?: boolean; lmkFile?: string };
+  return { hsm: new Hsm({ lmk: loadLmk(io, g.lmkFile).lmk }), g: { json: g.json === true, showPan: g.showPan === true } };
+}
+
+/** Runs an async key command and sets the exit code. */
+function asyncAct(cmd: Command, io: Io, run: (o: Record<string, unknown>, c: Command) => Promise<number | void>): Command {
+  return cmd.action(async (o: Record<string, unknown>, c: Command) => {
+    const code = await run(o, c);
+    if (typeof code === 'number' && code !== EXIT.OK) process.exitCode = code;
+  });
+}
+
+const attributeOptions = (c: Command) => c.requiredOption('--usage <code>', 'X9.143 key usage: C0, P0, V1, V2, D0, K0, K1, E6, M7, …').requiredOption('--algorithm <name>', 'TDES2, TDES3, AES128, AES192, AES256 or HMAC256').option('--mode-of-use <letter>').option('--exportability <E|N|S>').option('--key-version <xx>');
+
+function attributes(o: Record<string, unknown>) {
+  return { usage: o.usage as string, algorithm: o.algorithm as KeyAlgorithm, modeOfUse: o.modeOfUse as string | undefined, exportability: o.exportability as string | undefined, keyVersion: o.keyVersion as string | undefined };
+}
+
+/** A component: from a file (hex), or typed without echo when stdin is a terminal. */
+async function component(io: Io, i: number, file: string | undefined): Promise<Uint8Array> {
+  if (file !== undefined) return hex(readFileSync(file, 'utf8').trim(), `--component-file ${i + 1}`);
+  if (!process.stdin.isTTY) throw usageError('key components must come from --component-file when stdin is not a terminal');
+  const typed = await read({ prompt: `Component ${i + 1} (hex, not echoed): `, silent: true, replace: '', output: process.stderr });
+  return hex(typed.trim(), `component ${i + 1}`);
+}
+
+export function registerKeys(program: Command, io: Io): void {
+  const keys = program.command('keys').description('key blocks under the LMK (CARDHSM_LMK, --lmk-file, or the development LMK of this folder)');
+  const lmk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
+  examples(
+    asyncAct(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK')), io, async (o, c) => {
+      const { hsm, g } = hsmFor(io, c);
+      const r = hsm.generateKey(attributes(o));
+      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+    }),
+    ['cardhsm keys generate --usage P0 --algorithm TDES2 --json', '{"keyBlock":"D0144P0TB00E0000…","kcv":"…"}'],
+  );
+  examples(
+    asyncAct(
+      attributeOptions(keys.command('import-components').description('forms a key from 2-3 clear components (XOR); typed without echo on a terminal, or from files'))
+        .option('--components <n>', 'how many components to type', '2')
+        .option('--component-file <file>', 'a file holding one component in hex (repeat the option)', (v: string, all: string[]) => [...all, v], [] as string[])
+        .option('--kcv <hex>', 'the expected check value of the result')
+        .option('--fix-parity', 'give DES components odd parity instead of refusing them'),
+      io,
+      async (o, c) => {
+        const { hsm, g } = hsmFor(io, c);
+        const files = o.componentFile as string[];
+        const count = files.length > 0 ? files.length : Number(o.components);
+        if (!(count >= 2 && count <= 3)) throw usageError('a key needs 2 or 3 components');
+        const parts: Uint8Array[] = [];
+        for (let i = 0; i < count; i++) {
+          const part = await component(io, i, files[i]);
+          io.err(`component ${i + 1} KCV ${keyCheckValue(part, { algorithm: String(o.algorithm).startsWith('TDES') ? 'TDES' : 'AES' })}`);
+          parts.push(part);
+        }
+        const r = hsm.importKeyComponents({ ...attributes(o), components: parts, kcv: o.kcv as string | undefined, fixParity: o.fixParity === true });
+        for (const p of parts) p.fill(0);
+        print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+      },
+    ),
+    [`CARDHSM_LMK=${lmk} cardhsm keys import-components --usage C0 --algorithm TDES2 --component-file c1.txt --component-file c2.txt`, 'D0112C0TC00E0000…\nKCV 08D7B4'],
+  ).addHelpText('after', '  (c1.txt holds 0123456789ABCDEFFEDCBA9876543210 and c2.txt 01010101010101010101010101010101;\n  each component\'s KCV is shown on stderr)\n'
+  );
+  examples(
+    asyncAct(keys.command('import').description('imports a TR-31 block wrapped under a KEK (a K0/K1 block under the LMK)').requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
+      const { hsm, g } = hsmFor(io, c);
+      const r = hsm.importKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
+      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+    }),
+  );
+  examples(
+    asyncAct(keys.command('export').description('exports a key under a KEK (refused for exportability N or a weaker KEK)').requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
+      const { hsm, g } = hsmFor(io, c);
+      const r = hsm.exportKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
+      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+    }),
+  );
+  examples(
+    asyncAct(keys.command('describe').description("a key block's attributes and KCV (authenticated under the LMK)").requiredOption('--key-block <text>'), io, async (o, c) => {
+      const { hsm, g } = hsmFor(io, c);
+      const d = hsm.describeKey(o.keyBlock as string);
+      print(io, g.json, { ...d }, `usage ${d.usage}, algorithm ${d.algorithm}, mode ${d.modeOfUse}, key version ${d.keyVersion}, exportability ${d.exportability}, KCV ${d.kcv}`);
+    }),
+    [`CARDHSM_LMK=${lmk} cardhsm keys describe --key-block D0112C0TC00E00008FB6D6F6A2EAD1A9DF53D02C94AB559252ECEC0A5EB837315716B665A532C965D82A66290DC66449E018F521B7258BDA`, 'usage C0, algorithm TDES2, mode C, key version 00, exportability E, KCV 08D7B4'],
+  );
+  examples(
+    asyncAct(keys.command('rotate-lmk').description('re-wraps key blocks (one per line in --in) under the LMK in --new-lmk-file').requiredOption('--new-lmk-file <file>').requiredOption('--in <file>'), io, async (o, c) => {
+      const { hsm, g } = hsmFor(io, c);
+      const blocks = readFileSync(o.in as string, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+      const next = lmkFromHex(readFileSync(o.newLmkFile as string, 'utf8').trim());
+      const rotated = hsm.rotateLmk(next, blocks);
+      print(io, g.json, { keyBlocks: rotated }, rotated);
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+// How the command line speaks: results on stdout (plain, or JSON with --json), warnings and errors on stderr as
+// one line `cardhsm: ERR_CODE: message`, and exit codes by kind of failure:
+//   0 success, 1 a verification that failed, 2 bad usage or an invalid value, 3 a cryptographic or store failure.
+import { CardHsmError } from '../errors.js';
+
+export const EXIT = { OK: 0, VERIFY_FAILED: 1, USAGE: 2, FAILURE: 3 } as const;
+
+/** Codes that mean the caller gave something malformed: usage errors. Every other code is a failure. */
+const USAGE_CODES = new Set(['ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT', 'ERR_PIN_POLICY', 'ERR_CARD_REF', 'ERR_IDEMPOTENCY', 'ERR_PIN_TRANSLATION', 'ERR_DECIMALIZATION_TABLE']);
+
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof CardHsmError) return USAGE_CODES.has(e.code) ? EXIT.USAGE : EXIT.FAILURE;
+  return EXIT.FAILURE;
+}
+
+/** A usage error raised by the CLI itself (a missing option, a bad combination). */
+export function usageError(message: string): CardHsmError {
+  return new CardHsmError('ERR_FORMAT', message);
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const stdio: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+/** The one-line error report; a stack trace only with --debug. */
+export function reportError(io: Io, e: unknown, debug: boolean): number {
+  if (e instanceof CardHsmError) io.err(`cardhsm: ${e.code}: ${e.message}`);
+  else io.err(`cardhsm: ERR_INTERNAL: ${e instanceof Error ? e.message : String(e)}`);
+  if (debug && e instanceof Error && e.stack) io.err(e.stack);
+  return exitCodeOf(e);
+}
+
+/** A PAN for human output: first 6 and last 4 digits unless --show-pan. */
+export function showPan(pan: string, reveal: boolean): string {
+  if (reveal || pan.length < 11) return pan;
+  return pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
+}
+
+/** Prints a result: JSON (the whole object) with --json, else the `human` lines. */
+export function print(io: Io, json: boolean, value: Record<string, unknown>, human: string | string[]): void {
+  if (json) io.out(JSON.stringify(value));
+  else for (const line of Array.isArray(human) ? human : [human]) io.out(line);
+}
