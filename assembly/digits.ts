@@ -35,16 +35,23 @@ export function packDigits16v(p: usize): v128 {
 
 /**
  * Visa decimalization: the decimal nibbles of `v` in order, then, if fewer than `count`, the nibbles A-F in order
- * mapped to 0-5. Writes `count` ASCII digits to `dst`.
+ * mapped to 0-5. Writes `count` (1..16) ASCII digits to `dst`. Branch-free over the data: the nibbles' classes
+ * become one 32-bit selection word (decimal nibbles in the high half, A-F in the low half, most significant
+ * nibble highest), read from the top one digit at a time; data-dependent branches mispredict on random keys.
  */
 export function decimalize(v: u64, count: i32, dst: usize): void {
-  let k = 0;
-  for (let i = 0; i < 16 && k < count; i++) {
-    const d = nibble(v, i);
-    if (d < 10) store<u8>(dst + k++, <u8>(48 + d));
-  }
-  for (let i = 0; i < 16 && k < count; i++) {
-    const d = nibble(v, i);
-    if (d >= 10) store<u8>(dst + k++, <u8>(38 + d));
+  // Bit 4i of `hex` is set when nibble i (0 = least significant) is A-F: bit 3 and (bit 2 or bit 1).
+  let hex = (v >> 3) & ((v >> 2) | (v >> 1)) & 0x1111111111111111;
+  hex = (hex | (hex >> 3)) & 0x0303030303030303;
+  hex = (hex | (hex >> 6)) & 0x000f000f000f000f;
+  hex = (hex | (hex >> 12)) & 0x000000ff000000ff;
+  const h = <u32>(hex | (hex >> 24)) & 0xffff; // bit i: nibble i is A-F
+  let sel = ((~h & 0xffff) << 16) | h;
+  for (let k = 0; k < count; k++) {
+    const i = 31 - <i32>clz<u32>(sel);
+    sel ^= 1 << i;
+    const d = <u32>(v >> <u64>((i & 15) << 2)) & 15;
+    // Decimal nibbles (i >= 16) print as themselves, A-F as 0-5.
+    store<u8>(dst + k, <u8>(38 + d + 10 * (i >> 4)));
   }
 }

@@ -182,8 +182,8 @@ function decompositions(f, v, cost) {
   ];
 }
 
-/** Adds `f` to `circuit`, choosing decompositions by estimated cost; `bias(v)` breaks ties between inputs. */
-function synthesize(circuit, f, bias) {
+/** Adds `f` to `circuit`, choosing decompositions by estimated cost plus `noise()` (0 for the plain greedy choice). */
+function synthesize(circuit, f, noise) {
   const memo = new Map();
   const cost = (g) => {
     if (circuit.has(g)) return 0;
@@ -193,7 +193,7 @@ function synthesize(circuit, f, bias) {
       let best = { cost: Infinity, score: Infinity };
       for (let v = 0; v < 6; v++) {
         for (const d of decompositions(g, v, cost)) {
-          const score = d.cost + bias(v);
+          const score = d.cost + noise();
           if (score < best.score) best = { ...d, score };
         }
       }
@@ -220,21 +220,97 @@ function synthesize(circuit, f, bias) {
   return build(f);
 }
 
-const permutations = (a) => (a.length <= 1 ? [a] : a.flatMap((x, i) => permutations([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p])));
+/** A seeded generator (mulberry32) in [0, 1), so that a search's choices replay exactly. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
-/** The smallest circuit found for S-box `j` over every order of its four outputs. */
-function sboxCircuit(j) {
+/** A copy of `circuit` keeping only the nodes that `roots` use; returns it and the old-to-new node map. */
+function prune(circuit, roots) {
+  const used = new Set();
+  const mark = (n) => { if (!used.has(n)) { used.add(n); if (n.op !== 'in') { mark(n.a); mark(n.b); } } };
+  roots.forEach(mark);
+  const copy = new Circuit();
+  const map = new Map(copy.nodes.map((n, i) => [circuit.nodes[i], n]));
+  for (const n of circuit.nodes) {
+    if (n.op === 'in' || !used.has(n)) continue;
+    map.set(n, copy.add({ op: n.op, a: map.get(n.a), b: map.get(n.b), tt: n.tt }));
+  }
+  return { copy, map };
+}
+
+/**
+ * One synthesis of S-box `j`: its outputs in `order`, decisions perturbed by noise from `seed` (0: none), then
+ * rip-up and reroute: each output is rebuilt against the gates the other three need, kept when smaller.
+ */
+function synthesizeBox(j, { order, seed }) {
   const targets = [0, 1, 2, 3].map((o) => sboxOutput(j, o));
-  let best;
-  for (const order of permutations([0, 1, 2, 3])) {
-    for (const prefer of [-1, 0, 1, 2, 3, 4, 5]) {
-      const circuit = new Circuit();
-      const outputs = [];
-      for (const o of order) outputs[o] = synthesize(circuit, targets[o], (v) => (v === prefer ? -0.5 : 0));
-      if (!best || circuit.gateCount < best.circuit.gateCount) best = { circuit, outputs };
+  const rand = seed ? prng(seed) : null;
+  const noise = rand ? () => rand() * 0.9 : () => 0;
+  let circuit = new Circuit();
+  let outputs = [];
+  for (const o of order) outputs[o] = synthesize(circuit, targets[o], noise);
+  for (let improved = true; improved;) {
+    improved = false;
+    for (const o of order) {
+      const { copy, map } = prune(circuit, outputs.filter((_, i) => i !== o));
+      const rebuilt = outputs.map((n, i) => (i === o ? synthesize(copy, targets[o], () => 0) : map.get(n)));
+      if (copy.gateCount < circuit.gateCount) {
+        circuit = copy;
+        outputs = rebuilt;
+        improved = true;
+      }
     }
   }
-  return { ...best, targets };
+  const { copy, map } = prune(circuit, outputs);
+  return { circuit: copy, outputs: outputs.map((n) => map.get(n)), targets, choice: { order, seed } };
+}
+
+const permutations = (a) => (a.length <= 1 ? [a] : a.flatMap((x, i) => permutations([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p])));
+
+/**
+ * `node scripts/gen-des-bitslice.mjs --search=N [--boxes=0,1,...]`: tries every output order, then N seeded
+ * perturbations, and prints the smallest choice per S-box for CHOICES below. The build only replays CHOICES.
+ */
+function search(trials, which) {
+  for (const j of which) {
+    let best;
+    const consider = (choice) => {
+      const box = synthesizeBox(j, choice);
+      if (!best || box.circuit.gateCount < best.circuit.gateCount) {
+        best = box;
+        console.log(`S${j + 1}: ${box.circuit.gateCount} gates with ${JSON.stringify(choice)}`);
+      }
+    };
+    for (const order of permutations([0, 1, 2, 3])) consider({ order, seed: 0 });
+    for (let t = 1; t <= trials; t++) consider({ order: permutations([0, 1, 2, 3])[t % 24], seed: 1000 * (j + 1) + t });
+  }
+}
+
+// The search's best choice per S-box (output order, noise seed), found by --search; see synthesizeBox.
+const CHOICES = [
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [0, 1, 2, 3], seed: 0 },
+];
+
+const searchArg = process.argv.find((a) => a.startsWith('--search='));
+if (searchArg) {
+  const boxesArg = process.argv.find((a) => a.startsWith('--boxes='));
+  search(Number(searchArg.slice(9)), boxesArg ? boxesArg.slice(8).split(',').map(Number) : [0, 1, 2, 3, 4, 5, 6, 7]);
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,7 +345,7 @@ function checkCircuit(box, j) {
   }
 }
 
-const boxes = Array.from({ length: 8 }, (_, j) => sboxCircuit(j));
+const boxes = CHOICES.map((choice, j) => synthesizeBox(j, choice));
 boxes.forEach(checkCircuit);
 
 // ---------------------------------------------------------------------------------------------------------------

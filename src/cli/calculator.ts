@@ -184,7 +184,7 @@ function pinblockCommands(program: Command, io: Io): void {
         print(io, g.json, { pinBlock: b }, b);
       },
     ),
-    ['cardhsm pinblock translate --block 3D0D4C7E3E9A34C9 --pan 5555555551234567 --from-format 0 --from-key 0123456789ABCDEFFEDCBA9876543210 --to-format 0 --to-key FEDCBA98765432100123456789ABCDEF', '1C8F66F6D4E50B7F'],
+    ['cardhsm pinblock translate --block 230B4C43B8BA2C5C --pan 5555555551234567 --from-format 0 --from-key 0123456789ABCDEFFEDCBA9876543210 --to-format 0 --to-key FEDCBA98765432100123456789ABCDEF', '1D399B7C36398D29'],
   );
 }
 

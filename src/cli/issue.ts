@@ -124,7 +124,11 @@ export function registerIssue(program: Command, io: Io): void {
       for await (const card of hsm.issueCards({ ...options, idempotencyKey: o.idempotencyKey, workers: int(o.workers, '--workers') })) {
         if (seen++ < skip) continue;
         pending.push(line(card, csv));
-        if (pending.length >= 1000) flush();
+        if (pending.length >= 1000) {
+          flush();
+          // The issuance loop only awaits resolved promises; give the event loop a turn so Ctrl-C is seen.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         if (interrupted) break;
       }
       flush();

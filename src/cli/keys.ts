@@ -39,13 +39,18 @@ async function component(io: Io, i: number, file: string | undefined): Promise<U
 export function registerKeys(program: Command, io: Io): void {
   const keys = program.command('keys').description('key blocks under the LMK (CARDHSM_LMK, --lmk-file, or the development LMK of this folder)');
   const lmk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
+  // Key blocks made under that LMK for the examples: a TDES KEK (KCV D2B91C) and a PIN key (KCV 4E0EEA), and the
+  // PIN key exported under the KEK.
+  const kek = 'D0112K0TB00E000094479367DE37D49F415BC6142040100E20459F350A71A29A4EE98CF68240D54268A3B7A3B6B33E866FE4C72158444ADC';
+  const zpk = 'D0112P0TB00E00008633D4373C93D023048FD5F255B8759474FD15A06A8E0637F34DAC353D2A0598E560A698DD9661954358DCB346027665';
+  const exported = 'B0096P0TB00E000039E2E8F7D5F88EE305D5727A637E16761CB3DED48C345F0C84CB1A15CAA30BD752374B9DCC56A4AC';
   examples(
     asyncAct(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK')), io, async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
       const r = hsm.generateKey(attributes(o));
       print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
     }),
-    ['cardhsm keys generate --usage P0 --algorithm TDES2 --json', '{"keyBlock":"D0144P0TB00E0000…","kcv":"…"}'],
+    ['cardhsm keys generate --usage P0 --algorithm TDES2 --json', '{"keyBlock":"D0112P0TB00E0000…","kcv":"…"}'],
   );
   examples(
     asyncAct(
@@ -80,6 +85,7 @@ export function registerKeys(program: Command, io: Io): void {
       const r = hsm.importKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
       print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
     }),
+    [`CARDHSM_LMK=${lmk} cardhsm keys import --key-block ${exported} --kek ${kek}`, 'D0112P0TB00E0000…\nKCV 4E0EEA'],
   );
   examples(
     asyncAct(keys.command('export').description('exports a key under a KEK (refused for exportability N or a weaker KEK)').requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
@@ -87,6 +93,7 @@ export function registerKeys(program: Command, io: Io): void {
       const r = hsm.exportKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
       print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
     }),
+    [`CARDHSM_LMK=${lmk} cardhsm keys export --key-block ${zpk} --kek ${kek}`, 'B0096P0TB00E0000…\nKCV 4E0EEA'],
   );
   examples(
     asyncAct(keys.command('describe').description("a key block's attributes and KCV (authenticated under the LMK)").requiredOption('--key-block <text>'), io, async (o, c) => {
@@ -94,7 +101,7 @@ export function registerKeys(program: Command, io: Io): void {
       const d = hsm.describeKey(o.keyBlock as string);
       print(io, g.json, { ...d }, `usage ${d.usage}, algorithm ${d.algorithm}, mode ${d.modeOfUse}, key version ${d.keyVersion}, exportability ${d.exportability}, KCV ${d.kcv}`);
     }),
-    [`CARDHSM_LMK=${lmk} cardhsm keys describe --key-block D0112C0TC00E00008FB6D6F6A2EAD1A9DF53D02C94AB559252ECEC0A5EB837315716B665A532C965D82A66290DC66449E018F521B7258BDA`, 'usage C0, algorithm TDES2, mode C, key version 00, exportability E, KCV 08D7B4'],
+    [`CARDHSM_LMK=${lmk} cardhsm keys describe --key-block ${zpk}`, 'usage P0, algorithm TDES2, mode B, key version 00, exportability E, KCV 4E0EEA'],
   );
   examples(
     asyncAct(keys.command('rotate-lmk').description('re-wraps key blocks (one per line in --in) under the LMK in --new-lmk-file').requiredOption('--new-lmk-file <file>').requiredOption('--in <file>'), io, async (o, c) => {
@@ -104,5 +111,6 @@ export function registerKeys(program: Command, io: Io): void {
       const rotated = hsm.rotateLmk(next, blocks);
       print(io, g.json, { keyBlocks: rotated }, rotated);
     }),
-  );
+    [`CARDHSM_LMK=${lmk} cardhsm keys rotate-lmk --new-lmk-file new-lmk.txt --in blocks.txt`, 'D0112K0TB00E0000…\nD0112P0TB00E0000…'],
+  ).addHelpText('after', '  (blocks.txt holds the KEK and PIN key blocks of the other keys examples; new-lmk.txt 64 hex digits)\n');
 }

@@ -41,6 +41,7 @@ export function buildProgram(io: Io): Command {
       const r = spawnSync('npx', ['tsx', 'bench/run.ts', ...c.args], { cwd: root, stdio: 'inherit' });
       process.exitCode = r.status ?? EXIT.FAILURE;
     }),
+    ['cardhsm bench --quick --only cvv-single', 'cardhsm benchmarks — …\nnative reference: …\ncold start …\n\nCVV, single operation (CVV/s)\n  cardhsm generateCvv …'],
   );
   // Every subcommand reports parse errors through the same path.
   const override = (c: Command) => {
