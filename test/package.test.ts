@@ -1,6 +1,6 @@
 // The package as users get it: `npm pack`, install the tarball into an empty folder, import 'cardhsm' from there.
 // Proves that `files` ships the built JavaScript with its embedded WASM and that nothing depends on the repo
-// layout. Offline: cardhsm has no runtime dependencies to fetch.
+// layout. Offline: the CLI's few runtime dependencies come from the npm cache that `npm ci` filled.
 import { expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
