@@ -218,3 +218,39 @@ describe('issue', () => {
     expect(again.code).toBe(2);
   });
 });
+
+describe('secrets on the terminal, and the PostgreSQL store', () => {
+  test('key components, the LMK and clear keys never reach stdout or stderr of commands that do not exist to print them', () => {
+    const cwd = workdir();
+    const lmk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
+    const env = { CARDHSM_LMK: lmk };
+    const outputs = [
+      run(['keys', 'import-components', '--usage', 'C0', '--algorithm', 'TDES2', '--component-file', 'c1.txt', '--component-file', 'c2.txt'], cwd, env),
+      run(['keys', 'generate', '--usage', 'D0', '--algorithm', 'AES256'], cwd, env),
+      run(['keys', 'describe', '--key-block', 'D0112P0TB00E0000'], cwd, env),
+      run(['cvv', '--cvk', '0123456789ABCDEFFEDCBA98765432', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'], cwd),
+      run(['pinblock', 'decode', '--block', '1234567812345678', '--pan', '4111111111111111', '--format', '0', '--key', '0123456789ABCDEFFEDCBA9876543210'], cwd),
+    ];
+    const text = outputs.map((r) => r.stdout + r.stderr).join('\n').toUpperCase();
+    for (const secret of [lmk, '0123456789ABCDEFFEDCBA9876543210', '0123456789ABCDEFFEDCBA98765432', '01010101010101010101010101010101']) {
+      expect(text.includes(secret), `leaked ${secret.slice(0, 8)}…`).toBe(false);
+    }
+  });
+
+  test('issue --store postgres:// uses PostgreSQL', async () => {
+    const { postgresAvailable, startPostgres } = await import('./helpers/postgres.js');
+    if (!postgresAvailable()) return;
+    const server = await startPostgres();
+    try {
+      const cwd = workdir();
+      const r = run(['issue', '--bin', '45717360', '--count', '2000', '--out', 'pg.jsonl', '--store', server.url], cwd);
+      expect(r.code).toBe(0);
+      const { PostgresStore } = await import('../src/store/postgres.js');
+      const store = new PostgresStore({ connectionString: server.url });
+      expect(await store.rangeNext('pan/45717360/16')).toBe(2000);
+      await store.close();
+    } finally {
+      server.destroy();
+    }
+  }, 60_000);
+});
