@@ -51,11 +51,16 @@ function unpackCards(packed: string, count: number, widths: readonly number[]): 
   return cards;
 }
 
-/** The compiled worker script: next to this module in dist/, or dist/ when running from the TypeScript sources. */
+/**
+ * The built worker script, dist/issue/worker.js, found from this module: next to it (unbundled), from a shared
+ * chunk in dist/chunks/ (bundled), or from the TypeScript sources in src/issue/ (tests).
+ */
 function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  return new URL('../../dist/issue/worker.js', import.meta.url);
+  for (const candidate of ['./worker.js', '../issue/worker.js', '../../dist/issue/worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new CardHsmError('ERR_INTERNAL', 'the issuance worker script (dist/issue/worker.js) is missing: run npm run build');
 }
 
 class PoolWorker {
