@@ -4,19 +4,15 @@ import { tdesBlock } from './des';
 import { packDigits16, decimalize } from './digits';
 import { bsCvv, bsBlocks } from './bitslice';
 
-// Batch sizes from which records run bitsliced (bitslice.ts), and the smallest final partial group worth it.
-const SLICED_MIN: i32 = 64;
-const SLICED_TAIL: i32 = 48;
-
 /** Bytes of one input record: the 32-digit data string in ASCII, NUL-padded (PAN || expiry || service code). */
 export const CVV_RECORD: i32 = 32;
 
 /**
  * For each of `n` records at `src`, writes the first `digits` decimalized digits (ASCII) to `dst` with stride
- * `digits`. `ks` is a 2-key TDES schedule of CVK A || CVK B.
+ * `digits`. `ks` is a 2-key TDES schedule of CVK A || CVK B. Batches of BS_MIN records or more run bitsliced.
  */
 export function cvvBatch(ks: usize, src: usize, dst: usize, n: i32, digits: i32): void {
-  const sliced = bsBlocks(n, SLICED_MIN, SLICED_TAIL);
+  const sliced = bsBlocks(n);
   if (sliced > 0) bsCvv(ks, src, dst, sliced, digits);
   for (let i = sliced; i < n; i++) {
     const rec = src + <usize>(i * CVV_RECORD);

@@ -3,7 +3,8 @@
 // Blocks are u64 in big-endian bit order (bit 1 of FIPS 46-3 = the most significant bit). The round function
 // folds the E expansion into two rotations of R and the S-boxes and P into eight 64-entry "SP" tables, so a
 // round is eight table loads. IP and FP are byte-indexed tables. Every table is derived at start-up from the
-// FIPS 46-3 tables below, which are the only DES constants in the project.
+// FIPS 46-3 tables below, which are the only DES constants in the project. ECB batches of BS_MIN blocks or more
+// run bitsliced instead (bitslice.ts, rounds generated from these same tables), with identical results.
 
 /** Bytes of one DES subkey schedule: 16 rounds x two u32 words. */
 export const DES_SCHEDULE_BYTES: i32 = 128;
@@ -219,14 +220,9 @@ export function tdesBlock(block: u64, ks: usize, decrypt: bool, single: bool): u
   return byteTable(FP_BYTES, v);
 }
 
-// Batch sizes from which ECB runs bitsliced (bitslice.ts), and the smallest final partial group worth slicing;
-// measured on x86-64 (see bitslice.ts): below them the table path is faster.
-const ECB_SLICED_MIN: i32 = 64;
-const ECB_SLICED_TAIL: i32 = 48;
-
 /** ECB over `n` 8-byte blocks from `src` to `dst` (may alias); large batches run bitsliced, with equal results. */
 export function tdesEcb(ks: usize, single: bool, decrypt: bool, src: usize, dst: usize, n: i32): void {
-  const sliced = bsBlocks(n, ECB_SLICED_MIN, ECB_SLICED_TAIL);
+  const sliced = bsBlocks(n);
   if (sliced > 0) bsEcb(ks, single, decrypt, src, dst, sliced);
   for (let i = sliced; i < n; i++) {
     const off = <usize>i << 3;

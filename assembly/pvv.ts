@@ -4,16 +4,15 @@ import { tdesBlock } from './des';
 import { packDigits16, decimalize } from './digits';
 import { bsPvv, bsBlocks } from './bitslice';
 
-// Batch sizes from which records run bitsliced (bitslice.ts), and the smallest final partial group worth it.
-const SLICED_MIN: i32 = 64;
-const SLICED_TAIL: i32 = 48;
-
 /** Bytes of one input record: the 16-digit transformed security parameter (TSP) in ASCII. */
 export const PVV_RECORD: i32 = 16;
 
-/** For each of `n` TSP records at `src`, writes the 4-digit PVV (ASCII) to `dst` with stride 4. */
+/**
+ * For each of `n` TSP records at `src`, writes the 4-digit PVV (ASCII) to `dst` with stride 4. Batches of BS_MIN
+ * records or more run bitsliced.
+ */
 export function pvvBatch(ks: usize, single: bool, src: usize, dst: usize, n: i32): void {
-  const sliced = bsBlocks(n, SLICED_MIN, SLICED_TAIL);
+  const sliced = bsBlocks(n);
   if (sliced > 0) bsPvv(ks, single, src, dst, sliced);
   for (let i = sliced; i < n; i++) {
     const c = tdesBlock(packDigits16(src + <usize>(i * PVV_RECORD)), ks, false, single);

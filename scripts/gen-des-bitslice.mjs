@@ -29,7 +29,9 @@ function parseTable(source, name, length) {
   const m = source.match(new RegExp(`const ${name} = memory\\.data<u8>\\(\\[([^\\]]*)\\]\\)`));
   if (!m) fail(`table ${name} not found in assembly/des.ts`);
   const values = m[1].replace(/\/\/[^\n]*/g, '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (values.length !== length || values.some((v) => !Number.isInteger(v))) fail(`table ${name}: expected ${length} numbers`);
+  if (values.length !== length || values.some((v) => !Number.isInteger(v))) {
+    fail(`table ${name}: expected ${length} numbers`);
+  }
   return values;
 }
 
@@ -182,8 +184,12 @@ function decompositions(f, v, cost) {
   ];
 }
 
-/** Adds `f` to `circuit`, choosing decompositions by estimated cost plus `noise()` (0 for the plain greedy choice). */
-function synthesize(circuit, f, noise) {
+/**
+ * Adds `f` to `circuit`, choosing decompositions by estimated cost plus `noise()`; with `flip` (a coin, or null for
+ * the plain greedy order) it also varies which of a decomposition's two parts is built first, which changes what
+ * the second can share.
+ */
+function synthesize(circuit, f, noise, flip = null) {
   const memo = new Map();
   const cost = (g) => {
     if (circuit.has(g)) return 0;
@@ -212,10 +218,12 @@ function synthesize(circuit, f, noise) {
     const f0 = cofactor0(g, v), f1 = cofactor1(g, v), d = f0 ^ f1;
     if (kind === 'and') return circuit.gate(V, build(canon(f0) === 0n ? f1 : f0), g);
     if (kind === 'xor') return circuit.gate(V, build(f0), g);
-    if (kind === 'pd') return circuit.gate(build(f0), circuit.gate(V, build(d), VAR[v] & d), g);
-    if (kind === 'nd') return circuit.gate(build(f1), circuit.gate(V, build(d), ~VAR[v] & d & ALL), g);
-    const low = circuit.gate(V, build(f0), ~VAR[v] & f0 & ALL);
-    return circuit.gate(low, circuit.gate(V, build(f1), VAR[v] & f1), g);
+    const [a, b] = kind === 'pd' ? [f0, d] : kind === 'nd' ? [f1, d] : [f0, f1];
+    let A, B;
+    if (flip?.()) { B = build(b); A = build(a); } else { A = build(a); B = build(b); }
+    if (kind === 'pd') return circuit.gate(A, circuit.gate(V, B, VAR[v] & d), g);
+    if (kind === 'nd') return circuit.gate(A, circuit.gate(V, B, ~VAR[v] & d & ALL), g);
+    return circuit.gate(circuit.gate(V, A, ~VAR[v] & f0 & ALL), circuit.gate(V, B, VAR[v] & f1), g);
   };
   return build(f);
 }
@@ -246,70 +254,106 @@ function prune(circuit, roots) {
   return { copy, map };
 }
 
+/** Noise and coin for synthesize from `seed` (0: none) with amplitude `amp` (gates). */
+function perturbation(seed, amp) {
+  if (!seed) return { noise: () => 0, flip: null };
+  const rand = prng(seed);
+  return { noise: () => rand() * amp, flip: () => rand() < 0.5 };
+}
+
+/** Rebuilds output `o` of `box` against the gates the other outputs need, perturbed by `seed` (0: none). */
+function reroute(box, o, seed) {
+  const { copy, map } = prune(box.circuit, box.outputs.filter((_, i) => i !== o));
+  const { noise, flip } = perturbation(seed, 0.9);
+  const outputs = box.outputs.map((n, i) => (i === o ? synthesize(copy, box.targets[o], noise, flip) : map.get(n)));
+  return { ...box, circuit: copy, outputs };
+}
+
 /**
- * One synthesis of S-box `j`: its outputs in `order`, decisions perturbed by noise from `seed` (0: none), then
- * rip-up and reroute: each output is rebuilt against the gates the other three need, kept when smaller.
+ * One synthesis of S-box `j`: its outputs in `order`, decisions perturbed by noise from `seed` (0: none); then
+ * rip-up and reroute without noise (each output rebuilt against the gates the other three need, kept when
+ * smaller) until nothing improves; then the recorded `moves` of a local search, [output, seed] pairs.
  */
-function synthesizeBox(j, { order, seed }) {
+function synthesizeBox(j, { order, seed, amp = 0.9, flips = false, moves = [] }) {
   const targets = [0, 1, 2, 3].map((o) => sboxOutput(j, o));
-  const rand = seed ? prng(seed) : null;
-  const noise = rand ? () => rand() * 0.9 : () => 0;
-  let circuit = new Circuit();
-  let outputs = [];
-  for (const o of order) outputs[o] = synthesize(circuit, targets[o], noise);
+  const { noise, flip } = perturbation(seed, amp);
+  const circuit = new Circuit();
+  const outputs = [];
+  for (const o of order) outputs[o] = synthesize(circuit, targets[o], noise, flips ? flip : null);
+  let box = { circuit, outputs, targets, choice: { order, seed, amp, flips, moves } };
   for (let improved = true; improved;) {
     improved = false;
     for (const o of order) {
-      const { copy, map } = prune(circuit, outputs.filter((_, i) => i !== o));
-      const rebuilt = outputs.map((n, i) => (i === o ? synthesize(copy, targets[o], () => 0) : map.get(n)));
-      if (copy.gateCount < circuit.gateCount) {
-        circuit = copy;
-        outputs = rebuilt;
-        improved = true;
-      }
+      const next = reroute(box, o, 0);
+      if (next.circuit.gateCount < box.circuit.gateCount) { box = next; improved = true; }
     }
   }
-  const { copy, map } = prune(circuit, outputs);
-  return { circuit: copy, outputs: outputs.map((n) => map.get(n)), targets, choice: { order, seed } };
+  box = pruned(box);
+  for (const [o, s] of moves) box = pruned(reroute(box, o, s));
+  return box;
 }
 
-const permutations = (a) => (a.length <= 1 ? [a] : a.flatMap((x, i) => permutations([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p])));
+/** `box` with only the gates its outputs use. */
+function pruned(box) {
+  const { copy, map } = prune(box.circuit, box.outputs);
+  return { ...box, circuit: copy, outputs: box.outputs.map((n) => map.get(n)) };
+}
+
+/** Every ordering of `a`. */
+function permutations(a) {
+  if (a.length <= 1) return [a];
+  return a.flatMap((x, i) => permutations([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p]));
+}
 
 /**
- * `node scripts/gen-des-bitslice.mjs --search=N [--boxes=0,1,...]`: tries every output order, then N seeded
- * perturbations, and prints the smallest choice per S-box for CHOICES below. The build only replays CHOICES.
+ * `node scripts/gen-des-bitslice.mjs --search=N [--boxes=0,1,...] [--amps=0.5,0.9,...]`: every output order,
+ * then N seeded perturbations (noise amplitudes and build orders varied), then 4N local-search moves from the
+ * best, and prints the smallest choice per S-box for CHOICES below. Minutes per S-box; the build only replays
+ * CHOICES.
  */
-function search(trials, which) {
+function search(trials, which, amps) {
   for (const j of which) {
     let best;
     const consider = (choice) => {
       const box = synthesizeBox(j, choice);
-      if (!best || box.circuit.gateCount < best.circuit.gateCount) {
-        best = box;
-        console.log(`S${j + 1}: ${box.circuit.gateCount} gates with ${JSON.stringify(choice)}`);
-      }
+      if (!best || box.circuit.gateCount < best.circuit.gateCount) best = box;
     };
     for (const order of permutations([0, 1, 2, 3])) consider({ order, seed: 0 });
-    for (let t = 1; t <= trials; t++) consider({ order: permutations([0, 1, 2, 3])[t % 24], seed: 1000 * (j + 1) + t });
+    for (let t = 1; t <= trials; t++) {
+      const amp = amps[t % amps.length];
+      const order = permutations([0, 1, 2, 3])[Math.floor(t / 4) % 24];
+      consider({ order, seed: 1000 * (j + 1) + t, amp, flips: t % 8 >= 4 });
+    }
+    // Local search from the best start: reroute one output with noise, keep strict improvements.
+    const moves = [];
+    for (let t = 0; t < 4 * trials; t++) {
+      const move = [t % 4, 100000 * (j + 1) + t];
+      const next = pruned(reroute(best, ...move));
+      if (next.circuit.gateCount < best.circuit.gateCount) { best = next; moves.push(move); }
+    }
+    console.log(`S${j + 1}: ${best.circuit.gateCount} gates with ${JSON.stringify({ ...best.choice, moves })}`);
   }
 }
 
-// The search's best choice per S-box (output order, noise seed), found by --search; see synthesizeBox.
+// The search's best choice per S-box (see synthesizeBox), from --search runs of 1,200 to 3,000 trials per S-box
+// with amplitudes from 0.5 to 8 (10 to 25 minutes per S-box).
 const CHOICES = [
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
-  { order: [0, 1, 2, 3], seed: 0 },
+  { order: [1, 2, 0, 3], seed: 1513, amp: 3.5 },
+  { order: [3, 2, 0, 1], seed: 3050, amp: 1.5 },
+  { order: [1, 3, 2, 0], seed: 4007, amp: 2.5, flips: true },
+  { order: [1, 2, 0, 3], seed: 4609, amp: 0.9 },
+  { order: [1, 0, 3, 2], seed: 6662, amp: 5, flips: true },
+  { order: [0, 3, 2, 1], seed: 6022, amp: 1.5, flips: true, moves: [[1, 600001]] },
+  { order: [0, 2, 3, 1], seed: 7396, amp: 2.5, flips: true },
+  { order: [2, 1, 0, 3], seed: 9210, amp: 1.5 },
 ];
 
 const searchArg = process.argv.find((a) => a.startsWith('--search='));
 if (searchArg) {
   const boxesArg = process.argv.find((a) => a.startsWith('--boxes='));
-  search(Number(searchArg.slice(9)), boxesArg ? boxesArg.slice(8).split(',').map(Number) : [0, 1, 2, 3, 4, 5, 6, 7]);
+  const ampsArg = process.argv.find((a) => a.startsWith('--amps='));
+  const boxes = boxesArg ? boxesArg.slice(8).split(',').map(Number) : [0, 1, 2, 3, 4, 5, 6, 7];
+  search(Number(searchArg.slice(9)), boxes, ampsArg ? ampsArg.slice(7).split(',').map(Number) : [0.5, 0.9, 1.5, 2.5]);
   process.exit(0);
 }
 
@@ -470,15 +514,23 @@ function modelDes(block, stages) {
 function checkModel() {
   const key = keySchedule(bitsOf('0123456789ABCDEF'));
   // FIPS 81 Appendix B / README example: DES_K("Now is t") with K = 0123456789ABCDEF.
-  if (hexOf(plainDes(bitsOf('4E6F772069732074'), key, false)) !== '3FA40E8A984D4815') fail('reference DES fails FIPS 81');
-  let seed = 1;
-  const randomHex = () => Array.from({ length: 16 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 20 & 15).toString(16)).join('');
+  if (hexOf(plainDes(bitsOf('4E6F772069732074'), key, false)) !== '3FA40E8A984D4815') {
+    fail('reference DES fails FIPS 81');
+  }
+  const rand = prng(1);
+  const randomHex = () => Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
   for (let n = 0; n < 64; n++) {
     const ks = [randomHex(), randomHex(), randomHex()].map((h) => keySchedule(bitsOf(h)));
     const block = bitsOf(randomHex());
     const decrypt = n % 2 === 1;
-    if (hexOf(modelDes(block, [{ schedule: ks[0], decrypt }])) !== hexOf(plainDes(block, ks[0], decrypt))) fail('sliced model differs from DES');
-    const ede = [{ schedule: ks[0], decrypt: false }, { schedule: ks[1], decrypt: true }, { schedule: ks[2], decrypt: false }];
+    if (hexOf(modelDes(block, [{ schedule: ks[0], decrypt }])) !== hexOf(plainDes(block, ks[0], decrypt))) {
+      fail('sliced model differs from DES');
+    }
+    const ede = [
+      { schedule: ks[0], decrypt: false },
+      { schedule: ks[1], decrypt: true },
+      { schedule: ks[2], decrypt: false },
+    ];
     const want = plainDes(plainDes(plainDes(block, ks[0], false), ks[1], true), ks[2], false);
     if (hexOf(modelDes(block, ede)) !== hexOf(want)) fail('sliced model differs from TDES');
   }
@@ -498,7 +550,8 @@ function emitRound() {
   boxes.forEach((box, j) => {
     lines.push(`  // S${j + 1}: ${box.circuit.gateCount} gates`);
     for (let i = 0; i < 6; i++) {
-      lines.push(`  const s${j}i${i} = v128.xor(v128.load(s, ${16 * (E[6 * j + i] - 1)}), v128.load32_splat(k, ${4 * maskIndex(j, i)}));`);
+      const [slice, mask] = [16 * (E[6 * j + i] - 1), 4 * maskIndex(j, i)];
+      lines.push(`  const s${j}i${i} = v128.xor(v128.load(s, ${slice}), v128.load32_splat(k, ${mask}));`);
     }
     for (const n of box.circuit.nodes) {
       if (n.op === 'in') continue;
@@ -559,14 +612,16 @@ function emitTransposeIn() {
   lines.push('  for (let g: usize = 0; g < 8; g++) {');
   lines.push('    const p = src + g * 16 * stride;');
   for (let m = 0; m < 8; m++) {
-    lines.push(`    const x${m} = v128.load64_lane(p + ${2 * m + 1} * stride, v128.load64_zero(p + ${2 * m} * stride), 1);`);
+    const [lo, hi] = [`p + ${2 * m} * stride`, `p + ${2 * m + 1} * stride`];
+    lines.push(`    const x${m} = v128.load64_lane(${hi}, v128.load64_zero(${lo}), 1);`);
     lines.push(`    const y${m} = i8x16.shuffle(x${m}, x${m}, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);`);
   }
   lines.push(emitWordTranspose('    ', 'y', 'z'));
   for (let k = 0; k < 8; k++) lines.push(`    v128.store(tmp + g * 16, z${k}, ${k * 128});`);
   lines.push('  }');
-  // Pass 2, per byte k: the 8x8 bit transpose across the groups turns z_k of groups 0..7 into the slices of bits
-  // 8k..8k+7 (bit 7 - t of a byte is input bit 8k + t); each goes to its IP-order slot.
+  // Pass 2, per byte k: the 8x8 bit transpose across the groups turns z_k of groups 0..7 into registers a_t, where
+  // a_t is the slice of bit t (from the least significant) of byte k: 0-based input bit 8k + 7 - t. Each goes to
+  // its IP-order slot. Lane order: block 16g + p is bit 8p + g of every slice.
   lines.push('  const m1 = i8x16.splat(0x55), m2 = i8x16.splat(0x33), m4 = i8x16.splat(0x0f);');
   lines.push('  let t: v128;');
   for (let k = 0; k < 8; k++) {
@@ -641,9 +696,10 @@ function emit() {
 //
 // Bitsliced DES (FIPS 46-3) over v128: 128 blocks at a time, 64 slices of 16 bytes (one per bit position, bit j
 // of a slice belonging to one block). IP, E, P and FP are renamings of slices; each S-box is a circuit of
-// and/or/xor/andnot gates derived and exhaustively checked by the generator (gates per S-box: ${counts.join(', ')};
-// ${total} in all, ${(total / 8).toFixed(2)} on average). Outputs the generator found cheaper complemented are stored complemented;
-// the key masks absorb that (see bsExpandKey), so every stage starts and ends with true slices.
+// and/or/xor/andnot gates derived and exhaustively checked by the generator.
+// Gates per S-box: ${counts.join(', ')}; ${total} in all, ${(total / 8).toFixed(2)} on average.
+// Outputs the generator found cheaper complemented are stored complemented; the key masks absorb that (see
+// bsExpandKey), so every stage starts and ends with true slices.
 
 /** Bytes of one state: 64 slices of 16 bytes, in IP order (slot s holds input bit IP[s]; L = 0..31, R = 32..63). */
 export const BS_STATE_BYTES: i32 = 1024;
@@ -686,4 +742,5 @@ ${emitRound()}
 const text = emit();
 writeFileSync(OUT_TS, text);
 const counts = boxes.map((b) => b.circuit.gateCount);
-console.log(`gen-des-bitslice: S-box gates ${counts.join(' ')} (total ${counts.reduce((a, b) => a + b, 0)}), circuits and model checked`);
+const total = counts.reduce((a, b) => a + b, 0);
+console.log(`gen-des-bitslice: S-box gates ${counts.join(' ')} (total ${total}), circuits and model checked`);

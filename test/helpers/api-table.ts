@@ -92,7 +92,7 @@ export const API: ApiRow[] = [
   { name: 'detokenizePan', fn: api.detokenizePan, valid: [AES_KEY, api.tokenizePan(AES_KEY, '4111111111111111', { luhn: 'any' }), { luhn: 'any' }], shape: digits(16) },
   { name: 'tokenizePanBatch', fn: api.tokenizePanBatch, valid: [AES_KEY, ['4111111111111111']], shape: (v) => Array.isArray(v) && v.every((t) => typeof t === 'string' && /^[0-9]{12,19}$/.test(t)) },
   { name: 'generateDynamicCvv2', fn: api.generateDynamicCvv2, valid: [IMK, PAN, '01', '2812', { at: 1.7e12 }], shape: (v) => typeof v === 'object' && v !== null && digits(3)((v as { code: unknown }).code) },
-  { name: 'generateDynamicCvv2Codes', fn: api.generateDynamicCvv2Codes, valid: [IMK, PAN, '01', '2812', 3, { at: 1.7e12 }], shape: (v) => Array.isArray(v) && v.length === 3 },
+  { name: 'generateDynamicCvv2Codes', fn: api.generateDynamicCvv2Codes, valid: [IMK, PAN, '01', '2812', 3, { at: 1.7e12 }], shape: (v) => Array.isArray(v) && v.length >= 1 && v.length <= 24 },
   { name: 'generateDynamicCvv2Batch', fn: api.generateDynamicCvv2Batch, valid: [IMK, [{ pan: PAN, psn: '01', expiry: '2812' }], { at: 1.7e12 }], shape: Array.isArray },
   { name: 'verifyDynamicCvv2', fn: api.verifyDynamicCvv2, valid: [IMK, PAN, '01', '2812', '123', { at: 1.7e12 }], shape: (v) => typeof v === 'object' && v !== null && typeof (v as { valid: unknown }).valid === 'boolean' },
   { name: 'verifyDynamicCvv2 (TDES)', fn: api.verifyDynamicCvv2, valid: [CVK, PAN, '01', '2812', '123', { at: 1.7e12, profile: 'TDES' }], shape: (v) => typeof v === 'object' && v !== null },
