@@ -3,7 +3,7 @@
 // of the SP 800-38G Rev. 1 draft is enforced: radix^length >= 1,000,000.
 import { CardHsmError } from './errors.js';
 import { checkBytes, checkInt } from './validate.js';
-import { withKernel, selectKey, ALG_AES } from './wasm/calls.js';
+import { withKernel, selectKey, ALG_AES, type Kernel } from './wasm/calls.js';
 
 const ALPHABET_36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 const ALPHABET_62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -28,26 +28,38 @@ function checkRadix(radix: unknown): number {
 }
 
 /**
- * FF1 over numerals (byte values below `radix`): `count` records of `n` numerals each, all under one key and
- * tweak, in as few kernel calls as the buffers allow. Inputs are validated by the caller.
+ * Streams records of `size` numerals through an FF1 kernel under one key and tweak (the tweak first in IN, the
+ * records after it), in as few calls as the buffers allow. `call` runs the kernel on `count` records at `records`
+ * and returns where their results are.
  */
-export function ff1Numerals(key: Uint8Array, tweak: Uint8Array, radix: number, n: number, numerals: Uint8Array, decrypt: boolean): Uint8Array {
-  const count = numerals.length / n;
-  const out = new Uint8Array(numerals.length);
+function ff1Stream(key: Uint8Array, tweak: Uint8Array, size: number, data: Uint8Array, call: (k: Kernel, ks: number, nr: number, records: number, count: number) => number): Uint8Array {
+  const count = data.length / size;
+  const out = new Uint8Array(data.length);
   if (count === 0) return out;
-  return withKernel(MAX_TWEAK + numerals.length, numerals.length, (k) => {
+  return withKernel(MAX_TWEAK + data.length, data.length, (k) => {
     const ks = selectKey(k, ALG_AES, key);
     const nr = k.x.aesRounds(key.length);
     k.mem.set(tweak, k.IN);
     const records = k.IN + MAX_TWEAK;
-    const per = Math.floor((k.IO_BYTES - MAX_TWEAK) / n);
+    const per = Math.floor((k.IO_BYTES - MAX_TWEAK) / size);
     for (let base = 0; base < count; base += per) {
       const c = Math.min(per, count - base);
-      k.mem.set(numerals.subarray(base * n, (base + c) * n), records);
-      k.x.ff1Batch(ks, nr, radix, n, k.IN, tweak.length, +decrypt, records, k.OUT, c);
-      out.set(k.mem.subarray(k.OUT, k.OUT + c * n), base * n);
+      k.mem.set(data.subarray(base * size, (base + c) * size), records);
+      const at = call(k, ks, nr, records, c);
+      out.set(k.mem.subarray(at, at + c * size), base * size);
     }
     return out;
+  });
+}
+
+/**
+ * FF1 over numerals (byte values below `radix`): `count` records of `n` numerals each, all under one key and
+ * tweak. Inputs are validated by the caller.
+ */
+export function ff1Numerals(key: Uint8Array, tweak: Uint8Array, radix: number, n: number, numerals: Uint8Array, decrypt: boolean): Uint8Array {
+  return ff1Stream(key, tweak, n, numerals, (k, ks, nr, records, c) => {
+    k.x.ff1Batch(ks, nr, radix, n, k.IN, tweak.length, +decrypt, records, k.OUT, c);
+    return k.OUT;
   });
 }
 
@@ -89,19 +101,10 @@ export function ff1Decrypt(key: Uint8Array, tweak: Uint8Array, radix: number, in
  * repeated in the kernel until the number passes Luhn. In place on `numbers`; validated by the caller.
  */
 export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean): void {
-  const count = numbers.length / total;
-  if (count === 0) return;
-  withKernel(MAX_TWEAK + numbers.length, 0, (kernel) => {
-    const ks = selectKey(kernel, ALG_AES, key);
-    const nr = kernel.x.aesRounds(key.length);
-    kernel.mem.set(tweak, kernel.IN);
-    const records = kernel.IN + MAX_TWEAK;
-    const per = Math.floor((kernel.IO_BYTES - MAX_TWEAK) / total);
-    for (let base = 0; base < count; base += per) {
-      const c = Math.min(per, count - base);
-      kernel.mem.set(numbers.subarray(base * total, (base + c) * total), records);
-      kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, records, c);
-      numbers.set(kernel.mem.subarray(records, records + c * total), base * total);
-    }
+  const walked = ff1Stream(key, tweak, total, numbers, (kernel, ks, nr, records, c) => {
+    kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, records, c);
+    return records; // in place
   });
+  numbers.set(walked);
+  walked.fill(0);
 }

@@ -7,24 +7,11 @@ import { FF1 } from '@noble/ciphers/ff1.js';
 import { ff1Decrypt, ff1Encrypt, hexToBytes } from '../src/index.js';
 import { aesKey } from './helpers/arb.js';
 import { loadVectors, str } from './helpers/vectors.js';
+import { alphabetOf, minLength, maxLength } from './helpers/ff1.js';
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const alphabetOf = (radix: number): string => ALPHABET.slice(0, radix);
 const OTHER_RADIXES = Array.from({ length: 35 }, (_, i) => i + 2).filter((r) => r !== 10 && r !== 36);
 
-/** Smallest length with radix^length >= 1,000,000, computed exactly. */
-function minLength(radix: number): number {
-  let n = 1;
-  while (BigInt(radix) ** BigInt(n) < 1_000_000n) n++;
-  return n;
-}
 
-/** Largest length with radix^ceil(length/2) < 2^63, computed exactly. */
-function maxLength(radix: number): number {
-  let n = minLength(radix);
-  while (BigInt(radix) ** BigInt(Math.ceil((n + 1) / 2)) < 2n ** 63n) n++;
-  return n;
-}
 
 /** noble's FF1 on the numerals of `input` (cardhsm's alphabet), mapped back to characters. */
 function noble(key: Uint8Array, tweak: Uint8Array, radix: number, input: string, decrypt: boolean): string {

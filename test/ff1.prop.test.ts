@@ -7,24 +7,10 @@ import { inspect } from 'node:util';
 import { CardHsmError, ff1Decrypt, ff1Encrypt } from '../src/index.js';
 import { aesKey, bytesOf, junk } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
+import { ALPHABET, RADIXES, alphabetOf, minLength, maxLength } from './helpers/ff1.js';
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const RADIXES = [...Array.from({ length: 35 }, (_, i) => i + 2), 62];
-const alphabetOf = (radix: number): string => ALPHABET.slice(0, radix);
 
-/** Smallest length with radix^length >= 1,000,000, computed exactly. */
-function minLength(radix: number): number {
-  let n = 1;
-  while (BigInt(radix) ** BigInt(n) < 1_000_000n) n++;
-  return n;
-}
 
-/** Largest length with radix^ceil(length/2) < 2^63, computed exactly. */
-function maxLength(radix: number): number {
-  let n = minLength(radix);
-  while (BigInt(radix) ** BigInt(Math.ceil((n + 1) / 2)) < 2n ** 63n) n++;
-  return n;
-}
 
 const radixArb = fc.constantFrom(...RADIXES);
 const tweakArb = fc.uint8Array({ maxLength: 64 });

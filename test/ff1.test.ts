@@ -5,27 +5,13 @@ import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { loadVectors, str, title } from './helpers/vectors.js';
+import { RADIXES, alphabetOf, minLength, maxLength } from './helpers/ff1.js';
 
 const h = api.hexToBytes;
 const { ff1Encrypt, ff1Decrypt } = api;
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const RADIXES = [...Array.from({ length: 35 }, (_, i) => i + 2), 62];
-const alphabetOf = (radix: number): string => ALPHABET.slice(0, radix);
 
-/** Smallest length with radix^length >= 1,000,000 (the SP 800-38G Rev. 1 domain rule), computed exactly. */
-function minLength(radix: number): number {
-  let n = 1;
-  while (BigInt(radix) ** BigInt(n) < 1_000_000n) n++;
-  return n;
-}
 
-/** Largest length with radix^ceil(length/2) < 2^63 (the library's 63-bit halves), computed exactly. */
-function maxLength(radix: number): number {
-  let n = minLength(radix);
-  while (BigInt(radix) ** BigInt(Math.ceil((n + 1) / 2)) < 2n ** 63n) n++;
-  return n;
-}
 
 /** `n` characters cycling through the radix's alphabet. */
 const numerals = (radix: number, n: number): string => Array.from({ length: n }, (_, i) => alphabetOf(radix)[i % radix]).join('');
