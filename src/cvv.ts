@@ -42,7 +42,7 @@ function putDigits(m: Uint8Array, p: number, s: string): boolean {
 }
 
 /**
- * Writes one record (PAN || expiry || service code, NUL-padded to 32 bytes), validating as it copies: the hot
+ * Writes one record (PAN || expiry || service code into a cleared 32-byte slot), validating as it copies: the hot
  * path checks shapes inline, and only a malformed item takes the slow path that names the field at fault.
  */
 function writeRecord(m: Uint8Array, rec: number, item: unknown, index: number, label: (i: number) => string): void {
@@ -52,7 +52,6 @@ function writeRecord(m: Uint8Array, rec: number, item: unknown, index: number, l
   if (!(shaped && putDigits(m, rec, pan) && putDigits(m, rec + pan.length, expiry) && putDigits(m, rec + pan.length + 4, serviceCode))) {
     checkInput(item, label(index)); // throws the precise error (the label is built only here)
   }
-  m.fill(0, rec + pan.length + 7, rec + RECORD);
 }
 
 /** Runs the CVV kernel over items (validated while they are copied in), in as few calls as the buffers allow. */
@@ -65,6 +64,7 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
     const m = k.mem;
     for (let base = 0; base < items.length; base += per) {
       const n = Math.min(per, items.length - base);
+      m.fill(0, k.IN, k.IN + n * RECORD); // records are NUL-padded: clear the chunk once
       for (let i = 0; i < n; i++) writeRecord(m, k.IN + i * RECORD, items[base + i], base + i, label);
       k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
       // One decode for the chunk, then cheap slices: far less than a string built per record.
