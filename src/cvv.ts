@@ -67,9 +67,13 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
       m.fill(0, k.IN, k.IN + n * RECORD); // records are NUL-padded: clear the chunk once
       for (let i = 0; i < n; i++) writeRecord(m, k.IN + i * RECORD, items[base + i], base + i, label);
       k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
-      // One decode for the chunk, then cheap slices: far less than a string built per record.
-      const text = LATIN1.decode(m.subarray(k.OUT, k.OUT + n * DIGITS));
-      for (let i = 0; i < n; i++) out[base + i] = text.slice(i * DIGITS, i * DIGITS + DIGITS);
+      if (n < 16) {
+        for (let i = 0; i < n; i++) out[base + i] = String.fromCharCode(m[k.OUT + i * DIGITS]!, m[k.OUT + i * DIGITS + 1]!, m[k.OUT + i * DIGITS + 2]!);
+      } else {
+        // One decode for the chunk, then cheap slices: far less than a string built per record.
+        const text = LATIN1.decode(m.subarray(k.OUT, k.OUT + n * DIGITS));
+        for (let i = 0; i < n; i++) out[base + i] = text.slice(i * DIGITS, i * DIGITS + DIGITS);
+      }
     }
     return out;
   });
