@@ -35,7 +35,13 @@ export interface Row {
   peers: Measured[];
 }
 
+/** A full collection between contenders (with --expose-gc), so that one's garbage does not bill the next. */
+function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 function measure(c: Contender, maxTime: number): Promise<Measured> {
+  settle();
   return new Promise((resolve, reject) => {
     const probe = c.run();
     const async = probe instanceof Promise;
