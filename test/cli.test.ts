@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as api from '../src/index.js';
 import { Hsm } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { postgresAvailable, startPostgres } from './helpers/postgres.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dirs: string[] = [];
@@ -237,9 +238,7 @@ describe('secrets on the terminal, and the PostgreSQL store', () => {
     }
   });
 
-  test('issue --store postgres:// uses PostgreSQL', async () => {
-    const { postgresAvailable, startPostgres } = await import('./helpers/postgres.js');
-    if (!postgresAvailable()) return;
+  test.skipIf(!postgresAvailable())('issue --store postgres:// uses PostgreSQL', async () => {
     const server = await startPostgres();
     try {
       const cwd = workdir();
