@@ -149,15 +149,16 @@ export function ff1Batch(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen:
 }
 
 /**
- * Cycle-walking FF1 for Luhn-valid tokens: for each record of `total` decimal digit values (a whole PAN), applies
- * FF1 radix 10 to the `k` digits at `left` in place, again and again, until the whole number passes Luhn.
+ * Cycle-walking FF1 for tokens: for each record of `total` decimal digit values (a whole PAN), applies FF1 radix
+ * 10 to the `k` digits at `left` in place, again and again, until the whole number passes Luhn (`valid`) or fails
+ * it (not `valid`). Either way a permutation of the numbers of that kind with the same kept digits.
  */
-export function ff1WalkBatch(ks: usize, nr: i32, total: i32, left: i32, k: i32, tweak: usize, tlen: i32, decrypt: bool, recs: usize, count: i32): void {
+export function ff1WalkBatch(ks: usize, nr: i32, total: i32, left: i32, k: i32, tweak: usize, tlen: i32, decrypt: bool, valid: bool, recs: usize, count: i32): void {
   ff1Prepare(ks, nr, 10, k, tweak, tlen);
   for (let j = 0; j < count; j++) {
     const rec = recs + <usize>(j * total);
     do ff1One(ks, nr, decrypt, rec + left, rec + left);
-    while (luhnSumOf(rec, total, false, 0) != 0);
+    while ((luhnSumOf(rec, total, false, 0) == 0) != valid);
   }
   aesClearState();
 }

@@ -145,16 +145,16 @@ export function luhnDigit(s: string): string {
   throw new Error('unreachable');
 }
 
-/** cardhsm's default token ('invalid': cycle-walk to a Luhn-valid token, then bump the last middle digit) with noble's FF1. */
+/** cardhsm's default token ('invalid': bump the last middle digit, then cycle-walk until Luhn fails) with noble's FF1. */
 export function nobleToken(key: Uint8Array) {
   const ff1 = FF1(10, key);
   return (pan: string): string => {
     const left = [...pan.slice(0, 6)].map(Number);
     const right = [...pan.slice(12)].map(Number);
     let middle = [...pan.slice(6, 12)].map(Number);
-    do middle = ff1.encrypt(middle);
-    while (!luhnOk([...left, ...middle, ...right]));
     middle[5] = (middle[5]! + 1) % 10;
+    do middle = ff1.encrypt(middle);
+    while (luhnOk([...left, ...middle, ...right]));
     return [...left, ...middle, ...right].join('');
   };
 }

@@ -98,11 +98,12 @@ export function ff1Decrypt(key: Uint8Array, tweak: Uint8Array, radix: number, in
 
 /**
  * Cycle-walking FF1 radix 10 over whole numbers (digit values, `total` each): FF1 on the `k` digits at `left`,
- * repeated in the kernel until the number passes Luhn. In place on `numbers`; validated by the caller.
+ * repeated in the kernel until the number passes Luhn (`valid`) or fails it. In place on `numbers`; validated by
+ * the caller.
  */
-export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean): void {
+export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean, valid: boolean): void {
   const walked = ff1Stream(key, tweak, total, numbers, (kernel, ks, nr, records, c) => {
-    kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, records, c);
+    kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, +valid, records, c);
     return records; // in place
   });
   numbers.set(walked);

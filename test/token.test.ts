@@ -20,15 +20,45 @@ describe('the construction, exactly', () => {
     expect(api.tokenizePan(KEY, PAN, { luhn: 'any', keepLeft: 4, keepRight: 2, tweak })).toBe(PAN.slice(0, 4) + api.ff1Encrypt(KEY, tweak, 10, PAN.slice(4, 14)) + PAN.slice(14));
   });
 
-  test("'valid': FF1 applied until the token passes Luhn; 'invalid': then the last middle digit + 1", () => {
+  test("'valid': FF1 applied until the token passes Luhn", () => {
     let middle = PAN.slice(6, 12);
     do middle = api.ff1Encrypt(KEY, EMPTY, 10, middle);
     while (!api.isLuhnValid(PAN.slice(0, 6) + middle + PAN.slice(12)));
-    const valid = PAN.slice(0, 6) + middle + PAN.slice(12);
-    expect(api.tokenizePan(KEY, PAN, { luhn: 'valid' })).toBe(valid);
-    const bumped = middle.slice(0, -1) + String((Number(middle.at(-1)) + 1) % 10);
-    expect(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })).toBe(PAN.slice(0, 6) + bumped + PAN.slice(12));
-    expect(api.tokenizePan(KEY, PAN)).toBe(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })); // the default
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'valid' })).toBe(PAN.slice(0, 6) + middle + PAN.slice(12));
+  });
+
+  test("'invalid': the last middle digit + 1, then FF1 applied until the token fails Luhn", () => {
+    const walk = (pan: string, keepLeft: number, keepRight: number): string => {
+      const k = pan.length - keepLeft - keepRight;
+      let middle = pan.slice(keepLeft, keepLeft + k - 1) + String((Number(pan[keepLeft + k - 1]) + 1) % 10);
+      do middle = api.ff1Encrypt(KEY, EMPTY, 10, middle);
+      while (api.isLuhnValid(pan.slice(0, keepLeft) + middle + pan.slice(keepLeft + k)));
+      return pan.slice(0, keepLeft) + middle + pan.slice(keepLeft + k);
+    };
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })).toBe(walk(PAN, 6, 4));
+    expect(api.tokenizePan(KEY, PAN)).toBe(walk(PAN, 6, 4)); // the default
+    // Enough PANs that some need a second FF1 step (1 in 10 does).
+    const pans = Array.from({ length: 40 }, (_, i) => { const body = `457173${String((i * 7919) % 1e6).padStart(6, '0')}123`; return body + api.luhnCheckDigit(body); });
+    const steps = pans.map((p) => { let m = p.slice(6, 11) + String((Number(p[11]) + 1) % 10), n = 0; do { m = api.ff1Encrypt(KEY, EMPTY, 10, m); n++; } while (api.isLuhnValid(p.slice(0, 6) + m + p.slice(12))); return n; });
+    expect(Math.max(...steps)).toBeGreaterThan(1);
+    expect(api.tokenizePanBatch(KEY, pans)).toEqual(pans.map((p) => walk(p, 6, 4)));
+    expect(api.tokenizePanBatch(KEY, pans, { keepLeft: 4, keepRight: 2 })).toEqual(pans.map((p) => walk(p, 4, 2)));
+    // Only 1 in 9 Luhn-invalid numbers is the token of a PAN; detokenizing any other one is refused.
+    let refused = 0;
+    for (let i = 0; i < 90; i++) {
+      const body = `457173${String((i * 104729) % 1e6).padStart(6, '0')}123`;
+      const candidate = body + String((Number(api.luhnCheckDigit(body)) + 1 + (i % 9)) % 10);
+      try {
+        const pan = api.detokenizePan(KEY, candidate);
+        expect(api.isLuhnValid(pan)).toBe(true);
+        expect(api.tokenizePan(KEY, pan)).toBe(candidate);
+      } catch (e) {
+        expect((e as api.CardHsmError).code).toBe('ERR_FORMAT');
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(60);
+    expect(refused).toBeLessThan(90);
   });
 
   test("'alphanumeric': FF1 radix 36 over 0-9A-Z", () => {

@@ -312,15 +312,15 @@ function tokenCommands(program: Command, io: Io): void {
       const t = lib.tokenizePan(hex(o.key, '--key'), o.pan!, tokenOpts(o));
       print(io, g.json, { token: t }, t);
     }),
-    ['cardhsm token --key 2B7E151628AED2A6ABF7158809CF4F3C --pan 4111111111111111', '4111118544221111'],
+    ['cardhsm token --key 2B7E151628AED2A6ABF7158809CF4F3C --pan 4111111111111111', '4111111210731111'],
   );
   examples(
     act(tokenOptions(program.command('detoken').description('the PAN behind a token (masked unless --show-pan)').requiredOption('--key <hex>').requiredOption('--token <text>')), io, (o, g) => {
       const pan = lib.detokenizePan(hex(o.key, '--key'), o.token!, tokenOpts(o));
       print(io, g.json, { pan }, showPan(pan, g.showPan));
     }),
-    ['cardhsm detoken --key 2B7E151628AED2A6ABF7158809CF4F3C --token 4111118544221111 --show-pan', '4111111111111111'],
-    ['cardhsm detoken --key 2B7E151628AED2A6ABF7158809CF4F3C --token 4111118544221111', '411111******1111'],
+    ['cardhsm detoken --key 2B7E151628AED2A6ABF7158809CF4F3C --token 4111111210731111 --show-pan', '4111111111111111'],
+    ['cardhsm detoken --key 2B7E151628AED2A6ABF7158809CF4F3C --token 4111111210731111', '411111******1111'],
   );
 }
 

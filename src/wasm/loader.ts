@@ -53,7 +53,7 @@ export interface KernelExports {
   dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
   hmacSha256(key: number, keyLen: number, src: number, len: number, dst: number): void;
-  ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, recs: number, count: number): void;
+  ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, valid: number, recs: number, count: number): void;
   ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 
