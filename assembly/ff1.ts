@@ -68,7 +68,7 @@ let lastLo: u64 = 0;
 }
 
 /** Computes the batch constants for `n` numerals of `r` under the tweak at `tweak` (`tlen` bytes). */
-function ff1Prepare(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32): void {
+export function ff1Prepare(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32): void {
   radix = <u64>r;
   u = n >> 1;
   v = n - u;
@@ -101,7 +101,7 @@ function ff1Prepare(ks: usize, nr: i32, r: u32, n: i32, tweak: usize, tlen: i32)
 }
 
 /** FF1 of one record of u + v numerals from `src` to `dst` (may alias), after ff1Prepare. */
-function ff1One(ks: usize, nr: i32, decrypt: bool, src: usize, dst: usize): void {
+export function ff1One(ks: usize, nr: i32, decrypt: bool, src: usize, dst: usize): void {
   let a = num(src, u);
   let bb = num(src + u, v);
   for (let step = 0; step < 10; step++) {

@@ -118,3 +118,26 @@ export function pinPolicyPredicate(policy?: PinPolicy): (pin: string) => boolean
   const r = rulesOf(policy);
   return (pin) => evaluate(pin, r).ok;
 }
+
+/** Longest PIN for which issuance tabulates the policy (10^6 bits = 125 KB, ~60 ms to build once). */
+export const PIN_BITSET_MAX_LENGTH = 6;
+const bitsets = new Map<string, Uint8Array>();
+
+/**
+ * The `length`-digit PINs a policy allows as a bitset indexed by the PIN's value (bit v & 7 of byte v >> 3), for
+ * the issuance kernel, which checks drawn PINs without calling back into JS. Cached per policy and length.
+ */
+export function pinPolicyBitset(policy: PinPolicy | undefined, length: number): Uint8Array {
+  checkInt('length', length, 4, PIN_BITSET_MAX_LENGTH);
+  const allowed = pinPolicyPredicate(policy);
+  const id = `${length}:${JSON.stringify(policy ?? {})}`;
+  let bits = bitsets.get(id);
+  if (bits === undefined) {
+    const count = 10 ** length;
+    bits = new Uint8Array(Math.ceil(count / 8));
+    for (let v = 0; v < count; v++) if (allowed(String(v).padStart(length, '0'))) bits[v >> 3]! |= 1 << (v & 7);
+    if (bitsets.size >= 16) bitsets.clear();
+    bitsets.set(id, bits);
+  }
+  return bits;
+}

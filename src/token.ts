@@ -80,6 +80,22 @@ function luhnSum(d: Uint8Array): number {
 
 const digitsOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) - 48);
 
+/** How the kernel makes the tokens of `length`-digit PANs (issuance): validated options, the kernel's mode. */
+export interface TokenPlan {
+  mode: 'any' | 'valid' | 'invalid' | 'alphanumeric';
+  left: number;
+  right: number;
+  tweak: Uint8Array;
+}
+
+/** @throws as tokenizePanBatch does for its options and for a PAN length whose middle is below FF1's domain */
+export function tokenPlan(opts: TokenOptions | undefined, length: number): TokenPlan {
+  const r = rulesOf(opts);
+  checkTweak(r);
+  middleLength(length, r, 'pan');
+  return { mode: r.alphanumeric ? 'alphanumeric' : r.luhn, left: r.left, right: r.right, tweak: r.tweak };
+}
+
 /**
  * Applies FF1 to the middles of many numbers (digit values, `length` each) in place; for Luhn-bound tokens, keeps
  * applying it to each number until it passes ('valid') or fails ('invalid') Luhn (cycle-walking, in the kernel).
@@ -104,6 +120,10 @@ function permuteMiddles(key: Uint8Array, r: Rules, numbers: Uint8Array[], k: num
 
 function checkKeyAndTweak(key: unknown, r: Rules): void {
   checkBytes('tokenKey', key, [16, 24, 32]);
+  checkTweak(r);
+}
+
+function checkTweak(r: Rules): void {
   if (r.tweak.length > 1024) throw new CardHsmError('ERR_LENGTH', `"opts.tweak" expected at most 1024 bytes, got length=${r.tweak.length}`, 'opts.tweak');
 }
 

@@ -51,7 +51,7 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     const batchSize = Math.max(1000, Math.min(20_000, share / 20));
     const job = (i: number, run: number, count: number) => ({ url: server!.url, lmk: bytesToHex(LMK), bin: BIN, length: LENGTH, cvk, panKey, batchSize, count, out: join(dir, `w${i}-r${run}.txt`) });
 
-    const first = [0, 1, 2, 3].map((i) => start(job(i, 0, share)));
+    const first = [0, 1, 2, 3].map((i) => start({ ...job(i, 0, share), pauseMs: i < 2 ? 25 : 0 }));
     // Kill workers 0 and 1 with SIGKILL once each has delivered about a third of its share (mid-lease: it holds a
     // leased batch it has not finished writing).
     for (const i of [0, 1]) {

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import { PanIssuer } from '../issue/pan.js';
 import { issueInPool } from '../issue/pool.js';
 import { availableParallelism } from 'node:os';
-import { cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
+import { cardsAt, cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
 import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
 import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { generateCvv2 } from '../cvv.js';
@@ -1017,7 +1017,7 @@ export class Hsm {
       }
       const batches =
         workers > 1
-          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined }, cardsFor(recipe, issuer.pansAt(0, 1))[0]!)
+          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined })
           : inThread(recipe, plan, batchSize);
       for await (const cards of batches) {
         for (const card of cards) yield card;
@@ -1064,7 +1064,7 @@ export class Hsm {
         const range = `pan/${recipe.issuer.bin}/${recipe.issuer.length}`;
         await this.#bindRange(store, range, kcvs.panKey!);
         const counter = await this.#nextCounter(store, range, recipe.issuer.capacity);
-        return cardsFor(recipe, recipe.issuer.pansAt(counter, 1))[0]!;
+        return cardsAt(recipe, counter, 1)[0]!;
       } finally {
         for (const k of keys) k.key.fill(0);
       }
@@ -1245,7 +1245,7 @@ function checkIdempotencyKey(value: unknown): string {
 /** Computes batches in this thread, in counter order. */
 async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number): AsyncGenerator<IssuedCard[]> {
   for await (const [start, end] of plan) {
-    for (let at = start; at < end; at += batchSize) yield cardsFor(recipe, recipe.issuer.pansAt(at, Math.min(batchSize, end - at)));
+    for (let at = start; at < end; at += batchSize) yield cardsAt(recipe, at, Math.min(batchSize, end - at));
   }
 }
 

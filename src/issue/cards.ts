@@ -1,14 +1,14 @@
-// Issuing cards in batches (the seeds' mass issue, instant card and reissue): for a run of counters, the PANs
-// (PanIssuer), CVV, CVV2 and iCVV in one CVV-kernel pass, PAN tokens in one FF1 pass per cycle-walking step, and
-// PINs — derived per card, checked against the policy, returned only as an encrypted PIN block with its PVV.
+// Issuing cards in batches (the seeds' mass issue, instant card and reissue). The issuance kernel
+// (assembly/cards.ts) makes a chunk of cards in linear memory — PANs from counters (PanIssuer), CVV, CVV2, iCVV,
+// the PAN token, the PIN (derived, checked against the policy, returned only as an encrypted PIN block with its
+// PVV) — and writes each card as one ASCII record; JS turns the records into IssuedCards with substrings only.
 import { CardHsmError } from '../errors.js';
-import { bytesToHex } from '../bytes.js';
-import { generateCvvBatch } from '../cvv.js';
-import { generateVisaPvvBatch } from '../pvv.js';
-import { encodePinBlockIso0Batch, encipherPinBlockIso4 } from '../pinblock.js';
+import { randomBytes } from '../bytes.js';
 import { tdesEncryptEcb } from '../des.js';
-import { tokenizePanBatch, type TokenOptions } from '../token.js';
-import { pinPolicyPredicate, type PinPolicy } from '../pinpolicy.js';
+import { isLuhnValid } from '../luhn.js';
+import { tokenPlan, type TokenOptions } from '../token.js';
+import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH, type PinPolicy } from '../pinpolicy.js';
+import { withKernel, selectKey, putAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
 import type { PanIssuer } from './pan.js';
 
 export interface IssuedCard {
@@ -93,51 +93,163 @@ export function derivePins(pvk: Uint8Array, pans: readonly string[], length: num
   return pins as string[];
 }
 
-/** The complete cards for `pans` (new numbers, or the same numbers on a reissue). */
-export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCard[] {
-  const { cvk, expiry, serviceCode } = recipe;
-  const items = [serviceCode, '000', '999'].flatMap((sc) => pans.map((pan) => ({ pan, expiry, serviceCode: sc })));
-  const cvvs = generateCvvBatch(cvk, items);
-  const n = pans.length;
-  const cards: IssuedCard[] = pans.map((pan, i) => ({
-    pan,
-    lastFour: pan.slice(-4),
-    expiry,
-    serviceCode,
-    cvv: cvvs[i]!,
-    cvv2: cvvs[n + i]!,
-    icvv: cvvs[2 * n + i]!,
-  }));
-  if (recipe.token) {
-    const tokens = tokenizePanBatch(recipe.token.key, pans, recipe.token.options);
-    cards.forEach((c, i) => (c.token = tokens[i]!));
+// Cards per kernel chunk (assembly/cards.ts CARDS_CHUNK), and where the kernel's inputs sit in IN.
+const CHUNK = 2048;
+const AT_EXPIRY = 0; //     4 ASCII digits
+const AT_SERVICE = 8; //    3
+const AT_TWEAK = 32; //     the token tweak, up to 1024 bytes
+const AT_PANS = 1088; //    given PANs, CARDS_CHUNK x 19, or the prefix (PanIssuer.loadPans)
+const AT_PINS = AT_PANS + 19 * CHUNK; // given PINs, CARDS_CHUNK x 12
+const AT_FILL = AT_PINS + 12 * CHUNK; // ISO 4 random fill, CARDS_CHUNK x 8
+const AT_ALLOWED = AT_FILL + 8 * CHUNK; // the policy's bitset, up to 125,000 bytes
+const LATIN1 = new TextDecoder('latin1');
+
+/**
+ * A batch of cards as the kernel writes them: one fixed-width ASCII record per card (assembly/cards.ts
+ * cardsWrite) — compact enough to cross from a worker thread as one string.
+ */
+export interface CardText {
+  text: string;
+  count: number;
+  stride: number;
+  panLength: number;
+  token: boolean;
+  /** Hex characters of the PIN block (0 without PINs; then there is no PVV either). */
+  pinBlockChars: number;
+}
+
+/** The cards for counters start .. start+count-1 of the recipe's issuer (new cards). */
+export function cardTextAt(recipe: CardRecipe, start: number, count: number): CardText {
+  // PINs too long to tabulate are derived in JS, which needs the PANs as strings.
+  if (recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH) return cardTextFor(recipe, recipe.issuer.pansAt(start, count));
+  return runKernel(recipe, count, recipe.issuer.length, (k, base, n) => recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n));
+}
+
+/** The cards for the given PANs, all of one length (a reissue keeps its number). */
+export function cardTextFor(recipe: CardRecipe, pans: readonly string[]): CardText {
+  const length = pans[0]?.length ?? recipe.issuer.length;
+  if (pans.some((p) => p.length !== length)) throw new CardHsmError('ERR_INTERNAL', 'cardTextFor: PANs of one length expected');
+  const mode = recipe.token ? tokenPlan(recipe.token.options, length).mode : 'any';
+  if ((mode === 'valid' || mode === 'invalid') && !pans.every(isLuhnValid)) {
+    throw new CardHsmError('ERR_FORMAT', `"pan" must pass Luhn for luhn '${mode}' tokens`, 'pan');
   }
-  if (recipe.pin) addPins(recipe.pin, cards);
+  const pins = recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH ? derivePins(recipe.pin.pvk, pans, recipe.pin.length, recipe.pin.policy) : undefined;
+  try {
+    return runKernel(
+      recipe,
+      pans.length,
+      length,
+      (k, base, n) => {
+        for (let i = 0; i < n; i++) putAscii(k.mem, k.IN + AT_PANS + i * length, pans[base + i]!);
+        k.x.cardsPansGiven(k.IN + AT_PANS);
+      },
+      pins,
+    );
+  } finally {
+    pins?.fill('');
+  }
+}
+
+/** Turns kernel records into IssuedCards. */
+export function cardsFromText(recipe: Pick<CardRecipe, 'expiry' | 'serviceCode'>, t: CardText): IssuedCard[] {
+  const { text, stride, panLength: L, token, pinBlockChars } = t;
+  const { expiry, serviceCode } = recipe;
+  const cards = new Array<IssuedCard>(t.count);
+  for (let i = 0, at = 0; i < t.count; i++, at += stride) {
+    const card: IssuedCard = {
+      pan: text.substring(at, at + L),
+      lastFour: text.substring(at + L - 4, at + L),
+      expiry,
+      serviceCode,
+      cvv: text.substring(at + L, at + L + 3),
+      cvv2: text.substring(at + L + 3, at + L + 6),
+      icvv: text.substring(at + L + 6, at + L + 9),
+    };
+    let p = at + L + 9;
+    if (token) card.token = text.substring(p, (p += L));
+    if (pinBlockChars > 0) {
+      card.pinBlock = text.substring(p, (p += pinBlockChars));
+      card.pvv = text.substring(p, p + 4);
+    }
+    cards[i] = card;
+  }
   return cards;
 }
 
-function addPins(p: NonNullable<CardRecipe['pin']>, cards: IssuedCard[]): void {
-  const pins = derivePins(p.pvk, cards.map((c) => c.pan), p.length, p.policy);
-  const pvvs = generateVisaPvvBatch(p.pvk, cards.map((c, i) => ({ pan: c.pan, pvki: p.pvki, pin: pins[i]! })));
-  let blocks: string[];
-  if (p.aes) {
-    blocks = cards.map((c, i) => bytesToHex(encipherPinBlockIso4(p.pinKey, pins[i]!, c.pan)));
-  } else {
-    // ISO 0 for every card in one kernel pass, then one TDES-ECB call over all the blocks.
-    const clear = encodePinBlockIso0Batch(cards.map((c, i) => ({ pin: pins[i]!, pan: c.pan })));
-    const all = new Uint8Array(clear.length * 8);
-    clear.forEach((b, i) => {
-      all.set(b, i * 8);
-      b.fill(0);
-    });
-    const enc = tdesEncryptEcb(p.pinKey, all);
-    all.fill(0);
-    blocks = clear.map((_, i) => bytesToHex(enc.subarray(i * 8, i * 8 + 8)));
+/** New cards for counters start .. start+count-1. */
+export function cardsAt(recipe: CardRecipe, start: number, count: number): IssuedCard[] {
+  return cardsFromText(recipe, cardTextAt(recipe, start, count));
+}
+
+/** The complete cards for `pans` (new numbers, or the same numbers on a reissue), in order. */
+export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCard[] {
+  const lengths = new Set(pans.map((p) => p.length));
+  if (lengths.size <= 1) return cardsFromText(recipe, cardTextFor(recipe, pans));
+  const cards = new Array<IssuedCard>(pans.length);
+  for (const length of lengths) {
+    const at = pans.flatMap((p, i) => (p.length === length ? [i] : []));
+    cardsFor(recipe, at.map((i) => pans[i]!)).forEach((c, j) => (cards[at[j]!] = c));
   }
-  cards.forEach((c, i) => {
-    c.pinBlock = blocks[i]!;
-    c.pvv = pvvs[i]!;
+  return cards;
+}
+
+/**
+ * Runs the issuance kernel over `count` cards of `panLength` digits, chunk by chunk: `loadPans` puts each chunk's
+ * PANs in place (`base` = the chunk's first card); `pins`, when given, are the cards' PINs (else derived inside).
+ */
+function runKernel(recipe: CardRecipe, count: number, panLength: number, loadPans: (k: Kernel, base: number, n: number) => void, pins?: readonly string[]): CardText {
+  const { cvk, expiry, serviceCode, pin, token } = recipe;
+  const plan = token ? tokenPlan(token.options, panLength) : undefined;
+  const allowed = pin && !pins ? pinPolicyBitset(pin.policy, pin.length) : undefined;
+  const texts: string[] = [];
+  let stride = 0;
+  withKernel(AT_ALLOWED + (allowed?.length ?? 0), Math.min(count, CHUNK) * (2 * panLength + 9 + 36), (k) => {
+    const m = k.mem;
+    const x = k.x;
+    putAscii(m, k.IN + AT_EXPIRY, expiry);
+    putAscii(m, k.IN + AT_SERVICE, serviceCode);
+    if (plan) m.set(plan.tweak, k.IN + AT_TWEAK);
+    if (allowed) m.set(allowed, k.IN + AT_ALLOWED);
+    if (x.CARDS_CHUNK.value !== CHUNK) throw new CardHsmError('ERR_INTERNAL', 'kernel and cards.ts disagree on the chunk size');
+    for (let base = 0; base < count; base += CHUNK) {
+      const n = Math.min(CHUNK, count - base);
+      x.cardsStart(n, panLength);
+      try {
+        loadPans(k, base, n);
+        x.cardsCvvs(selectKey(k, ALG_TDES, cvk), k.IN + AT_EXPIRY, k.IN + AT_SERVICE);
+        if (token && plan) {
+          const mode = { any: x.TOKEN_ANY, valid: x.TOKEN_VALID, invalid: x.TOKEN_INVALID, alphanumeric: x.TOKEN_ALPHANUMERIC }[plan.mode].value as number;
+          x.cardsTokens(selectKey(k, ALG_AES, token.key), x.aesRounds(token.key.length), mode, plan.left, plan.right, k.IN + AT_TWEAK, plan.tweak.length);
+        }
+        if (pin) addPins(k, pin, n, base, pins);
+        stride = x.cardsWrite(k.OUT, +!!token);
+        texts.push(LATIN1.decode(m.subarray(k.OUT, k.OUT + n * stride)));
+      } finally {
+        x.cardsWipe();
+      }
+    }
   });
+  const pinBlockChars = pin ? (pin.aes ? 32 : 16) : 0;
+  return { text: texts.length === 1 ? texts[0]! : texts.join(''), count, stride, panLength, token: !!token, pinBlockChars };
+}
+
+function addPins(k: Kernel, pin: NonNullable<CardRecipe['pin']>, n: number, base: number, pins: readonly string[] | undefined): void {
+  const x = k.x;
+  const pvk = selectKey(k, ALG_TDES, pin.pvk);
+  if (pins) {
+    for (let i = 0; i < n; i++) putAscii(k.mem, k.IN + AT_PINS + i * pin.length, pins[base + i]!);
+    x.cardsPinsGiven(k.IN + AT_PINS, pin.length);
+  } else if (x.cardsDerivePins(pvk, +(pin.pvk.length === 8), pin.length, k.IN + AT_ALLOWED) > 0) {
+    // 16 draws give ~160 uniform digits: a card without a PIN by then means a policy that allows almost nothing.
+    throw new CardHsmError('ERR_PIN_POLICY', 'the PIN policy allows too few PINs to issue from', 'pinPolicy');
+  }
+  x.cardsPvvs(pvk, +(pin.pvk.length === 8), pin.pvki.charCodeAt(0));
+  if (pin.aes) {
+    k.mem.set(randomBytes(8 * n), k.IN + AT_FILL);
+    x.cardsPinBlocks(selectKey(k, ALG_AES, pin.pinKey), x.aesRounds(pin.pinKey.length), 0, k.IN + AT_FILL);
+  } else {
+    x.cardsPinBlocks(selectKey(k, ALG_TDES, pin.pinKey), 0, +(pin.pinKey.length === 8), 0);
+  }
 }
 
 /** YYMM of the month `months` after `from`. */

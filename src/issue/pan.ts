@@ -10,6 +10,7 @@ import { CardHsmError } from '../errors.js';
 import { checkBytes, checkDigits, checkInt } from '../validate.js';
 import { ff1Numerals } from '../ff1.js';
 import { aesEncryptEcb } from '../aes.js';
+import { selectKey, putAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
 
 export interface PanIssuerOptions {
   /** AES key (16, 24 or 32 bytes) of the permutation. */
@@ -51,11 +52,7 @@ export class PanIssuer {
 
   /** The PANs for counters start .. start+count-1, in order. @throws ERR_RANGE_EXHAUSTED past the capacity */
   pansAt(start: number, count: number): string[] {
-    checkInt('start', start, 0, Number.MAX_SAFE_INTEGER);
-    checkInt('count', count, 0, 10_000_000);
-    if (start + count > this.capacity) {
-      throw new CardHsmError('ERR_RANGE_EXHAUSTED', `counters up to ${start + count} exceed the ${this.capacity} PANs of this prefix and length`, 'count');
-    }
+    this.#checkRange(start, count);
     const bodies = this.bodyDigits >= 6 ? this.#ff1Bodies(start, count) : this.#shuffledBodies(start, count);
     return bodies.map((body) => {
       const partial = this.bin + body;
@@ -63,9 +60,33 @@ export class PanIssuer {
     });
   }
 
+  /**
+   * Puts the PANs of counters start .. start+count-1 into the issuance kernel's chunk (assembly/cards.ts, after
+   * cardsStart): computed there from the counters when the body is FF1's, written from pansAt otherwise. `at` is
+   * free space in IN for the prefix (and the PANs).
+   */
+  loadPans(k: Kernel, at: number, start: number, count: number): void {
+    if (this.bodyDigits < 6) {
+      this.pansAt(start, count).forEach((pan, i) => putAscii(k.mem, at + i * this.length, pan));
+      k.x.cardsPansGiven(at);
+      return;
+    }
+    this.#checkRange(start, count);
+    putAscii(k.mem, at, this.bin);
+    k.x.cardsPansFromCounters(selectKey(k, ALG_AES, this.#key), k.x.aesRounds(this.#key.length), at, this.bin.length, start);
+  }
+
   /** The PAN for one counter. */
   panAt(counter: number): string {
     return this.pansAt(counter, 1)[0]!;
+  }
+
+  #checkRange(start: number, count: number): void {
+    checkInt('start', start, 0, Number.MAX_SAFE_INTEGER);
+    checkInt('count', count, 0, 10_000_000);
+    if (start + count > this.capacity) {
+      throw new CardHsmError('ERR_RANGE_EXHAUSTED', `counters up to ${start + count} exceed the ${this.capacity} PANs of this prefix and length`, 'count');
+    }
   }
 
   #ff1Bodies(start: number, count: number): string[] {

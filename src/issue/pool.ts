@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CardHsmError } from '../errors.js';
-import type { CardRecipe, IssuedCard } from './cards.js';
+import { cardsFromText, type CardRecipe, type CardText, type IssuedCard } from './cards.js';
 
 /** What a worker needs: the recipe with the PAN permutation key instead of the PanIssuer. */
 export type WorkerRecipe = Omit<CardRecipe, 'issuer'> & { panKey: Uint8Array; bin: string; length: number };
@@ -16,40 +16,7 @@ export type WorkerRequest =
   | { type: 'batch'; id: number; start: number; count: number }
   | { type: 'close' };
 
-type Reply = { id: number; packed?: string; count?: number; error?: string };
-
-/**
- * Cards cross from a worker as one string of fixed-width records (the fields in the order below, widths fixed
- * for a run): one copy of one string costs far less than cloning thousands of small objects.
- */
-const FIELDS = ['pan', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv', 'token', 'pinBlock', 'pvv'] as const;
-
-export function packCards(cards: readonly IssuedCard[]): string {
-  let out = '';
-  for (const c of cards) for (const f of FIELDS) out += c[f] ?? '';
-  return out;
-}
-
-/** Field widths of a run's cards, from its first card (every card of a run has the same shape). */
-function widthsOf(sample: IssuedCard): number[] {
-  return FIELDS.map((f) => sample[f]?.length ?? 0);
-}
-
-function unpackCards(packed: string, count: number, widths: readonly number[]): IssuedCard[] {
-  const size = widths.reduce((a, b) => a + b, 0);
-  const cards = new Array<IssuedCard>(count);
-  for (let i = 0; i < count; i++) {
-    let at = i * size;
-    const field = (w: number): string => packed.substring(at, (at += w));
-    const pan = field(widths[0]!);
-    const card: IssuedCard = { pan, lastFour: pan.slice(-4), expiry: field(widths[1]!), serviceCode: field(widths[2]!), cvv: field(widths[3]!), cvv2: field(widths[4]!), icvv: field(widths[5]!) };
-    if (widths[6]) card.token = field(widths[6]);
-    if (widths[7]) card.pinBlock = field(widths[7]);
-    if (widths[8]) card.pvv = field(widths[8]);
-    cards[i] = card;
-  }
-  return cards;
-}
+type Reply = { id: number; cards?: CardText; error?: string };
 
 /**
  * The built worker script, dist/issue/worker.js, found from this module: next to it (unbundled), from a shared
@@ -65,18 +32,18 @@ function workerUrl(): URL {
 
 class PoolWorker {
   readonly #worker: Worker;
-  readonly #widths: readonly number[];
+  readonly #recipe: WorkerRecipe;
   readonly #pending = new Map<number, { resolve: (cards: IssuedCard[]) => void; reject: (e: Error) => void }>();
   #dead: Error | undefined;
 
-  constructor(recipe: WorkerRecipe, failOnceAt: number | undefined, widths: readonly number[]) {
-    this.#widths = widths;
+  constructor(recipe: WorkerRecipe, failOnceAt: number | undefined) {
+    this.#recipe = recipe;
     this.#worker = new Worker(workerUrl());
     this.#worker.on('message', (r: Reply) => {
       const p = this.#pending.get(r.id);
       this.#pending.delete(r.id);
       if (r.error !== undefined) p?.reject(new Error(r.error));
-      else p?.resolve(unpackCards(r.packed!, r.count!, this.#widths));
+      else p?.resolve(cardsFromText(this.#recipe, r.cards!));
     });
     const fail = (e: Error) => {
       this.#dead = e;
@@ -125,9 +92,8 @@ export interface PoolOptions {
  * Computes the cards for `ranges` (counter [start, end) runs, split into `batchSize` batches) on `workers`
  * threads, yielding them in counter order, at most two batches per worker in flight.
  */
-export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions, sample: IssuedCard): AsyncGenerator<IssuedCard[]> {
-  const widths = widthsOf(sample);
-  const workers = Array.from({ length: options.workers }, (_, i) => new PoolWorker(recipe, i === 0 ? options.failOnceAt : undefined, widths));
+export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<IssuedCard[]> {
+  const workers = Array.from({ length: options.workers }, (_, i) => new PoolWorker(recipe, i === 0 ? options.failOnceAt : undefined));
   let nextId = 0;
   let turn = 0;
   const inFlight: Array<{ start: number; count: number; result: Promise<IssuedCard[]> }> = [];
@@ -139,7 +105,7 @@ export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[
     inFlight.push({ start, count, result });
   };
   const retryOnce = async (start: number, count: number): Promise<IssuedCard[]> => {
-    const fresh = new PoolWorker(recipe, undefined, widths);
+    const fresh = new PoolWorker(recipe, undefined);
     try {
       return await fresh.run(nextId++, start, count);
     } catch (e) {

@@ -1,9 +1,9 @@
 // A worker thread of the issuance pool: receives the recipe (clear keys, copied into this thread) once, then
-// counter ranges, and answers each with the complete cards for it. Its keys are zeroed when the pool closes it.
+// counter ranges, and answers each with the complete cards for it, as the kernel's text records. Its keys are zeroed when the pool closes it.
 import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
-import { cardsFor, type CardRecipe } from './cards.js';
-import { packCards, type WorkerRecipe, type WorkerRequest } from './pool.js';
+import { cardTextAt, type CardRecipe } from './cards.js';
+import type { WorkerRecipe, WorkerRequest } from './pool.js';
 
 let recipe: CardRecipe | undefined;
 let failOnce: number | undefined;
@@ -34,8 +34,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       failOnce = undefined;
       throw new Error('injected failure');
     }
-    const cards = cardsFor(recipe!, recipe!.issuer.pansAt(msg.start, msg.count));
-    parentPort!.postMessage({ id: msg.id, packed: packCards(cards), count: cards.length });
+    parentPort!.postMessage({ id: msg.id, cards: cardTextAt(recipe!, msg.start, msg.count) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }

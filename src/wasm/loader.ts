@@ -54,6 +54,22 @@ export interface KernelExports {
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
   hmacSha256(key: number, keyLen: number, src: number, len: number, dst: number): void;
   ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, valid: number, recs: number, count: number): void;
+  CARDS_CHUNK: WasmGlobal;
+  TOKEN_ANY: WasmGlobal;
+  TOKEN_VALID: WasmGlobal;
+  TOKEN_INVALID: WasmGlobal;
+  TOKEN_ALPHANUMERIC: WasmGlobal;
+  cardsStart(count: number, len: number): void;
+  cardsPansFromCounters(ks: number, nr: number, bin: number, binLen: number, start: number): void;
+  cardsPansGiven(src: number): void;
+  cardsCvvs(ks: number, expiry: number, serviceCode: number): void;
+  cardsTokens(ks: number, nr: number, mode: number, left: number, right: number, tweak: number, tlen: number): void;
+  cardsDerivePins(ks: number, single: number, len: number, allowed: number): number;
+  cardsPinsGiven(src: number, len: number): void;
+  cardsPvvs(ks: number, single: number, pvki: number): void;
+  cardsPinBlocks(ks: number, nr: number, single: number, fill: number): void;
+  cardsWrite(dst: number, tokens: number): number;
+  cardsWipe(): void;
   ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 
