@@ -80,7 +80,9 @@ const recipe = fc.record({
   ),
 });
 
-function recipeOf(v: fc.Infer<typeof recipe>): CardRecipe {
+type RecipeValues = typeof recipe extends fc.Arbitrary<infer T> ? T : never;
+
+function recipeOf(v: RecipeValues): CardRecipe {
   return {
     issuer: new PanIssuer({ key: v.panKey, bin: v.shape.bin, length: v.shape.length }),
     cvk: v.cvk,
@@ -92,7 +94,7 @@ function recipeOf(v: fc.Infer<typeof recipe>): CardRecipe {
 }
 
 /** The middle a token would encrypt is within FF1's domain. */
-const tokenFits = (v: fc.Infer<typeof recipe>): boolean => {
+const tokenFits = (v: RecipeValues): boolean => {
   if (!v.token) return true;
   const o = v.token.options;
   const mid = v.shape.length - (o.keepLeft ?? 6) - (o.keepRight ?? 4);
