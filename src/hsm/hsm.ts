@@ -11,7 +11,8 @@ import type { Store } from '../store/store.js';
 import { PanIssuer } from '../issue/pan.js';
 import { issueInPool } from '../issue/pool.js';
 import { availableParallelism } from 'node:os';
-import { cardsAt, cardsFor, expiryAfter, type CardRecipe, type IssuedCard } from '../issue/cards.js';
+import { flatten } from '../issue/stream.js';
+import { cardsAt, cardsFor, cardsFromText, cardTextAt, expiryAfter, type CardRecipe, type CardText, type IssuedCard } from '../issue/cards.js';
 import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
 import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { generateCvv2 } from '../cvv.js';
@@ -989,7 +990,12 @@ export class Hsm {
    * and iCVV, and optionally a PIN (encrypted, with PVV) and a PAN token. With `idempotencyKey`, a repeated call
    * returns the same cards (same counters, same values) instead of issuing new ones.
    */
-  async *issueCards(options: IssueOptions & { count: number; idempotencyKey?: string; batchSize?: number; workers?: number; onProgress?: (progress: { issued: number; total: number }) => void }): AsyncGenerator<IssuedCard> {
+  issueCards(options: IssueOptions & { count: number; idempotencyKey?: string; batchSize?: number; workers?: number; onProgress?: (progress: { issued: number; total: number }) => void }): AsyncGenerator<IssuedCard, void> {
+    return flatten(this.#issueSlices(options));
+  }
+
+  /** issueCards as slices of a few hundred cards (see cardsFromText), flattened by the caller. */
+  async *#issueSlices(options: unknown): AsyncGenerator<IssuedCard[]> {
     const o = checkOptions('options', options);
     const ctx: AuditContext = { keyKcv: null, usage: null };
     let issued = 0;
@@ -1019,9 +1025,9 @@ export class Hsm {
         workers > 1
           ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers, failOnceAt: o._failOnceAt as number | undefined })
           : inThread(recipe, plan, batchSize);
-      for await (const cards of batches) {
-        for (const card of cards) yield card;
-        issued += cards.length;
+      for await (const batch of batches) {
+        for (let at = 0; at < batch.count; at += YIELD_SLICE) yield cardsFromText(recipe, batch, at, Math.min(batch.count, at + YIELD_SLICE));
+        issued += batch.count;
         if (typeof o.onProgress === 'function') o.onProgress({ issued, total: count });
       }
       this.#record('issueCards', undefined, ctx, 'success');
@@ -1243,11 +1249,14 @@ function checkIdempotencyKey(value: unknown): string {
 }
 
 /** Computes batches in this thread, in counter order. */
-async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number): AsyncGenerator<IssuedCard[]> {
+async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number): AsyncGenerator<CardText> {
   for await (const [start, end] of plan) {
-    for (let at = start; at < end; at += batchSize) yield cardsAt(recipe, at, Math.min(batchSize, end - at));
+    for (let at = start; at < end; at += batchSize) yield cardTextAt(recipe, at, Math.min(batchSize, end - at));
   }
 }
+
+/** Cards turned into objects at a time while streaming (see cardsFromText). */
+const YIELD_SLICE = 256;
 
 /** What makes two issuance requests "the same": every parameter, keys by their public KCVs. */
 function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, count: number): string {

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CardHsmError } from '../errors.js';
-import { cardsFromText, type CardRecipe, type CardText, type IssuedCard } from './cards.js';
+import type { CardRecipe, CardText } from './cards.js';
 
 /** What a worker needs: the recipe with the PAN permutation key instead of the PanIssuer. */
 export type WorkerRecipe = Omit<CardRecipe, 'issuer'> & { panKey: Uint8Array; bin: string; length: number };
@@ -32,18 +32,16 @@ function workerUrl(): URL {
 
 class PoolWorker {
   readonly #worker: Worker;
-  readonly #recipe: WorkerRecipe;
-  readonly #pending = new Map<number, { resolve: (cards: IssuedCard[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (cards: CardText) => void; reject: (e: Error) => void }>();
   #dead: Error | undefined;
 
   constructor(recipe: WorkerRecipe, failOnceAt: number | undefined) {
-    this.#recipe = recipe;
     this.#worker = new Worker(workerUrl());
     this.#worker.on('message', (r: Reply) => {
       const p = this.#pending.get(r.id);
       this.#pending.delete(r.id);
       if (r.error !== undefined) p?.reject(new Error(r.error));
-      else p?.resolve(cardsFromText(this.#recipe, r.cards!));
+      else p?.resolve(r.cards!);
     });
     const fail = (e: Error) => {
       this.#dead = e;
@@ -67,7 +65,7 @@ class PoolWorker {
     return this.#dead === undefined;
   }
 
-  run(id: number, start: number, count: number): Promise<IssuedCard[]> {
+  run(id: number, start: number, count: number): Promise<CardText> {
     if (this.#dead) return Promise.reject(this.#dead);
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -92,11 +90,11 @@ export interface PoolOptions {
  * Computes the cards for `ranges` (counter [start, end) runs, split into `batchSize` batches) on `workers`
  * threads, yielding them in counter order, at most two batches per worker in flight.
  */
-export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<IssuedCard[]> {
+export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<CardText> {
   const workers = Array.from({ length: options.workers }, (_, i) => new PoolWorker(recipe, i === 0 ? options.failOnceAt : undefined));
   let nextId = 0;
   let turn = 0;
-  const inFlight: Array<{ start: number; count: number; result: Promise<IssuedCard[]> }> = [];
+  const inFlight: Array<{ start: number; count: number; result: Promise<CardText> }> = [];
   const submit = (start: number, count: number) => {
     const alive = workers.filter((w) => w.alive);
     const w = alive[turn++ % Math.max(1, alive.length)];
@@ -104,7 +102,7 @@ export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[
     result.catch(() => {}); // handled when awaited, in order
     inFlight.push({ start, count, result });
   };
-  const retryOnce = async (start: number, count: number): Promise<IssuedCard[]> => {
+  const retryOnce = async (start: number, count: number): Promise<CardText> => {
     const fresh = new PoolWorker(recipe, undefined);
     try {
       return await fresh.run(nextId++, start, count);
