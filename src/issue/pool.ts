@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CardHsmError } from '../errors.js';
 import type { CardRecipe, CardText } from './cards.js';
+import { kernelModule } from '../wasm/loader.js';
 
 /** What a worker needs: the recipe with the PAN permutation key instead of the PanIssuer. */
 export type WorkerRecipe = Omit<CardRecipe, 'issuer'> & { panKey: Uint8Array; bin: string; length: number };
 
 export type WorkerRequest =
-  | { type: 'init'; recipe: WorkerRecipe; failOnceAt?: number }
+  | { type: 'init'; recipe: WorkerRecipe; module: object; failOnceAt?: number }
   | { type: 'batch'; id: number; start: number; count: number }
   | { type: 'close' };
 
@@ -58,7 +59,7 @@ class PoolWorker {
       ...(recipe.pin ? { pin: { ...recipe.pin, pinKey: recipe.pin.pinKey.slice(), pvk: recipe.pin.pvk.slice() } } : {}),
       ...(recipe.token ? { token: { ...recipe.token, key: recipe.token.key.slice() } } : {}),
     };
-    this.#worker.postMessage({ type: 'init', recipe: copy, failOnceAt } satisfies WorkerRequest);
+    this.#worker.postMessage({ type: 'init', recipe: copy, module: kernelModule(), failOnceAt } satisfies WorkerRequest);
   }
 
   get alive(): boolean {

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
 import { cardTextAt, type CardRecipe } from './cards.js';
 import type { WorkerRecipe, WorkerRequest } from './pool.js';
+import { useKernelModule } from '../wasm/loader.js';
 
 let recipe: CardRecipe | undefined;
 let failOnce: number | undefined;
@@ -17,6 +18,7 @@ function wipe(r: CardRecipe | undefined): void {
 
 parentPort!.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'init') {
+    useKernelModule(msg.module);
     const r: WorkerRecipe = msg.recipe;
     recipe = { ...r, issuer: new PanIssuer({ key: r.panKey, bin: r.bin, length: r.length }) };
     r.panKey.fill(0);

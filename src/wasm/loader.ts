@@ -88,6 +88,7 @@ export interface Kernel {
 }
 
 let kernelInstance: Kernel | undefined;
+let compiled: object | undefined;
 
 function wasmBytes(): Uint8Array {
   if (typeof Buffer !== 'undefined') return Buffer.from(KERNEL_WASM_BASE64, 'base64');
@@ -129,9 +130,23 @@ export function loadedKernel(): Kernel | undefined {
 /** The kernel, compiled and instantiated synchronously on first use. */
 export function kernel(): Kernel {
   if (kernelInstance === undefined) {
-    kernelInstance = wrap(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), imports));
+    kernelInstance = wrap(new WebAssembly.Instance(kernelModule(), imports));
   }
   return kernelInstance;
+}
+
+/**
+ * The compiled module (a WebAssembly.Module). Worker threads receive it instead of compiling their own: V8 shares
+ * the machine code, including what this thread has already optimized, so a new worker starts at full speed.
+ */
+export function kernelModule(): object {
+  compiled ??= new WebAssembly.Module(wasmBytes());
+  return compiled;
+}
+
+/** Makes this thread instantiate `module` (from kernelModule in another thread) on first use. */
+export function useKernelModule(module: object): void {
+  compiled ??= module;
 }
 
 /**
@@ -140,7 +155,7 @@ export function kernel(): Kernel {
  */
 export async function init(): Promise<void> {
   if (kernelInstance !== undefined) return;
-  const module = await WebAssembly.compile(wasmBytes());
-  const instance = await WebAssembly.instantiate(module, imports);
+  compiled ??= await WebAssembly.compile(wasmBytes());
+  const instance = await WebAssembly.instantiate(compiled, imports);
   kernelInstance ??= wrap(instance);
 }
