@@ -1,6 +1,8 @@
 // Mass issuance on worker threads: the same cards, in the same order, as in one thread; and a batch whose worker
 // fails is retried with the same counter range, so no card is duplicated or missing.
 import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Hsm, MemoryStore, type IssuedCard } from '../src/index.js';
 import { LMK } from './helpers/hsm.js';
 
@@ -34,5 +36,30 @@ describe('worker pool', () => {
     const faulty = await collect(hsm.issueCards({ ...args, workers: 2, _failOnceAt: 1000 } as never));
     expect(faulty).toEqual(reference);
     expect(new Set(faulty.map((c) => c.pan)).size).toBe(4000);
+  }, 60_000);
+
+  test('concurrent runs share the threads without mixing their recipes', async () => {
+    const a = setup();
+    const b = setup(); // other keys
+    const args = { bin: '457173', count: 3000, expiry: '2911', batchSize: 400 };
+    const [pa, pb] = await Promise.all([collect(a.hsm.issueCards({ ...args, ...a.keys, workers: 2, idempotencyKey: 'a' })), collect(b.hsm.issueCards({ ...args, ...b.keys, workers: 2, idempotencyKey: 'b' }))]);
+    expect(pa).toEqual(await collect(a.hsm.issueCards({ ...args, ...a.keys, workers: 1, idempotencyKey: 'a' })));
+    expect(pb).toEqual(await collect(b.hsm.issueCards({ ...args, ...b.keys, workers: 1, idempotencyKey: 'b' })));
+    expect(pa[0]!.cvv === pb[0]!.cvv && pa[0]!.pan === pb[0]!.pan && pa[1]!.cvv === pb[1]!.cvv).toBe(false);
+  }, 60_000);
+
+  test('a process whose pooled run is over exits by itself: idle threads do not hold it', () => {
+    // An idle timeout far beyond the test's own, so only unreferenced threads can let the child exit in time.
+    const script = `
+      import { Hsm, MemoryStore } from '${new URL('../dist/index.js', import.meta.url).href}';
+      const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore() });
+      const g = (usage, algorithm) => hsm.generateKey({ usage, algorithm }).keyBlock;
+      let n = 0;
+      for await (const _ of hsm.issueCards({ bin: '457173', count: 2000, batchSize: 250, expiry: '2911', cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), workers: 2 })) n++;
+      console.log(n);`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50_000, env: { ...process.env, CARDHSM_POOL_IDLE_MS: '3600000' }, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    expect(child.signal).toBeNull();
+    expect(child.stdout.trim()).toBe('2000');
+    expect(child.status).toBe(0);
   }, 60_000);
 });

@@ -907,9 +907,10 @@ export class Hsm {
   // Card issuance: unique PANs, security values, PINs and tokens (store-backed, async)
   // -------------------------------------------------------------------------------------------------------------
 
-  /** Opens the keys of an issuance and resolves its settings; the caller zeroes `keys` when done. */
+  /** Opens the keys of an issuance and resolves its settings; the caller zeroes `keys` and wipes the issuer. */
   #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; keys: OpenKey[]; kcvs: Record<string, string>; panKey: Uint8Array } {
     const keys: OpenKey[] = [];
+    let issuer: PanIssuer | undefined;
     const kcvs: Record<string, string> = {};
     const open = (field: string, purpose: Purpose) => {
       const k = this.#open(keys.length === 0 ? ctx : null, field, o[field], purpose);
@@ -927,7 +928,8 @@ export class Hsm {
       const serviceCode = o.serviceCode === undefined ? '101' : checkDigits('serviceCode', o.serviceCode, 3, 3);
       const cvk = open('cvk', 'cvv.generate');
       const panKey = open('panKey', 'pan.permute');
-      const recipe: CardRecipe = { issuer: new PanIssuer({ key: panKey.key, bin, length }), cvk: cvk.key, expiry, serviceCode };
+      issuer = new PanIssuer({ key: panKey.key, bin, length });
+      const recipe: CardRecipe = { issuer, cvk: cvk.key, expiry, serviceCode };
       if ((o.pinKey === undefined) !== (o.pvk === undefined)) {
         throw new CardHsmError('ERR_FORMAT', 'give both "pinKey" and "pvk" (a PIN needs its PVV), or neither', o.pinKey === undefined ? 'pinKey' : 'pvk');
       }
@@ -945,6 +947,7 @@ export class Hsm {
       return { recipe, keys, kcvs, panKey: panKey.key };
     } catch (e) {
       for (const k of keys) k.key.fill(0);
+      issuer?.wipe();
       throw e;
     }
   }
@@ -1000,6 +1003,7 @@ export class Hsm {
     const ctx: AuditContext = { keyKcv: null, usage: null };
     let issued = 0;
     let recipeKeys: OpenKey[] = [];
+    let issuer: PanIssuer | undefined;
     try {
       const count = checkInt('count', o.count, 1, 1_000_000_000);
       const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
@@ -1007,7 +1011,7 @@ export class Hsm {
       const store = this.#requireStore();
       const { recipe, keys, kcvs, panKey } = this.#recipe(o, ctx, new Date());
       recipeKeys = keys;
-      const { issuer } = recipe;
+      issuer = recipe.issuer;
       // Worker threads pay off for large runs only: starting a pool costs ~0.1 s here, what one thread needs for
       // ~40,000 cards, and two workers save about half the time.
       const workers = o.workers === undefined ? (count >= POOL_MIN_CARDS ? Math.min(availableParallelism(), 8) : 1) : checkInt('workers', o.workers, 1, 64);
@@ -1037,6 +1041,7 @@ export class Hsm {
       throw e;
     } finally {
       for (const k of recipeKeys) k.key.fill(0);
+      issuer?.wipe();
     }
   }
 
@@ -1074,6 +1079,7 @@ export class Hsm {
         return cardsAt(recipe, counter, 1)[0]!;
       } finally {
         for (const k of keys) k.key.fill(0);
+        recipe.issuer.wipe();
       }
     });
   }
@@ -1112,6 +1118,7 @@ export class Hsm {
         return cardsFor(recipe, [pan])[0]!;
       } finally {
         for (const k of keys) k.key.fill(0);
+        recipe.issuer.wipe();
       }
     });
   }

@@ -76,6 +76,12 @@ export class PanIssuer {
     k.x.cardsPansFromCounters(selectKey(k, ALG_AES, this.#key), k.x.aesRounds(this.#key.length), at, this.bin.length, start);
   }
 
+  /** Zeroes this issuer's copy of the key; it cannot issue afterwards. */
+  wipe(): void {
+    this.#key.fill(0);
+    this.#shuffle = undefined;
+  }
+
   /** The PAN for one counter. */
   panAt(counter: number): string {
     return this.pansAt(counter, 1)[0]!;

@@ -2,6 +2,10 @@
 // back in counter order. A batch whose worker fails is retried once, with the same counter range, on a fresh
 // worker; if it fails again the whole run fails. Either way every counter yields its card once: never a
 // duplicate, never a silent gap.
+//
+// The threads outlive a run: starting one costs tens of milliseconds (more than a service's whole request for a
+// few thousand cards), so they are kept for the next run and ended after IDLE_MS without one. Keys do not outlive
+// a run: each run sends its recipe, and its end wipes it in every worker. Idle threads do not keep the process alive.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +17,14 @@ import { kernelModule } from '../wasm/loader.js';
 export type WorkerRecipe = Omit<CardRecipe, 'issuer'> & { panKey: Uint8Array; bin: string; length: number };
 
 export type WorkerRequest =
-  | { type: 'init'; recipe: WorkerRecipe; module: object; failOnceAt?: number }
-  | { type: 'batch'; id: number; start: number; count: number }
-  | { type: 'close' };
+  | { type: 'start'; run: number; recipe: WorkerRecipe; module: object; failOnceAt?: number }
+  | { type: 'batch'; run: number; id: number; start: number; count: number }
+  | { type: 'end'; run: number };
 
 type Reply = { id: number; cards?: CardText; error?: string };
+
+/** Idle threads end after this long without a run (CARDHSM_POOL_IDLE_MS overrides, for tests). */
+const IDLE_MS = Number(process.env.CARDHSM_POOL_IDLE_MS ?? 10_000);
 
 /**
  * The built worker script, dist/issue/worker.js, found from this module: next to it (unbundled), from a shared
@@ -31,18 +38,32 @@ function workerUrl(): URL {
   throw new CardHsmError('ERR_INTERNAL', 'the issuance worker script (dist/issue/worker.js) is missing: run npm run build');
 }
 
+/** A copy of the recipe's keys for one worker; the caller keeps (and later zeroes) its own. */
+function copyRecipe(recipe: WorkerRecipe): WorkerRecipe {
+  return {
+    ...recipe,
+    cvk: recipe.cvk.slice(),
+    panKey: recipe.panKey.slice(),
+    ...(recipe.pin ? { pin: { ...recipe.pin, pinKey: recipe.pin.pinKey.slice(), pvk: recipe.pin.pvk.slice() } } : {}),
+    ...(recipe.token ? { token: { ...recipe.token, key: recipe.token.key.slice() } } : {}),
+  };
+}
+
 class PoolWorker {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (cards: CardText) => void; reject: (e: Error) => void }>();
   #dead: Error | undefined;
 
-  constructor(recipe: WorkerRecipe, failOnceAt: number | undefined) {
-    this.#worker = new Worker(workerUrl());
+  constructor() {
+    // Node options pass on to the thread, except --input-type, which workers refuse (`node --input-type=module -e`).
+    this.#worker = new Worker(workerUrl(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+    this.#worker.unref();
     this.#worker.on('message', (r: Reply) => {
       const p = this.#pending.get(r.id);
       this.#pending.delete(r.id);
       if (r.error !== undefined) p?.reject(new Error(r.error));
       else p?.resolve(r.cards!);
+      if (this.#pending.size === 0) this.#worker.unref();
     });
     const fail = (e: Error) => {
       this.#dead = e;
@@ -51,34 +72,62 @@ class PoolWorker {
     };
     this.#worker.on('error', fail);
     this.#worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
-    // Keys are copied into the worker; the caller keeps (and later zeroes) its own.
-    const copy: WorkerRecipe = {
-      ...recipe,
-      cvk: recipe.cvk.slice(),
-      panKey: recipe.panKey.slice(),
-      ...(recipe.pin ? { pin: { ...recipe.pin, pinKey: recipe.pin.pinKey.slice(), pvk: recipe.pin.pvk.slice() } } : {}),
-      ...(recipe.token ? { token: { ...recipe.token, key: recipe.token.key.slice() } } : {}),
-    };
-    this.#worker.postMessage({ type: 'init', recipe: copy, module: kernelModule(), failOnceAt } satisfies WorkerRequest);
   }
 
   get alive(): boolean {
     return this.#dead === undefined;
   }
 
-  run(id: number, start: number, count: number): Promise<CardText> {
+  start(run: number, recipe: WorkerRecipe, failOnceAt?: number): void {
+    if (this.alive) this.#worker.postMessage({ type: 'start', run, recipe: copyRecipe(recipe), module: kernelModule(), failOnceAt } satisfies WorkerRequest);
+  }
+
+  end(run: number): void {
+    if (this.alive) this.#worker.postMessage({ type: 'end', run } satisfies WorkerRequest);
+  }
+
+  batch(run: number, id: number, start: number, count: number): Promise<CardText> {
     if (this.#dead) return Promise.reject(this.#dead);
+    // Referenced while answers are due, so that a run keeps the process alive until its last card.
+    this.#worker.ref();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: 'batch', id, start, count } satisfies WorkerRequest);
+      this.#worker.postMessage({ type: 'batch', run, id, start, count } satisfies WorkerRequest);
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#dead) return;
-    this.#worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+  async terminate(): Promise<void> {
+    this.#dead ??= new Error('worker terminated');
     await this.#worker.terminate();
   }
+}
+
+// The process's pool: threads shared by every run, the number of runs using them, and the idle timer.
+const pool: PoolWorker[] = [];
+let runs = 0;
+let nextRun = 0;
+let nextId = 0;
+let idle: ReturnType<typeof setTimeout> | undefined;
+
+/** `n` live threads for a run, started as needed. */
+function acquire(n: number): PoolWorker[] {
+  clearTimeout(idle);
+  runs++;
+  for (let i = pool.length - 1; i >= 0; i--) if (!pool[i]!.alive) pool.splice(i, 1);
+  while (pool.length < n) pool.push(new PoolWorker());
+  return pool.slice(0, n);
+}
+
+function release(): void {
+  if (--runs > 0) return;
+  idle = setTimeout(() => void closeIssuancePool(), IDLE_MS);
+  idle.unref();
+}
+
+/** Ends the pool's threads now (they also end by themselves after IDLE_MS without a run). */
+export async function closeIssuancePool(): Promise<void> {
+  clearTimeout(idle);
+  await Promise.all(pool.splice(0).map((w) => w.terminate()));
 }
 
 export interface PoolOptions {
@@ -92,25 +141,27 @@ export interface PoolOptions {
  * threads, yielding them in counter order, at most two batches per worker in flight.
  */
 export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<CardText> {
-  const workers = Array.from({ length: options.workers }, (_, i) => new PoolWorker(recipe, i === 0 ? options.failOnceAt : undefined));
-  let nextId = 0;
+  const run = nextRun++;
+  const workers = acquire(options.workers);
+  workers.forEach((w, i) => w.start(run, recipe, i === 0 ? options.failOnceAt : undefined));
   let turn = 0;
   const inFlight: Array<{ start: number; count: number; result: Promise<CardText> }> = [];
   const submit = (start: number, count: number) => {
     const alive = workers.filter((w) => w.alive);
     const w = alive[turn++ % Math.max(1, alive.length)];
-    const result = w ? w.run(nextId++, start, count) : Promise.reject(new Error('no worker alive'));
+    const result = w ? w.batch(run, nextId++, start, count) : Promise.reject(new Error('no worker alive'));
     result.catch(() => {}); // handled when awaited, in order
     inFlight.push({ start, count, result });
   };
   const retryOnce = async (start: number, count: number): Promise<CardText> => {
-    const fresh = new PoolWorker(recipe, undefined);
+    const fresh = new PoolWorker();
     try {
-      return await fresh.run(nextId++, start, count);
+      fresh.start(run, recipe);
+      return await fresh.batch(run, nextId++, start, count);
     } catch (e) {
       throw new CardHsmError('ERR_INTERNAL', `issuance worker failed twice on counters ${start}..${start + count - 1}: ${(e as Error).message}`);
     } finally {
-      await fresh.close();
+      await fresh.terminate();
     }
   };
   try {
@@ -128,6 +179,8 @@ export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[
       yield await head.result.catch(() => retryOnce(head.start, head.count));
     }
   } finally {
-    await Promise.all(workers.map((w) => w.close()));
+    // Batches still in flight (a consumer that stopped early) finish unread; the end wipes the run's keys after them.
+    for (const w of workers) w.end(run);
+    release();
   }
 }

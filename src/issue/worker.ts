@@ -1,42 +1,44 @@
-// A worker thread of the issuance pool: receives the recipe (clear keys, copied into this thread) once, then
-// counter ranges, and answers each with the complete cards for it, as the kernel's text records. Its keys are zeroed when the pool closes it.
+// A worker thread of the issuance pool. Per run it receives the recipe (clear keys, copied into this thread),
+// then counter ranges, answering each with the complete cards as the kernel's text records; the run's end zeroes
+// its keys. The thread itself stays for later runs (see pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
 import { cardTextAt, type CardRecipe } from './cards.js';
-import type { WorkerRecipe, WorkerRequest } from './pool.js';
+import type { WorkerRequest } from './pool.js';
 import { useKernelModule } from '../wasm/loader.js';
 
-let recipe: CardRecipe | undefined;
-let failOnce: number | undefined;
+const runs = new Map<number, { recipe: CardRecipe; failOnce: number | undefined }>();
 
-function wipe(r: CardRecipe | undefined): void {
-  r?.cvk.fill(0);
-  r?.pin?.pinKey.fill(0);
-  r?.pin?.pvk.fill(0);
-  r?.token?.key.fill(0);
+function wipe(r: CardRecipe): void {
+  r.issuer.wipe();
+  r.cvk.fill(0);
+  r.pin?.pinKey.fill(0);
+  r.pin?.pvk.fill(0);
+  r.token?.key.fill(0);
 }
 
 parentPort!.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'init') {
+  if (msg.type === 'start') {
     useKernelModule(msg.module);
-    const r: WorkerRecipe = msg.recipe;
-    recipe = { ...r, issuer: new PanIssuer({ key: r.panKey, bin: r.bin, length: r.length }) };
+    const r = msg.recipe;
+    runs.set(msg.run, { recipe: { ...r, issuer: new PanIssuer({ key: r.panKey, bin: r.bin, length: r.length }) }, failOnce: msg.failOnceAt });
     r.panKey.fill(0);
-    failOnce = msg.failOnceAt;
     return;
   }
-  if (msg.type === 'close') {
-    wipe(recipe);
-    recipe = undefined;
-    parentPort!.close();
+  if (msg.type === 'end') {
+    const run = runs.get(msg.run);
+    if (run) wipe(run.recipe);
+    runs.delete(msg.run);
     return;
   }
   try {
-    if (failOnce === msg.start) {
-      failOnce = undefined;
+    const run = runs.get(msg.run);
+    if (!run) throw new Error(`no recipe for run ${msg.run}`);
+    if (run.failOnce === msg.start) {
+      run.failOnce = undefined;
       throw new Error('injected failure');
     }
-    parentPort!.postMessage({ id: msg.id, cards: cardTextAt(recipe!, msg.start, msg.count) });
+    parentPort!.postMessage({ id: msg.id, cards: cardTextAt(run.recipe, msg.start, msg.count) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
