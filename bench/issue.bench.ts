@@ -90,7 +90,8 @@ export { issuerHsm, drain, BIN, EXPIRY };
  * Full cards per second with issueCards on one thread and on worker threads (one per core, at most 2 here),
  * timed over whole runs of a mass-issuance size (worker threads are outside what the benchmark package samples).
  * Both are measured warm, after a run of the same kind: for the pool that means its threads are already started,
- * as they are for every run after a process's first. The first run — threads starting, WASM instantiating and
+ * as they are for every run after a process's first; each is the median of three runs, taken alternately so that
+ * drift in the machine affects both alike. The first pooled run — threads starting, WASM instantiating and
  * warming up — is reported too: its rate, and the time to its first card.
  */
 export async function multiCoreIssuance(quick: boolean): Promise<{ workers: number; count: number; single: number; parallel: number; coldParallel: number; coldFirstCardMs: number }> {
@@ -104,10 +105,15 @@ export async function multiCoreIssuance(quick: boolean): Promise<{ workers: numb
     return { rate: n / ((performance.now() - t0) / 1000), firstCardMs: first - t0 };
   };
   await run(1); // warm-up
-  const single = await run(1);
   const cold = await run(2); // starts the pool
-  const parallel = await run(2);
-  return { workers: 2, count, single: single.rate, parallel: parallel.rate, coldParallel: cold.rate, coldFirstCardMs: cold.firstCardMs };
+  const singles: number[] = [];
+  const parallels: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    singles.push((await run(1)).rate);
+    parallels.push((await run(2)).rate);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  return { workers: 2, count, single: median(singles), parallel: median(parallels), coldParallel: cold.rate, coldFirstCardMs: cold.firstCardMs };
 }
 
 /**

@@ -53,6 +53,7 @@ export { tokenizePan, detokenizePan, tokenizePanBatch, type TokenOptions } from 
 export { PanIssuer, type PanIssuerOptions } from './issue/pan.js';
 export type { IssueOptions, ReissueReason } from './hsm/hsm.js';
 export type { IssuedCard } from './issue/cards.js';
+export { closeIssuancePool } from './issue/pool.js';
 export {
   generateDynamicCvv2,
   generateDynamicCvv2Codes,

@@ -178,22 +178,23 @@ export function cardsFromText(recipe: Pick<CardRecipe, 'expiry' | 'serviceCode'>
   const { three, four } = digitStrings();
   const cards = new Array<IssuedCard>(to - from);
   for (let i = 0, at = from * stride; i < to - from; i++, at += stride) {
-    const card: IssuedCard = {
-      pan: text.substring(at, at + L),
-      lastFour: four[digitsValue(text, at + L - 4, 4)]!,
-      expiry,
-      serviceCode,
-      cvv: three[digitsValue(text, at + L, 3)]!,
-      cvv2: three[digitsValue(text, at + L + 3, 3)]!,
-      icvv: three[digitsValue(text, at + L + 6, 3)]!,
-    };
-    let p = at + L + 9;
-    if (token) card.token = text.substring(p, (p += L));
-    if (pinBlockChars > 0) {
-      card.pinBlock = text.substring(p, (p += pinBlockChars));
-      card.pvv = four[digitsValue(text, p, 4)]!;
+    const pan = text.substring(at, at + L);
+    const lastFour = four[digitsValue(text, at + L - 4, 4)]!;
+    const cvv = three[digitsValue(text, at + L, 3)]!;
+    const cvv2 = three[digitsValue(text, at + L + 3, 3)]!;
+    const icvv = three[digitsValue(text, at + L + 6, 3)]!;
+    const p = at + L + 9;
+    const q = token ? p + L : p;
+    // One object literal per shape, so that every card of a run shares one hidden class from the start.
+    if (token && pinBlockChars > 0) {
+      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, token: text.substring(p, q), pinBlock: text.substring(q, q + pinBlockChars), pvv: four[digitsValue(text, q + pinBlockChars, 4)]! };
+    } else if (token) {
+      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, token: text.substring(p, q) };
+    } else if (pinBlockChars > 0) {
+      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, pinBlock: text.substring(q, q + pinBlockChars), pvv: four[digitsValue(text, q + pinBlockChars, 4)]! };
+    } else {
+      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv };
     }
-    cards[i] = card;
   }
   return cards;
 }
