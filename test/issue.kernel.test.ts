@@ -94,6 +94,20 @@ function recipeOf(v: RecipeValues): CardRecipe {
 }
 
 /** The middle a token would encrypt is within FF1's domain. */
+/** A recipe with a token and a PIN: ISO-4 under AES when `aes`, else ISO-0 under TDES. */
+function everyOption(aes: boolean): CardRecipe {
+  const pinKey = new Uint8Array(16).fill(4);
+  return recipeOf({
+    shape: { bin: '457173', length: 16 },
+    panKey: new Uint8Array(32).fill(1),
+    cvk: new Uint8Array(16).fill(2),
+    expiry: '2911',
+    serviceCode: '101',
+    token: { key: new Uint8Array(16).fill(3), options: {} },
+    pin: { aes, tdes: aes ? new Uint8Array(16) : pinKey, aesKey: aes ? pinKey : new Uint8Array(16), pvk: new Uint8Array(16).fill(5), pvki: '1', length: 4, policy: {} },
+  });
+}
+
 const tokenFits = (v: RecipeValues): boolean => {
   if (!v.token) return true;
   const o = v.token.options;
@@ -120,15 +134,7 @@ describe('the kernel makes exactly the cards the primitives make', () => {
   }, 120_000);
 
   test('batches larger than one kernel chunk (2,048 cards), every option on', () => {
-    const r = recipeOf({
-      shape: { bin: '457173', length: 16 },
-      panKey: new Uint8Array(32).fill(1),
-      cvk: new Uint8Array(16).fill(2),
-      expiry: '2911',
-      serviceCode: '101',
-      token: { key: new Uint8Array(16).fill(3), options: {} },
-      pin: { aes: false, tdes: new Uint8Array(16).fill(4), aesKey: new Uint8Array(16), pvk: new Uint8Array(16).fill(5), pvki: '1', length: 4, policy: {} },
-    });
+    const r = everyOption(false);
     const pans = r.issuer.pansAt(1000, 5000);
     expectSameCards(r, cardsAt(r, 1000, 5000), pans);
   });
@@ -171,15 +177,7 @@ describe('hygiene', () => {
   };
 
   test('after issuing — and after a refused issue — only the key cache differs from instantiation', () => {
-    const r = recipeOf({
-      shape: { bin: '457173', length: 16 },
-      panKey: new Uint8Array(32).fill(1),
-      cvk: new Uint8Array(16).fill(2),
-      expiry: '2911',
-      serviceCode: '101',
-      token: { key: new Uint8Array(16).fill(3), options: {} },
-      pin: { aes: true, tdes: new Uint8Array(16), aesKey: new Uint8Array(16).fill(4), pvk: new Uint8Array(16).fill(5), pvki: '1', length: 4, policy: {} },
-    });
+    const r = everyOption(true);
     expect(cardsAt(r, 0, 3000)).toHaveLength(3000);
     expect(changed()).toEqual([]);
     const refused: CardRecipe = { ...r, pin: { ...r.pin!, policy: { denyList: Array.from({ length: 10_000 }, (_, v) => String(v).padStart(4, '0')) } } };
