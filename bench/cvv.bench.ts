@@ -1,5 +1,5 @@
 // The CVV family: one CVV with a cached key schedule, a batch of 10,000, and CVV + CVV2 + iCVV per card.
-import { generateCvv, generateCvvBatch, hexToBytes } from '../src/index.js';
+import { generateCvv, generateCvvBatch, hexToBytes } from 'cardhsm';
 import { forgeCvv, nodeCvvBatched, nodeCvvPerOp, nodeCvvReused } from './peers.js';
 import { same, type Workload } from './harness.js';
 

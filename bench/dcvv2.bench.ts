@@ -1,5 +1,5 @@
 // Dynamic CVV2 (TW-DCVV2 v1, HMAC profile): one code, and one window's codes for 10,000 cards.
-import { generateDynamicCvv2, generateDynamicCvv2Batch } from '../src/index.js';
+import { generateDynamicCvv2, generateDynamicCvv2Batch } from 'cardhsm';
 import { nodeDcvv2 } from './peers.js';
 import { same, type Workload } from './harness.js';
 import { CARDS } from './cvv.bench.js';

@@ -1,6 +1,6 @@
 // DES and TDES ECB: one 8-byte block (a single operation) and 64 KiB (a batch).
 import { randomBytes } from 'node:crypto';
-import { tdesEncryptEcb } from '../src/index.js';
+import { tdesEncryptEcb } from 'cardhsm';
 import { forgeEcb, nodeDesPerOp, nodeEcb } from './peers.js';
 import { same, type Workload } from './harness.js';
 

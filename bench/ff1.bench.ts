@@ -1,5 +1,5 @@
 // FF1 workloads: a 16-digit PAN's token, and unique PAN generation (FF1 of counters), against @noble/ciphers.
-import { hexToBytes, tokenizePan, tokenizePanBatch, PanIssuer } from '../src/index.js';
+import { hexToBytes, tokenizePan, tokenizePanBatch, PanIssuer } from 'cardhsm';
 import { nobleToken, noblePan } from './peers.js';
 import { same, type Workload } from './harness.js';
 import { CARDS } from './cvv.bench.js';

@@ -1,6 +1,6 @@
 // The full mass-issuance card — unique PAN, CVV, CVV2, iCVV, PVV, ISO 0 PIN block under a ZPK, FF1 token —
 // through cardhsm's issueCards, against the same cards built with node:crypto and @noble/ciphers' FF1.
-import { Hsm, MemoryStore, bytesToHex, checkPinPolicy, fixDesParity, hexToBytes, type IssuedCard } from '../src/index.js';
+import { Hsm, MemoryStore, bytesToHex, checkPinPolicy, fixDesParity, hexToBytes, type IssuedCard } from 'cardhsm';
 import { nodeCvvBatched, nodeEcb, nodeIso0Encrypt, nodePvv, nobleToken, noblePan } from './peers.js';
 import { spawnSync } from 'node:child_process';
 import { same, type Workload } from './harness.js';

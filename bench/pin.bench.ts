@@ -1,5 +1,5 @@
 // PIN workloads: Visa PVV, ISO 0 encode + TDES encrypt, and PIN block translation from one ZPK to another.
-import { Hsm, bytesToHex, encodePinBlockIso0, generateVisaPvv, hexToBytes, tdesEncryptEcb } from '../src/index.js';
+import { Hsm, bytesToHex, encodePinBlockIso0, generateVisaPvv, hexToBytes, tdesEncryptEcb } from 'cardhsm';
 import { nodeIso0Encrypt, nodePvv, nodeTranslate } from './peers.js';
 import { same, type Workload } from './harness.js';
 import { CARDS, CVK } from './cvv.bench.js';

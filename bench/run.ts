@@ -1,6 +1,8 @@
 // `npm run bench`: every workload, cardhsm against its peers in the same run, the targets as PASS/FAIL lines, and
 // bench/RESULTS.md with the machine, Node version, commit and date. Options: --json (machine-readable on
-// stdout), --quick (shorter samples), --only id,id (a subset).
+// stdout), --quick (shorter samples), --only id,id (a subset). Workloads import the package itself (`cardhsm`, i.e.
+// dist/, as users get it): tsx, which runs this file, compiles with keepNames, and its per-closure __name calls
+// would otherwise be charged to cardhsm.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

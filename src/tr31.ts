@@ -199,13 +199,27 @@ function formatHeader(h: Tr31Header, length: number): string {
 // Key derivation and binding
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A key block this KBPK has authenticated: its parsed header and the public parts its decryption needs. */
+interface VerifiedBlock {
+  header: Tr31Header;
+  encrypted: Uint8Array;
+  iv: Uint8Array;
+}
+
+/** How many authenticated blocks a Tr31Kbpk remembers (oldest forgotten first). */
+const VERIFIED_BLOCKS = 256;
+
 /**
  * A KBPK with its derived keys remembered per version: the Hsm keeps one for its LMK, so that unwrapping an LMK
- * key block skips the four CMACs of key derivation. Holds copies; `wipe` zeroes them.
+ * key block skips the four CMACs of key derivation. It also remembers the last blocks it authenticated, by their
+ * exact text, with nothing secret: unwrapping is deterministic, so the same text under the same KBPK verifies
+ * again, and a repeat skips parsing and the MAC (an altered block is other text and is checked in full). Holds
+ * copies of the keys; `wipe` zeroes them.
  */
 export class Tr31Kbpk {
   readonly kbpk: Uint8Array;
   readonly #derived = new Map<Tr31Version, { kbek: Uint8Array; kbmk: Uint8Array }>();
+  readonly #verified = new Map<string, VerifiedBlock>();
   constructor(kbpk: Uint8Array) {
     this.kbpk = kbpk.slice();
   }
@@ -214,6 +228,17 @@ export class Tr31Kbpk {
     if (!k) this.#derived.set(version, (k = deriveKeys(version, this.kbpk)));
     return k;
   }
+  /** The authenticated header of a block unwrapped before under this KBPK, or undefined. Frozen: it is shared. */
+  verifiedHeader(keyBlock: string): Tr31Header | undefined {
+    return this.#verified.get(keyBlock)?.header;
+  }
+  verified(keyBlock: string): VerifiedBlock | undefined {
+    return this.#verified.get(keyBlock);
+  }
+  remember(keyBlock: string, block: VerifiedBlock): void {
+    if (this.#verified.size >= VERIFIED_BLOCKS) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(keyBlock, block);
+  }
   wipe(): void {
     this.kbpk.fill(0);
     for (const k of this.#derived.values()) {
@@ -221,7 +246,13 @@ export class Tr31Kbpk {
       k.kbmk.fill(0);
     }
     this.#derived.clear();
+    this.#verified.clear();
   }
+}
+
+/** A copy of the header, frozen all the way down, so that one remembered copy can be handed to every caller. */
+function frozenCopy(h: Tr31Header): Tr31Header {
+  return Object.freeze({ ...h, optionalBlocks: Object.freeze(h.optionalBlocks.map((b) => Object.freeze({ ...b }))) as Tr31OptionalBlock[] });
 }
 
 /** KBEK and KBMK from the KBPK: versions B and D by CMAC (X9.143 7.3), A and C by variants (XOR 0x45 / 0x4D). */
@@ -369,6 +400,8 @@ export function unwrapTr31(kbpk: Uint8Array, keyBlock: string): { header: Tr31He
 export function unwrapTr31With(k: Tr31Kbpk, keyBlock: string): { header: Tr31Header; key: Uint8Array } {
   const kbpk = k.kbpk;
   if (typeof keyBlock !== 'string') throw new CardHsmError('ERR_TYPE', '"keyBlock" expected a string', 'keyBlock');
+  const seen = k.verified(keyBlock);
+  if (seen) return { header: seen.header, key: decryptKey(k, seen) };
   const { header, end } = parseHeader(keyBlock);
   if (header.length !== keyBlock.length) {
     throw lengthError(`"keyBlock" length field says ${header.length}, got length=${keyBlock.length}`);
@@ -386,22 +419,40 @@ export function unwrapTr31With(k: Tr31Kbpk, keyBlock: string): { header: Tr31Hea
   const encrypted = hexToBytes(body.slice(0, dataHex));
   const tag = hexToBytes(body.slice(dataHex));
   const { kbek, kbmk } = k.keys(header.version);
-  let clear: Uint8Array | undefined;
+  // B and D: the MAC is over the clear data and is the CBC IV; A and C: over the encrypted data, IV from the header.
+  const mine: VerifiedBlock = { header, encrypted, iv: header.version === 'B' || header.version === 'D' ? tag : Uint8Array.from(headerText.slice(0, 8), (c) => c.charCodeAt(0)) };
+  if (header.version === 'A' || header.version === 'C') {
+    if (!constantTimeEqual(mac(header.version, kbmk, headerText, encrypted), tag)) throw macError();
+    const key = keyOf(cbc(header.version, true, kbek, encrypted, mine.iv));
+    k.remember(keyBlock, { ...mine, header: frozenCopy(header) });
+    return { header, key };
+  }
+  const clear = cbc(header.version, true, kbek, encrypted, mine.iv);
   try {
-    if (header.version === 'B' || header.version === 'D') {
-      clear = cbc(header.version, true, kbek, encrypted, tag);
-      if (!constantTimeEqual(mac(header.version, kbmk, headerText, clear).subarray(0, macBytes), tag)) throw macError();
-    } else {
-      if (!constantTimeEqual(mac(header.version, kbmk, headerText, encrypted), tag)) throw macError();
-      clear = cbc(header.version, true, kbek, encrypted, Uint8Array.from(headerText.slice(0, 8), (c) => c.charCodeAt(0)));
-    }
+    if (!constantTimeEqual(mac(header.version, kbmk, headerText, clear).subarray(0, macBytes), tag)) throw macError();
+    const key = keyOf(clear);
+    k.remember(keyBlock, { ...mine, header: frozenCopy(header) });
+    return { header, key };
+  } finally {
+    clear.fill(0);
+  }
+}
+
+/** Decrypts the key of a block authenticated before. */
+function decryptKey(k: Tr31Kbpk, b: VerifiedBlock): Uint8Array {
+  return keyOf(cbc(b.header.version, true, k.keys(b.header.version).kbek, b.encrypted, b.iv));
+}
+
+/** The key inside decrypted key data (2-byte length in bits, key, padding); zeroes the data. */
+function keyOf(clear: Uint8Array): Uint8Array {
+  try {
     const bits = (clear[0]! << 8) | clear[1]!;
     if (bits % 8 !== 0 || bits / 8 > clear.length - 2) {
       throw lengthError(`"keyBlock" key length field (${bits} bits) does not fit its key data (${clear.length - 2} bytes)`);
     }
-    return { header, key: clear.slice(2, 2 + bits / 8) };
+    return clear.slice(2, 2 + bits / 8);
   } finally {
-    clear?.fill(0);
+    clear.fill(0);
   }
 }
 

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import * as api from '../src/index.js';
 import { CardHsmError } from '../src/index.js';
 import { bytesOf } from './helpers/arb.js';
+import { Tr31Kbpk, unwrapTr31With } from '../src/tr31.js';
 
 const USAGES = ['B0', 'C0', 'D0', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'K0', 'K1', 'M0', 'M3', 'M7', 'P0', 'V1', 'V2', 'S0'];
 const kbpkFor = (version: 'B' | 'D') => (version === 'B' ? fc.constantFrom(16, 24) : fc.constantFrom(16, 24, 32)).chain(bytesOf);
@@ -62,5 +63,37 @@ describe('TR-31 properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  // The Hsm's Tr31Kbpk remembers blocks it authenticated (by exact text) and skips their parse and MAC on a
+  // repeat: that shortcut must change no answer.
+  test('a remembered block unwraps as before; its altered copies are still refused; remembering is bounded', () => {
+    fc.assert(
+      fc.property(arbitraryBlock, fc.nat(), fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef !~'), ({ kbpk, key, ...fields }, at, c) => {
+        const block = api.wrapTr31(kbpk, { ...fields, length: 0, reserved: '00' }, key);
+        const k = new Tr31Kbpk(kbpk);
+        const first = unwrapTr31With(k, block);
+        expect(k.verifiedHeader(block)).toEqual(first.header);
+        const again = unwrapTr31With(k, block);
+        expect(again.key).toEqual(key);
+        expect(again.header).toEqual(first.header);
+        expect(Object.isFrozen(again.header) && Object.isFrozen(again.header.optionalBlocks)).toBe(true);
+        const i = at % block.length;
+        fc.pre(block[i] !== c);
+        const altered = block.slice(0, i) + c + block.slice(i + 1);
+        expect(() => unwrapTr31With(k, altered)).toThrow(CardHsmError);
+        expect(k.verifiedHeader(altered)).toBeUndefined();
+        k.wipe();
+        expect(k.verifiedHeader(block)).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+    const kbpk = new Uint8Array(32).fill(7);
+    const k = new Tr31Kbpk(kbpk);
+    const blocks = Array.from({ length: 300 }, (_, i) => api.wrapTr31(kbpk, 'D0000D0AE00E0000', Uint8Array.of(i >> 8, i & 0xff, ...new Uint8Array(14))));
+    blocks.forEach((b) => unwrapTr31With(k, b));
+    expect(k.verifiedHeader(blocks[0]!)).toBeUndefined(); // forgotten: past the bound
+    expect(k.verifiedHeader(blocks[299]!)).toBeDefined();
+    expect(blocks.map((b) => unwrapTr31With(k, b).key[1])).toEqual(blocks.map((_, i) => i & 0xff));
   });
 });

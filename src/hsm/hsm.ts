@@ -267,7 +267,7 @@ export class Hsm {
   /** Unwraps an LMK key block, checks it may serve `purpose`, and notes it in the audit context. */
   #open(ctx: AuditContext | null, field: string, keyBlock: unknown, purpose: Purpose | null): OpenKey {
     const block = checkKeyBlock(field, keyBlock);
-    const claimed = parseTr31Header(block);
+    const claimed = this.#lmkKeys.verifiedHeader(block) ?? parseTr31Header(block);
     if (claimed.version !== 'D') {
       throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`, field);
     }
@@ -277,7 +277,8 @@ export class Hsm {
     const { header, key } = unwrapTr31With(this.#lmkKeys, block);
     try {
       const algorithm = algorithmOf(header, key.length);
-      if (ctx && ctx.keyKcv === null) {
+      // The KCV is for the audit record only: without a sink it would be a cipher operation for nothing.
+      if (ctx && ctx.keyKcv === null && this.#audit) {
         ctx.keyKcv = kcvOf(key, algorithm);
         ctx.usage = header.usage;
       }

@@ -65,6 +65,12 @@ export function recordsPerCall(k: Kernel, recordBytes: number, outBytes: number)
  * `step` receives the number of `blockBytes` blocks in the chunk now in IN.
  */
 export function chunked(k: Kernel, data: Uint8Array, blockBytes: number, step: (blocks: number) => void): Uint8Array {
+  if (data.length <= k.IO_BYTES) {
+    // One chunk (every single-block call): no output array to fill piecewise.
+    k.mem.set(data, k.IN);
+    step(data.length / blockBytes);
+    return k.mem.slice(k.OUT, k.OUT + data.length);
+  }
   const out = new Uint8Array(data.length);
   for (let off = 0; off < data.length; off += k.IO_BYTES) {
     const chunk = Math.min(k.IO_BYTES, data.length - off);
