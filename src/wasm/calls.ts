@@ -11,7 +11,7 @@ export const ALG_AES = 2;
 
 /**
  * Runs `body` against the kernel, then wipes the first `inBytes` of IN, the first `outBytes` of OUT, and the
- * key and IV regions. Bodies that loop over chunks pass the largest chunk they use.
+ * IV region. Bodies that loop over chunks pass the largest chunk they use.
  */
 export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kernel) => T): T {
   const k = kernel();
@@ -22,8 +22,8 @@ export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kerne
     if (e instanceof Error && e.name === 'RuntimeError') throw new CardHsmError('ERR_INTERNAL', `kernel trap: ${e.message}`);
     throw e;
   } finally {
+    // KEY_IN is not wiped here: selectKey, its only writer, wipes it before returning.
     const m = k.mem;
-    m.fill(0, k.KEY_IN, k.KEY_IN + 64);
     m.fill(0, k.IV, k.IV + 16);
     m.fill(0, k.IN, k.IN + Math.min(inBytes, k.IO_BYTES));
     m.fill(0, k.OUT, k.OUT + Math.min(outBytes, k.IO_BYTES));
