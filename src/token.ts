@@ -67,18 +67,20 @@ function middleLength(length: number, r: Rules, field: string): number {
   return k;
 }
 
-/** Luhn sum (mod 10) of the digit values in `d`, the last one undoubled: 0 means the number passes. */
-function luhnSum(d: Uint8Array): number {
+/** Luhn sum (mod 10) of digit values (or of a digit string), the last one undoubled: 0 means the number passes. */
+function luhnSum(d: Uint8Array | string): number {
   let sum = 0;
   for (let i = d.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
-    let x = d[i]!;
+    let x = typeof d === 'string' ? d.charCodeAt(i) - 48 : d[i]!;
     if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
     sum += x;
   }
   return sum % 10;
 }
 
-const digitsOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) - 48);
+/** ASCII codes of the token alphabet (numerals 0-35). */
+const ALNUM_CODES = Uint8Array.from(ALNUM, (c) => c.charCodeAt(0));
+const LATIN1 = new TextDecoder('latin1');
 
 /** How the kernel makes the tokens of `length`-digit PANs (issuance): validated options, the kernel's mode. */
 export interface TokenPlan {
@@ -97,25 +99,22 @@ export function tokenPlan(opts: TokenOptions | undefined, length: number): Token
 }
 
 /**
- * Applies FF1 to the middles of many numbers (digit values, `length` each) in place; for Luhn-bound tokens, keeps
- * applying it to each number until it passes ('valid') or fails ('invalid') Luhn (cycle-walking, in the kernel).
+ * Applies FF1 to the middles of numbers laid end to end in `all` (digit values, `total` each) in place; for
+ * Luhn-bound tokens, keeps applying it to each number until it passes ('valid') or fails ('invalid') Luhn
+ * (cycle-walking, in the kernel).
  */
-function permuteMiddles(key: Uint8Array, r: Rules, numbers: Uint8Array[], k: number, decrypt: boolean): void {
-  const total = numbers[0]!.length;
-  const all = new Uint8Array(numbers.length * total);
-  numbers.forEach((d, i) => all.set(d, i * total));
+function permuteMiddles(key: Uint8Array, r: Rules, all: Uint8Array, total: number, k: number, decrypt: boolean): void {
   if (!r.alphanumeric && r.luhn !== 'any') {
     ff1WalkLuhn(key, r.tweak, total, r.left, k, all, decrypt, r.luhn === 'valid');
-  } else {
-    const middles = new Uint8Array(numbers.length * k);
-    numbers.forEach((d, i) => middles.set(d.subarray(r.left, r.left + k), i * k));
-    const out = ff1Numerals(key, r.tweak, r.alphanumeric ? 36 : 10, k, middles, decrypt);
-    numbers.forEach((_, i) => all.set(out.subarray(i * k, (i + 1) * k), i * total + r.left));
-    middles.fill(0);
-    out.fill(0);
+    return;
   }
-  numbers.forEach((d, i) => d.set(all.subarray(i * total, (i + 1) * total)));
-  all.fill(0);
+  const n = all.length / total;
+  const middles = new Uint8Array(n * k);
+  for (let i = 0; i < n; i++) middles.set(all.subarray(i * total + r.left, i * total + r.left + k), i * k);
+  const out = ff1Numerals(key, r.tweak, r.alphanumeric ? 36 : 10, k, middles, decrypt);
+  for (let i = 0; i < n; i++) all.set(out.subarray(i * k, (i + 1) * k), i * total + r.left);
+  middles.fill(0);
+  out.fill(0);
 }
 
 function checkKeyAndTweak(key: unknown, r: Rules): void {
@@ -135,27 +134,38 @@ export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], 
   const r = rulesOf(opts);
   checkKeyAndTweak(tokenKey, r);
   const list = checkArray('pans', pans) as readonly unknown[];
-  const numbers = list.map((pan, i) => {
+  const byLength = new Map<number, number[]>();
+  list.forEach((pan, i) => {
     const field = list.length === 1 ? 'pan' : `pans[${i}]`;
-    const d = digitsOf(checkDigits(field, pan, 12, 19));
-    middleLength(d.length, r, field);
-    if (!r.alphanumeric && r.luhn !== 'any' && luhnSum(d) !== 0) {
+    const s = checkDigits(field, pan, 12, 19);
+    middleLength(s.length, r, field);
+    if (!r.alphanumeric && r.luhn !== 'any' && luhnSum(s) !== 0) {
       throw new CardHsmError('ERR_FORMAT', `"${field}" must pass Luhn for luhn '${r.luhn}' tokens`, field);
     }
-    return d;
+    const group = byLength.get(s.length);
+    if (group) group.push(i);
+    else byLength.set(s.length, [i]);
   });
-  for (const length of new Set(numbers.map((d) => d.length))) {
-    const group = numbers.filter((d) => d.length === length);
-    const k = length - r.left - r.right;
-    if (!r.alphanumeric && r.luhn === 'invalid') for (const d of group) d[r.left + k - 1] = (d[r.left + k - 1]! + 1) % 10;
-    permuteMiddles(tokenKey, r, group, k, false);
+  const tokens = new Array<string>(list.length);
+  for (const [length, at] of byLength) tokenizeGroup(tokenKey, r, at.map((i) => list[i] as string), length).forEach((t, j) => (tokens[at[j]!] = t));
+  return tokens;
+}
+
+/** Tokens of validated PANs of one length: one flat buffer through the kernel, one string decoded from it. */
+function tokenizeGroup(tokenKey: Uint8Array, r: Rules, pans: readonly string[], length: number): string[] {
+  const k = length - r.left - r.right;
+  const all = new Uint8Array(pans.length * length);
+  pans.forEach((pan, j) => {
+    for (let c = 0; c < length; c++) all[j * length + c] = pan.charCodeAt(c) - 48;
+  });
+  if (!r.alphanumeric && r.luhn === 'invalid') {
+    for (let at = r.left + k - 1; at < all.length; at += length) all[at] = (all[at]! + 1) % 10;
   }
-  const alphabet = r.alphanumeric ? ALNUM : ALNUM.slice(0, 10);
-  return numbers.map((d) => {
-    const token = Array.from(d, (v) => alphabet[v]!).join('');
-    d.fill(0);
-    return token;
-  });
+  permuteMiddles(tokenKey, r, all, length, k, false);
+  for (let i = 0; i < all.length; i++) all[i] = ALNUM_CODES[all[i]!]!;
+  const text = LATIN1.decode(all);
+  all.fill(0);
+  return pans.map((_, j) => text.substring(j * length, (j + 1) * length));
 }
 
 /**
@@ -192,7 +202,7 @@ export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenO
     const passes = luhnSum(d) === 0;
     if (passes !== (r.luhn === 'valid')) throw new CardHsmError('ERR_FORMAT', `"token" is not a luhn '${r.luhn}' token`, 'token');
   }
-  permuteMiddles(tokenKey, r, [d], k, true);
+  permuteMiddles(tokenKey, r, d, d.length, k, true);
   if (!r.alphanumeric && r.luhn === 'invalid') {
     d[r.left + k - 1] = (d[r.left + k - 1]! + 9) % 10;
     // Only the images of Luhn-valid PANs are tokens; any other Luhn-invalid number is not.

@@ -95,6 +95,16 @@ describe('properties', () => {
     );
   });
 
+  test('a batch of mixed lengths equals its PANs tokenized one by one, in order', () => {
+    fc.assert(
+      fc.property(aesKey, fc.array(fc.integer({ min: 16, max: 19 }).chain(luhnPan), { minLength: 1, maxLength: 12 }), options, (key, pans, opts) => {
+        fc.pre(Math.min(...pans.map((p) => p.length)) - (opts.keepLeft ?? 6) - (opts.keepRight ?? 4) >= 6);
+        expect(api.tokenizePanBatch(key, pans, opts)).toEqual(pans.map((p) => api.tokenizePan(key, p, opts)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('alphanumeric tokens round-trip and use only 0-9A-Z', () => {
     fc.assert(
       fc.property(aesKey, digits(12, 19), fc.integer({ min: 0, max: 8 }), (key, pan, keepLeft) => {
@@ -144,6 +154,9 @@ describe('errors', () => {
     expectCardHsmError(() => api.tokenizePan(new Uint8Array(8), PAN), 'ERR_LENGTH', 'tokenKey');
     expectCardHsmError(() => api.detokenizePan(KEY, api.tokenizePan(KEY, PAN, { luhn: 'valid' })), 'ERR_FORMAT', 'token'); // a valid token read as 'invalid'
     expectCardHsmError(() => api.detokenizePan(KEY, '411111ABCDEF1111'), 'ERR_FORMAT', 'token');
+    // A batch reports its first bad PAN in order, whatever the kind of fault or the PAN lengths.
+    expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, '411111111111111111' + api.luhnCheckDigit('411111111111111111'), '4111111111111112', '411111111111x111']), 'ERR_FORMAT', 'pans[2]');
+    expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, '41111', '4111111111111112']), 'ERR_LENGTH', 'pans[1]');
   });
 });
 
