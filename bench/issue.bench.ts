@@ -1,7 +1,7 @@
 // The full mass-issuance card — unique PAN, CVV, CVV2, iCVV, PVV, ISO 0 PIN block under a ZPK, FF1 token —
 // through cardhsm's issueCards, against the same cards built with node:crypto and @noble/ciphers' FF1.
 import { Hsm, MemoryStore, bytesToHex, checkPinPolicy, fixDesParity, hexToBytes, type IssuedCard } from 'cardhsm';
-import { nodeCvvBatched, nodeEcb, nodeIso0Encrypt, nodePvv, nobleToken, noblePan } from './peers.js';
+import { iso0EncryptWith, nodeCvvBatched, nodeEcb, nodeReusedOp, pvvWith, nobleToken, noblePan } from './peers.js';
 import { spawnSync } from 'node:child_process';
 import { same, type Workload } from './harness.js';
 
@@ -33,8 +33,8 @@ async function drain(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> {
 function peerCards() {
   const pan = noblePan(CLEAR.panKey, BIN, 9);
   const cvv = nodeCvvBatched(CLEAR.cvk);
-  const pvv = nodePvv(CLEAR.pvk);
-  const iso0 = nodeIso0Encrypt(CLEAR.zpk);
+  const pvv = pvvWith(nodeReusedOp(CLEAR.pvk));
+  const iso0 = iso0EncryptWith(nodeReusedOp(CLEAR.zpk));
   const token = nobleToken(CLEAR.tokenKey);
   const pvkCipher = nodeEcb(CLEAR.pvk);
   // cardhsm's issued-PIN derivation, written out: R_j = TDES(PVK, TDES(PVK, B1) xor B2_j), decimal nibbles in order.

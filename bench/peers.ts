@@ -21,15 +21,29 @@ export function nodeDesPerOp(key: Uint8Array, data: Uint8Array): Buffer {
   return Buffer.concat([c.update(data), c.final()]);
 }
 
-export function forgeEcb(key: Uint8Array) {
+export function forgeEcb(key: Uint8Array, decrypt = false) {
   const k = key.length === 16 ? Buffer.concat([key, key.subarray(0, 8)]) : Buffer.from(key);
-  const c = forge.cipher.createCipher(k.length === 8 ? 'DES-ECB' : '3DES-ECB', forge.util.binary.raw.encode(k));
+  const raw = forge.util.binary.raw.encode(k);
+  const alg = k.length === 8 ? 'DES-ECB' : '3DES-ECB';
+  const c = decrypt ? forge.cipher.createDecipher(alg, raw) : forge.cipher.createCipher(alg, raw);
   return (data: Uint8Array): Buffer => {
     c.start({});
     c.update(forge.util.createBuffer(forge.util.binary.raw.encode(data)));
     return Buffer.from(c.output.getBytes(), 'binary');
   };
 }
+
+/** One ECB operation over whole blocks, the way a peer does it. */
+export type EcbOp = (data: Uint8Array) => Buffer;
+
+/** node:crypto with one reused cipher. */
+export const nodeReusedOp = (key: Uint8Array, decrypt = false): EcbOp => {
+  const c = nodeEcb(key, decrypt);
+  return (data) => c.update(data);
+};
+
+/** node:crypto with a cipher made per operation. */
+export const nodePerOp = (key: Uint8Array, decrypt = false): EcbOp => (data) => nodeEcb(key, decrypt).update(data);
 
 // ---- CVV ---------------------------------------------------------------------------------------------------
 
@@ -95,9 +109,9 @@ export function forgeCvv(cvk: Uint8Array) {
 
 // ---- PVV, PIN blocks ---------------------------------------------------------------------------------------
 
-export function nodePvv(pvk: Uint8Array) {
-  const c = nodeEcb(pvk);
-  return (pan: string, pvki: string, pin: string): string => decimalize(c.update(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
+/** Visa PVV: the TSP (11 PAN digits, PVKI, 4 PIN digits) encrypted under the PVK, decimalized to 4 digits. */
+export function pvvWith(encrypt: EcbOp) {
+  return (pan: string, pvki: string, pin: string): string => decimalize(encrypt(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
 }
 
 function iso0(pin: string, pan: string): Buffer {
@@ -106,21 +120,18 @@ function iso0(pin: string, pan: string): Buffer {
   return Buffer.from(pinField.map((b, i) => b ^ panField[i]!));
 }
 
-export function nodeIso0Encrypt(zpk: Uint8Array) {
-  const c = nodeEcb(zpk);
-  return (pin: string, pan: string): Buffer => c.update(iso0(pin, pan));
+export function iso0EncryptWith(encrypt: EcbOp) {
+  return (pin: string, pan: string): Buffer => encrypt(iso0(pin, pan));
 }
 
-/** ZPK -> ZPK translation of an ISO 0 block with reused ciphers. */
-export function nodeTranslate(from: Uint8Array, to: Uint8Array) {
-  const d = nodeEcb(from, true);
-  const e = nodeEcb(to);
+/** ZPK -> ZPK translation of an ISO 0 block, with clear keys. */
+export function translateWith(decrypt: EcbOp, encrypt: EcbOp) {
   return (block: Uint8Array, pan: string): Buffer => {
-    const clear = d.update(block);
+    const clear = decrypt(block);
     const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
     const field = Buffer.from(clear.map((b, i) => b ^ panField[i]!)).toString('hex');
     const len = parseInt(field[1]!, 16);
-    return e.update(iso0(field.slice(2, 2 + len), pan));
+    return encrypt(iso0(field.slice(2, 2 + len), pan));
   };
 }
 
