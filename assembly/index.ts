@@ -17,7 +17,7 @@ export { aesCmac, tdesCmac } from './mac';
 export { cvvBatch, CVV_RECORD } from './cvv';
 export { pvvBatch, PVV_RECORD } from './pvv';
 export { ibm3624Batch, IBM3624_RECORD, IBM3624_OUT } from './ibm3624';
-export { pinblockEncode, pinblockDecode, ENCODE_RECORD, DECODE_RECORD, PINBLOCK_OUT } from './pinblock';
+export { pinblockEncode, pinblockDecode, pinblockTranslate, ENCODE_RECORD, DECODE_RECORD, PINBLOCK_OUT, TRANSLATE_RECORD, TRANSLATE_OUT } from './pinblock';
 export { luhnSum } from './luhn';
 
 import { KEY_IN, IV, IN, OUT } from './memory';

@@ -31,6 +31,8 @@ export {
   encipherPinBlockIso4,
   decipherPinBlockIso4,
   encodePinBlockIso0Batch,
+  translatePinBlock,
+  type PinBlockSide,
 } from './pinblock.js';
 export { generateVisaPvv, verifyVisaPvv, generateVisaPvvBatch, type PvvInput } from './pvv.js';
 export {

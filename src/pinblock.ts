@@ -7,7 +7,7 @@
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkHex, checkOptions } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/calls.js';
+import { withKernel, selectKey, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
 
 type Format = 0 | 1 | 2 | 3 | 4;
 
@@ -18,7 +18,6 @@ const DECODE_ERRORS = ['', 'control field', 'PIN length (4..12)', 'PIN digit (0-
 /** Filler nibbles for `count` positions: `fill` as given (validated), else from the CSPRNG in the format's range. */
 function fillBytes(format: Format, pin: string, fill: unknown): Uint8Array {
   const count = 14 - pin.length;
-  const out = new Uint8Array(8);
   let nibbles: number[];
   if (fill === undefined) {
     nibbles = randomNibbles(count, format === 3);
@@ -26,6 +25,12 @@ function fillBytes(format: Format, pin: string, fill: unknown): Uint8Array {
     const hex = checkHex('fill', fill, count, format === 3 ? 'ABCDEF' : undefined);
     nibbles = Array.from(hex, (c) => parseInt(c, 16));
   }
+  return packNibbles(nibbles);
+}
+
+/** Nibbles packed high first into 8 bytes: the kernel's fill field. */
+function packNibbles(nibbles: readonly number[]): Uint8Array {
+  const out = new Uint8Array(8);
   nibbles.forEach((v, i) => (out[i >> 1]! |= v << (i & 1 ? 0 : 4)));
   return out;
 }
@@ -91,12 +96,16 @@ function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array
     m[k.IN + 16] = pan.length;
     putAscii(m, k.IN + 17, pan);
     k.x.pinblockDecode(format, ks, nr, k.IN, k.OUT, 1);
-    const status = m[k.OUT]!;
-    if (status !== 0) {
-      throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"pinBlock" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, 'pinBlock');
-    }
+    requireDecoded(format, m[k.OUT]!);
     return getAscii(m, k.OUT + 2, m[k.OUT + 1]!);
   });
+}
+
+/** Throws for a kernel decode status other than OK. */
+function requireDecoded(format: Format, status: number): void {
+  if (status !== 0) {
+    throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"pinBlock" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, 'pinBlock');
+  }
 }
 
 const checkPin = (pin: unknown): string => checkDigits('pin', pin, 4, 12);
@@ -189,4 +198,74 @@ export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: stri
     return { pin: checkDigits(`items[${i}].pin`, o.pin, 4, 12), pan: checkDigits(`items[${i}].pan`, o.pan, 2, 19), fill: NO_FILL };
   });
   return encodeMany(0, records);
+}
+
+/** A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. */
+export interface PinBlockSide {
+  /** TDES (8, 16 or 24 bytes) for formats 0, 1 and 3; AES (16, 24 or 32 bytes) for format 4. */
+  key: Uint8Array;
+  format: 0 | 1 | 3 | 4;
+}
+
+const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
+const TRANSLATE_OUT = 32; //    status, then the new block at 16
+
+function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
+  const o = checkOptions(field, side);
+  const format = o.format;
+  if (format !== 0 && format !== 1 && format !== 3 && format !== 4) {
+    throw new CardHsmError('ERR_FORMAT', `"${field}.format" expected ISO 9564 format 0, 1, 3 or 4`, `${field}.format`);
+  }
+  return { format, key: checkBytes(`${field}.key`, o.key, format === 4 ? [16, 24, 32] : [8, 16, 24]) };
+}
+
+/** The key's schedule for the kernel and its mode: AES rounds (format 4), or 1 for a single-DES key. */
+function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] {
+  if (side.format === 4) return [selectKey(k, ALG_AES, side.key), k.x.aesRounds(side.key.length)];
+  return [selectKey(k, ALG_TDES, side.key), +(side.key.length === 8)];
+}
+
+/** Fresh fill for a new block: 8 random bytes (format 4), 14 random nibbles (1: 0-F, 3: A-F), none for 0. */
+function translationFill(format: PinBlockSide['format']): Uint8Array {
+  if (format === 4) return randomBytes(8);
+  return format === 0 ? new Uint8Array(8) : packNibbles(randomNibbles(14, format === 3));
+}
+
+/**
+ * ISO 9564-1 PIN translation: decrypts an encrypted PIN block under `from.key`, decodes it in `from.format`, and
+ * re-encodes and encrypts the PIN in `to.format` under `to.key` — in one kernel call, so that the clear PIN
+ * exists only in WASM memory, wiped before the call returns. Formats 0, 1, 3 (TDES ECB) and 4 (AES encipherment);
+ * format 2 is for IC cards offline and never travels encrypted. Translation into format 1 from 0, 3 or 4 is
+ * refused: format 1 carries no PAN, so it would strip the PAN binding that stops PIN-block attacks.
+ * @example bytesToHex(translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from: { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 } })) // '1D399B7C36398D29'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT (a block that does not decode:
+ *   a wrong key, PAN or format)
+ */
+export function translatePinBlock(options: { pinBlock: Uint8Array; pan: string; from: PinBlockSide; to: PinBlockSide }): Uint8Array {
+  const o = checkOptions('options', options);
+  const from = checkSide('from', o.from);
+  const to = checkSide('to', o.to);
+  if (to.format === 1 && from.format !== 1) {
+    throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from.format} to ISO format 1 is not allowed`, 'to.format');
+  }
+  const pan = checkPan(o.pan);
+  const block = checkBlock(o.pinBlock, from.format === 4 ? 16 : 8);
+  const fill = translationFill(to.format);
+  try {
+    return withKernel(TRANSLATE_RECORD, TRANSLATE_OUT, (k) => {
+      const [fromKs, fromMode] = pinKeySchedule(k, from);
+      const [toKs, toMode] = pinKeySchedule(k, to);
+      const m = k.mem;
+      m.fill(0, k.IN, k.IN + TRANSLATE_RECORD);
+      m.set(block, k.IN);
+      m[k.IN + 16] = pan.length;
+      putAscii(m, k.IN + 17, pan);
+      m.set(fill, k.IN + 36);
+      k.x.pinblockTranslate(from.format, fromKs, fromMode, to.format, toKs, toMode, k.IN, k.OUT);
+      requireDecoded(from.format, m[k.OUT]!);
+      return m.slice(k.OUT + 16, k.OUT + 16 + (to.format === 4 ? 16 : 8));
+    });
+  } finally {
+    fill.fill(0);
+  }
 }

@@ -56,6 +56,7 @@ describe('errors never reveal secrets', () => {
     () => api.decodePinBlockIso0(api.encodePinBlockIso0(pin, pan), '5413330089020991'),
     () => api.decodePinBlockIso3(api.encodePinBlockIso0(pin, pan), pan),
     () => api.decipherPinBlockIso4(key, api.encipherPinBlockIso4(new Uint8Array(16), pin, pan), pan),
+    () => api.translatePinBlock({ pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)), pan, from: { key: key.map((b) => b ^ 0x10), format: 0 }, to: { key, format: 3 } }),
     () => api.generateVisaPvv(key, pan, '1', pin + '0000000000'),
     () => api.verifyIbm3624Offset(key, 'ZZZZ', '0123456789012345', pin, '0000'),
     () => api.keyCheckValue(key, { algorithm: 'RSA' as never }),

@@ -173,14 +173,12 @@ function pinblockCommands(program: Command, io: Io): void {
   );
   examples(
     act(
-      pb.command('translate').description('re-encrypts a PIN block from one key and format to another (ISO 0/3/4 -> 1 refused)').requiredOption('--block <hex>').requiredOption('--pan <digits>').requiredOption('--from-format <0-4>').requiredOption('--from-key <hex>').requiredOption('--to-format <0-4>').requiredOption('--to-key <hex>'),
+      pb.command('translate').description('re-encrypts a PIN block from one key and format to another in one kernel call (ISO 0/3/4 -> 1 refused; format 2 never travels encrypted)').requiredOption('--block <hex>').requiredOption('--pan <digits>').requiredOption('--from-format <0|1|3|4>').requiredOption('--from-key <hex>').requiredOption('--to-format <0|1|3|4>').requiredOption('--to-key <hex>'),
       io,
       (o, g) => {
-        const from = format(o.fromFormat);
-        const to = format(o.toFormat);
-        if (to === 1 && from !== 1) throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from} to ISO format 1 is not allowed`, '--to-format');
-        const pin = decodeBlock(from, hex(o.block, '--block'), o.pan, hex(o.fromKey, '--from-key'));
-        const b = lib.bytesToHex(encodeBlock(to, pin, o.pan, undefined, hex(o.toKey, '--to-key')));
+        const from = { format: format(o.fromFormat) as lib.PinBlockSide['format'], key: hex(o.fromKey, '--from-key') };
+        const to = { format: format(o.toFormat) as lib.PinBlockSide['format'], key: hex(o.toKey, '--to-key') };
+        const b = lib.bytesToHex(lib.translatePinBlock({ pinBlock: hex(o.block, '--block'), pan: o.pan!, from, to }));
         print(io, g.json, { pinBlock: b }, b);
       },
     ),

@@ -593,8 +593,17 @@ export class Hsm {
         throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${fromFormat} to ISO format 1 is not allowed`, 'to.format');
       }
       const pan = checkDigits('pan', o.pan, 2, 19);
-      const pin = this.#decryptPin(ctx, from.key, o.pinBlock, pan, fromFormat, 'from.key');
-      return this.#encryptPin(null, to.key, pin, pan, toFormat, 'to.key');
+      // Both keys are opened and checked before the block is decrypted; then one kernel call translates it, and
+      // the clear PIN never leaves WASM memory.
+      const fromKey = this.#open(ctx, 'from.key', from.key, 'pin.decrypt');
+      return this.#withKeys([fromKey], () => {
+        this.#requirePinKeyAlgorithm(fromKey, fromFormat, 'from.key');
+        const toKey = this.#open(null, 'to.key', to.key, 'pin.encrypt');
+        return this.#withKeys([toKey], () => {
+          this.#requirePinKeyAlgorithm(toKey, toFormat, 'to.key');
+          return pinblock.translatePinBlock({ pinBlock: o.pinBlock as Uint8Array, pan, from: { key: fromKey.key, format: fromFormat }, to: { key: toKey.key, format: toFormat } });
+        });
+      });
     });
   }
 

@@ -49,6 +49,7 @@ export interface KernelExports {
   ibm3624Batch(ks: number, single: number, mode: number, src: number, dst: number, n: number): void;
   pinblockEncode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   pinblockDecode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
+  pinblockTranslate(from: number, fromKs: number, fromMode: number, to: number, toKs: number, toMode: number, rec: number, out: number): void;
   luhnSum(p: number, len: number, doubleRightmost: number): number;
   dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;

@@ -85,6 +85,12 @@ export const API: ApiRow[] = [
     valid: [[{ pin: PIN, pan: PAN }]],
     shape: (v) => Array.isArray(v) && v.every(bytes(8)),
   },
+  {
+    name: 'translatePinBlock',
+    fn: api.translatePinBlock,
+    valid: [{ pinBlock: api.tdesEncryptEcb(CVK, iso0), pan: PAN, from: { key: CVK, format: 0 }, to: { key: AES_KEY, format: 4 } }],
+    shape: bytes(16),
+  },
   { name: 'constantTimeEqual', fn: api.constantTimeEqual, valid: [CVK, CVK], shape: isBool },
   { name: 'ff1Encrypt', fn: api.ff1Encrypt, valid: [AES_KEY, new Uint8Array(3), 10, '0123456789'], shape: (v) => typeof v === 'string' && v.length >= 2 },
   { name: 'ff1Decrypt', fn: api.ff1Decrypt, valid: [AES_KEY, new Uint8Array(0), 36, 'abcdef'], shape: (v) => typeof v === 'string' && v.length >= 2 },
