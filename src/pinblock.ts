@@ -87,14 +87,19 @@ function encode(format: Format, pin: string, pan: string, fill: Uint8Array, key?
   return encodeMany(format, [{ pin, pan, fill }], key)[0]!;
 }
 
+/** A decode record (assembly/pinblock.ts DECODE_RECORD): the block, the PAN's length, the PAN; zeros after. */
+function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
+  m.fill(0, rec, rec + RECORD);
+  m.set(block, rec);
+  m[rec + 16] = pan.length;
+  putAscii(m, rec + 17, pan);
+}
+
 function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array): string {
   return withKernel(RECORD, OUT, (k) => {
     const [ks, nr] = aesSchedule(k, key);
     const m = k.mem;
-    m.fill(0, k.IN, k.IN + RECORD);
-    m.set(block, k.IN);
-    m[k.IN + 16] = pan.length;
-    putAscii(m, k.IN + 17, pan);
+    writeDecodeRecord(m, k.IN, block, pan);
     k.x.pinblockDecode(format, ks, nr, k.IN, k.OUT, 1);
     requireDecoded(format, m[k.OUT]!);
     return getAscii(m, k.OUT + 2, m[k.OUT + 1]!);
@@ -256,10 +261,7 @@ export function translatePinBlock(options: { pinBlock: Uint8Array; pan: string; 
       const [fromKs, fromMode] = pinKeySchedule(k, from);
       const [toKs, toMode] = pinKeySchedule(k, to);
       const m = k.mem;
-      m.fill(0, k.IN, k.IN + TRANSLATE_RECORD);
-      m.set(block, k.IN);
-      m[k.IN + 16] = pan.length;
-      putAscii(m, k.IN + 17, pan);
+      writeDecodeRecord(m, k.IN, block, pan);
       m.set(fill, k.IN + 36);
       k.x.pinblockTranslate(from.format, fromKs, fromMode, to.format, toKs, toMode, k.IN, k.OUT);
       requireDecoded(from.format, m[k.OUT]!);
