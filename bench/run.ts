@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     for (const p of row.peers) log(`  ${p.name.padEnd(48)} ${fmt(p.opsPerSecond).padStart(10)}   cardhsm ÷ peer = ${(row.cardhsm.opsPerSecond / p.opsPerSecond).toFixed(2)}×`);
   }
   const multi = !only || only.has('issue-card') ? await multiCoreIssuanceFresh(quick) : undefined;
-  if (multi) log(`\nfull card, runs of ${multi.count.toLocaleString('en-US')} cards in a fresh process (medians of 3): issueCards with ${multi.workers} worker threads ${fmt(multi.parallel)} cards/s vs one thread ${fmt(multi.single)} cards/s (${(multi.parallel / multi.single).toFixed(2)}×); the process's first pooled run, threads starting: ${fmt(multi.coldParallel)} cards/s (${(multi.coldParallel / multi.single).toFixed(2)}×), first card after ${multi.coldFirstCardMs.toFixed(0)} ms`);
+  if (multi) log(`\nfull card, runs of ${multi.count.toLocaleString('en-US')} cards in a fresh process (medians of ${multi.runs}): issueCards with ${multi.workers} worker threads ${fmt(multi.parallel)} cards/s vs one thread ${fmt(multi.single)} cards/s (${(multi.parallel / multi.single).toFixed(2)}×); the process's first pooled run, threads starting: ${fmt(multi.coldParallel)} cards/s (${(multi.coldParallel / multi.single).toFixed(2)}×), first card after ${multi.coldFirstCardMs.toFixed(0)} ms`);
 
   const get = (id: string) => rows.find((r) => r.id === id);
   const peer = (id: string, name: string) => get(id)?.peers.find((p) => p.name.startsWith(name))?.opsPerSecond;
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     '| workload | unit | cardhsm | peer | peer ops/s | cardhsm ÷ peer |',
     '|---|---|---:|---|---:|---:|',
     ...rows.flatMap((r) => r.peers.map((p, i) => `| ${i === 0 ? r.title : ''} | ${i === 0 ? r.unit : ''} | ${i === 0 ? fmt(r.cardhsm.opsPerSecond) : ''} | ${p.name} | ${fmt(p.opsPerSecond)} | ${(r.cardhsm.opsPerSecond / p.opsPerSecond).toFixed(2)}× |`)),
-    ...(multi ? ['', `Full card, runs of ${multi.count.toLocaleString('en-US')} cards with ${multi.workers} worker threads (medians of 3): ${fmt(multi.parallel)} cards/s, ${(multi.parallel / multi.single).toFixed(2)}× one thread (${fmt(multi.single)}). The process's first pooled run, which starts the threads: ${fmt(multi.coldParallel)} cards/s (${(multi.coldParallel / multi.single).toFixed(2)}×), first card after ${multi.coldFirstCardMs.toFixed(0)} ms.`] : []),
+    ...(multi ? ['', `Full card, runs of ${multi.count.toLocaleString('en-US')} cards with ${multi.workers} worker threads (medians of ${multi.runs}): ${fmt(multi.parallel)} cards/s, ${(multi.parallel / multi.single).toFixed(2)}× one thread (${fmt(multi.single)}). The process's first pooled run, which starts the threads: ${fmt(multi.coldParallel)} cards/s (${(multi.coldParallel / multi.single).toFixed(2)}×), first card after ${multi.coldFirstCardMs.toFixed(0)} ms.`] : []),
     '',
     '## Targets',
     '',
