@@ -8,6 +8,7 @@ import { CardHsmError } from '../src/index.js';
 import * as api from '../src/index.js';
 import { API, callRow, type ApiRow } from './helpers/api-table.js';
 import { junk } from './helpers/arb.js';
+import { catchCardHsmError } from './helpers/errors.js';
 
 function totalOn(row: ApiRow, args: unknown[]): void {
   let result: unknown;
@@ -63,14 +64,7 @@ describe('errors never reveal secrets', () => {
     () => api.hexToBytes(api.bytesToHex(key) + 'G'),
   ];
   test.each(calls.map((fn, i) => [i, fn] as const))('call %i: message, stack and inspect output are free of the inputs', (_, fn) => {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CardHsmError);
-    const e = err as CardHsmError;
+    const e = catchCardHsmError(fn);
     const text = [e.message, e.stack ?? '', inspect(e), JSON.stringify(e)].join('\n').toUpperCase();
     for (const s of secrets) expect(text.includes(s.toUpperCase()), `leaked ${s.length}-char secret`).toBe(false);
   });

@@ -34,13 +34,15 @@ export function examples(cmd: Command, ...items: Array<[string, string]>): Comma
   return cmd.addHelpText('after', `\nExample${items.length > 1 ? 's' : ''}:\n${text}\n`);
 }
 
-type Action = (opts: Record<string, string | undefined>, g: Globals) => number | void;
+type Action = (opts: Record<string, string | undefined>, g: Globals, ...args: Array<string | undefined>) => number | void;
 
-/** Registers an action that reads its options and the global flags, and returns an exit code. */
+/** Registers an action that reads its options, the global flags and its arguments, and returns an exit code. */
 export function act(cmd: Command, io: Io, run: Action): Command {
-  return cmd.action((opts: Record<string, string | undefined>, c: Command) => {
+  // Commander calls back with the command's arguments, then its options, then the command itself.
+  return cmd.action((...a: unknown[]) => {
+    const c = a.at(-1) as Command;
     const g = c.optsWithGlobals() as { json?: boolean; showPan?: boolean };
-    const code = run(opts, { json: g.json === true, showPan: g.showPan === true });
+    const code = run(a.at(-2) as Record<string, string | undefined>, { json: g.json === true, showPan: g.showPan === true }, ...(a.slice(0, -2) as string[]));
     if (typeof code === 'number' && code !== EXIT.OK) process.exitCode = code;
   });
 }
@@ -55,9 +57,10 @@ const CVK = '0123456789ABCDEFFEDCBA9876543210';
 
 function cvvCommands(program: Command, io: Io): void {
   examples(
-    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>').requiredOption('--service-code <digits>'), io, (o, g) =>
-      print(io, g.json, { cvv: lib.generateCvv(hex(o.cvk, '--cvk'), o.pan!, o.expiry!, o.serviceCode!) }, lib.generateCvv(hex(o.cvk, '--cvk'), o.pan!, o.expiry!, o.serviceCode!)),
-    ),
+    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>').requiredOption('--service-code <digits>'), io, (o, g) => {
+      const cvv = lib.generateCvv(hex(o.cvk, '--cvk'), o.pan!, o.expiry!, o.serviceCode!);
+      print(io, g.json, { cvv }, cvv);
+    }),
     [`cardhsm cvv --cvk ${CVK} --pan 4123456789012345 --expiry 8701 --service-code 101`, '561'],
   );
   for (const [name, fn, example] of [
@@ -111,35 +114,37 @@ function format(value: string | undefined): 0 | 1 | 2 | 3 | 4 {
   return Number(value) as 0 | 1 | 2 | 3 | 4;
 }
 
+function needPan(pan: string | undefined, f: number): string {
+  if (pan === undefined) throw usageError(`--pan is required for format ${f}`);
+  return pan;
+}
+
+/** Format 4 needs its AES key and the PAN. */
+function format4Inputs(key: Uint8Array | undefined, pan: string | undefined): { key: Uint8Array; pan: string } {
+  if (!key) throw usageError('--key (AES) is required for format 4');
+  return { key, pan: needPan(pan, 4) };
+}
+
 /** A clear ISO 9564 block of formats 0-3. */
 function encodeClear(f: number, pin: string, pan: string | undefined, fill: string | undefined): Uint8Array {
-  const needPan = () => {
-    if (pan === undefined) throw usageError(`--pan is required for format ${f}`);
-    return pan;
-  };
-  if (f === 0) return lib.encodePinBlockIso0(pin, needPan());
+  if (f === 0) return lib.encodePinBlockIso0(pin, needPan(pan, f));
   if (f === 1) return lib.encodePinBlockIso1(pin, fill);
   if (f === 2) return lib.encodePinBlockIso2(pin);
-  return lib.encodePinBlockIso3(pin, needPan(), fill);
+  return lib.encodePinBlockIso3(pin, needPan(pan, f), fill);
 }
 
 function decodeClear(f: number, block: Uint8Array, pan: string | undefined): string {
-  const needPan = () => {
-    if (pan === undefined) throw usageError(`--pan is required for format ${f}`);
-    return pan;
-  };
-  if (f === 0) return lib.decodePinBlockIso0(block, needPan());
+  if (f === 0) return lib.decodePinBlockIso0(block, needPan(pan, f));
   if (f === 1) return lib.decodePinBlockIso1(block);
   if (f === 2) return lib.decodePinBlockIso2(block);
-  return lib.decodePinBlockIso3(block, needPan());
+  return lib.decodePinBlockIso3(block, needPan(pan, f));
 }
 
 /** Encrypts (formats 0-3 under TDES, 4 under AES) or leaves clear a PIN block, from the clear PIN. */
 function encodeBlock(f: number, pin: string, pan: string | undefined, fill: string | undefined, key: Uint8Array | undefined): Uint8Array {
   if (f === 4) {
-    if (!key) throw usageError('--key (AES) is required for format 4');
-    if (pan === undefined) throw usageError('--pan is required for format 4');
-    return lib.encipherPinBlockIso4(key, pin, pan, fill === undefined ? undefined : hex(fill, '--fill'));
+    const i = format4Inputs(key, pan);
+    return lib.encipherPinBlockIso4(i.key, pin, i.pan, fill === undefined ? undefined : hex(fill, '--fill'));
   }
   const clear = encodeClear(f, pin, pan, fill);
   return key ? lib.tdesEncryptEcb(key, clear) : clear;
@@ -147,9 +152,8 @@ function encodeBlock(f: number, pin: string, pan: string | undefined, fill: stri
 
 function decodeBlock(f: number, block: Uint8Array, pan: string | undefined, key: Uint8Array | undefined): string {
   if (f === 4) {
-    if (!key) throw usageError('--key (AES) is required for format 4');
-    if (pan === undefined) throw usageError('--pan is required for format 4');
-    return lib.decipherPinBlockIso4(key, block, pan);
+    const i = format4Inputs(key, pan);
+    return lib.decipherPinBlockIso4(i.key, block, i.pan);
   }
   return decodeClear(f, key ? lib.tdesDecryptEcb(key, block) : block, pan);
 }
@@ -230,7 +234,8 @@ function cipherCommands(program: Command, io: Io): void {
           if (o.mode === 'CBC') out = (decrypt ? cbcDec : cbcEnc)(key, data, hex(o.iv, '--iv'));
           else if (o.mode === 'ECB') out = (decrypt ? dec : enc)(key, data);
           else throw new CardHsmError('ERR_FORMAT', '--mode expected ECB or CBC', '--mode');
-          print(io, g.json, { data: lib.bytesToHex(out) }, lib.bytesToHex(out));
+          const hexOut = lib.bytesToHex(out);
+          print(io, g.json, { data: hexOut }, hexOut);
         }),
         [`cardhsm ${name} ${verb} --key ${k} --data ${decrypt ? cipher : clear}`, decrypt ? clear : cipher],
       );
@@ -325,28 +330,14 @@ function tokenCommands(program: Command, io: Io): void {
 function luhnCommands(program: Command, io: Io): void {
   const luhn = program.command('luhn').description('Luhn check digits (ISO/IEC 7812-1)');
   examples(
-    luhn
-      .command('check')
-      .argument('<number>')
-      .description('exit 1 unless the number ends in its Luhn check digit')
-      .action((number: string, _o: unknown, c: Command) => {
-        const g = c.optsWithGlobals() as { json?: boolean };
-        const ok = lib.isLuhnValid(number);
-        print(io, g.json === true, { valid: ok }, ok ? 'valid' : 'invalid');
-        if (!ok) process.exitCode = EXIT.VERIFY_FAILED;
-      }),
+    act(luhn.command('check').argument('<number>').description('exit 1 unless the number ends in its Luhn check digit'), io, (_o, g, number) => verdict(io, g, lib.isLuhnValid(number!))),
     ['cardhsm luhn check 79927398713', 'valid'],
   );
   examples(
-    luhn
-      .command('digit')
-      .argument('<digits>')
-      .description('the check digit to append')
-      .action((digits: string, _o: unknown, c: Command) => {
-        const g = c.optsWithGlobals() as { json?: boolean };
-        const d = lib.luhnCheckDigit(digits);
-        print(io, g.json === true, { checkDigit: d }, d);
-      }),
+    act(luhn.command('digit').argument('<digits>').description('the check digit to append'), io, (_o, g, digits) => {
+      const d = lib.luhnCheckDigit(digits!);
+      print(io, g.json, { checkDigit: d }, d);
+    }),
     ['cardhsm luhn digit 7992739871', '3'],
   );
 }

@@ -29,6 +29,11 @@ function attributes(o: Record<string, unknown>) {
 }
 
 /** A component: from a file (hex), or typed without echo when stdin is a terminal. */
+/** A key block and its KCV: both lines, or one JSON object. */
+function printKey(io: Io, g: Globals, r: { keyBlock: string; kcv: string }): void {
+  print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+}
+
 async function component(io: Io, i: number, file: string | undefined): Promise<Uint8Array> {
   if (file !== undefined) return hex(readFileSync(file, 'utf8').trim(), `--component-file ${i + 1}`);
   if (!process.stdin.isTTY) throw usageError('key components must come from --component-file when stdin is not a terminal');
@@ -48,7 +53,7 @@ export function registerKeys(program: Command, io: Io): void {
     asyncAct(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK')), io, async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
       const r = hsm.generateKey(attributes(o));
-      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+      printKey(io, g, r);
     }),
     ['cardhsm keys generate --usage P0 --algorithm TDES2 --json', '{"keyBlock":"D0112P0TB00E0000…","kcv":"…"}'],
   );
@@ -73,28 +78,26 @@ export function registerKeys(program: Command, io: Io): void {
         }
         const r = hsm.importKeyComponents({ ...attributes(o), components: parts, kcv: o.kcv as string | undefined, fixParity: o.fixParity === true });
         for (const p of parts) p.fill(0);
-        print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
+        printKey(io, g, r);
       },
     ),
     [`CARDHSM_LMK=${lmk} cardhsm keys import-components --usage C0 --algorithm TDES2 --component-file c1.txt --component-file c2.txt`, 'D0112C0TC00E0000…\nKCV 08D7B4'],
   ).addHelpText('after', '  (c1.txt holds 0123456789ABCDEFFEDCBA9876543210 and c2.txt 01010101010101010101010101010101;\n  each component\'s KCV is shown on stderr)\n'
   );
-  examples(
-    asyncAct(keys.command('import').description('imports a TR-31 block wrapped under a KEK (a K0/K1 block under the LMK)').requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
-      const { hsm, g } = hsmFor(io, c);
-      const r = hsm.importKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
-      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
-    }),
-    [`CARDHSM_LMK=${lmk} cardhsm keys import --key-block ${exported} --kek ${kek}`, 'D0112P0TB00E0000…\nKCV 4E0EEA'],
-  );
-  examples(
-    asyncAct(keys.command('export').description('exports a key under a KEK (refused for exportability N or a weaker KEK)').requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
-      const { hsm, g } = hsmFor(io, c);
-      const r = hsm.exportKey({ keyBlock: o.keyBlock as string, kek: o.kek as string });
-      print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
-    }),
-    [`CARDHSM_LMK=${lmk} cardhsm keys export --key-block ${zpk} --kek ${kek}`, 'B0096P0TB00E0000…\nKCV 4E0EEA'],
-  );
+  // Import and export: a key block moved between the LMK and a KEK.
+  for (const [verb, description, example, shown] of [
+    ['import', 'imports a TR-31 block wrapped under a KEK (a K0/K1 block under the LMK)', `--key-block ${exported} --kek ${kek}`, 'D0112P0TB00E0000…\nKCV 4E0EEA'],
+    ['export', 'exports a key under a KEK (refused for exportability N or a weaker KEK)', `--key-block ${zpk} --kek ${kek}`, 'B0096P0TB00E0000…\nKCV 4E0EEA'],
+  ] as const) {
+    examples(
+      asyncAct(keys.command(verb).description(description).requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
+        const { hsm, g } = hsmFor(io, c);
+        const request = { keyBlock: o.keyBlock as string, kek: o.kek as string };
+        printKey(io, g, verb === 'import' ? hsm.importKey(request) : hsm.exportKey(request));
+      }),
+      [`CARDHSM_LMK=${lmk} cardhsm keys ${verb} ${example}`, shown],
+    );
+  }
   examples(
     asyncAct(keys.command('describe').description("a key block's attributes and KCV (authenticated under the LMK)").requiredOption('--key-block <text>'), io, async (o, c) => {
       const { hsm, g } = hsmFor(io, c);

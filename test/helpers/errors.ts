@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import { CardHsmError, type ErrorCode } from '../../src/index.js';
 
-export function expectCardHsmError(fn: () => unknown, code: ErrorCode, field?: string): CardHsmError {
+/** The CardHsmError `fn` throws (the assertion fails if it throws nothing or anything else). */
+export function catchCardHsmError(fn: () => unknown): CardHsmError {
   let caught: unknown;
   try {
     fn();
@@ -10,7 +11,11 @@ export function expectCardHsmError(fn: () => unknown, code: ErrorCode, field?: s
     caught = e;
   }
   expect(caught).toBeInstanceOf(CardHsmError);
-  const err = caught as CardHsmError;
+  return caught as CardHsmError;
+}
+
+export function expectCardHsmError(fn: () => unknown, code: ErrorCode, field?: string): CardHsmError {
+  const err = catchCardHsmError(fn);
   expect(err.code).toBe(code);
   if (field !== undefined) expect(err.field).toBe(field);
   return err;
