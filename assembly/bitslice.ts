@@ -8,6 +8,7 @@
 import { bsExpandKey, bsTransposeIn, bsTransposeOut, desRound } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES } from './des_bitslice';
 import { packDigits32, packDigits16v, decimalize } from './digits';
+import { DES_SCHEDULE_BYTES } from './des';
 
 /** Blocks per group: one bit of each v128 slice per block. */
 export const BS_GROUP: i32 = 128;
@@ -26,7 +27,8 @@ export function bsBlocks(n: i32): i32 {
   return tail >= BS_MIN ? n : n - tail;
 }
 
-const DES_KEY_BYTES: usize = 128; // one DES schedule in a TDES schedule (des.ts DES_SCHEDULE_BYTES)
+// One DES schedule inside a TDES schedule.
+const DES_KEY_BYTES: usize = <usize>DES_SCHEDULE_BYTES;
 const HALF: usize = <usize>BS_STATE_BYTES / 2;
 const STAGE_KEYS: usize = <usize>BS_STAGE_KEY_BYTES;
 

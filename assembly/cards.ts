@@ -10,7 +10,7 @@ import { cvvBatch, CVV_RECORD } from './cvv';
 import { pvvBatch } from './pvv';
 import { pinblockEncode, ENCODE_RECORD, PINBLOCK_OUT } from './pinblock';
 import { ff1Prepare, ff1One, ff1WalkBatch } from './ff1';
-import { luhnSumOf } from './luhn';
+import { luhnSum } from './luhn';
 import { wipe } from './memory';
 import { aesClearState } from './aes';
 
@@ -68,7 +68,7 @@ export function cardsStart(count: i32, len: i32): void {
 
 /** Writes the Luhn check digit after the `len` ASCII digits at `p`. */
 @inline function appendLuhn(p: usize, len: i32): void {
-  store<u8>(p + len, <u8>(48 + (10 - luhnSumOf(p, len, true, 48)) % 10));
+  store<u8>(p + len, <u8>(48 + (10 - luhnSum(p, len, true)) % 10));
 }
 
 /**
@@ -160,7 +160,12 @@ export function cardsTokens(ks: usize, nr: i32, mode: i32, left: i32, right: i32
 export function cardsDerivePins(ks: usize, single: bool, len: i32, allowed: usize): i32 {
   pinLen = len;
   for (let i = 0; i < n; i++) store<u64>(BLOCKS + (<usize>i << 3), bswap<u64>(panHalf(rec(i), 0)));
-  tdesEcb(ks, single, false, BLOCKS, BLOCKS, n); // Y = TDES(B1), kept in BLOCKS
+  tdesEcb(ks, single, false, BLOCKS, BLOCKS, n); // Y = TDES(B1)
+  // BLOCKS keeps Y XOR B2_0 (B2 without the attempt nibble, which only the draw loop adds).
+  for (let i = 0; i < n; i++) {
+    const at = BLOCKS + (<usize>i << 3);
+    store<u64>(at, bswap<u64>(bswap<u64>(load<u64>(at)) ^ panHalf(rec(i), 16)));
+  }
   // TODO holds, per card still drawing: its index (u32) and its current run as a value (u16) and length (u16).
   const runs = TODO + (C << 2);
   for (let i = 0; i < n; i++) {
@@ -173,7 +178,7 @@ export function cardsDerivePins(ks: usize, single: bool, len: i32, allowed: usiz
     for (let t = 0; t < todo; t++) {
       const i = load<u32>(TODO + (<usize>t << 2));
       const y = bswap<u64>(load<u64>(BLOCKS + (<usize>i << 3)));
-      store<u64>(x + (<usize>t << 3), bswap<u64>(y ^ panHalf(rec(i), 16) ^ <u64>j));
+      store<u64>(x + (<usize>t << 3), bswap<u64>(y ^ <u64>j));
     }
     tdesEcb(ks, single, false, x, x, todo);
     let still = 0;

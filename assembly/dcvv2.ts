@@ -68,10 +68,3 @@ export function hotpSha256(key: usize, keyLen: i32, counter: f64, digits: i32, d
   codeFor(CARD_I, CARD_O, <u64>counter, digits, dst);
   wipeAll();
 }
-
-/** HMAC-SHA-256 of `len` bytes at `src` under the `keyLen`-byte key at `key`; 32 bytes to `dst`. */
-export function hmacSha256(key: usize, keyLen: i32, src: usize, len: i32, dst: usize): void {
-  hmacSetup(key, keyLen, CARD_I, CARD_O);
-  hmacFinish(CARD_I, CARD_O, SCRATCH, src, len, dst);
-  wipeAll();
-}

@@ -195,11 +195,6 @@ export function tdesKeySchedule(key: usize, len: i32, out: usize): void {
   return (<u64>r << 32) | <u64>l;
 }
 
-/** Single DES on one block (big-endian u64) under the schedule at `ks`. */
-export function desBlock(block: u64, ks: usize, decrypt: bool): u64 {
-  return byteTable(FP_BYTES, rounds(byteTable(IP_BYTES, block), ks, decrypt));
-}
-
 /**
  * TDES EDE on one block under a TDES schedule: E(K1) D(K2) E(K3) to encrypt, D(K3) E(K2) D(K1) to decrypt.
  * `single` runs one DES stage (an 8-byte key), where EDE with K1 = K2 = K3 would do the same work three times.

@@ -1,7 +1,7 @@
 // CMAC (NIST SP 800-38B) over AES (128-bit blocks, Rb = 0x87) and TDES (64-bit blocks, Rb = 0x1B).
 // Subkey doubling is branch-free: the carry becomes a mask, so timing does not depend on key-derived bits.
 import { tdesBlock } from './des';
-import { aesEncryptState, aesClearState, aesXorIntoState, aesLoadState, aesStoreState } from './aes';
+import { aesEncryptState, aesClearState, aesXorIntoState, aesLoadState, aesStoreState, aesSetHalves, aesXorHalves, aesStateHi, aesStateLo } from './aes';
 
 /** The last block padded with 10* (SP 800-38B 6.2), `rem` < blockBytes bytes present, as big-endian words. */
 @inline function paddedByte(p: usize, i: i32, rem: i32): u32 {
@@ -13,8 +13,19 @@ function paddedWord(p: usize, first: i32, rem: i32): u32 {
     | (paddedByte(p, first + 2, rem) << 8) | paddedByte(p, first + 3, rem);
 }
 
-// Scratch for the padded final block: the AES state helpers read blocks from memory. Wiped before return.
-const LAST = memory.data(16, 16);
+/** The 64-bit word at `first` of the padded last block. */
+@inline function paddedHalf(p: usize, first: i32, rem: i32): u64 {
+  return (<u64>paddedWord(p, first, rem) << 32) | <u64>paddedWord(p, first + 4, rem);
+}
+
+// The AES subkey (hi, lo) between calls of dbl128, which doubles it in GF(2^128).
+let subHi: u64 = 0;
+let subLo: u64 = 0;
+@inline function dbl128(): void {
+  const c = subHi >> 63;
+  subHi = (subHi << 1) | (subLo >> 63);
+  subLo = (subLo << 1) ^ ((0 - c) & 0x87);
+}
 
 /**
  * Full 16-byte AES-CMAC of `len` bytes at `src`, written to `dst`. The chaining value starts from the 16 bytes at
@@ -22,19 +33,12 @@ const LAST = memory.data(16, 16);
  */
 export function aesCmac(ks: usize, nr: i32, iv: usize, src: usize, len: i32, dst: usize): void {
   // Subkeys: L = AES(K, 0^128); K1 = dbl(L); K2 = dbl(K1).
-  memory.fill(LAST, 0, 16);
-  aesLoadState(LAST);
+  aesSetHalves(0, 0);
   aesEncryptState(ks, nr);
-  aesStoreState(LAST);
-  let k0 = bswap<u32>(load<u32>(LAST)), k1 = bswap<u32>(load<u32>(LAST, 4));
-  let k2 = bswap<u32>(load<u32>(LAST, 8)), k3 = bswap<u32>(load<u32>(LAST, 12));
-  let c = k0 >> 31;
-  k0 = (k0 << 1) | (k1 >> 31); k1 = (k1 << 1) | (k2 >> 31); k2 = (k2 << 1) | (k3 >> 31); k3 = (k3 << 1) ^ ((0 - c) & 0x87);
-  const complete = len > 0 && (len & 15) == 0;
-  if (!complete) {
-    c = k0 >> 31;
-    k0 = (k0 << 1) | (k1 >> 31); k1 = (k1 << 1) | (k2 >> 31); k2 = (k2 << 1) | (k3 >> 31); k3 = (k3 << 1) ^ ((0 - c) & 0x87);
-  }
+  subHi = aesStateHi();
+  subLo = aesStateLo();
+  dbl128();
+  if (!(len > 0 && (len & 15) == 0)) dbl128();
   const blocks = len == 0 ? 1 : (len + 15) >> 4;
   aesLoadState(iv);
   for (let i = 0; i < blocks - 1; i++) {
@@ -43,15 +47,12 @@ export function aesCmac(ks: usize, nr: i32, iv: usize, src: usize, len: i32, dst
   }
   const last = src + (<usize>(blocks - 1) << 4);
   const rem = len - ((blocks - 1) << 4);
-  store<u32>(LAST, bswap<u32>(paddedWord(last, 0, rem) ^ k0));
-  store<u32>(LAST, bswap<u32>(paddedWord(last, 4, rem) ^ k1), 4);
-  store<u32>(LAST, bswap<u32>(paddedWord(last, 8, rem) ^ k2), 8);
-  store<u32>(LAST, bswap<u32>(paddedWord(last, 12, rem) ^ k3), 12);
-  aesXorIntoState(LAST);
+  aesXorHalves(paddedHalf(last, 0, rem) ^ subHi, paddedHalf(last, 8, rem) ^ subLo);
   aesEncryptState(ks, nr);
   aesStoreState(dst);
   aesClearState();
-  memory.fill(LAST, 0, 16);
+  subHi = 0;
+  subLo = 0;
 }
 
 /** Full 8-byte TDES-CMAC of `len` bytes at `src`, written to `dst`; the chaining value starts from `iv` (8 bytes). */
@@ -71,7 +72,6 @@ export function tdesCmac(ks: usize, single: bool, iv: usize, src: usize, len: i3
   }
   const last = src + (<usize>(blocks - 1) << 3);
   const rem = len - ((blocks - 1) << 3);
-  const m = (<u64>paddedWord(last, 0, rem) << 32) | <u64>paddedWord(last, 4, rem);
-  state = tdesBlock(state ^ m ^ k, ks, false, single);
+  state = tdesBlock(state ^ paddedHalf(last, 0, rem) ^ k, ks, false, single);
   store<u64>(dst, bswap<u64>(state));
 }

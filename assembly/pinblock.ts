@@ -35,25 +35,22 @@ function panField(pan: usize, len: i32): u64 {
   return v;
 }
 
-/** The ISO 4 PAN field as two halves: M || PAN (at least 12 digits, left-padded with 0) || 0-padding. */
-function panField4Hi(pan: usize, len: i32): u64 {
-  const m: u64 = len > 12 ? <u64>(len - 12) : 0;
+/** `v` followed by nibbles `from` .. `to` - 1 of the ISO 4 PAN field M || PAN (at least 12 digits, left-padded
+ * with 0) || 0-padding, M being nibble 0. */
+function panField4Nibbles(pan: usize, len: i32, from: i32, to: i32, v: u64): u64 {
   const pad = len < 12 ? 12 - len : 0;
-  let v = m;
-  for (let k = 1; k < 16; k++) {
+  for (let k = from; k < to; k++) {
     const i = k - 1 - pad;
     v = (v << 4) | (i >= 0 && i < len ? digitAt(pan, i) : 0);
   }
   return v;
 }
-function panField4Lo(pan: usize, len: i32): u64 {
-  const pad = len < 12 ? 12 - len : 0;
-  let v: u64 = 0;
-  for (let k = 16; k < 32; k++) {
-    const i = k - 1 - pad;
-    v = (v << 4) | (i >= 0 && i < len ? digitAt(pan, i) : 0);
-  }
-  return v;
+/** The ISO 4 PAN field's two halves. */
+@inline function panField4Hi(pan: usize, len: i32): u64 {
+  return panField4Nibbles(pan, len, 1, 16, len > 12 ? <u64>(len - 12) : 0);
+}
+@inline function panField4Lo(pan: usize, len: i32): u64 {
+  return panField4Nibbles(pan, len, 16, 32, 0);
 }
 
 /** Control || length || PIN || filler nibbles, 16 nibbles; filler from `fill` (format 1/3) or the constant `pad`. */

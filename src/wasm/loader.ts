@@ -33,8 +33,6 @@ export interface KernelExports {
   IO_BYTES: WasmGlobal;
   CACHE_BYTES: WasmGlobal;
   SLOT_FITS: WasmGlobal;
-  ALG_TDES: WasmGlobal;
-  ALG_AES: WasmGlobal;
   selectKey(alg: number, len: number): number;
   clearKeyCache(): void;
   tdesEcb(ks: number, single: number, decrypt: number, src: number, dst: number, n: number): void;
@@ -53,7 +51,6 @@ export interface KernelExports {
   luhnSum(p: number, len: number, doubleRightmost: number): number;
   dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
-  hmacSha256(key: number, keyLen: number, src: number, len: number, dst: number): void;
   ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, valid: number, recs: number, count: number): void;
   CARDS_CHUNK: WasmGlobal;
   TOKEN_ANY: WasmGlobal;
