@@ -14,7 +14,7 @@ const CLEAR = {
 };
 const BIN = '457173';
 const EXPIRY = '2911';
-export const BATCH = 10_000;
+const BATCH = 10_000;
 
 function issuerHsm() {
   const hsm = new Hsm({ lmk: new Uint8Array(32).fill(0x22), store: new MemoryStore() });
@@ -84,7 +84,7 @@ export function issueWorkloads(): Workload[] {
   ];
 }
 
-export { issuerHsm, drain, BIN, EXPIRY };
+export { issuerHsm, BIN, EXPIRY };
 
 /**
  * Full cards per second with issueCards on one thread and on worker threads (one per core, at most 2 here),

@@ -114,9 +114,12 @@ export function pvvWith(encrypt: EcbOp) {
   return (pan: string, pvki: string, pin: string): string => decimalize(encrypt(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
 }
 
+/** The ISO 0 PAN field: 0000 || the 12 rightmost PAN digits before the check digit. */
+const iso0PanField = (pan: string): Buffer => Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+
 function iso0(pin: string, pan: string): Buffer {
   const pinField = Buffer.from(('0' + pin.length.toString(16) + pin).padEnd(16, 'F'), 'hex');
-  const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+  const panField = iso0PanField(pan);
   return Buffer.from(pinField.map((b, i) => b ^ panField[i]!));
 }
 
@@ -128,7 +131,7 @@ export function iso0EncryptWith(encrypt: EcbOp) {
 export function translateWith(decrypt: EcbOp, encrypt: EcbOp) {
   return (block: Uint8Array, pan: string): Buffer => {
     const clear = decrypt(block);
-    const panField = Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+    const panField = iso0PanField(pan);
     const field = Buffer.from(clear.map((b, i) => b ^ panField[i]!)).toString('hex');
     const len = parseInt(field[1]!, 16);
     return encrypt(iso0(field.slice(2, 2 + len), pan));
@@ -191,4 +194,3 @@ export function nodeDcvv2(imk: Uint8Array, pan: string, psn: string, expiry: str
   return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000).padStart(3, '0');
 }
 
-export { createDecipheriv };

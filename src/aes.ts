@@ -1,21 +1,14 @@
 // AES-128/192/256 in ECB and CBC modes (FIPS 197, NIST SP 800-38A), no padding. AES-ECB serves PIN block
 // format 4 and FF1; CBC serves data keys.
 import { checkBlocks, checkBytes } from './validate.js';
-import { withKernel, selectKey, chunked, ALG_AES } from './wasm/calls.js';
+import { blockCipher, ALG_AES } from './wasm/calls.js';
 
 const KEY_LENGTHS = [16, 24, 32] as const;
 
 function run(key: Uint8Array, data: Uint8Array, decrypt: boolean, iv: Uint8Array | undefined): Uint8Array {
   checkBytes('key', key, KEY_LENGTHS);
   checkBlocks('data', data, 16);
-  if (data.length === 0) return new Uint8Array(0);
-  return withKernel(data.length, data.length, (k) => {
-    const ks = selectKey(k, ALG_AES, key);
-    const nr = k.x.aesRounds(key.length);
-    if (iv === undefined) return chunked(k, data, 16, (n) => k.x.aesEcb(ks, nr, +decrypt, k.IN, k.OUT, n));
-    k.mem.set(iv, k.IV);
-    return chunked(k, data, 16, (n) => k.x.aesCbc(ks, nr, +decrypt, k.IV, k.IN, k.OUT, n));
-  });
+  return blockCipher(ALG_AES, key, data, decrypt, iv);
 }
 
 /**

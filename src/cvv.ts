@@ -4,7 +4,7 @@
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
 import { constantTimeEqualString } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
+import { withKernel, selectKey, putAscii, getAscii, decodeAscii, mapRecords, recordsPerCall, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 32;
 const DIGITS = 3;
@@ -28,7 +28,6 @@ function checkInput(item: unknown, at: string): CvvInput {
   };
 }
 
-const LATIN1 = new TextDecoder('latin1');
 
 /** Copies ASCII digits of `s` to `m` at `p`; false (and nothing to rely on) if a character is not a digit. */
 function putDigits(m: Uint8Array, p: number, s: string): boolean {
@@ -60,7 +59,7 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
   if (items.length === 0) return out;
   return withKernel(items.length * RECORD, items.length * DIGITS, (k) => {
     const ks = selectKey(k, ALG_TDES, cvk);
-    const per = Math.floor(k.IO_BYTES / RECORD);
+    const per = recordsPerCall(k, RECORD, DIGITS);
     const m = k.mem;
     for (let base = 0; base < items.length; base += per) {
       const n = Math.min(per, items.length - base);
@@ -71,7 +70,7 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
         for (let i = 0; i < n; i++) out[base + i] = String.fromCharCode(m[k.OUT + i * DIGITS]!, m[k.OUT + i * DIGITS + 1]!, m[k.OUT + i * DIGITS + 2]!);
       } else {
         // One decode for the chunk, then cheap slices: far less than a string built per record.
-        const text = LATIN1.decode(m.subarray(k.OUT, k.OUT + n * DIGITS));
+        const text = decodeAscii(m.subarray(k.OUT, k.OUT + n * DIGITS));
         for (let i = 0; i < n; i++) out[base + i] = text.slice(i * DIGITS, i * DIGITS + DIGITS);
       }
     }

@@ -2,21 +2,14 @@
 // Keys: 8 bytes (single DES), 16 (2-key TDES, K3 = K1) or 24 (3-key TDES). Parity bits are ignored, as by
 // every DES implementation; check them with hasOddDesParity where a key's origin matters.
 import { checkBlocks, checkBytes } from './validate.js';
-import { withKernel, selectKey, chunked, ALG_TDES } from './wasm/calls.js';
+import { blockCipher, ALG_TDES } from './wasm/calls.js';
 
 const KEY_LENGTHS = [8, 16, 24] as const;
 
 function run(key: Uint8Array, data: Uint8Array, decrypt: boolean, iv: Uint8Array | undefined): Uint8Array {
   checkBytes('key', key, KEY_LENGTHS);
   checkBlocks('data', data, 8);
-  if (data.length === 0) return new Uint8Array(0);
-  return withKernel(data.length, data.length, (k) => {
-    const ks = selectKey(k, ALG_TDES, key);
-    const single = +(key.length === 8);
-    if (iv === undefined) return chunked(k, data, 8, (n) => k.x.tdesEcb(ks, single, +decrypt, k.IN, k.OUT, n));
-    k.mem.set(iv, k.IV);
-    return chunked(k, data, 8, (n) => k.x.tdesCbc(ks, single, +decrypt, k.IV, k.IN, k.OUT, n));
-  });
+  return blockCipher(ALG_TDES, key, data, decrypt, iv);
 }
 
 /**

@@ -3,7 +3,7 @@
 // of the SP 800-38G Rev. 1 draft is enforced: radix^length >= 1,000,000.
 import { CardHsmError } from './errors.js';
 import { checkBytes, checkInt } from './validate.js';
-import { withKernel, selectKey, ALG_AES, type Kernel } from './wasm/calls.js';
+import { withKernel, keySchedule, ALG_AES, type Kernel } from './wasm/calls.js';
 
 const ALPHABET_36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 const ALPHABET_62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -12,12 +12,12 @@ const MAX_TWEAK = 1024;
 const HALF_LIMIT = 2 ** 63;
 
 /** Checks radix and length against FF1's rules and the kernel's 63-bit halves; returns nothing or throws. */
-export function checkFf1Domain(radix: number, length: number, field = 'input'): void {
+function checkFf1Domain(radix: number, length: number): void {
   if (length < 2 || radix ** length < FF1_MIN_DOMAIN) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" radix^length must be at least 1,000,000 (NIST SP 800-38G Rev. 1 draft), got ${radix}^${length}`, field);
+    throw new CardHsmError('ERR_LENGTH', `"input" radix^length must be at least 1,000,000 (NIST SP 800-38G Rev. 1 draft), got ${radix}^${length}`, 'input');
   }
   if (radix ** Math.ceil(length / 2) >= HALF_LIMIT) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" is too long: radix^ceil(length/2) must stay below 2^63, got ${radix}^${Math.ceil(length / 2)}`, field);
+    throw new CardHsmError('ERR_LENGTH', `"input" is too long: radix^ceil(length/2) must stay below 2^63, got ${radix}^${Math.ceil(length / 2)}`, 'input');
   }
 }
 
@@ -32,13 +32,11 @@ function checkRadix(radix: unknown): number {
  * records after it), in as few calls as the buffers allow. `call` runs the kernel on `count` records at `records`
  * and returns where their results are.
  */
-function ff1Stream(key: Uint8Array, tweak: Uint8Array, size: number, data: Uint8Array, call: (k: Kernel, ks: number, nr: number, records: number, count: number) => number): Uint8Array {
+function ff1Stream(key: Uint8Array, tweak: Uint8Array, size: number, data: Uint8Array, call: (k: Kernel, ks: number, nr: number, records: number, count: number) => number, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
   const count = data.length / size;
-  const out = new Uint8Array(data.length);
   if (count === 0) return out;
   return withKernel(MAX_TWEAK + data.length, data.length, (k) => {
-    const ks = selectKey(k, ALG_AES, key);
-    const nr = k.x.aesRounds(key.length);
+    const [ks, nr] = keySchedule(k, ALG_AES, key);
     k.mem.set(tweak, k.IN);
     const records = k.IN + MAX_TWEAK;
     const per = Math.floor((k.IO_BYTES - MAX_TWEAK) / size);
@@ -102,10 +100,10 @@ export function ff1Decrypt(key: Uint8Array, tweak: Uint8Array, radix: number, in
  * the caller.
  */
 export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean, valid: boolean): void {
-  const walked = ff1Stream(key, tweak, total, numbers, (kernel, ks, nr, records, c) => {
+  // Results go straight back into `numbers`: each chunk is copied into the kernel before its results come out.
+  const walk = (kernel: Kernel, ks: number, nr: number, records: number, c: number) => {
     kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, +valid, records, c);
     return records; // in place
-  });
-  numbers.set(walked);
-  walked.fill(0);
+  };
+  ff1Stream(key, tweak, total, numbers, walk, numbers);
 }

@@ -4,7 +4,7 @@
 import { constantTimeEqualString, hexToBytes } from './bytes.js';
 import { CardHsmError } from './errors.js';
 import { checkBytes, checkDigits, checkHex, checkInt } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from './wasm/calls.js';
+import { withKernel, keySchedule, putAscii, getAscii, ALG_TDES } from './wasm/calls.js';
 
 const RECORD = 64;
 const MODE_NATURAL_PIN = 0;
@@ -13,13 +13,13 @@ const MODE_OFFSET = 1;
 function ibm3624(pvk: Uint8Array, validationData: string, decimalizationTable: string, pinLength: number, pin: string | undefined, mode: number): string {
   const data = hexToBytes(validationData);
   return withKernel(RECORD, 16, (k) => {
-    const ks = selectKey(k, ALG_TDES, pvk);
+    const [ks, single] = keySchedule(k, ALG_TDES, pvk);
     const m = k.mem;
     m.set(data, k.IN);
     putAscii(m, k.IN + 8, decimalizationTable);
     m[k.IN + 24] = pinLength;
     if (pin !== undefined) putAscii(m, k.IN + 25, pin);
-    k.x.ibm3624Batch(ks, +(pvk.length === 8), mode, k.IN, k.OUT, 1);
+    k.x.ibm3624Batch(ks, single, mode, k.IN, k.OUT, 1);
     return getAscii(m, k.OUT, pinLength);
   });
 }
@@ -55,13 +55,13 @@ export function generateIbm3624Offset(pvk: Uint8Array, validationData: string, d
  * whose length differs from the PIN's is malformed: ERR_LENGTH on `offset`).
  */
 export function verifyIbm3624Offset(pvk: Uint8Array, validationData: string, decimalizationTable: string, pin: string, offset: string): boolean {
-  checkCommon(pvk, validationData, decimalizationTable);
+  const [data, table] = checkCommon(pvk, validationData, decimalizationTable);
   checkDigits('pin', pin, 4, 12);
   checkDigits('offset', offset, 4, 12);
   if (offset.length !== pin.length) {
     throw new CardHsmError('ERR_LENGTH', `"offset" expected as many digits as the PIN (${pin.length}), got length=${offset.length}`, 'offset');
   }
-  return constantTimeEqualString(generateIbm3624Offset(pvk, validationData, decimalizationTable, pin), offset);
+  return constantTimeEqualString(ibm3624(pvk, data, table, pin.length, pin, MODE_OFFSET), offset);
 }
 
 /**

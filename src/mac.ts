@@ -2,7 +2,7 @@
 // Messages longer than one kernel buffer are CBC-MACed in chunks, then the last block finishes the CMAC.
 import { checkBytes } from './validate.js';
 import { CardHsmError } from './errors.js';
-import { withKernel, selectKey, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
+import { withKernel, keySchedule, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
 
 function checkData(data: unknown): Uint8Array {
   if (!(data instanceof Uint8Array)) {
@@ -28,17 +28,14 @@ function absorbPrefix(k: Kernel, data: Uint8Array, block: number, cbc: (n: numbe
 
 function cmac(alg: number, key: Uint8Array, data: Uint8Array, block: number): Uint8Array {
   return withKernel(data.length, Math.max(block, data.length), (k) => {
-    const ks = selectKey(k, alg, key);
+    const [ks, mode] = keySchedule(k, alg, key);
+    const aes = alg === ALG_AES;
+    const cbc = aes ? k.x.aesCbc : k.x.tdesCbc;
+    const finish = aes ? k.x.aesCmac : k.x.tdesCmac;
     k.mem.fill(0, k.IV, k.IV + 16);
-    const nr = alg === ALG_AES ? k.x.aesRounds(key.length) : 0;
-    const single = +(key.length === 8);
-    const last = absorbPrefix(k, data, block, (n) =>
-      alg === ALG_AES ? k.x.aesCbc(ks, nr, 0, k.IV, k.IN, k.OUT, n) : k.x.tdesCbc(ks, single, 0, k.IV, k.IN, k.OUT, n),
-    );
+    const last = absorbPrefix(k, data, block, (n) => cbc(ks, mode, 0, k.IV, k.IN, k.OUT, n));
     k.mem.set(data.subarray(last), k.IN);
-    const len = data.length - last;
-    if (alg === ALG_AES) k.x.aesCmac(ks, nr, k.IV, k.IN, len, k.OUT);
-    else k.x.tdesCmac(ks, single, k.IV, k.IN, len, k.OUT);
+    finish(ks, mode, k.IV, k.IN, data.length - last, k.OUT);
     return k.mem.slice(k.OUT, k.OUT + block);
   });
 }

@@ -7,7 +7,7 @@
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkHex, checkOptions } from './validate.js';
-import { withKernel, selectKey, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
+import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
 
 type Format = 0 | 1 | 2 | 3 | 4;
 
@@ -59,7 +59,7 @@ function writeEncodeRecord(m: Uint8Array, rec: number, pin: string, pan: string,
 }
 
 function aesSchedule(k: Kernel, key: Uint8Array | undefined): [number, number] {
-  return key === undefined ? [0, 0] : [selectKey(k, ALG_AES, key), k.x.aesRounds(key.length)];
+  return key === undefined ? [0, 0] : keySchedule(k, ALG_AES, key);
 }
 
 interface EncodeRecord {
@@ -224,10 +224,9 @@ function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
   return { format, key: checkBytes(`${field}.key`, o.key, format === 4 ? [16, 24, 32] : [8, 16, 24]) };
 }
 
-/** The key's schedule for the kernel and its mode: AES rounds (format 4), or 1 for a single-DES key. */
+/** The key's schedule for the kernel and its mode (AES for format 4, TDES for the others). */
 function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] {
-  if (side.format === 4) return [selectKey(k, ALG_AES, side.key), k.x.aesRounds(side.key.length)];
-  return [selectKey(k, ALG_TDES, side.key), +(side.key.length === 8)];
+  return keySchedule(k, side.format === 4 ? ALG_AES : ALG_TDES, side.key);
 }
 
 /** Fresh fill for a new block: 8 random bytes (format 4), 14 random nibbles (1: 0-F, 3: A-F), none for 0. */

@@ -3,7 +3,7 @@
 // the PVK (single DES for an 8-byte key, 2-key TDES for 16), decimalized, first 4 digits.
 import { constantTimeEqualString } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
-import { selectKey, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
+import { keySchedule, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 16;
 const DIGITS = 4;
@@ -41,8 +41,8 @@ const LAYOUT: RecordLayout<PvvInput, string> = {
 
 function pvvKernel(pvk: Uint8Array, items: readonly PvvInput[]): string[] {
   return mapRecords(items, LAYOUT, (k) => {
-    const ks = selectKey(k, ALG_TDES, pvk);
-    return (n) => k.x.pvvBatch(ks, +(pvk.length === 8), k.IN, k.OUT, n);
+    const [ks, single] = keySchedule(k, ALG_TDES, pvk);
+    return (n) => k.x.pvvBatch(ks, single, k.IN, k.OUT, n);
   });
 }
 

@@ -11,6 +11,7 @@
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
 import { ff1Numerals, ff1WalkLuhn, FF1_MIN_DOMAIN } from './ff1.js';
+import { decodeAscii } from './wasm/calls.js';
 
 export interface TokenOptions {
   /** Leading PAN digits kept in the clear, 0..8 (default 6: the BIN). */
@@ -80,7 +81,6 @@ function luhnSum(d: Uint8Array | string): number {
 
 /** ASCII codes of the token alphabet (numerals 0-35). */
 const ALNUM_CODES = Uint8Array.from(ALNUM, (c) => c.charCodeAt(0));
-const LATIN1 = new TextDecoder('latin1');
 
 /** How the kernel makes the tokens of `length`-digit PANs (issuance): validated options, the kernel's mode. */
 export interface TokenPlan {
@@ -163,7 +163,7 @@ function tokenizeGroup(tokenKey: Uint8Array, r: Rules, pans: readonly string[], 
   }
   permuteMiddles(tokenKey, r, all, length, k, false);
   for (let i = 0; i < all.length; i++) all[i] = ALNUM_CODES[all[i]!]!;
-  const text = LATIN1.decode(all);
+  const text = decodeAscii(all);
   all.fill(0);
   return pans.map((_, j) => text.substring(j * length, (j + 1) * length));
 }

@@ -271,8 +271,11 @@ function deriveKeys(version: Tr31Version, kbpk: Uint8Array): { kbek: Uint8Array;
       const piece = aes ? aesCmac(kbpk, data) : tdesCmac(kbpk, data);
       out.set(piece, at);
       at += piece.length;
+      piece.fill(0);
     }
-    return out.slice(0, kbpk.length);
+    const key = out.slice(0, kbpk.length);
+    out.fill(0);
+    return key;
   };
   return { kbek: derive(0), kbmk: derive(1) };
 }
@@ -288,20 +291,22 @@ function mac(version: Tr31Version, kbmk: Uint8Array, header: string, data: Uint8
   const message = new Uint8Array(ascii.length + data.length);
   message.set(ascii);
   message.set(data, ascii.length);
-  if (version === 'D') return aesCmac(kbmk, message);
-  if (version === 'B') return tdesCmac(kbmk, message);
-  const cbcMac = tdesEncryptCbc(kbmk, message, new Uint8Array(8));
-  return cbcMac.slice(cbcMac.length - 8, cbcMac.length - 4);
+  try {
+    if (version === 'D') return aesCmac(kbmk, message);
+    if (version === 'B') return tdesCmac(kbmk, message);
+    const cbcMac = tdesEncryptCbc(kbmk, message, new Uint8Array(8));
+    return cbcMac.slice(cbcMac.length - 8, cbcMac.length - 4);
+  } finally {
+    message.fill(0); // B and D: it holds the clear key data
+  }
 }
 
-function checkKbpk(kbpk: unknown, version: Tr31Version): Uint8Array {
-  checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
-  const k = kbpk as Uint8Array;
+/** The KBPK (already checked as bytes) fits the block's version. */
+function checkKbpk(kbpk: Uint8Array, version: Tr31Version): void {
   const allowed = VERSIONS[version].kbpkLengths;
-  if (!allowed.includes(k.length)) {
-    throw new CardHsmError('ERR_LENGTH', `"kbpk" expected ${allowed.join(', ')} bytes for version ${version}, got length=${k.length}`, 'kbpk');
+  if (!allowed.includes(kbpk.length)) {
+    throw new CardHsmError('ERR_LENGTH', `"kbpk" expected ${allowed.join(', ')} bytes for version ${version}, got length=${kbpk.length}`, 'kbpk');
   }
-  return k;
 }
 
 /** Default padding: hide the key length up to the longest key of its algorithm, then fill the last cipher block. */

@@ -6,9 +6,9 @@ import { CardHsmError } from '../errors.js';
 import { randomBytes } from '../bytes.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isLuhnValid } from '../luhn.js';
-import { tokenPlan, type TokenOptions } from '../token.js';
+import { tokenPlan, type TokenOptions, type TokenPlan } from '../token.js';
 import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH, type PinPolicy } from '../pinpolicy.js';
-import { withKernel, selectKey, putAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
+import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
 import type { PanIssuer } from './pan.js';
 
 export interface IssuedCard {
@@ -102,7 +102,6 @@ const AT_PANS = 1088; //    given PANs, CARDS_CHUNK x 19, or the prefix (PanIssu
 const AT_PINS = AT_PANS + 19 * CHUNK; // given PINs, CARDS_CHUNK x 12
 const AT_FILL = AT_PINS + 12 * CHUNK; // ISO 4 random fill, CARDS_CHUNK x 8
 const AT_ALLOWED = AT_FILL + 8 * CHUNK; // the policy's bitset, up to 125,000 bytes
-const LATIN1 = new TextDecoder('latin1');
 
 /**
  * A batch of cards as the kernel writes them: one fixed-width ASCII record per card (assembly/cards.ts
@@ -122,14 +121,21 @@ export interface CardText {
 export function cardTextAt(recipe: CardRecipe, start: number, count: number): CardText {
   // PINs too long to tabulate are derived in JS, which needs the PANs as strings.
   if (recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH) return cardTextFor(recipe, recipe.issuer.pansAt(start, count));
-  return runKernel(recipe, count, recipe.issuer.length, (k, base, n) => recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n));
+  const length = recipe.issuer.length;
+  return runKernel(recipe, tokenPlanOf(recipe, length), count, length, (k, base, n) => recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n));
+}
+
+/** The recipe's token plan for PANs of `length` (undefined without tokens). */
+function tokenPlanOf(recipe: CardRecipe, length: number): TokenPlan | undefined {
+  return recipe.token ? tokenPlan(recipe.token.options, length) : undefined;
 }
 
 /** The cards for the given PANs, all of one length (a reissue keeps its number). */
 export function cardTextFor(recipe: CardRecipe, pans: readonly string[]): CardText {
   const length = pans[0]?.length ?? recipe.issuer.length;
   if (pans.some((p) => p.length !== length)) throw new CardHsmError('ERR_INTERNAL', 'cardTextFor: PANs of one length expected');
-  const mode = recipe.token ? tokenPlan(recipe.token.options, length).mode : 'any';
+  const plan = tokenPlanOf(recipe, length);
+  const mode = plan?.mode;
   if ((mode === 'valid' || mode === 'invalid') && !pans.every(isLuhnValid)) {
     throw new CardHsmError('ERR_FORMAT', `"pan" must pass Luhn for luhn '${mode}' tokens`, 'pan');
   }
@@ -137,6 +143,7 @@ export function cardTextFor(recipe: CardRecipe, pans: readonly string[]): CardTe
   try {
     return runKernel(
       recipe,
+      plan,
       pans.length,
       length,
       (k, base, n) => {
@@ -218,11 +225,11 @@ export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCar
 
 /**
  * Runs the issuance kernel over `count` cards of `panLength` digits, chunk by chunk: `loadPans` puts each chunk's
- * PANs in place (`base` = the chunk's first card); `pins`, when given, are the cards' PINs (else derived inside).
+ * PANs in place (`base` = the chunk's first card); `plan` is the token plan (tokenPlanOf); `pins`, when given, are
+ * the cards' PINs (else derived inside).
  */
-function runKernel(recipe: CardRecipe, count: number, panLength: number, loadPans: (k: Kernel, base: number, n: number) => void, pins?: readonly string[]): CardText {
+function runKernel(recipe: CardRecipe, plan: TokenPlan | undefined, count: number, panLength: number, loadPans: (k: Kernel, base: number, n: number) => void, pins?: readonly string[]): CardText {
   const { cvk, expiry, serviceCode, pin, token } = recipe;
-  const plan = token ? tokenPlan(token.options, panLength) : undefined;
   const allowed = pin && !pins ? pinPolicyBitset(pin.policy, pin.length) : undefined;
   const texts: string[] = [];
   let stride = 0;
@@ -242,11 +249,11 @@ function runKernel(recipe: CardRecipe, count: number, panLength: number, loadPan
         x.cardsCvvs(selectKey(k, ALG_TDES, cvk), k.IN + AT_EXPIRY, k.IN + AT_SERVICE);
         if (token && plan) {
           const mode = { any: x.TOKEN_ANY, valid: x.TOKEN_VALID, invalid: x.TOKEN_INVALID, alphanumeric: x.TOKEN_ALPHANUMERIC }[plan.mode].value as number;
-          x.cardsTokens(selectKey(k, ALG_AES, token.key), x.aesRounds(token.key.length), mode, plan.left, plan.right, k.IN + AT_TWEAK, plan.tweak.length);
+          x.cardsTokens(...keySchedule(k, ALG_AES, token.key), mode, plan.left, plan.right, k.IN + AT_TWEAK, plan.tweak.length);
         }
         if (pin) addPins(k, pin, n, base, pins);
         stride = x.cardsWrite(k.OUT, +!!token);
-        texts.push(LATIN1.decode(m.subarray(k.OUT, k.OUT + n * stride)));
+        texts.push(decodeAscii(m.subarray(k.OUT, k.OUT + n * stride)));
       } finally {
         x.cardsWipe();
       }
@@ -258,18 +265,18 @@ function runKernel(recipe: CardRecipe, count: number, panLength: number, loadPan
 
 function addPins(k: Kernel, pin: NonNullable<CardRecipe['pin']>, n: number, base: number, pins: readonly string[] | undefined): void {
   const x = k.x;
-  const pvk = selectKey(k, ALG_TDES, pin.pvk);
+  const [pvk, single] = keySchedule(k, ALG_TDES, pin.pvk);
   if (pins) {
     for (let i = 0; i < n; i++) putAscii(k.mem, k.IN + AT_PINS + i * pin.length, pins[base + i]!);
     x.cardsPinsGiven(k.IN + AT_PINS, pin.length);
-  } else if (x.cardsDerivePins(pvk, +(pin.pvk.length === 8), pin.length, k.IN + AT_ALLOWED) > 0) {
+  } else if (x.cardsDerivePins(pvk, single, pin.length, k.IN + AT_ALLOWED) > 0) {
     // 16 draws give ~160 uniform digits: a card without a PIN by then means a policy that allows almost nothing.
     throw new CardHsmError('ERR_PIN_POLICY', 'the PIN policy allows too few PINs to issue from', 'pinPolicy');
   }
-  x.cardsPvvs(pvk, +(pin.pvk.length === 8), pin.pvki.charCodeAt(0));
+  x.cardsPvvs(pvk, single, pin.pvki.charCodeAt(0));
   if (pin.aes) {
     k.mem.set(randomBytes(8 * n), k.IN + AT_FILL);
-    x.cardsPinBlocks(selectKey(k, ALG_AES, pin.pinKey), x.aesRounds(pin.pinKey.length), 0, k.IN + AT_FILL);
+    x.cardsPinBlocks(...keySchedule(k, ALG_AES, pin.pinKey), 0, k.IN + AT_FILL);
   } else {
     x.cardsPinBlocks(selectKey(k, ALG_TDES, pin.pinKey), 0, +(pin.pinKey.length === 8), 0);
   }

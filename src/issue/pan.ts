@@ -10,7 +10,7 @@ import { CardHsmError } from '../errors.js';
 import { checkBytes, checkDigits, checkInt } from '../validate.js';
 import { ff1Numerals } from '../ff1.js';
 import { aesEncryptEcb } from '../aes.js';
-import { selectKey, putAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
+import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
 
 export interface PanIssuerOptions {
   /** AES key (16, 24 or 32 bytes) of the permutation. */
@@ -21,7 +21,6 @@ export interface PanIssuerOptions {
   length: number;
 }
 
-const LATIN1 = new TextDecoder('latin1');
 
 export class PanIssuer {
   readonly bin: string;
@@ -73,7 +72,7 @@ export class PanIssuer {
     }
     this.#checkRange(start, count);
     putAscii(k.mem, at, this.bin);
-    k.x.cardsPansFromCounters(selectKey(k, ALG_AES, this.#key), k.x.aesRounds(this.#key.length), at, this.bin.length, start);
+    k.x.cardsPansFromCounters(...keySchedule(k, ALG_AES, this.#key), at, this.bin.length, start);
   }
 
   /** Zeroes this issuer's copy of the key; it cannot issue afterwards. */
@@ -109,7 +108,7 @@ export class PanIssuer {
     numerals.fill(0);
     // Numerals to ASCII digits in place, then one decode for the batch: far cheaper than a string per PAN.
     for (let i = 0; i < out.length; i++) out[i]! += 48;
-    const text = LATIN1.decode(out);
+    const text = decodeAscii(out);
     out.fill(0);
     const bodies = new Array<string>(count);
     for (let i = 0; i < count; i++) bodies[i] = text.slice(i * k, (i + 1) * k);

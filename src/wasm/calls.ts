@@ -40,6 +40,32 @@ export function selectKey(k: Kernel, alg: number, key: Uint8Array): number {
   }
 }
 
+/**
+ * Selects `key`'s schedule and returns it with the mode every cipher kernel takes next to it: the AES round count,
+ * or for TDES 1 when the key is a single-DES key.
+ */
+export function keySchedule(k: Kernel, alg: number, key: Uint8Array): [schedule: number, mode: number] {
+  const ks = selectKey(k, alg, key);
+  return [ks, alg === ALG_AES ? k.x.aesRounds(key.length) : +(key.length === 8)];
+}
+
+/** ECB, or CBC from `iv`, over the whole blocks of `data` under `key` (both validated by the caller). */
+export function blockCipher(alg: number, key: Uint8Array, data: Uint8Array, decrypt: boolean, iv: Uint8Array | undefined): Uint8Array {
+  if (data.length === 0) return new Uint8Array(0);
+  const block = alg === ALG_AES ? 16 : 8;
+  return withKernel(data.length, data.length, (k) => {
+    const [ks, mode] = keySchedule(k, alg, key);
+    const x = k.x;
+    if (iv === undefined) {
+      const ecb = alg === ALG_AES ? x.aesEcb : x.tdesEcb;
+      return chunked(k, data, block, (n) => ecb(ks, mode, +decrypt, k.IN, k.OUT, n));
+    }
+    k.mem.set(iv, k.IV);
+    const cbc = alg === ALG_AES ? x.aesCbc : x.tdesCbc;
+    return chunked(k, data, block, (n) => cbc(ks, mode, +decrypt, k.IV, k.IN, k.OUT, n));
+  });
+}
+
 /** Writes the ASCII string `s` (already validated as digits) at `ptr`. */
 export function putAscii(m: Uint8Array, ptr: number, s: string): void {
   for (let i = 0; i < s.length; i++) m[ptr + i] = s.charCodeAt(i);
@@ -48,6 +74,13 @@ export function putAscii(m: Uint8Array, ptr: number, s: string): void {
 /** Reads `len` ASCII bytes at `ptr` as a string. */
 export function getAscii(m: Uint8Array, ptr: number, len: number): string {
   return String.fromCharCode.apply(null, m.subarray(ptr, ptr + len) as unknown as number[]);
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/** ASCII bytes as one string, decoded natively: for whole batches of records, where getAscii would be slow. */
+export function decodeAscii(bytes: Uint8Array): string {
+  return LATIN1.decode(bytes);
 }
 
 /** Wipes every cached key schedule (and the clear keys they were expanded from) from WASM memory. */
