@@ -68,7 +68,12 @@ function settingsOf(opts: unknown): Settings & { o: Record<string, unknown> } {
   else if (typeof o.at === 'number') ms = o.at;
   else throw new CardHsmError('ERR_TYPE', '"opts.at" expected a Date or milliseconds since the epoch', 'opts.at');
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw new CardHsmError('ERR_FORMAT', '"opts.at" expected a time from 1970 on', 'opts.at');
-  return { o, windowSeconds, digits, profile, window: Math.floor(Math.floor(ms / 1000) / windowSeconds) };
+  return { o, windowSeconds, digits, profile, window: dcvv2Window(ms, windowSeconds) };
+}
+
+/** The number of the validity window that the time `ms` (milliseconds since the epoch) falls in. */
+export function dcvv2Window(ms: number, windowSeconds: number): number {
+  return Math.floor(Math.floor(ms / 1000) / windowSeconds);
 }
 
 function checkCard(card: unknown, at: string): Dcvv2Card {

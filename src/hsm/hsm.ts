@@ -7,14 +7,14 @@ import { bytesToHex, constantTimeEqualString, hexToBytes, randomBytes } from '..
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
-import type { Store } from '../store/store.js';
+import type { CounterKind, Store } from '../store/store.js';
 import { PanIssuer } from '../issue/pan.js';
 import { issueInPool } from '../issue/pool.js';
 import { availableParallelism } from 'node:os';
 import { flatten } from '../issue/stream.js';
 import { cardsAt, cardsFor, cardsFromText, cardTextAt, expiryAfter, type CardRecipe, type CardText, type IssuedCard } from '../issue/cards.js';
-import { tokenizePan, detokenizePan, type TokenOptions } from '../token.js';
-import { generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
+import { tokenizePan, detokenizePan, tokenPlan, type TokenOptions } from '../token.js';
+import { dcvv2Window, generateDynamicCvv2Codes, verifyDynamicCvv2, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { generateCvv2 } from '../cvv.js';
 import { wrapTr31, unwrapTr31, wrapTr31With, unwrapTr31With, parseTr31Header, Tr31Kbpk, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
@@ -778,8 +778,7 @@ export class Hsm {
       const pin = generateRandomPin(o.length === undefined ? 4 : (o.length as number), this.#pinPolicy);
       const pinBlock = this.#encryptPin(ctx, o.pinKey, pin, pan, format, 'pinKey');
       if (o.pvk === undefined) return { pinBlock };
-      const pvk = this.#open(null, 'pvk', o.pvk, 'pvv.generate');
-      return this.#withKeys([pvk], () => ({ pinBlock, pvv: generateVisaPvv(pvk.key, pan, checkDigits('pvki', o.pvki, 1, 1), pin) }));
+      return { pinBlock, ...(this.#pinValue({ pvk: o.pvk, pvki: o.pvki }, pin, pan) as { pvv: string }) };
     });
   }
 
@@ -845,14 +844,8 @@ export class Hsm {
         const store = this.#requireStore();
         if ((await store.getAttempts('pin', cardRef)).locked) throw pinLocked();
         const pin = this.#decryptPin(ctx, o.pinKey, o.pinBlock, pan, this.#format(o.format), 'pinKey');
-        if (this.#pinMatches(o.method, pin, pan)) {
-          // The reset applies only if the card is still unlocked: a concurrent lock wins.
-          if (!(await store.recordSuccess('pin', cardRef)).applied) throw pinLocked();
-          return { verified: true, attemptsRemaining: this.#pinTryLimit, locked: false };
-        }
-        const after = await store.recordFailure('pin', cardRef, this.#pinTryLimit);
-        if (!after.applied) throw pinLocked();
-        return { verified: false, attemptsRemaining: Math.max(0, this.#pinTryLimit - after.failed), locked: after.locked };
+        const verified = this.#pinMatches(o.method, pin, pan);
+        return { verified, ...(await countAttempt(store, 'pin', cardRef, this.#pinTryLimit, verified, pinLocked)) };
       },
       (r) => (r.verified ? 'success' : 'failure'),
     );
@@ -917,16 +910,24 @@ export class Hsm {
   // Card issuance: unique PANs, security values, PINs and tokens (store-backed, async)
   // -------------------------------------------------------------------------------------------------------------
 
-  /** Opens the keys of an issuance and resolves its settings; the caller zeroes `keys` and wipes the issuer. */
-  #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; keys: OpenKey[]; kcvs: Record<string, string>; panKey: Uint8Array } {
+  /**
+   * Opens the keys of an issuance and resolves its settings. `kcvs()` gives the keys' KCVs by field, in the order
+   * they were opened (for idempotency digests); `release()` zeroes the keys and wipes the issuer, which the caller
+   * must do when done.
+   */
+  #recipe(o: Record<string, unknown>, ctx: AuditContext | null, now: Date): { recipe: CardRecipe; panKey: Uint8Array; panKeyKcv: string; kcvs: () => Record<string, string>; release: () => void } {
     const keys: OpenKey[] = [];
+    const fields: string[] = [];
     let issuer: PanIssuer | undefined;
-    const kcvs: Record<string, string> = {};
     const open = (field: string, purpose: Purpose) => {
       const k = this.#open(keys.length === 0 ? ctx : null, field, o[field], purpose);
       keys.push(k);
-      kcvs[field] = kcvOf(k.key, k.algorithm);
+      fields.push(field);
       return k;
+    };
+    const release = () => {
+      for (const k of keys) k.key.fill(0);
+      issuer?.wipe();
     };
     try {
       const bin = checkDigits('bin', o.bin, 6, 11);
@@ -952,12 +953,12 @@ export class Hsm {
       if (o.tokenKey !== undefined) {
         const tokenKey = open('tokenKey', 'token.tokenize');
         recipe.token = { key: tokenKey.key, options: (o.tokenOptions ?? {}) as TokenOptions };
-        tokenizePan(tokenKey.key, recipe.issuer.pansAt(0, 1)[0]!, recipe.token.options); // checks the options now
+        tokenPlan(recipe.token.options, length); // checks the options now
       }
-      return { recipe, keys, kcvs, panKey: panKey.key };
+      const kcvs = () => Object.fromEntries(fields.map((f, i) => [f, kcvOf(keys[i]!.key, keys[i]!.algorithm)]));
+      return { recipe, panKey: panKey.key, panKeyKcv: kcvOf(panKey.key, panKey.algorithm), kcvs, release };
     } catch (e) {
-      for (const k of keys) k.key.fill(0);
-      issuer?.wipe();
+      release();
       throw e;
     }
   }
@@ -1012,24 +1013,23 @@ export class Hsm {
     const o = checkOptions('options', options);
     const ctx: AuditContext = { keyKcv: null, usage: null };
     let issued = 0;
-    let recipeKeys: OpenKey[] = [];
-    let issuer: PanIssuer | undefined;
+    let release = () => {};
     try {
       const count = checkInt('count', o.count, 1, 1_000_000_000);
       const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
       const idempotencyKey = o.idempotencyKey === undefined ? undefined : checkIdempotencyKey(o.idempotencyKey);
       const store = this.#requireStore();
-      const { recipe, keys, kcvs, panKey } = this.#recipe(o, ctx, new Date());
-      recipeKeys = keys;
-      issuer = recipe.issuer;
+      const { recipe, kcvs, panKey, panKeyKcv, release: done } = this.#recipe(o, ctx, new Date());
+      release = done;
+      const issuer = recipe.issuer;
       // Worker threads pay off for large runs only: starting a pool costs ~0.1 s here, what one thread needs for
       // ~40,000 cards, and two workers save about half the time.
       const workers = o.workers === undefined ? (count >= POOL_MIN_CARDS ? Math.min(availableParallelism(), 8) : 1) : checkInt('workers', o.workers, 1, 64);
-      const range = `pan/${issuer.bin}/${issuer.length}`;
-      await this.#bindRange(store, range, kcvs.panKey!);
+      const range = panRange(issuer);
+      await this.#bindRange(store, range, panKeyKcv);
       let plan: AsyncIterable<[number, number]> | Iterable<[number, number]>;
       if (idempotencyKey !== undefined) {
-        const digest = issueDigest(o, kcvs, count);
+        const digest = issueDigest(o, kcvs(), count);
         const replay = await this.#idempotentLeases(store, idempotencyKey, digest, range, count, issuer.capacity, recipe.expiry);
         recipe.expiry = replay.expiry;
         plan = replay.leases;
@@ -1050,8 +1050,7 @@ export class Hsm {
       this.#record('issueCards', undefined, ctx, 'error', e);
       throw e;
     } finally {
-      for (const k of recipeKeys) k.key.fill(0);
-      issuer?.wipe();
+      release();
     }
   }
 
@@ -1081,15 +1080,14 @@ export class Hsm {
     const o = checkOptions('options', options);
     return this.#runAsync('issueCard', undefined, async (ctx) => {
       const store = this.#requireStore();
-      const { recipe, keys, kcvs } = this.#recipe(o, ctx, new Date());
+      const { recipe, panKeyKcv, release } = this.#recipe(o, ctx, new Date());
       try {
-        const range = `pan/${recipe.issuer.bin}/${recipe.issuer.length}`;
-        await this.#bindRange(store, range, kcvs.panKey!);
+        const range = panRange(recipe.issuer);
+        await this.#bindRange(store, range, panKeyKcv);
         const counter = await this.#nextCounter(store, range, recipe.issuer.capacity);
         return cardsAt(recipe, counter, 1)[0]!;
       } finally {
-        for (const k of keys) k.key.fill(0);
-        recipe.issuer.wipe();
+        release();
       }
     });
   }
@@ -1101,7 +1099,7 @@ export class Hsm {
       const bin = checkDigits('bin', o.bin, 6, 11);
       const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
       const digits = length - bin.length - 1; // at least 1: prefix <= 11 digits, length >= 13
-      const issued = await this.#requireStore().rangeNext(`pan/${bin}/${length}`);
+      const issued = await this.#requireStore().rangeNext(panRange({ bin, length }));
       return { issued, remaining: 10 ** digits - issued };
     });
   }
@@ -1118,17 +1116,17 @@ export class Hsm {
     if (reason === 'LOST' || reason === 'STOLEN') {
       const card = await this.issueCard(options);
       const store = this.#requireStore();
-      await store.setSetting(this.cardRef(pan), 'status', `REPLACED:${reason}`);
-      await store.setSetting(this.cardRef(pan), 'replacedBy', this.cardRef(card.pan));
+      const old = this.cardRef(pan);
+      await store.setSetting(old, 'status', `REPLACED:${reason}`);
+      await store.setSetting(old, 'replacedBy', this.cardRef(card.pan));
       return card;
     }
     return this.#runAsync('reissueCard', pan, async (ctx) => {
-      const { recipe, keys } = this.#recipe({ ...o, pinKey: undefined, pvk: undefined }, ctx, new Date());
+      const { recipe, release } = this.#recipe({ ...o, pinKey: undefined, pvk: undefined }, ctx, new Date());
       try {
         return cardsFor(recipe, [pan])[0]!;
       } finally {
-        for (const k of keys) k.key.fill(0);
-        recipe.issuer.wipe();
+        release();
       }
     });
   }
@@ -1224,20 +1222,16 @@ export class Hsm {
         const limit = this.#dcvv2.tryLimit;
         if ((await store.getAttempts('dcvv2', cardRef)).locked) throw dcvv2Locked();
         const imk = this.#open(ctx, 'imk', o.imk, 'dcvv2');
-        const opts = this.#dcvv2Options(imk, o.at);
+        // One reading of the clock for the check and for the watermark, so that both see the same window.
+        const at = o.at === undefined ? Date.now() : o.at;
+        const opts = this.#dcvv2Options(imk, at);
         const result = this.#withKeys([imk], () => verifyDynamicCvv2(imk.key, pan, o.psn as string, o.expiry as string, o.code as string, { ...opts, back: this.#dcvv2.back, fwd: this.#dcvv2.fwd }));
         let valid = result.valid;
         if (valid && this.#dcvv2.monotonic) {
-          const window = Math.floor(Math.floor((o.at === undefined ? Date.now() : new Date(o.at as Date | number).getTime()) / 1000) / opts.windowSeconds) + result.drift!;
+          const window = dcvv2Window(new Date(at as Date | number).getTime(), opts.windowSeconds) + result.drift!;
           valid = (await store.raiseWatermark(cardRef, 'dcvv2.window', window)) || (await store.getSetting(cardRef, 'dcvv2.window')) === String(window);
         }
-        if (valid) {
-          if (!(await store.recordSuccess('dcvv2', cardRef)).applied) throw dcvv2Locked();
-          return { valid: true, drift: result.drift, attemptsRemaining: limit, locked: false };
-        }
-        const after = await store.recordFailure('dcvv2', cardRef, limit);
-        if (!after.applied) throw dcvv2Locked();
-        return { valid: false, drift: null, attemptsRemaining: Math.max(0, limit - after.failed), locked: after.locked };
+        return { valid, drift: valid ? result.drift : null, ...(await countAttempt(store, 'dcvv2', cardRef, limit, valid, dcvv2Locked)) };
       },
       (r) => (r.valid ? 'success' : 'failure'),
     );
@@ -1273,6 +1267,11 @@ async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number
   }
 }
 
+/** The store's name for the counter range of a PAN prefix and length. */
+function panRange(shape: { bin: string; length: number }): string {
+  return `pan/${shape.bin}/${shape.length}`;
+}
+
 /** Runs at least this long use the worker pool unless `workers` says otherwise. */
 const POOL_MIN_CARDS = 200_000;
 
@@ -1282,8 +1281,22 @@ const YIELD_SLICE = 256;
 /** What makes two issuance requests "the same": every parameter, keys by their public KCVs. */
 function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, count: number): string {
   const fields = ['bin', 'length', 'expiry', 'monthsToExpiration', 'serviceCode', 'pvki', 'pinLength', 'tokenOptions'];
-  const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] instanceof Uint8Array ? bytesToHex(o[f] as Uint8Array) : o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
+  const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
   return createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * Records a verification on the card's counter of `kind`: a success resets it, a failure counts (locking at
+ * `limit`). Either applies only while the card is unlocked — a concurrent lock wins, and `locked()` is thrown.
+ */
+async function countAttempt(store: Store, kind: CounterKind, cardRef: string, limit: number, ok: boolean, locked: () => CardHsmError): Promise<{ attemptsRemaining: number; locked: boolean }> {
+  if (ok) {
+    if (!(await store.recordSuccess(kind, cardRef)).applied) throw locked();
+    return { attemptsRemaining: limit, locked: false };
+  }
+  const after = await store.recordFailure(kind, cardRef, limit);
+  if (!after.applied) throw locked();
+  return { attemptsRemaining: Math.max(0, limit - after.failed), locked: after.locked };
 }
 
 function dcvv2Locked(): CardHsmError {

@@ -102,8 +102,13 @@ export abstract class SqlStore implements Store {
   }
 
   async leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null> {
-    await this.query('createRange', [checkRef(name, 'name')]);
-    const row = await this.#one('leaseRange', [name, checkCount(size, 'size'), checkCount(limit, 'limit')]);
+    const args = [checkRef(name, 'name'), checkCount(size, 'size'), checkCount(limit, 'limit')];
+    // One round trip for every lease but a range's first (or one past its end): create the range only on a miss.
+    let row = await this.#one('leaseRange', args);
+    if (!row) {
+      await this.query('createRange', [name]);
+      row = await this.#one('leaseRange', args);
+    }
     return row ? { start: Number(row.prev), end: Number(row.next) } : null;
   }
 
