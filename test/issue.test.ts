@@ -146,6 +146,15 @@ describe('issueCards (mass issuance)', () => {
     expect(await hsm.panCapacity({ bin, length: 13 })).toEqual({ issued: 10, remaining: 0 });
     await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({ code: 'ERR_RANGE_EXHAUSTED' });
   });
+
+  test('instant cards use a range to its last PAN (their leases of 100 may come back shorter)', async () => {
+    const { hsm, keys } = setup();
+    const bin = '45717360123'; // ten PANs in all, fewer than one lease
+    const pans = new Set<string>();
+    for (let i = 0; i < 10; i++) pans.add((await hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).pan);
+    expect(pans.size).toBe(10);
+    await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({ code: 'ERR_RANGE_EXHAUSTED' });
+  });
 });
 
 describe('issueCard (instant) and reissueCard', () => {

@@ -976,7 +976,7 @@ export class Hsm {
     const leases: Array<[number, number]> = [];
     for (let got = 0; got < count; ) {
       const lease = await store.leaseRange(range, count - got, capacity);
-      if (lease === null) throw new CardHsmError('ERR_RANGE_EXHAUSTED', `no PANs left in ${range}`, 'bin');
+      if (lease === null) throw rangeExhausted(range);
       leases.push([lease.start, lease.end]);
       got += lease.end - lease.start;
     }
@@ -1064,12 +1064,16 @@ export class Hsm {
     }
   }
 
-  /** One counter for issueCard from a small lease held by this Hsm (100 at a time). */
+  /**
+   * One counter for issueCard from a small lease held by this Hsm: up to 100 at a time, fewer at the end of the
+   * range (a full 100 would be refused there, and the range's last PANs could never be issued).
+   */
   async #nextCounter(store: Store, range: string, capacity: number): Promise<number> {
     let lease = this.#leases.get(range);
     if (!lease || lease.next >= lease.end) {
-      const [[start, end]] = await this.#lease(store, range, 100, capacity) as [[number, number]];
-      lease = { next: start, end };
+      const got = await store.leaseRange(range, 100, capacity);
+      if (got === null) throw rangeExhausted(range);
+      lease = { next: got.start, end: got.end };
       this.#leases.set(range, lease);
     }
     return lease.next++;
@@ -1283,6 +1287,10 @@ function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, c
   const fields = ['bin', 'length', 'expiry', 'monthsToExpiration', 'serviceCode', 'pvki', 'pinLength', 'tokenOptions'];
   const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
   return createHash('sha256').update(material).digest('hex');
+}
+
+function rangeExhausted(range: string): CardHsmError {
+  return new CardHsmError('ERR_RANGE_EXHAUSTED', `no PANs left in ${range}`, 'bin');
 }
 
 /**
