@@ -3,7 +3,7 @@
 // result = TDES(KA,KB)(DES_KA(data[0..16)) XOR data[16..32)), decimalized, first 3 digits.
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
 import { constantTimeEqualString } from './bytes.js';
-import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkDigitFields } from './validate.js';
 import { withKernel, selectKey, putAscii, getAscii, decodeAscii, mapRecords, recordsPerCall, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 32;
@@ -19,14 +19,8 @@ export interface CvvInput {
   serviceCode: string;
 }
 
-function checkInput(item: unknown, at: string): CvvInput {
-  const o = checkOptions(at ? at.slice(0, -1) : 'item', item);
-  return {
-    pan: checkDigits(`${at}pan`, o.pan, 12, 19),
-    expiry: checkDigits(`${at}expiry`, o.expiry, 4, 4),
-    serviceCode: checkDigits(`${at}serviceCode`, o.serviceCode, 3, 3),
-  };
-}
+const CVV_INPUT = { pan: [12, 19], expiry: [4, 4], serviceCode: [3, 3] } as const;
+const checkInput = (item: unknown, at: string): CvvInput => checkDigitFields(at, item, CVV_INPUT);
 
 
 /** Copies ASCII digits of `s` to `m` at `p`; false (and nothing to rely on) if a character is not a digit. */

@@ -6,7 +6,7 @@
 //   4: AES(K, AES(K, 4 | L | PIN | A… | 8 random bytes) XOR (M | PAN | 0…)), M = PAN length - 12
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './bytes.js';
-import { checkArray, checkBytes, checkDigits, checkHex, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
 
 type Format = 0 | 1 | 2 | 3 | 4;
@@ -117,6 +117,7 @@ const checkPin = (pin: unknown): string => checkDigits('pin', pin, 4, 12);
 const checkPan = (pan: unknown, min = 2): string => checkDigits('pan', pan, min, 19);
 const checkBlock = (block: unknown, size = 8): Uint8Array => checkBytes('pinBlock', block, [size]);
 const NO_FILL = new Uint8Array(8);
+const ISO0_ITEM = { pin: [4, 12], pan: [2, 19] } as const;
 
 /**
  * ISO 9564-1 format 0 clear PIN block.
@@ -198,10 +199,7 @@ export function decipherPinBlockIso4(key: Uint8Array, block: Uint8Array, pan: st
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pin`)
  */
 export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: string }[]): Uint8Array[] {
-  const records = checkArray('items', items).map((item, i) => {
-    const o = checkOptions(`items[${i}]`, item);
-    return { pin: checkDigits(`items[${i}].pin`, o.pin, 4, 12), pan: checkDigits(`items[${i}].pan`, o.pan, 2, 19), fill: NO_FILL };
-  });
+  const records = checkArray('items', items).map((item, i) => ({ ...checkDigitFields(`items[${i}].`, item, ISO0_ITEM), fill: NO_FILL }));
   return encodeMany(0, records);
 }
 

@@ -2,7 +2,7 @@
 // TSP = the 11 rightmost PAN digits excluding the check digit || PVKI || the first 4 PIN digits, encrypted under
 // the PVK (single DES for an 8-byte key, 2-key TDES for 16), decimalized, first 4 digits.
 import { constantTimeEqualString } from './bytes.js';
-import { checkArray, checkBytes, checkDigits, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkDigitFields } from './validate.js';
 import { keySchedule, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 16;
@@ -18,14 +18,8 @@ export interface PvvInput {
   pin: string;
 }
 
-function checkInput(item: unknown, at: string): PvvInput {
-  const o = checkOptions(at ? at.slice(0, -1) : 'item', item);
-  return {
-    pan: checkDigits(`${at}pan`, o.pan, 12, 19),
-    pvki: checkDigits(`${at}pvki`, o.pvki, 1, 1),
-    pin: checkDigits(`${at}pin`, o.pin, 4, 12),
-  };
-}
+const PVV_INPUT = { pan: [12, 19], pvki: [1, 1], pin: [4, 12] } as const;
+const checkInput = (item: unknown, at: string): PvvInput => checkDigitFields(at, item, PVV_INPUT);
 
 // Record: the 16-digit TSP in ASCII; result: the 4 ASCII digits.
 const LAYOUT: RecordLayout<PvvInput, string> = {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';
 import { expectCardHsmError } from './helpers/errors.js';
-import { aesKey, bytesOf, digits } from './helpers/arb.js';
+import { aesKey, digits } from './helpers/arb.js';
 import { makeHsm } from './helpers/hsm.js';
 
 const KEY = api.hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C');
