@@ -228,10 +228,7 @@ export class Tr31Kbpk {
     if (!k) this.#derived.set(version, (k = deriveKeys(version, this.kbpk)));
     return k;
   }
-  /** The authenticated header of a block unwrapped before under this KBPK, or undefined. Frozen: it is shared. */
-  verifiedHeader(keyBlock: string): Tr31Header | undefined {
-    return this.#verified.get(keyBlock)?.header;
-  }
+  /** A block unwrapped before under this KBPK, or undefined. Its header is frozen: it is shared. */
   verified(keyBlock: string): VerifiedBlock | undefined {
     return this.#verified.get(keyBlock);
   }

@@ -73,7 +73,7 @@ describe('TR-31 properties', () => {
         const block = api.wrapTr31(kbpk, { ...fields, length: 0, reserved: '00' }, key);
         const k = new Tr31Kbpk(kbpk);
         const first = unwrapTr31With(k, block);
-        expect(k.verifiedHeader(block)).toEqual(first.header);
+        expect(k.verified(block)?.header).toEqual(first.header);
         const again = unwrapTr31With(k, block);
         expect(again.key).toEqual(key);
         expect(again.header).toEqual(first.header);
@@ -82,9 +82,9 @@ describe('TR-31 properties', () => {
         fc.pre(block[i] !== c);
         const altered = block.slice(0, i) + c + block.slice(i + 1);
         expect(() => unwrapTr31With(k, altered)).toThrow(CardHsmError);
-        expect(k.verifiedHeader(altered)).toBeUndefined();
+        expect(k.verified(altered)?.header).toBeUndefined();
         k.wipe();
-        expect(k.verifiedHeader(block)).toBeUndefined();
+        expect(k.verified(block)?.header).toBeUndefined();
       }),
       { numRuns: 1000 },
     );
@@ -92,8 +92,8 @@ describe('TR-31 properties', () => {
     const k = new Tr31Kbpk(kbpk);
     const blocks = Array.from({ length: 300 }, (_, i) => api.wrapTr31(kbpk, 'D0000D0AE00E0000', Uint8Array.of(i >> 8, i & 0xff, ...new Uint8Array(14))));
     blocks.forEach((b) => unwrapTr31With(k, b));
-    expect(k.verifiedHeader(blocks[0]!)).toBeUndefined(); // forgotten: past the bound
-    expect(k.verifiedHeader(blocks[299]!)).toBeDefined();
+    expect(k.verified(blocks[0]!)?.header).toBeUndefined(); // forgotten: past the bound
+    expect(k.verified(blocks[299]!)?.header).toBeDefined();
     expect(blocks.map((b) => unwrapTr31With(k, b).key[1])).toEqual(blocks.map((_, i) => i & 0xff));
   });
 });

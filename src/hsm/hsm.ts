@@ -267,7 +267,7 @@ export class Hsm {
   /** Unwraps an LMK key block, checks it may serve `purpose`, and notes it in the audit context. */
   #open(ctx: AuditContext | null, field: string, keyBlock: unknown, purpose: Purpose | null): OpenKey {
     const block = checkKeyBlock(field, keyBlock);
-    const claimed = this.#lmkKeys.verifiedHeader(block) ?? parseTr31Header(block);
+    const claimed = this.#lmkKeys.verified(block)?.header ?? parseTr31Header(block);
     if (claimed.version !== 'D') {
       throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`, field);
     }
