@@ -238,30 +238,24 @@ export class Hsm {
     });
   }
 
-  #run<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => T, outcome: (result: T) => AuditOutcome = () => 'success'): T {
+  /** Runs an operation (sync, or async when `body` returns a promise) and writes its audit record when it ends. */
+  #run<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => T, outcome: (result: Awaited<T>) => AuditOutcome = () => 'success'): T {
     const ctx: AuditContext = { keyKcv: null, usage: null };
+    const fail = (e: unknown): never => {
+      this.#record(operation, pan, ctx, 'error', e);
+      throw e;
+    };
+    const done = (result: Awaited<T>): Awaited<T> => {
+      this.#record(operation, pan, ctx, outcome(result));
+      return result;
+    };
     let result: T;
     try {
       result = body(ctx);
     } catch (e) {
-      this.#record(operation, pan, ctx, 'error', e);
-      throw e;
+      return fail(e);
     }
-    this.#record(operation, pan, ctx, outcome(result));
-    return result;
-  }
-
-  async #runAsync<T>(operation: string, pan: unknown, body: (ctx: AuditContext) => Promise<T>, outcome: (result: T) => AuditOutcome = () => 'success'): Promise<T> {
-    const ctx: AuditContext = { keyKcv: null, usage: null };
-    let result: T;
-    try {
-      result = await body(ctx);
-    } catch (e) {
-      this.#record(operation, pan, ctx, 'error', e);
-      throw e;
-    }
-    this.#record(operation, pan, ctx, outcome(result));
-    return result;
+    return (result instanceof Promise ? result.then(done, fail) : done(result as Awaited<T>)) as T;
   }
 
   /** Unwraps an LMK key block, checks it may serve `purpose`, and notes it in the audit context. */
@@ -800,7 +794,7 @@ export class Hsm {
    */
   async setPin(options: { cardRef: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki?: string; validationData?: string; decimalizationTable?: string }): Promise<{ pvv: string } | { offset: string }> {
     const o = checkOptions('options', options);
-    return this.#runAsync('setPin', o.pan, async (ctx) => {
+    return this.#run('setPin', o.pan, async (ctx) => {
       const pan = checkDigits('pan', o.pan, 12, 19);
       const cardRef = this.#checkCardRef(o.cardRef, pan);
       const store = this.#requireStore();
@@ -835,7 +829,7 @@ export class Hsm {
    */
   async verifyPin(options: { cardRef: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; method: PinVerificationMethod }): Promise<{ verified: boolean; attemptsRemaining: number; locked: boolean }> {
     const o = checkOptions('options', options);
-    return this.#runAsync(
+    return this.#run(
       'verifyPin',
       o.pan,
       async (ctx) => {
@@ -853,7 +847,7 @@ export class Hsm {
 
   /** The card's invalid PIN attempts (seed "Consultar Número de Intentos de PIN No Válidos"). */
   async getPinAttempts(cardRef: string): Promise<{ failed: number; remaining: number; locked: boolean }> {
-    return this.#runAsync('getPinAttempts', undefined, async () => {
+    return this.#run('getPinAttempts', undefined, async () => {
       const s = await this.#requireStore().getAttempts('pin', checkCardRefShape(cardRef));
       return { failed: s.failed, remaining: s.locked ? 0 : Math.max(0, this.#pinTryLimit - s.failed), locked: s.locked };
     });
@@ -866,7 +860,7 @@ export class Hsm {
   /** A 10-digit activation code from the CSPRNG; stored only as a keyed hash, single use, attempt-limited. */
   async generateActivationCode(options: { cardRef: string }): Promise<string> {
     const o = checkOptions('options', options);
-    return this.#runAsync('generateActivationCode', undefined, async () => {
+    return this.#run('generateActivationCode', undefined, async () => {
       const cardRef = checkCardRefShape(o.cardRef);
       const code = generateRandomPin(10, { minLength: 10, maxLength: 10, rejectRepeated: false, rejectSequences: false });
       await this.#requireStore().putActivationCode(cardRef, this.#activationHash(cardRef, code));
@@ -881,7 +875,7 @@ export class Hsm {
    */
   async activateCard(options: { cardRef: string; activationCode: string; pinBlock: Uint8Array; pinKey: string; format: PinBlockFormat; pan: string; pvk: string; pvki: string }): Promise<{ activated: boolean; pvv?: string; attemptsRemaining?: number }> {
     const o = checkOptions('options', options);
-    return this.#runAsync(
+    return this.#run(
       'activateCard',
       o.pan,
       async (ctx) => {
@@ -1082,7 +1076,7 @@ export class Hsm {
   /** An instant card (seed "Crear Tarjeta Instantánea"): one card, ready to use. */
   async issueCard(options: IssueOptions): Promise<IssuedCard> {
     const o = checkOptions('options', options);
-    return this.#runAsync('issueCard', undefined, async (ctx) => {
+    return this.#run('issueCard', undefined, async (ctx) => {
       const store = this.#requireStore();
       const { recipe, panKeyKcv, release } = this.#recipe(o, ctx, new Date());
       try {
@@ -1099,7 +1093,7 @@ export class Hsm {
   /** How many PANs of a prefix and length have been leased (issued, or lost as gaps) and how many remain. */
   async panCapacity(options: { bin: string; length?: number }): Promise<{ issued: number; remaining: number }> {
     const o = checkOptions('options', options);
-    return this.#runAsync('panCapacity', undefined, async () => {
+    return this.#run('panCapacity', undefined, async () => {
       const bin = checkDigits('bin', o.bin, 6, 11);
       const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
       const digits = length - bin.length - 1; // at least 1: prefix <= 11 digits, length >= 13
@@ -1125,7 +1119,7 @@ export class Hsm {
       await store.setSetting(old, 'replacedBy', this.cardRef(card.pan));
       return card;
     }
-    return this.#runAsync('reissueCard', pan, async (ctx) => {
+    return this.#run('reissueCard', pan, async (ctx) => {
       const { recipe, release } = this.#recipe({ ...o, pinKey: undefined, pvk: undefined }, ctx, new Date());
       try {
         return cardsFor(recipe, [pan])[0]!;
@@ -1177,12 +1171,12 @@ export class Hsm {
 
   /** From now on the card's static CVV2 is refused (verifyCardCvv2 throws ERR_STATIC_CVV2_DISABLED). */
   async enableDynamicCvv2(cardRef: string): Promise<void> {
-    await this.#runAsync('enableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'enabled'));
+    await this.#run('enableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'enabled'));
   }
 
   /** Returns the card to its static CVV2. */
   async disableDynamicCvv2(cardRef: string): Promise<void> {
-    await this.#runAsync('disableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'disabled'));
+    await this.#run('disableDynamicCvv2', undefined, async () => this.#requireStore().setSetting(checkCardRefShape(cardRef), 'dcvv2', 'disabled'));
   }
 
   async #dynamicEnabled(cardRef: string): Promise<boolean> {
@@ -1192,7 +1186,7 @@ export class Hsm {
   /** The store-aware CVV2 check card services call: refuses a static CVV2 once dynamic CVV2 is enabled. */
   async verifyCardCvv2(options: { cardRef: string; cvk: string; pan: string; expiry: string; cvv: string }): Promise<boolean> {
     const o = checkOptions('options', options);
-    return this.#runAsync(
+    return this.#run(
       'verifyCardCvv2',
       o.pan,
       async (ctx) => {
@@ -1216,7 +1210,7 @@ export class Hsm {
    */
   async verifyDynamicCvv2(options: { cardRef: string; imk: string; pan: string; psn: string; expiry: string; code: string; at?: Date | number }): Promise<{ valid: boolean; drift: number | null; attemptsRemaining: number; locked: boolean }> {
     const o = checkOptions('options', options);
-    return this.#runAsync(
+    return this.#run(
       'verifyDynamicCvv2',
       o.pan,
       async (ctx) => {
