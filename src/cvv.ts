@@ -19,7 +19,7 @@ export interface CvvInput {
   serviceCode: string;
 }
 
-const CVV_INPUT = { pan: [12, 19], expiry: [4, 4], serviceCode: [3, 3] } as const;
+const CVV_INPUT = [['pan', 12, 19], ['expiry', 4, 4], ['serviceCode', 3, 3]] as const;
 const checkInput = (item: unknown, at: string): CvvInput => checkDigitFields(at, item, CVV_INPUT);
 
 

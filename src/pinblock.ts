@@ -117,7 +117,7 @@ const checkPin = (pin: unknown): string => checkDigits('pin', pin, 4, 12);
 const checkPan = (pan: unknown, min = 2): string => checkDigits('pan', pan, min, 19);
 const checkBlock = (block: unknown, size = 8): Uint8Array => checkBytes('pinBlock', block, [size]);
 const NO_FILL = new Uint8Array(8);
-const ISO0_ITEM = { pin: [4, 12], pan: [2, 19] } as const;
+const ISO0_ITEM = [['pin', 4, 12], ['pan', 2, 19]] as const;
 
 /**
  * ISO 9564-1 format 0 clear PIN block.

@@ -108,12 +108,13 @@ export function checkArray(field: string, value: unknown): readonly unknown[] {
 }
 
 /**
- * A record of digit-string fields (a batch item), each checked in `spec` order as [min, max] digits; `at`
- * prefixes the field names ('items[3].'), and without it the object itself is called 'item'.
+ * A record of digit-string fields (a batch item), checked in `spec` order as [field, min digits, max digits];
+ * `at` prefixes the field names ('items[3].'), and without it the object itself is called 'item'. `spec` is a
+ * constant array, so a call costs no more than the checks written out.
  */
-export function checkDigitFields<K extends string>(at: string, item: unknown, spec: Record<K, readonly [number, number]>): Record<K, string> {
+export function checkDigitFields<K extends string>(at: string, item: unknown, spec: ReadonlyArray<readonly [K, number, number]>): Record<K, string> {
   const o = checkOptions(at ? at.slice(0, -1) : 'item', item);
   const out = {} as Record<K, string>;
-  for (const [field, [min, max]] of Object.entries(spec) as Array<[K, readonly [number, number]]>) out[field] = checkDigits(`${at}${field}`, o[field], min, max);
+  for (const [field, min, max] of spec) out[field] = checkDigits(at + field, o[field], min, max);
   return out;
 }
