@@ -3,7 +3,8 @@
 // record is written out — PAN, CVV, CVV2, iCVV, token, encrypted PIN block and PVV, as ASCII in one buffer.
 //
 // A chunk is one sequence of calls: cardsStart, then the PANs (from counters or given), then any of cardsCvvs,
-// cardsTokens, a PIN source (cardsDerivePins or cardsPinsGiven) followed by cardsPvvs and cardsPinBlocks, then
+// cardsTokens, a PIN source (cardsDerivePins or cardsPinsGiven) followed by cardsPvvs, cardsIso4Fill (AES PIN
+// keys) and cardsPinBlocks, then
 // cardsWrite; the caller ends every sequence, successful or not, with cardsWipe (the scratch holds clear PINs).
 import { tdesEcb } from './des';
 import { cvvBatch, CVV_RECORD } from './cvv';
@@ -223,6 +224,23 @@ function drawPin(i: u32, r: u64, allowed: usize): bool {
   return false;
 }
 
+/**
+ * The 8-byte fill of every card's ISO 4 PIN block at `dst`: F = TDES_PVK(TDES_PVK(B1) XOR B2 XOR 0x80), the
+ * construction of the PIN draws (cardsDerivePins, whose attempt numbers are 0..15) in a domain of its own. A
+ * keyed function of the card is as unpredictable as random fill to anyone without the PVK, and it makes an
+ * idempotent re-run reproduce each block byte for byte, so a resumed file can be checked record by record.
+ */
+export function cardsIso4Fill(ks: usize, single: bool, dst: usize): void {
+  for (let i = 0; i < n; i++) store<u64>(BLOCKS + (<usize>i << 3), bswap<u64>(panHalf(rec(i), 0)));
+  tdesEcb(ks, single, false, BLOCKS, BLOCKS, n);
+  for (let i = 0; i < n; i++) {
+    const at = BLOCKS + (<usize>i << 3);
+    store<u64>(at, bswap<u64>(bswap<u64>(load<u64>(at)) ^ panHalf(rec(i), 16) ^ 0x80));
+  }
+  tdesEcb(ks, single, false, BLOCKS, dst, n);
+  wipe(BLOCKS, <usize>n << 3);
+}
+
 /** PINs given by the caller: `count` ASCII PINs of `len` digits, back to back at `src`. */
 export function cardsPinsGiven(src: usize, len: i32): void {
   pinLen = len;
@@ -242,7 +260,7 @@ export function cardsPvvs(ks: usize, single: bool, pvki: u8): void {
 
 /**
  * The cards' encrypted PIN blocks: ISO 0 under a TDES key (nr = 0; `single` for an 8-byte key), or ISO 4 under
- * an AES key with `nr` rounds, its random fill from 8 bytes per card at `fill`.
+ * an AES key with `nr` rounds, its fill from 8 bytes per card at `fill` (cardsIso4Fill).
  */
 export function cardsPinBlocks(ks: usize, nr: i32, single: bool, fill: usize): void {
   for (let i = 0; i < n; i++) {

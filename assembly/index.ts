@@ -30,5 +30,5 @@ export function inPtr(): usize { return IN; }
 export function outPtr(): usize { return OUT; }
 export function cachePtr(): usize { return cacheBase(); }
 export { ff1Batch, ff1WalkBatch } from './ff1';
-export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsPinBlocks, cardsWrite, cardsWipe } from './cards';
+export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsIso4Fill, cardsPinBlocks, cardsWrite, cardsWipe } from './cards';
 export { dcvv2HmacBatch, hotpSha256 } from './dcvv2';

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'ERR_IDEMPOTENCY' // an idempotency key reused with different parameters
   | 'ERR_STATIC_CVV2_DISABLED' // a static CVV2 offered for a card that uses dynamic CVV2
   | 'ERR_DCVV2_LOCKED' // a card whose dynamic CVV2 try limit was reached
+  | 'ERR_USAGE' // a command line that does not parse: an unknown option, a missing value (the CLI only)
+  | 'ERR_FILE' // a file that cannot be read or written where the caller said (a missing folder, no permission)
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
 export class CardHsmError extends Error {

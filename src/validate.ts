@@ -30,6 +30,17 @@ export function checkDigits(field: string, value: unknown, min: number, max: num
   return value;
 }
 
+/**
+ * A card's expiry date as issued: YYMM, 4 digits with a month 01..12. (The calculator primitives take any 4
+ * digits, as published vectors do; issuance refuses a date that cannot be one.)
+ */
+export function checkExpiryYymm(field: string, value: unknown): string {
+  const v = checkDigits(field, value, 4, 4);
+  const month = Number(v.slice(2));
+  if (month < 1 || month > 12) throw new CardHsmError('ERR_FORMAT', `"${field}" expected YYMM with a month 01..12`, field);
+  return v;
+}
+
 /** A string of exactly `length` hex digits (either case); `allowed` narrows the digit set (e.g. 'ABCDEF'). */
 export function checkHex(field: string, value: unknown, length: number, allowed?: string): string {
   if (typeof value !== 'string') {

@@ -22,6 +22,11 @@ export function hex(value: string | undefined, option: string): Uint8Array {
   }
 }
 
+/** An option's word in upper case: choices such as --algorithm aes and --mode cbc are case-insensitive, like hex. */
+export function upper(value: string | undefined): string | undefined {
+  return value?.toUpperCase();
+}
+
 export function int(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new CardHsmError('ERR_FORMAT', `${option} expected a whole number`, option);
@@ -55,9 +60,12 @@ function verdict(io: Io, g: Globals, ok: boolean, extra: Record<string, unknown>
 
 const CVK = '0123456789ABCDEFFEDCBA9876543210';
 
+/** The calculator computes with any 4 digits, as published vectors do; it assumes the track-data order. */
+const EXPIRY_HELP = '4 digits in the order the issuer encodes them, normally YYMM as on track 2 (not validated as a date: published vectors use values such as 8701)';
+
 function cvvCommands(program: Command, io: Io): void {
   examples(
-    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>').requiredOption('--service-code <digits>'), io, (o, g) => {
+    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP).requiredOption('--service-code <digits>'), io, (o, g) => {
       const cvv = lib.generateCvv(hex(o.cvk, '--cvk'), o.pan!, o.expiry!, o.serviceCode!);
       print(io, g.json, { cvv }, cvv);
     }),
@@ -68,7 +76,7 @@ function cvvCommands(program: Command, io: Io): void {
     ['icvv', lib.generateIcvv, '651'],
   ] as const) {
     examples(
-      act(program.command(name).description(`${name.toUpperCase()} (service code ${name === 'cvv2' ? '000' : '999'})`).requiredOption('--cvk <hex>').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>'), io, (o, g) => {
+      act(program.command(name).description(`${name.toUpperCase()} (service code ${name === 'cvv2' ? '000' : '999'})`).requiredOption('--cvk <hex>').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP), io, (o, g) => {
         const v = fn(hex(o.cvk, '--cvk'), o.pan!, o.expiry!);
         print(io, g.json, { [name]: v }, v);
       }),
@@ -193,7 +201,7 @@ function pinblockCommands(program: Command, io: Io): void {
 function keyCommands(program: Command, io: Io): void {
   examples(
     act(program.command('kcv').description('key check value').requiredOption('--key <hex>').option('--algorithm <TDES|AES>').option('--method <ZEROS|CMAC>').option('--length <bytes>', '2..8', '3'), io, (o, g) => {
-      const kcv = lib.keyCheckValue(hex(o.key, '--key'), { algorithm: o.algorithm as 'TDES' | 'AES' | undefined, method: o.method as 'ZEROS' | 'CMAC' | undefined, length: int(o.length, '--length') });
+      const kcv = lib.keyCheckValue(hex(o.key, '--key'), { algorithm: upper(o.algorithm) as 'TDES' | 'AES' | undefined, method: upper(o.method) as 'ZEROS' | 'CMAC' | undefined, length: int(o.length, '--length') });
       print(io, g.json, { kcv }, kcv);
     }),
     [`cardhsm kcv --key ${CVK}`, '08D7B4'],
@@ -231,8 +239,9 @@ function cipherCommands(program: Command, io: Io): void {
           const key = hex(o.key, '--key');
           const data = hex(o.data, '--data');
           let out: Uint8Array;
-          if (o.mode === 'CBC') out = (decrypt ? cbcDec : cbcEnc)(key, data, hex(o.iv, '--iv'));
-          else if (o.mode === 'ECB') out = (decrypt ? dec : enc)(key, data);
+          const mode = upper(o.mode);
+          if (mode === 'CBC') out = (decrypt ? cbcDec : cbcEnc)(key, data, hex(o.iv, '--iv'));
+          else if (mode === 'ECB') out = (decrypt ? dec : enc)(key, data);
           else throw new CardHsmError('ERR_FORMAT', '--mode expected ECB or CBC', '--mode');
           const hexOut = lib.bytesToHex(out);
           print(io, g.json, { data: hexOut }, hexOut);
@@ -244,8 +253,9 @@ function cipherCommands(program: Command, io: Io): void {
   examples(
     act(program.command('cmac').description('CMAC (NIST SP 800-38B); TDES for 8/16/24-byte keys, AES for 32, or --algorithm').requiredOption('--key <hex>').requiredOption('--data <hex>').option('--algorithm <TDES|AES>'), io, (o, g) => {
       const key = hex(o.key, '--key');
-      const aes = o.algorithm === undefined ? key.length === 32 : o.algorithm === 'AES';
-      if (o.algorithm !== undefined && o.algorithm !== 'AES' && o.algorithm !== 'TDES') throw new CardHsmError('ERR_FORMAT', '--algorithm expected TDES or AES', '--algorithm');
+      const algorithm = upper(o.algorithm);
+      const aes = algorithm === undefined ? key.length === 32 : algorithm === 'AES';
+      if (algorithm !== undefined && algorithm !== 'AES' && algorithm !== 'TDES') throw new CardHsmError('ERR_FORMAT', '--algorithm expected TDES or AES', '--algorithm');
       const mac = lib.bytesToHex((aes ? lib.aesCmac : lib.tdesCmac)(key, hex(o.data, '--data')));
       print(io, g.json, { mac }, mac);
     }),
@@ -306,7 +316,7 @@ function tokenOptions(c: Command): Command {
 }
 
 function tokenOpts(o: Record<string, string | undefined>): lib.TokenOptions {
-  return { keepLeft: int(o.keepLeft, '--keep-left'), keepRight: int(o.keepRight, '--keep-right'), alphabet: o.alphabet as lib.TokenOptions['alphabet'], luhn: o.luhn as lib.TokenOptions['luhn'], tweak: hex(o.tweak, '--tweak') };
+  return { keepLeft: int(o.keepLeft, '--keep-left'), keepRight: int(o.keepRight, '--keep-right'), alphabet: o.alphabet?.toLowerCase() as lib.TokenOptions['alphabet'], luhn: o.luhn?.toLowerCase() as lib.TokenOptions['luhn'], tweak: hex(o.tweak, '--tweak') };
 }
 
 function tokenCommands(program: Command, io: Io): void {
@@ -330,7 +340,11 @@ function tokenCommands(program: Command, io: Io): void {
 function luhnCommands(program: Command, io: Io): void {
   const luhn = program.command('luhn').description('Luhn check digits (ISO/IEC 7812-1)');
   examples(
-    act(luhn.command('check').argument('<number>').description('exit 1 unless the number ends in its Luhn check digit'), io, (_o, g, number) => verdict(io, g, lib.isLuhnValid(number!))),
+    act(luhn.command('check').argument('<number>', '2 or more digits, no spaces').description('exit 1 unless the number ends in its Luhn check digit'), io, (_o, g, number) => {
+      // isLuhnValid answers false for anything that is not digits; here that is a typing error, not a failed check.
+      if (!/^[0-9]{2,}$/.test(number!)) throw new CardHsmError('ERR_FORMAT', '<number> expected 2 or more digits (no spaces or separators)', '<number>');
+      return verdict(io, g, lib.isLuhnValid(number!));
+    }),
     ['cardhsm luhn check 79927398713', 'valid'],
   );
   examples(
@@ -354,7 +368,7 @@ function dcvv2Commands(program: Command, io: Io): void {
   const d = program.command('dcvv2').description('dynamic CVV2 (TW-DCVV2 v1)');
   const common = (c: Command) =>
     c.requiredOption('--imk <hex>', '32-byte HMAC IMK (or 16-byte TDES with --profile TDES)').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--expiry <YYMM>').option('--at <time>', 'ISO 8601 or ms since the epoch (default now)').option('--window-seconds <n>').option('--digits <3|4>').option('--profile <HMAC|TDES>');
-  const opts = (o: Record<string, string | undefined>): lib.Dcvv2Options => ({ at: at(o.at), windowSeconds: int(o.windowSeconds, '--window-seconds'), digits: int(o.digits, '--digits') as 3 | 4 | undefined, profile: o.profile as lib.Dcvv2Profile | undefined });
+  const opts = (o: Record<string, string | undefined>): lib.Dcvv2Options => ({ at: at(o.at), windowSeconds: int(o.windowSeconds, '--window-seconds'), digits: int(o.digits, '--digits') as 3 | 4 | undefined, profile: upper(o.profile) as lib.Dcvv2Profile | undefined });
   const imk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
   examples(
     act(common(d.command('generate').description('the code of the window containing --at, or the next --count codes')).option('--count <n>', '1..24', '1'), io, (o, g) => {

@@ -32,9 +32,12 @@ function readDev(): DevFile | undefined {
 
 /** The LMK for this run, announcing a development LMK on stderr every time. */
 export function loadLmk(io: Io, lmkFile: string | undefined): LmkSource {
+  if (process.env.CARDHSM_LMK !== undefined && lmkFile !== undefined) {
+    throw new CardHsmError('ERR_USAGE', 'CARDHSM_LMK is set and --lmk-file was given: name the LMK one way only', '--lmk-file');
+  }
   if (process.env.CARDHSM_LMK !== undefined) return { lmk: lmkFromHex(process.env.CARDHSM_LMK.trim()), development: false };
   if (lmkFile !== undefined) {
-    if (!existsSync(lmkFile)) throw new CardHsmError('ERR_FORMAT', `--lmk-file ${lmkFile} does not exist`, 'lmkFile');
+    if (!existsSync(lmkFile)) throw new CardHsmError('ERR_FILE', '--lmk-file names a file that does not exist', '--lmk-file');
     return { lmk: lmkFromHex(readFileSync(lmkFile, 'utf8').trim()), development: false };
   }
   let dev = readDev();
@@ -74,16 +77,10 @@ export function developmentKeys(hsm: Hsm): Record<string, string> {
 /** The store: SQLite at ./cardhsm.db by default, or PostgreSQL for a postgres:// URL. */
 export async function openStore(spec: string | undefined): Promise<Store> {
   const target = spec ?? 'cardhsm.db';
-  try {
-    if (/^postgres(ql)?:\/\//.test(target)) {
-      const { PostgresStore } = await import('../store/postgres.js');
-      return new PostgresStore({ connectionString: target });
-    }
-    const { SqliteStore } = await import('../store/sqlite.js');
-    return new SqliteStore({ path: resolve(target) });
-  } catch (e) {
-    if (e instanceof CardHsmError) throw e;
-    const missing = /Cannot find (package|module) '([^']+)'/.exec(String(e))?.[2];
-    throw new CardHsmError('ERR_STORE_UNAVAILABLE', missing ? `the store needs the optional package ${missing}: npm install ${missing}` : `cannot open the store (${(e as Error).message})`, 'store');
+  if (/^postgres(ql)?:\/\//.test(target)) {
+    const { PostgresStore } = await import('../store/postgres.js');
+    return new PostgresStore({ connectionString: target });
   }
+  const { SqliteStore } = await import('../store/sqlite.js');
+  return new SqliteStore({ path: resolve(target) });
 }

@@ -25,7 +25,8 @@ function asyncAct(cmd: Command, io: Io, run: (o: Record<string, unknown>, c: Com
 const attributeOptions = (c: Command) => c.requiredOption('--usage <code>', 'X9.143 key usage: C0, P0, V1, V2, D0, K0, K1, E6, M7, …').requiredOption('--algorithm <name>', 'TDES2, TDES3, AES128, AES192, AES256 or HMAC256').option('--mode-of-use <letter>').option('--exportability <E|N|S>').option('--key-version <xx>');
 
 function attributes(o: Record<string, unknown>) {
-  return { usage: o.usage as string, algorithm: o.algorithm as KeyAlgorithm, modeOfUse: o.modeOfUse as string | undefined, exportability: o.exportability as string | undefined, keyVersion: o.keyVersion as string | undefined };
+  const word = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : undefined);
+  return { usage: word(o.usage)!, algorithm: word(o.algorithm) as KeyAlgorithm, modeOfUse: word(o.modeOfUse), exportability: word(o.exportability), keyVersion: o.keyVersion as string | undefined };
 }
 
 /** A component: from a file (hex), or typed without echo when stdin is a terminal. */

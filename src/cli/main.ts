@@ -10,6 +10,7 @@ import { registerCalculator, examples } from './calculator.js';
 import { registerKeys } from './keys.js';
 import { registerIssue } from './issue.js';
 import { EXIT, reportError, stdio, type Io } from './output.js';
+import { inFlagTerms, parserError } from './flags.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -54,18 +55,26 @@ export function buildProgram(io: Io): Command {
 
 async function main(argv: string[]): Promise<number> {
   const io = stdio;
-  const debug = argv.includes('--debug');
+  const flags = { debug: argv.includes('--debug'), json: argv.includes('--json') };
   const program = buildProgram(io);
+  // The command whose action runs, so that its errors can name the flags the user typed.
+  let running: Command | undefined;
+  program.hook('preAction', (_top, action) => {
+    running = action;
+  });
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT.OK;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
-      io.err(`cardhsm: ERR_USAGE: ${e.message.replace(/^error: /, '')}`);
-      return EXIT.USAGE;
+      return reportError(io, parserError(e), flags);
     }
-    return reportError(io, e, debug);
+    return reportError(io, inFlagTerms(running, e), flags);
   }
 }
 

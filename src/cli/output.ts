@@ -6,7 +6,7 @@ import { CardHsmError } from '../errors.js';
 export const EXIT = { OK: 0, VERIFY_FAILED: 1, USAGE: 2, FAILURE: 3 } as const;
 
 /** Codes that mean the caller gave something malformed: usage errors. Every other code is a failure. */
-const USAGE_CODES = new Set(['ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT', 'ERR_PIN_POLICY', 'ERR_CARD_REF', 'ERR_IDEMPOTENCY', 'ERR_PIN_TRANSLATION', 'ERR_DECIMALIZATION_TABLE']);
+const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_FILE', 'ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT', 'ERR_PIN_POLICY', 'ERR_CARD_REF', 'ERR_IDEMPOTENCY', 'ERR_PIN_TRANSLATION', 'ERR_DECIMALIZATION_TABLE']);
 
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CardHsmError) return USAGE_CODES.has(e.code) ? EXIT.USAGE : EXIT.FAILURE;
@@ -28,12 +28,23 @@ export const stdio: Io = {
   err: (line) => process.stderr.write(line + '\n'),
 };
 
-/** The one-line error report; a stack trace only with --debug. */
-export function reportError(io: Io, e: unknown, debug: boolean): number {
-  if (e instanceof CardHsmError) io.err(`cardhsm: ${e.code}: ${e.message}`);
-  else io.err(`cardhsm: ERR_INTERNAL: ${e instanceof Error ? e.message : String(e)}`);
-  if (debug && e instanceof Error && e.stack) io.err(e.stack);
+/**
+ * The error report: one line `cardhsm: CODE: message` on stderr, or with --json `{"error":{code,message,field}}`
+ * on stdout; a stack trace (stderr) only with --debug. The exit code is the same either way.
+ */
+export function reportError(io: Io, e: unknown, flags: { debug: boolean; json: boolean }): number {
+  const code = e instanceof CardHsmError ? e.code : 'ERR_INTERNAL';
+  const message = e instanceof Error ? e.message : 'an unexpected error';
+  const field = e instanceof CardHsmError ? e.field : undefined;
+  if (flags.json) io.out(JSON.stringify({ error: { code, message, ...(field === undefined ? {} : { field }) } }));
+  else io.err(`cardhsm: ${code}: ${message}`);
+  if (flags.debug && e instanceof Error && e.stack) io.err(e.stack);
   return exitCodeOf(e);
+}
+
+/** A usage error (exit 2) from the command-line parser, already worded without any option value. */
+export function parseError(message: string): CardHsmError {
+  return new CardHsmError('ERR_USAGE', message);
 }
 
 /** A PAN for human output: first 6 and last 4 digits unless --show-pan. */

@@ -4,7 +4,7 @@
 // operation is audited (audit.ts).
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqualString, hexToBytes, randomBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkExpiryYymm, checkInt, checkOneOf, checkOptions } from '../validate.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
 import type { CounterKind, Store } from '../store/store.js';
@@ -929,7 +929,7 @@ export class Hsm {
       if (o.expiry !== undefined && o.monthsToExpiration !== undefined) {
         throw new CardHsmError('ERR_FORMAT', 'give "expiry" or "monthsToExpiration", not both', 'expiry');
       }
-      const expiry = o.expiry !== undefined ? checkDigits('expiry', o.expiry, 4, 4) : expiryAfter(o.monthsToExpiration === undefined ? 36 : checkInt('monthsToExpiration', o.monthsToExpiration, 1, 240), now);
+      const expiry = o.expiry !== undefined ? checkExpiryYymm('expiry', o.expiry) : expiryAfter(o.monthsToExpiration === undefined ? 36 : checkInt('monthsToExpiration', o.monthsToExpiration, 1, 240), now);
       const serviceCode = o.serviceCode === undefined ? '101' : checkDigits('serviceCode', o.serviceCode, 3, 3);
       const cvk = open('cvk', 'cvv.generate');
       const panKey = open('panKey', 'pan.permute');

@@ -3,7 +3,6 @@
 // the PAN token, the PIN (derived, checked against the policy, returned only as an encrypted PIN block with its
 // PVV) — and writes each card as one ASCII record; JS turns the records into IssuedCards with substrings only.
 import { CardHsmError } from '../errors.js';
-import { randomBytes } from '../bytes.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isLuhnValid } from '../luhn.js';
 import { tokenPlan, type TokenOptions, type TokenPlan } from '../token.js';
@@ -100,7 +99,7 @@ const AT_SERVICE = 8; //    3
 const AT_TWEAK = 32; //     the token tweak, up to 1024 bytes
 const AT_PANS = 1088; //    given PANs, CARDS_CHUNK x 19, or the prefix (PanIssuer.loadPans)
 const AT_PINS = AT_PANS + 19 * CHUNK; // given PINs, CARDS_CHUNK x 12
-const AT_FILL = AT_PINS + 12 * CHUNK; // ISO 4 random fill, CARDS_CHUNK x 8
+const AT_FILL = AT_PINS + 12 * CHUNK; // ISO 4 fill (cardsIso4Fill), CARDS_CHUNK x 8
 const AT_ALLOWED = AT_FILL + 8 * CHUNK; // the policy's bitset, up to 125,000 bytes
 
 /**
@@ -275,7 +274,7 @@ function addPins(k: Kernel, pin: NonNullable<CardRecipe['pin']>, n: number, base
   }
   x.cardsPvvs(pvk, single, pin.pvki.charCodeAt(0));
   if (pin.aes) {
-    k.mem.set(randomBytes(8 * n), k.IN + AT_FILL);
+    x.cardsIso4Fill(pvk, single, k.IN + AT_FILL);
     x.cardsPinBlocks(...keySchedule(k, ALG_AES, pin.pinKey), 0, k.IN + AT_FILL);
   } else {
     x.cardsPinBlocks(selectKey(k, ALG_TDES, pin.pinKey), 0, +(pin.pinKey.length === 8), 0);

@@ -1,11 +1,12 @@
-// PostgresStore: for card services that run many instances, on node-postgres (an optional peer dependency,
-// loaded only through the 'cardhsm/store/postgres' subpath). Every mutation is one statement, so concurrent
-// instances never lose an update; any driver failure — refused connection, server shutdown, timeout — surfaces
+// PostgresStore: for card services that run many instances, on node-postgres (an optional peer dependency, loaded
+// when a PostgresStore is constructed). Every mutation is one statement, so concurrent instances never lose an
+// update; any driver failure — refused connection, server shutdown, timeout — surfaces
 // as ERR_STORE_UNAVAILABLE, and the pool reconnects once the server is back.
-import pg from 'pg';
+import type pg from 'pg';
 import { CardHsmError } from '../errors.js';
 import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
 import { storeUnavailable } from './store.js';
+import { loadDriver } from './driver.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -23,7 +24,8 @@ export class PostgresStore extends SqlStore {
     if (typeof options?.connectionString !== 'string') {
       throw new CardHsmError('ERR_TYPE', '"connectionString" expected a postgres:// URL', 'connectionString');
     }
-    this.#pool = new pg.Pool({
+    const { Pool } = loadDriver<typeof pg>('pg');
+    this.#pool = new Pool({
       connectionString: options.connectionString,
       max: options.max ?? 10,
       connectionTimeoutMillis: 5_000,

@@ -1,11 +1,12 @@
-// SqliteStore: the embedded default — one file, WAL mode, on better-sqlite3 (an optional peer dependency, loaded
-// only through the 'cardhsm/store/sqlite' subpath). Processes on one machine share the file; SQLite serializes
-// writers, and a writer waits (busy timeout 5 s, then retries for up to a minute) rather than failing: busy is
-// never reported as unavailable.
-import Database from 'better-sqlite3';
+// SqliteStore: the embedded default — one file, WAL mode, on better-sqlite3 (an optional dependency, loaded when
+// a SqliteStore is constructed). Processes on one machine share the file; SQLite serializes writers, and a writer
+// waits (busy timeout 5 s, then retries for up to a minute) rather than failing: busy is never reported as
+// unavailable.
+import type Database from 'better-sqlite3';
 import { CardHsmError } from '../errors.js';
 import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
 import { storeUnavailable } from './store.js';
+import { loadDriver } from './driver.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 const BUSY_GIVE_UP_MS = 60_000;
@@ -34,7 +35,8 @@ export class SqliteStore extends SqlStore {
       throw new CardHsmError('ERR_TYPE', '"path" expected a file path', 'path');
     }
     try {
-      this.#db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
+      const Driver = loadDriver<typeof Database>('better-sqlite3');
+      this.#db = new Driver(options.path, { timeout: BUSY_TIMEOUT_MS });
       this.#retryBusy(() => {
         this.#db.pragma('journal_mode = WAL');
         // FULL: a recorded PIN failure survives power loss (NORMAL could lose the last commits).

@@ -65,6 +65,7 @@ export interface KernelExports {
   cardsDerivePins(ks: number, single: number, len: number, allowed: number): number;
   cardsPinsGiven(src: number, len: number): void;
   cardsPvvs(ks: number, single: number, pvki: number): void;
+  cardsIso4Fill(ks: number, single: number, dst: number): void;
   cardsPinBlocks(ks: number, nr: number, single: number, fill: number): void;
   cardsWrite(dst: number, tokens: number): number;
   cardsWipe(): void;
