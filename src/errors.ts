@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'ERR_DECIMALIZATION_TABLE' // a decimalization table outside the configured set
   | 'ERR_KCV_MISMATCH' // key components that do not combine to the stated key check value
   | 'ERR_KEY_PARITY' // a DES key component without odd parity
+  | 'ERR_WEAK_KEY' // components or a key that would form a weak, semi-weak, degenerate or all-zero key
   | 'ERR_PIN_POLICY' // a PIN the policy forbids (the reason is in the message and `reason`, never the PIN)
   | 'ERR_PIN_LOCKED' // a card whose PIN try limit was reached: set a new PIN first
   | 'ERR_ACTIVATION_CODE' // an activation code that is missing, used up or locked by too many attempts

@@ -47,7 +47,8 @@ export function parserError(e: CommanderError): CardHsmError {
     case 'commander.unknownOption':
       return parseError(`unknown option '${optionName(quoted)}' (see --help)`);
     case 'commander.unknownCommand':
-      return parseError(/^[a-z][a-z0-9-]{0,30}$/.test(quoted) ? `unknown command '${quoted}' (see --help)` : 'unknown command (see --help)');
+      // A word is echoed; anything with a run of digits (a mistyped PAN) is not.
+      return parseError(/^[a-z][a-z0-9-]{0,20}$/.test(quoted) && !/\d{5}/.test(quoted) ? `unknown command '${quoted}' (see --help)` : 'unknown command (see --help)');
     case 'commander.invalidArgument':
       return parseError('an option or argument has an invalid value (see --help)');
     case 'commander.excessArguments':

@@ -185,7 +185,7 @@ export function registerIssue(program: Command, io: Io): void {
       }
       if (total !== count) throw new CardHsmError('ERR_INTERNAL', `expected ${count} cards, wrote ${total}`);
       const rate = Math.round(r.written / Math.max(r.seconds, 0.001));
-      say(`issued ${r.written} cards to ${out}${r.checked ? ` (resumed after ${r.checked} verified records)` : ''} in ${r.seconds.toFixed(2)} s (${rate} cards/s)`);
+      say(`issued ${r.written} cards to ${out === '-' ? 'standard output' : out}${r.checked ? ` (resumed after ${r.checked} verified records)` : ''} in ${r.seconds.toFixed(2)} s (${rate} cards/s)`);
     } finally {
       file?.close();
       await store.close();

@@ -19,6 +19,7 @@ import { generateCvv2 } from '../cvv.js';
 import { wrapTr31, unwrapTr31, wrapTr31With, unwrapTr31With, parseTr31Header, Tr31Kbpk, type Tr31Header } from '../tr31.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
+import { checkDistinctComponents, checkNotWeak } from '../keys/weak.js';
 import { LMK_BYTES, lmkCheckValue } from '../keys/lmk.js';
 import { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from '../des.js';
 import { aesEncryptEcb, aesDecryptEcb, aesEncryptCbc, aesDecryptCbc } from '../aes.js';
@@ -354,14 +355,16 @@ export class Hsm {
       const des = algorithm.startsWith('TDES');
       const key = new Uint8Array(bytes);
       try {
-        list.forEach((c, i) => {
-          const part = checkBytes(`components[${i}]`, c, [bytes]);
+        const parts = list.map((c, i) => checkBytes(`components[${i}]`, c, [bytes]));
+        checkDistinctComponents(des ? parts.map(fixDesParity) : parts);
+        parts.forEach((part, i) => {
           if (des && o.fixParity !== true && !hasOddDesParity(part)) {
             throw new CardHsmError('ERR_KEY_PARITY', `"components[${i}]" does not have odd DES parity (pass fixParity: true to correct it)`, `components[${i}]`);
           }
           for (let j = 0; j < bytes; j++) key[j]! ^= part[j]!;
         });
         if (des) key.set(fixDesParity(key));
+        checkNotWeak('components', key, des);
         const kcv = kcvOf(key, algorithm);
         if (o.kcv !== undefined && (typeof o.kcv !== 'string' || o.kcv.toUpperCase() !== kcv.slice(0, o.kcv.length) || o.kcv.length < 4)) {
           throw new CardHsmError('ERR_KCV_MISMATCH', '"kcv" does not match the check value of the combined components', 'kcv');
@@ -389,6 +392,11 @@ export class Hsm {
         try {
           const algorithm = algorithmOf(header, key.length);
           Object.assign(ctx, { keyKcv: kcvOf(key, algorithm), usage: header.usage });
+          // SP 800-57: a key is only as strong as the key that protected it in transit.
+          if (ALGORITHMS[algorithm].strength > ALGORITHMS[kek.algorithm].strength) {
+            throw new CardHsmError('ERR_KEY_USAGE', `"keyBlock" holds a ${algorithm} key, stronger than the ${kek.algorithm} KEK that wraps it (NIST SP 800-57)`, 'keyBlock');
+          }
+          checkNotWeak('keyBlock', key, algorithm.startsWith('TDES'));
           return this.#seal(header, key, algorithm, header.optionalBlocks);
         } finally {
           key.fill(0);

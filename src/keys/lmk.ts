@@ -5,6 +5,7 @@ import { CardHsmError } from '../errors.js';
 import { hexToBytes, randomBytes } from '../bytes.js';
 import { checkArray, checkBytes, checkHex } from '../validate.js';
 import { keyCheckValue } from './kcv.js';
+import { checkDistinctComponents, checkNotWeak } from './weak.js';
 
 export const LMK_BYTES = 32;
 
@@ -17,7 +18,7 @@ export function lmkCheckValue(lmk: Uint8Array): string {
 /**
  * Combines 2-3 clear LMK components (32 bytes each) by XOR. Returns the LMK with its KCV and each component's KCV,
  * which the custodians compare against the values recorded when the components were generated.
- * @throws ERR_TYPE, ERR_LENGTH (component count or size)
+ * @throws ERR_TYPE, ERR_LENGTH (component count or size), ERR_WEAK_KEY (identical components, an all-zero LMK)
  */
 export function combineLmkComponents(components: Uint8Array[]): { lmk: Uint8Array; kcv: string; componentKcvs: string[] } {
   const list = checkArray('components', components);
@@ -25,8 +26,10 @@ export function combineLmkComponents(components: Uint8Array[]): { lmk: Uint8Arra
     throw new CardHsmError('ERR_LENGTH', `"components" expected 2..3 components, got length=${list.length}`, 'components');
   }
   const parts = list.map((c, i) => checkBytes(`components[${i}]`, c, [LMK_BYTES]));
+  checkDistinctComponents(parts);
   const lmk = new Uint8Array(LMK_BYTES);
   for (const part of parts) for (let i = 0; i < LMK_BYTES; i++) lmk[i]! ^= part[i]!;
+  checkNotWeak('components', lmk, false);
   return { lmk, kcv: lmkCheckValue(lmk), componentKcvs: parts.map(lmkCheckValue) };
 }
 
