@@ -100,9 +100,10 @@ function parseHeader(s: string): { header: Tr31Header; end: number } {
 
 function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31OptionalBlock; end: number } {
   const field = `optionalBlocks[${index}]`;
+  // Length fields are hex; lowercase is read too (moov-io writes it) — the MAC covers the exact text either way.
   const hex = (from: number, n: number): number => {
     const t = s.slice(from, from + n);
-    if (t.length !== n || !/^[0-9A-F]+$/.test(t)) throw headerError(`"header" optional block ${index} length expected ${n} uppercase hex digits`, field);
+    if (t.length !== n || !/^[0-9A-Fa-f]+$/.test(t)) throw headerError(`"header" optional block ${index} length expected ${n} hex digits`, field);
     return parseInt(t, 16);
   };
   const id = s.slice(at, at + 2);
@@ -110,12 +111,10 @@ function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31
   let length = hex(at + 2, 2);
   let dataStart = at + 4;
   if (length === 0) {
-    // Extended length (X9.143 6.3.6): '00', then the length of the length field in bytes, then the length itself
-    // in hex (e.g. 'CT' '00' '02' '0500': a 1,280-character block).
-    const lengthBytes = hex(at + 4, 2);
-    if (lengthBytes === 0) throw headerError(`"header" optional block ${index} extended length of length is 0`, field);
-    length = hex(at + 6, 2 * lengthBytes);
-    dataStart = at + 6 + 2 * lengthBytes;
+    const digits = extendedLengthDigits(hex(at + 4, 2));
+    if (digits === 0) throw headerError(`"header" optional block ${index} extended length of length is 0 or too long`, field);
+    length = hex(at + 6, digits);
+    dataStart = at + 6 + digits;
   }
   const end = at + length;
   if (end < dataStart || end > s.length) throw headerError(`"header" optional block ${index} length does not fit the key block`, field);
@@ -124,12 +123,25 @@ function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31
   return { block: { id, data }, end };
 }
 
+/**
+ * The hex digits of an extended optional-block length, from its "length of length" field (0 when invalid).
+ * ANSI X9.143:2021 §6.2 table 1 counts hex characters: the standard form is '00' '04' + 4 digits, as the §8.5
+ * and §8.6 sample blocks, openemv/tr31 and moov-io/tr31 write it. psec and paysec write '00' '02' + 4 digits,
+ * counting bytes; we read that legacy form too. The two readings differ only for '01' and '02', and a 1- or
+ * 2-digit length never needs the extended form (the short form covers 255), so those two are read as bytes.
+ */
+function extendedLengthDigits(lengthOfLength: number): number {
+  if (lengthOfLength === 1 || lengthOfLength === 2) return 2 * lengthOfLength;
+  // A key block is at most 9,999 characters: a length needs at most 4 digits (written with at most 8).
+  return lengthOfLength >= 3 && lengthOfLength <= 8 ? lengthOfLength : 0;
+}
+
 function formatOptionalBlock(b: Tr31OptionalBlock): string {
   const short = 4 + b.data.length;
   if (short <= 0xff) return b.id + short.toString(16).toUpperCase().padStart(2, '0') + b.data;
-  const long = 10 + b.data.length; // ID, '00', '02' (a 2-byte length follows), 4 hex digits of length
+  const long = 10 + b.data.length; // ID, '00', '04' (4 hex characters of length follow), the length
   if (long > 0xffff) throw headerError('"header" optional block data is too long', 'optionalBlocks');
-  return b.id + '0002' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
+  return b.id + '0004' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
 }
 
 /** Checks a header for writing (strict) and normalizes it; optional blocks are padded with a PB block. */

@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { loadVectors, str, title, type Vector } from './helpers/vectors.js';
 import { expectCardHsmError } from './helpers/errors.js';
+import { refDecodeTr31 } from './helpers/tr31-reference.js';
+import { readFileSync } from 'node:fs';
 
 const h = api.hexToBytes;
 const hex = api.bytesToHex;
@@ -44,6 +46,61 @@ describe('known answers (test/vectors/tr31.json)', () => {
   });
 });
 
+describe('extended-length optional blocks (ANSI X9.143:2021 6.2 table 1)', () => {
+  const all = loadVectors('tr31');
+  const published = all.filter((v) => /^ANSI X9\.143:2021 section 8\.[56] sample/.test(v.source));
+  const { legacyExtendedLength } = JSON.parse(readFileSync(new URL('./vectors/tr31.json', import.meta.url), 'utf8')) as { legacyExtendedLength: { vectors: Vector[] } };
+
+  test('the published 8.5 and 8.6 blocks unwrap to their RSA and EC private keys, optional blocks intact', () => {
+    expect(published).toHaveLength(2);
+    for (const v of published) {
+      const { header, key } = api.unwrapTr31(h(str(v, 'kbpk')), str(v, 'keyBlock'));
+      expect(hex(key)).toBe(str(v, 'key'));
+      expect(header.optionalBlocks).toEqual((v.header as unknown as { optionalBlocks: unknown }).optionalBlocks);
+    }
+    expect(published.map((v) => str(v, 'keyBlock').slice(16, 22))).toEqual(['CT0004', 'CT0004']);
+  });
+
+  test('cardhsm writes the standard form: the published blocks come back byte for byte from their key, header and padding', () => {
+    for (const v of published) {
+      const kbpk = h(str(v, 'kbpk'));
+      const { header, key } = api.unwrapTr31(kbpk, str(v, 'keyBlock'));
+      const { padding } = refDecodeTr31(kbpk, str(v, 'keyBlock'));
+      expect(api.wrapTr31(kbpk, { ...header, length: 0, optionalBlocks: header.optionalBlocks.filter((b) => b.id !== 'PB') }, key, { padding })).toBe(str(v, 'keyBlock'));
+    }
+  });
+
+  test('the legacy form that psec and paysec write ("00" "02" + 4 digits) is read too', () => {
+    expect(legacyExtendedLength.vectors).toHaveLength(2);
+    for (const v of legacyExtendedLength.vectors) {
+      expect(str(v, 'keyBlock').slice(16, 22)).toBe('CT0002');
+      const { header, key } = api.unwrapTr31(h(str(v, 'kbpk')), str(v, 'keyBlock'));
+      expect(hex(key)).toBe(str(v, 'key'));
+      expect(header.optionalBlocks).toEqual((v.header as unknown as { optionalBlocks: unknown }).optionalBlocks);
+    }
+    // psec tests/test_tr31.py test_header_load_optional_256 and _extended_length (headers, no MAC).
+    expect(api.parseTr31Header('B0288P0TE00N0200KS0002010A' + 'P'.repeat(256) + 'PB0600').optionalBlocks[0]).toEqual({ id: 'KS', data: 'P'.repeat(256) });
+    expect(api.parseTr31Header('B0048P0TE00N0200KS00011600604B120F9292PB0A000000').optionalBlocks[0]).toEqual({ id: 'KS', data: '00604B120F9292' });
+  });
+
+  test('lowercase hex in optional-block lengths is read (the MAC still covers the exact text); the body stays strict', () => {
+    const kbpk = h('88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6');
+    const data = 'Z'.repeat(304); // 10 + 304 = 0x13A
+    const block = api.wrapTr31(kbpk, { version: 'D', length: 0, usage: 'S0', algorithm: 'R', modeOfUse: 'S', keyVersion: '00', exportability: 'N', optionalBlocks: [{ id: 'CT', data }, { id: 'KS', data: 'ABCDEFABCDEFABCDEFABCD' }], reserved: '00' }, new Uint8Array(32));
+    expect(block).toContain('CT0004013A');
+    expect(api.parseTr31Header(block.replace('CT0004013A', 'CT0004013a')).optionalBlocks[0]!.data).toBe(data);
+    expect(api.parseTr31Header(block.replace('KS1A', 'KS1a')).optionalBlocks[1]!.data).toBe('ABCDEFABCDEFABCDEFABCD');
+    // Same text read, different text MACed: the edited block does not verify.
+    expectCardHsmError(() => api.unwrapTr31(kbpk, block.replace('CT0004013A', 'CT0004013a')), 'ERR_TR31_MAC', 'keyBlock');
+  });
+
+  test('a length of length that no writer uses is refused', () => {
+    for (const lol of ['00', '09', 'FF']) {
+      expectCardHsmError(() => api.parseTr31Header(`D0000S0RS00N0100CT00${lol}0500`), 'ERR_TR31_HEADER', 'optionalBlocks[0]');
+    }
+  });
+});
+
 describe('wrap', () => {
   const kbpk = h('88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6');
   const key = h('3F419E1CB7079442AA37474C2EFBF8B8');
@@ -65,7 +122,7 @@ describe('wrap', () => {
     expect(key).toEqual(new Uint8Array(600));
     expect(header.optionalBlocks.map((b) => b.id)).toEqual(['KS', 'CT', 'PB']);
     expect(header.optionalBlocks[1]!.data).toBe(long);
-    expect(block).toContain('CT00020136'); // '00', a 2-byte length follows, 0x0136 = 310 characters
+    expect(block).toContain('CT00040136'); // '00', a 4-character length follows (X9.143 6.2), 0x0136 = 310 characters
     // A header string round-trips through unwrap and wrap.
     const again = api.wrapTr31(kbpk, block.slice(0, block.indexOf(header.optionalBlocks[2]!.data, 16) + header.optionalBlocks[2]!.data.length), key);
     expect(api.parseTr31Header(again)).toEqual(api.parseTr31Header(block));

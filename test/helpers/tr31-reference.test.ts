@@ -33,9 +33,9 @@ interface Tr31Vector {
 }
 
 const file = new URL('../vectors/tr31.json', import.meta.url);
-const { vectors, alternateExtendedLength } = JSON.parse(readFileSync(file, 'utf8')) as {
+const { vectors, legacyExtendedLength } = JSON.parse(readFileSync(file, 'utf8')) as {
   vectors: Tr31Vector[];
-  alternateExtendedLength: { vectors: Tr31Vector[] };
+  legacyExtendedLength: { vectors: Tr31Vector[] };
 };
 
 function hex(s: string): Uint8Array {
@@ -141,14 +141,14 @@ describe('TR-31 reference: tampering is detected', () => {
   });
 });
 
-describe('tr31.json alternateExtendedLength: length-of-length counted in characters (moov-io rendering)', () => {
-  alternateExtendedLength.vectors.forEach((v, i) => {
+describe('tr31.json legacyExtendedLength: length of length counted in bytes (psec, paysec)', () => {
+  legacyExtendedLength.vectors.forEach((v, i) => {
     it(label(v, i), () => {
       const kbpk = hex(v.kbpk);
-      // The X9.143 (bytes) reading cannot even find the end of this header...
+      // The X9.143 (characters) reading cannot find the end of this header...
       expect(() => refUnwrapTr31(kbpk, v.keyBlock)).toThrow();
-      // ...the character reading can, and then the MAC verifies.
-      const opts = { extendedLengthUnit: 'characters' as const };
+      // ...the legacy byte reading can, and then the MAC verifies.
+      const opts = { extendedLengthUnit: 'bytes' as const };
       const d = refDecodeTr31(kbpk, v.keyBlock, opts);
       expect(toHex(d.key)).toBe(v.key);
       expect(d.fields.optionalBlocks).toEqual(v.header.optionalBlocks);
@@ -161,7 +161,7 @@ describe('TR-31 reference: header parsing of published optional-block layouts', 
   // knovichikhin/psec tests/test_tr31.py: test_header_load_optional_256 and
   // test_header_load_optional_extended_length (extended-length optional blocks).
   it('psec test_header_load_optional_256: KS0002010A + 256 data characters', () => {
-    const h = refParseTr31Header('B0000P0TE00N0200KS0002010A' + 'P'.repeat(256) + 'PB0600');
+    const h = refParseTr31Header('B0000P0TE00N0200KS0002010A' + 'P'.repeat(256) + 'PB0600', { extendedLengthUnit: 'bytes' });
     expect(h.header.length).toBe(288);
     expect(h.optionalBlocks).toEqual([
       { id: 'KS', data: 'P'.repeat(256) },
@@ -169,7 +169,7 @@ describe('TR-31 reference: header parsing of published optional-block layouts', 
     ]);
   });
   it('psec test_header_load_optional_extended_length: KS00011600604B120F9292', () => {
-    const h = refParseTr31Header('B0000P0TE00N0200KS00011600604B120F9292PB0A000000');
+    const h = refParseTr31Header('B0000P0TE00N0200KS00011600604B120F9292PB0A000000', { extendedLengthUnit: 'bytes' });
     expect(h.header.length).toBe(48);
     expect(h.optionalBlocks).toEqual([
       { id: 'KS', data: '00604B120F9292' },

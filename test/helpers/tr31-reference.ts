@@ -24,12 +24,12 @@
  *
  * Optional block: ID (2 chars) ‖ length (2 hex chars, counting the whole block:
  * ID, length field and data) ‖ data. A length of "00" announces the extended
- * form: ID ‖ "00" ‖ length-of-length (2 hex chars: the number of BYTES, so
- * twice that many hex characters follow) ‖ length (hex) ‖ data. The published
- * examples fix this reading: X9.143 8.5 "CT0002" + "0500" (1280 characters),
- * X9.143 8.6 "CT0002" + "05CC", psec's "KS0002010A" + 256 data chars and
- * "KS000116" + 14 data chars. (moov-io/tr31 counts characters instead; see
- * `Tr31ParseOptions`.)
+ * form: ID ‖ "00" ‖ length-of-length (2 hex chars) ‖ length (hex) ‖ data.
+ * ANSI X9.143:2021 6.2 table 1 counts the length of length in hex CHARACTERS,
+ * and the published 8.5 and 8.6 examples read that way ("CT0004" + "0500",
+ * "CT0004" + "05CC"), as do openemv/tr31 and moov-io/tr31. psec and paysec
+ * count BYTES ("KS0002010A" + 256 data chars: 2 bytes = 4 hex digits); see
+ * `Tr31ParseOptions`.
  *
  * Binding methods:
  *  - A and C (key variant, TR-31:2018 5.3.2.1): KBEK = KBPK XOR 45..45,
@@ -128,12 +128,10 @@ export interface Tr31Header {
 
 export interface Tr31ParseOptions {
   /**
-   * Unit of the extended-length "length of length" field. 'bytes' (default)
-   * is the reading of ANSI X9.143:2021 6.2 table 1 as implemented by
-   * openemv/tr31 and psec, and the only one under which the X9.143 8.6
-   * example ("CT000205CC...") parses. 'characters' reads it as a count of hex
-   * characters, as moov-io/tr31 does; a second published rendering of the
-   * X9.143 8.5 example ("CT0004" + "0500") only parses that way.
+   * Unit of the extended-length "length of length" field. 'characters'
+   * (default) is ANSI X9.143:2021 6.2 table 1, the published 8.5/8.6 samples,
+   * openemv/tr31 and moov-io/tr31. 'bytes' is the legacy reading of psec and
+   * paysec ("00" "02" + 4 hex digits).
    */
   extendedLengthUnit?: 'bytes' | 'characters';
 }
@@ -144,7 +142,7 @@ export interface Tr31ParseOptions {
  * announce and returns the header string up to the end of the last one.
  */
 export function refParseTr31Header(text: string, options: Tr31ParseOptions = {}): Tr31Header {
-  const unitChars = options.extendedLengthUnit === 'characters' ? 1 : 2;
+  const unitChars = options.extendedLengthUnit === 'bytes' ? 2 : 1;
   if (text.length < 16) throw new Error('TR-31: header shorter than 16 characters');
   const lengthField = text.slice(1, 5);
   const countField = text.slice(12, 14);
@@ -163,7 +161,7 @@ export function refParseTr31Header(text: string, options: Tr31ParseOptions = {})
     let blockLength: number;
     let dataStart: number;
     if (len2 === '00') {
-      // Extended length: length-of-length in bytes, then the length itself.
+      // Extended length: the length of the length (in the chosen unit), then the length itself.
       const lol = text.slice(pos + 4, pos + 6);
       if (lol.length !== 2 || !isHex(lol)) throw new Error('TR-31: malformed length of length');
       const lengthChars = unitChars * parseInt(lol, 16);
