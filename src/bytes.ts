@@ -34,8 +34,22 @@ function nibbleValue(c: number): number {
   return -1;
 }
 
+// Hex of every byte value: as 2-character strings (short inputs) and as two ASCII codes (long inputs).
+let HEX_PAIRS: string[] | undefined;
+let HEX_CODES: Uint16Array | undefined;
+const LATIN1 = new TextDecoder('latin1');
+
+function hexCodes(): Uint16Array {
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  return Uint16Array.from({ length: 256 }, (_, v) => {
+    const [hi, lo] = [HEX.charCodeAt(v >> 4), HEX.charCodeAt(v & 15)];
+    return littleEndian ? hi | (lo << 8) : (hi << 8) | lo;
+  });
+}
+
 /**
- * Encodes bytes as uppercase hex.
+ * Encodes bytes as uppercase hex, in time linear in the length (a table lookup per byte; long inputs are written
+ * as ASCII codes and decoded once).
  * @example bytesToHex(new Uint8Array([0x08, 0xd7, 0xb4])) // '08D7B4'
  * @throws ERR_TYPE (not a Uint8Array)
  */
@@ -43,9 +57,17 @@ export function bytesToHex(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) {
     throw new CardHsmError('ERR_TYPE', `"bytes" expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`, 'bytes');
   }
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]! >> 4]! + HEX[bytes[i]! & 15]!;
-  return s;
+  if (bytes.length <= 64) {
+    HEX_PAIRS ??= Array.from({ length: 256 }, (_, v) => HEX[v >> 4]! + HEX[v & 15]!);
+    let s = '';
+    for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!]!;
+    return s;
+  }
+  // Pairs of ASCII codes laid out so that the first hex digit comes first in memory, whatever the byte order.
+  HEX_CODES ??= hexCodes();
+  const out = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = HEX_CODES[bytes[i]!]!;
+  return LATIN1.decode(new Uint8Array(out.buffer));
 }
 
 /**

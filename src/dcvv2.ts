@@ -60,7 +60,7 @@ const CONTEXT_STRIDE = 65;
 function settingsOf(opts: unknown): Settings & { o: Record<string, unknown> } {
   const o = checkOptions('opts', opts);
   const windowSeconds = o.windowSeconds === undefined ? 3600 : checkInt('opts.windowSeconds', o.windowSeconds, 60, 64_800);
-  const digits = o.digits === undefined ? 3 : checkOneOf('opts.digits', String(o.digits), ['3', '4'] as const) === '3' ? 3 : 4;
+  const digits = o.digits === undefined ? 3 : checkInt('opts.digits', o.digits, 3, 4);
   const profile = o.profile === undefined ? 'HMAC' : checkOneOf('opts.profile', o.profile, ['HMAC', 'TDES'] as const);
   let ms: number;
   if (o.at === undefined) ms = Date.now();

@@ -36,10 +36,11 @@ export class CardHsmError extends Error {
   readonly reason: string | undefined;
 
   constructor(code: ErrorCode, message: string, field?: string, reason?: string) {
-    super(message);
+    // Total even when misused: an error must never fail to be made (a Symbol message would throw in Error()).
+    super(typeof message === 'string' ? message : 'an error without a message');
     this.name = 'CardHsmError';
-    this.code = code;
-    this.field = field;
-    this.reason = reason;
+    this.code = typeof code === 'string' ? code : 'ERR_INTERNAL';
+    this.field = typeof field === 'string' ? field : undefined;
+    this.reason = typeof reason === 'string' ? reason : undefined;
   }
 }

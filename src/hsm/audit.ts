@@ -5,6 +5,26 @@
 // elsewhere — a ticket, a second log — when that matters.)
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { CardHsmError } from '../errors.js';
+
+/** A file path from the caller: a non-empty string (never a descriptor: 0 would read standard input). */
+function checkPath(path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
+    throw new CardHsmError('ERR_TYPE', '"path" expected a file path string', 'path');
+  }
+  return path;
+}
+
+/** Runs a file operation, reporting a failure as ERR_FILE (the OS error code only: its text may quote paths). */
+function onFile<T>(doing: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CardHsmError) throw e;
+    const code = (e as { code?: unknown }).code;
+    throw new CardHsmError('ERR_FILE', `cannot ${doing} the audit file (${typeof code === 'string' ? code : 'I/O error'})`, 'path');
+  }
+}
 
 export type AuditOutcome = 'success' | 'failure' | 'error';
 
@@ -35,6 +55,19 @@ export class MemoryAuditSink implements AuditSink {
 }
 
 const GENESIS = '0'.repeat(64);
+const OUTCOMES: readonly unknown[] = ['success', 'failure', 'error'];
+
+/** A record as the Hsm writes it: only its documented fields, each of its documented type. */
+function checkRecord(record: unknown): AuditRecord {
+  const r = (record !== null && typeof record === 'object' ? record : {}) as Record<string, unknown>;
+  const text = (v: unknown) => typeof v === 'string' && v.length <= 200;
+  const ok =
+    text(r.time) && text(r.operation) && (r.keyKcv === null || text(r.keyKcv)) && (r.usage === null || text(r.usage)) && OUTCOMES.includes(r.outcome) &&
+    (r.errorCode === undefined || text(r.errorCode)) && (r.pan === undefined || (typeof r.pan === 'string' && maskPan(r.pan.replace(/\*/g, '0')) !== undefined && r.pan.includes('*')));
+  if (!ok) throw new CardHsmError('ERR_TYPE', '"record" expected an AuditRecord { time, operation, keyKcv, usage, outcome, errorCode?, pan? }', 'record');
+  const { time, operation, keyKcv, usage, outcome, errorCode, pan } = r as unknown as AuditRecord;
+  return { time, operation, keyKcv, usage, outcome, ...(errorCode === undefined ? {} : { errorCode }), ...(pan === undefined ? {} : { pan }) };
+}
 
 interface ChainedLine extends AuditRecord {
   seq: number;
@@ -53,12 +86,17 @@ export class JsonlAuditSink implements AuditSink {
   #prev = GENESIS;
 
   constructor(path: string) {
-    this.path = path;
+    this.path = checkPath(path);
     if (existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+      const lines = onFile('read', () => readFileSync(path, 'utf8')).split('\n').filter((l) => l.length > 0);
       const last = lines.at(-1);
       if (last !== undefined) {
-        const parsed = JSON.parse(last) as ChainedLine;
+        let parsed: ChainedLine;
+        try {
+          parsed = JSON.parse(last) as ChainedLine;
+        } catch {
+          throw new CardHsmError('ERR_FORMAT', 'the audit file does not end in a whole record', 'path');
+        }
         this.#seq = parsed.seq + 1;
         this.#prev = parsed.hash ?? GENESIS;
       }
@@ -66,9 +104,9 @@ export class JsonlAuditSink implements AuditSink {
   }
 
   write(record: AuditRecord): void {
-    const line: ChainedLine = { seq: this.#seq, prev: this.#prev, ...record };
+    const line: ChainedLine = { seq: this.#seq, prev: this.#prev, ...checkRecord(record) };
     const hash = chainHash(line);
-    appendFileSync(this.path, JSON.stringify({ ...line, hash }) + '\n');
+    onFile('append to', () => appendFileSync(this.path, JSON.stringify({ ...line, hash }) + '\n'));
     this.#seq++;
     this.#prev = hash;
   }
@@ -76,7 +114,8 @@ export class JsonlAuditSink implements AuditSink {
 
 /** Checks a JsonlAuditSink file: every record parses, is numbered in order and chains to the one before. */
 export function verifyAuditLog(path: string): { ok: boolean; records: number; badLine?: number; reason?: string } {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const file = checkPath(path);
+  const lines = onFile('read', () => readFileSync(file, 'utf8')).split('\n');
   if (lines.at(-1) === '') lines.pop();
   let prev = GENESIS;
   for (let i = 0; i < lines.length; i++) {

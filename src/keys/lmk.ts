@@ -43,6 +43,7 @@ export function lmkFromHex(hex: string): Uint8Array {
  * keys made under it are worthless in production, and it exists only in this process unless the caller keeps it.
  */
 export function generateDevelopmentLmk(warn: (message: string) => void = console.error): Uint8Array {
+  if (typeof warn !== 'function') throw new CardHsmError('ERR_TYPE', '"warn" expected a function', 'warn');
   const lmk = randomBytes(LMK_BYTES);
   warn(
     `*** cardhsm WARNING: using a freshly generated DEVELOPMENT LMK (KCV ${lmkCheckValue(lmk)}). ` +

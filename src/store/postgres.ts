@@ -18,6 +18,7 @@ export interface PostgresStoreOptions {
 export class PostgresStore extends SqlStore {
   readonly #pool: pg.Pool;
   #schema: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     super();
@@ -67,6 +68,10 @@ export class PostgresStore extends SqlStore {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    // Idempotent: pg refuses a second end() with an untyped error.
+    this.#closed ??= this.#pool.end().catch((e: unknown) => {
+      throw storeUnavailable(e);
+    });
+    await this.#closed;
   }
 }
