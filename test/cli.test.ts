@@ -36,9 +36,17 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const helps = new Map<string, string>();
+/** A command's help screen (each spawned once per file). */
+function helpOf(path: string[]): string {
+  const key = path.join(' ');
+  if (!helps.has(key)) helps.set(key, run([...path, '--help'], tmpdir()).stdout);
+  return helps.get(key)!;
+}
+
 /** Every command path, from the help screens. */
 function commandPaths(prefix: string[] = []): string[][] {
-  const help = run([...prefix, '--help'], tmpdir()).stdout;
+  const help = helpOf(prefix);
   const section = help.split('Commands:')[1];
   if (!section) return [prefix];
   const names = [...section.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
@@ -54,7 +62,7 @@ interface Example {
 
 /** The `$ command` lines of a help screen with the output lines that follow each. */
 function examplesOf(path: string[]): Example[] {
-  const help = run([...path, '--help'], tmpdir()).stdout;
+  const help = helpOf(path);
   const at = help.search(/^Examples?:$/m);
   if (at < 0) return [];
   const out: Example[] = [];
@@ -89,7 +97,7 @@ describe('help examples', () => {
   const all = paths.flatMap(examplesOf).filter((e) => e.path !== 'bench');
 
   test('every command has a worked example in its help', () => {
-    const leaves = paths.filter((p) => p.length > 0 && !run([...p, '--help'], tmpdir()).stdout.includes('Commands:'));
+    const leaves = paths.filter((p) => p.length > 0 && !helpOf(p).includes('Commands:'));
     const without = leaves.filter((p) => examplesOf(p).length === 0).map((p) => p.join(' '));
     expect(without).toEqual([]);
     expect(all.length).toBeGreaterThan(30);
@@ -252,4 +260,147 @@ describe('secrets on the terminal, and the PostgreSQL store', () => {
       server.destroy();
     }
   }, 60_000);
+});
+
+describe('issue files: nothing lost, nothing exposed', () => {
+  const ISSUE = ['issue', '--bin', '45717360', '--count', '10'];
+  const lines = (cwd: string, file: string) => readFileSync(join(cwd, file), 'latin1').split('\n').filter((l) => l.length > 0);
+
+  test('resume checks every record: another run\'s file, a garbage line or too many records are refused and left as they were', () => {
+    const cwd = workdir();
+    expect(run([...ISSUE, '--out', 'c.jsonl'], cwd).code).toBe(0);
+    const before = readFileSync(join(cwd, 'c.jsonl'), 'latin1');
+    const other = run([...ISSUE, '--out', 'c.jsonl', '--idempotency-key', 'fix1'], cwd);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/ERR_IDEMPOTENCY: --out holds records that are not this run's/);
+    expect(readFileSync(join(cwd, 'c.jsonl'), 'latin1')).toBe(before);
+
+    expect(run([...ISSUE, '--out', 'd.jsonl', '--idempotency-key', 'fix1'], cwd).code).toBe(0);
+    const good = lines(cwd, 'd.jsonl');
+    writeFileSync(join(cwd, 'e.jsonl'), [...good.slice(0, 3), 'garbage', ...good.slice(4, 6)].join('\n') + '\n');
+    const garbled = run([...ISSUE, '--out', 'e.jsonl', '--idempotency-key', 'fix1'], cwd);
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toContain('record 4 differs');
+    writeFileSync(join(cwd, 'f.jsonl'), [...good, good[0]!, good[1]!].join('\n') + '\n');
+    const tooMany = run([...ISSUE, '--out', 'f.jsonl', '--idempotency-key', 'fix1'], cwd);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('holds 12 records, more than --count 10');
+    expect(tooMany.stderr).not.toContain('ERR_INTERNAL');
+  });
+
+  test('a cut last record is dropped and written again; a finished run ends at once; ISO 4 PIN blocks resume byte for byte', () => {
+    const cwd = workdir();
+    const keys = (usage: string, algorithm: string) => run(['--json', 'keys', 'generate', '--usage', usage, '--algorithm', algorithm], cwd).stdout;
+    keys('D0', 'AES128'); // creates the development LMK first
+    const pinKey = (JSON.parse(keys('P0', 'AES128')) as { keyBlock: string }).keyBlock;
+    const pvk = (JSON.parse(keys('V2', 'TDES2')) as { keyBlock: string }).keyBlock;
+    writeFileSync(join(cwd, 'keys.json'), JSON.stringify({ pinKey, pvk }));
+    const args = [...ISSUE, '--out', 'c.jsonl', '--idempotency-key', 'aes-1', '--keys-file', 'keys.json'];
+    expect(run(args, cwd).code).toBe(0);
+    const full = readFileSync(join(cwd, 'c.jsonl'), 'latin1');
+    expect((JSON.parse(full.split('\n')[0]!) as api.IssuedCard).pinBlock).toMatch(/^[0-9A-F]{32}$/);
+    const records = full.split('\n');
+    writeFileSync(join(cwd, 'c.jsonl'), records.slice(0, 5).join('\n') + '\n' + records[5]!.slice(0, 40)); // 5 whole records and a cut one
+    const resumed = run(args, cwd);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^issued 5 cards to c\.jsonl \(resumed after 5 verified records\)/);
+    expect(readFileSync(join(cwd, 'c.jsonl'), 'latin1')).toBe(full);
+    const again = run(args, cwd);
+    expect(again.stdout).toMatch(/^issued 0 cards to c\.jsonl \(all 10 already there\)/);
+    expect(readFileSync(join(cwd, 'c.jsonl'), 'latin1')).toBe(full);
+  });
+
+  test('a run refused by validation leaves no file; the flag at fault is named; an unwritable --out is bad input', () => {
+    const cwd = workdir();
+    const pinKeyAsCvk = (JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'P0', '--algorithm', 'TDES2'], cwd).stdout) as { keyBlock: string }).keyBlock;
+    const panKey = (JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'D0', '--algorithm', 'AES256'], cwd).stdout) as { keyBlock: string }).keyBlock;
+    const cases: Array<[string[], string]> = [
+      [['issue', '--bin', '4571', '--count', '3'], 'ERR_LENGTH: --bin'],
+      [['issue', '--bin', '45717360', '--count', '0'], 'ERR_FORMAT: --count'],
+      [['issue', '--bin', '45717360', '--count', '3', '--cvk', pinKeyAsCvk, '--pan-key', panKey], 'ERR_KEY_USAGE'],
+      [['issue', '--bin', '45717360', '--count', '3', '--cvk', pinKeyAsCvk], '--cvk needs --pan-key'],
+      [['issue', '--bin', '45717360', '--count', '3', '--length', '12'], 'ERR_FORMAT: --length'],
+      [['issue', '--bin', '45717360', '--count', '3', '--expiry', '2913'], 'ERR_FORMAT: --expiry expected YYMM with a month 01..12'],
+      [['issue', '--bin', '45717360', '--count', '3', '--expiry', '1229'], 'ERR_FORMAT: --expiry'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run([...args, '--out', 'x.jsonl'], cwd);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(existsSync(join(cwd, 'x.jsonl')), args.join(' ')).toBe(false);
+    }
+    const nowhere = run([...ISSUE, '--out', '/nonexistent/dir/x.jsonl'], cwd);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/ERR_FILE: --out: cannot write the file \(its folder does not exist\)/);
+    // The corrected command then runs.
+    expect(run([...ISSUE, '--out', 'x.jsonl'], cwd).code).toBe(0);
+    expect(statSync(join(cwd, 'x.jsonl')).mode & 0o777).toBe(0o600);
+  });
+
+  test('--out - writes the cards to standard output (the summary to stderr), no file named -', () => {
+    const cwd = workdir();
+    const r = run([...ISSUE, '--out', '-'], cwd);
+    expect(r.code).toBe(0);
+    const cards = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as api.IssuedCard);
+    expect(cards).toHaveLength(10);
+    expect(cards.every((c) => api.isLuhnValid(c.pan))).toBe(true);
+    expect(r.stderr).toMatch(/issued 10 cards to standard output/);
+    expect(existsSync(join(cwd, '-'))).toBe(false);
+  });
+});
+
+describe('the command line speaks in flags and never echoes a value', () => {
+  const cwd = workdir();
+
+  test('the LMK named two ways is refused', () => {
+    const r = run(['--lmk-file', 'new-lmk.txt', 'keys', 'generate', '--usage', 'C0', '--algorithm', 'TDES2'], cwd, { CARDHSM_LMK: '00'.repeat(32) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cardhsm: ERR_USAGE: CARDHSM_LMK is set and --lmk-file was given/);
+  });
+
+  test('an unknown option, a stray argument, an unknown command: no value in the error', () => {
+    const key = 'FEDCBA9876543210FEDCBA9876543210';
+    for (const args of [
+      ['cvv', '--cvk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101', `--cvk2=${key}`],
+      ['cvv', '--cvk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101', key],
+      [key],
+      ['4111111111111111'],
+    ]) {
+      const r = run(args, cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^cardhsm: ERR_USAGE: /);
+      expect(r.stderr + r.stdout).not.toContain(key);
+      expect(r.stderr + r.stdout).not.toContain('4111111111111111');
+    }
+  });
+
+  test('every option of every command given a marked bad value: exit 2 or 3, and the value never comes back', () => {
+    const MARK = 'Zq7EcHoMark4111111111111111';
+    const leaks: string[] = [];
+    for (const path of commandPaths().filter((p) => p.length > 0 && p[0] !== 'bench')) {
+      const help = helpOf(path);
+      if (help.includes('Commands:')) continue;
+      const flags = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+) </gm)].map((m) => m[1]!).filter((f) => f !== '--out' && f !== '--store');
+      const r = run([...path, ...flags.flatMap((f) => [f, MARK]), '--unknown-flag=' + MARK], cwd);
+      if (r.code === 0 || r.code === 1) leaks.push(`${path.join(' ')} exited ${r.code}`);
+      if ((r.stdout + r.stderr).includes('Zq7EcHo') || (r.stdout + r.stderr).includes('4111111111111111')) leaks.push(`${path.join(' ')}: ${r.stderr.trim()}`);
+    }
+    expect(leaks).toEqual([]);
+  }, 120_000);
+
+  test('errors name the flag typed; --json puts the error on stdout; choices are case-insensitive; luhn check wants digits', () => {
+    const bad = run(['kcv', '--key', '0123456789ABCDEFFEDCBA9876543210', '--length', '9'], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^cardhsm: ERR_FORMAT: --length /);
+    const json = run(['--json', 'kcv', '--key', '0123456789ABCDEFFEDCBA9876543210', '--length', '9'], cwd);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'ERR_FORMAT', field: '--length' } });
+    expect(json.stderr).toBe('');
+    expect(run(['kcv', '--key', 'A1B2C3D4E5F60718293A4B5C6D7E8F90', '--algorithm', 'aes'], cwd).stdout.trim()).toBe('9AD77D');
+    expect(run(['tdes', 'encrypt', '--key', '0123456789ABCDEF', '--data', '4E6F772069732074', '--mode', 'ecb'], cwd).stdout.trim()).toBe('3FA40E8A984D4815');
+    const spaced = run(['luhn', 'check', '4111 1111 1111 1111'], cwd);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toMatch(/^cardhsm: ERR_FORMAT: <number> expected 2 or more digits/);
+    expect(run(['luhn', 'check', '4111111111111112'], cwd).code).toBe(1);
+  });
 });
