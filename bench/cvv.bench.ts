@@ -1,6 +1,6 @@
 // The CVV family: one CVV with a cached key schedule, a batch of 10,000, and CVV + CVV2 + iCVV per card.
 import { generateCvv, generateCvvBatch, hexToBytes } from 'cardhsm';
-import { forgeCvv, nodeCvvBatched, nodeCvvPerOp, nodeCvvReused } from './peers.js';
+import { forgeCvv, nodeCvvBatched, nodeCvvPerOp, nodeCvvReused, nodeCvvReusedNibbles } from './peers.js';
 import { same, type Workload } from './harness.js';
 
 export const CVK = hexToBytes('0123456789ABCDEFFEDCBA9876543210');
@@ -8,6 +8,7 @@ export const CARDS = Array.from({ length: 10_000 }, (_, i) => ({ pan: String(400
 
 export function cvvWorkloads(): Workload[] {
   const reused = nodeCvvReused(CVK);
+  const nibbles = nodeCvvReusedNibbles(CVK);
   const batched = nodeCvvBatched(CVK);
   const forge = forgeCvv(CVK);
   let i = 0;
@@ -22,12 +23,14 @@ export function cvvWorkloads(): Workload[] {
       peers: [
         { name: 'node:crypto cipher per op', ops: 1, run: () => { const c = next(); nodeCvvPerOp(CVK, c.pan, c.expiry, c.serviceCode); } },
         { name: 'node:crypto cipher reused', ops: 1, run: () => { const c = next(); reused(c.pan, c.expiry, c.serviceCode); } },
+        { name: 'node:crypto reused, nibble decimalization', ops: 1, run: () => { const c = next(); nibbles(c.pan, c.expiry, c.serviceCode); } },
         { name: 'node-forge', ops: 1, run: () => { const c = next(); forge(c.pan, c.expiry, c.serviceCode); } },
       ],
       check: () => {
         const want = CARDS.slice(0, 500).map((c) => generateCvv(CVK, c.pan, c.expiry, c.serviceCode));
         same('node per op', want, CARDS.slice(0, 500).map((c) => nodeCvvPerOp(CVK, c.pan, c.expiry, c.serviceCode)));
         same('node reused', want, CARDS.slice(0, 500).map((c) => reused(c.pan, c.expiry, c.serviceCode)));
+        same('node reused, nibbles', want, CARDS.slice(0, 500).map((c) => nibbles(c.pan, c.expiry, c.serviceCode)));
         same('node-forge', want, CARDS.slice(0, 500).map((c) => forge(c.pan, c.expiry, c.serviceCode)));
       },
     },

@@ -2,36 +2,17 @@
 // card exists, so a run refused by validation leaves nothing behind; written in whole records; and, when an
 // idempotent run resumes, checked record by record against the cards that idempotency key reproduces before a
 // byte is added. A file that is not exactly a prefix of this run's output is refused, never trusted by its count.
-import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
 import { CardHsmError } from '../errors.js';
+import { fileError } from './files.js';
 
 const CHUNK = 1 << 20;
-
-/** Maps a failed file operation to ERR_FILE naming the flag (never the error's text, which may quote paths). */
-export function fileError(flag: string, e: unknown, doing: string): CardHsmError {
-  const code = (e as { code?: unknown }).code;
-  const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOSPC' ? 'the disk is full' : `${typeof code === 'string' ? code : 'an I/O error'}`;
-  return new CardHsmError('ERR_FILE', `${flag}: cannot ${doing} the file (${why})`, flag);
-}
-
-/** Refuses, before any work, an output path that cannot be created or appended to. */
-export function checkWritable(path: string, flag: string): void {
-  const full = resolve(path);
-  try {
-    if (existsSync(full)) {
-      if (statSync(full).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
-      accessSync(full, constants.W_OK);
-    } else {
-      const dir = dirname(full);
-      if (!existsSync(dir)) throw Object.assign(new Error(), { code: 'ENOENT' });
-      accessSync(dir, constants.W_OK);
-    }
-  } catch (e) {
-    throw fileError(flag, e, 'write');
-  }
-}
+// The write buffer: flushed once it holds FLUSH_AT bytes, which leaves room for any record (a few hundred bytes).
+const BUFFER_BYTES = 1 << 20;
+const FLUSH_AT = BUFFER_BYTES - (64 << 10);
+/** Node's Buffer#latin1Write (not in @types/node): write(s, at, 'latin1') without the encoding dispatch. */
+type Latin1Buffer = Buffer & { latin1Write(s: string, at: number): number };
 
 /** Reads a file's lines in order, a chunk at a time (card files can be larger than a string may be). */
 class LineReader {
@@ -116,6 +97,9 @@ export class CardFile {
   #readFd: number | undefined;
   #fd: number | undefined;
   #verified = 0;
+  readonly #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  #used = 0;
+  #buffered = 0;
 
   /**
    * `path` '-' is standard output. `existing` (from scanExisting) makes the first `existing.records` cards a
@@ -184,24 +168,41 @@ export class CardFile {
     return this.#fd;
   }
 
-  #write(fd: number, text: string): void {
+  #write(fd: number, data: string | Uint8Array): void {
     try {
-      writeSync(fd, text);
+      if (typeof data === 'string') writeSync(fd, data);
+      else for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
     } catch (e) {
       throw fileError('--out', e, 'write');
     }
-    this.#hash.update(text, 'latin1');
+    if (typeof data === 'string') this.#hash.update(data, 'latin1');
+    else this.#hash.update(data);
   }
 
-  /** Appends whole records (each without its newline) in one write. */
-  async append(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    const text = lines.join('\n') + '\n';
+  /**
+   * Adds one record (without its newline) to the write buffer: records are ASCII, so each is written into the
+   * buffer as it comes, with no joined string. True when the buffer is full enough to flush.
+   */
+  add(line: string): boolean {
+    this.#used += (this.#buffer as Latin1Buffer).latin1Write(line, this.#used);
+    this.#buffer[this.#used++] = 10;
+    this.#buffered++;
+    return this.#used >= FLUSH_AT;
+  }
+
+  /** Writes the buffered records in one write; returns how many. */
+  async flush(): Promise<number> {
+    const n = this.#buffered;
+    if (n === 0) return 0;
+    const data = this.#buffer.subarray(0, this.#used);
     if (this.toStdout) {
-      if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
-      return;
+      if (!process.stdout.write(Buffer.from(data))) await new Promise((r) => process.stdout.once('drain', r));
+    } else {
+      this.#write(this.#open(), data);
     }
-    this.#write(this.#open(), text);
+    this.#used = 0;
+    this.#buffered = 0;
+    return n;
   }
 
   /**
@@ -209,6 +210,7 @@ export class CardFile {
    * Returns the SHA-256 of the whole file (hex), or undefined for standard output.
    */
   finish(complete: boolean): string | undefined {
+    if (this.#buffered > 0) throw new CardHsmError('ERR_INTERNAL', 'finish() before flush()');
     this.#endChecks();
     if (this.toStdout) return undefined;
     if (complete && this.#fd === undefined && this.#existing) this.#open(); // cuts a partial tail; writes nothing
@@ -223,6 +225,7 @@ export class CardFile {
   /** Closes without finishing (an error or an interruption): what was written stays, whole records only. */
   close(): void {
     this.#endChecks();
+    this.#buffer.fill(0, 0, this.#used); // clear card data
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }

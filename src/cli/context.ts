@@ -10,6 +10,7 @@ import { lmkFromHex, lmkCheckValue } from '../keys/lmk.js';
 import { Hsm, type KeyAlgorithm } from '../hsm/hsm.js';
 import type { Store } from '../store/store.js';
 import type { Io } from './output.js';
+import { readText } from './files.js';
 
 export const DEV_FILE = 'cardhsm-dev.json';
 
@@ -37,8 +38,7 @@ export function loadLmk(io: Io, lmkFile: string | undefined): LmkSource {
   }
   if (process.env.CARDHSM_LMK !== undefined) return { lmk: lmkFromHex(process.env.CARDHSM_LMK.trim()), development: false };
   if (lmkFile !== undefined) {
-    if (!existsSync(lmkFile)) throw new CardHsmError('ERR_FILE', '--lmk-file names a file that does not exist', '--lmk-file');
-    return { lmk: lmkFromHex(readFileSync(lmkFile, 'utf8').trim()), development: false };
+    return { lmk: lmkFromHex(readText(lmkFile, '--lmk-file').trim()), development: false };
   }
   let dev = readDev();
   if (!dev) {

@@ -1,6 +1,6 @@
 // `cardhsm keys …`: key blocks under the LMK — generate, form from components (typed without echo, or read
 // from files), import and export through a KEK, describe, and re-wrap under a new LMK.
-import { readFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { read } from 'read';
 import { keyCheckValue, lmkFromHex, type KeyAlgorithm } from '../index.js';
@@ -8,6 +8,8 @@ import { Hsm } from '../hsm/hsm.js';
 import { examples, hex, type Globals } from './calculator.js';
 import { loadLmk } from './context.js';
 import { EXIT, print, usageError, type Io } from './output.js';
+import { fileError, readText } from './files.js';
+import { CardHsmError } from '../errors.js';
 
 function hsmFor(io: Io, c: Command): { hsm: Hsm; g: Globals } {
   const g = c.optsWithGlobals() as { json?: boolean; showPan?: boolean; lmkFile?: string };
@@ -29,14 +31,49 @@ function attributes(o: Record<string, unknown>) {
   return { usage: word(o.usage)!, algorithm: word(o.algorithm) as KeyAlgorithm, modeOfUse: word(o.modeOfUse), exportability: word(o.exportability), keyVersion: o.keyVersion as string | undefined };
 }
 
-/** A component: from a file (hex), or typed without echo when stdin is a terminal. */
+/** The names `cardhsm issue --keys-file` reads. */
+const KEY_NAMES = ['cvk', 'panKey', 'pinKey', 'pvk', 'tokenKey'] as const;
+
+/** Adds `--keys-file` and `--name`: keep the new key block in a keys file (created 0600) instead of copying it. */
+const saveOptions = (c: Command) =>
+  c.option('--keys-file <file>', 'also store the key block in this JSON keys file (created 0600), for cardhsm issue --keys-file').option('--name <name>', `its name in the keys file: ${KEY_NAMES.join(', ')}`);
+
+/** Stores a key block under `name` in the keys file, keeping the file's other entries. */
+function saveKey(o: Record<string, unknown>, keyBlock: string): void {
+  if (o.keysFile === undefined) {
+    if (o.name !== undefined) throw usageError('--name goes with --keys-file');
+    return;
+  }
+  const file = String(o.keysFile);
+  const name = o.name;
+  if (typeof name !== 'string' || !(KEY_NAMES as readonly string[]).includes(name)) throw new CardHsmError('ERR_FORMAT', `--name expected one of ${KEY_NAMES.join(', ')}`, '--name');
+  let keys: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    const text = readText(file, '--keys-file');
+    try {
+      keys = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new CardHsmError('ERR_FORMAT', '--keys-file is not a JSON object of key blocks', '--keys-file');
+    }
+    if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) throw new CardHsmError('ERR_FORMAT', '--keys-file is not a JSON object of key blocks', '--keys-file');
+  }
+  keys[name] = keyBlock;
+  try {
+    writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  } catch (e) {
+    throw fileError('--keys-file', e, 'write');
+  }
+}
+
 /** A key block and its KCV: both lines, or one JSON object. */
 function printKey(io: Io, g: Globals, r: { keyBlock: string; kcv: string }): void {
   print(io, g.json, { ...r }, [r.keyBlock, `KCV ${r.kcv}`]);
 }
 
+/** A component: from a file (hex), or typed without echo when stdin is a terminal. */
+
 async function component(io: Io, i: number, file: string | undefined): Promise<Uint8Array> {
-  if (file !== undefined) return hex(readFileSync(file, 'utf8').trim(), `--component-file ${i + 1}`);
+  if (file !== undefined) return hex(readText(file, '--component-file').trim(), `--component-file ${i + 1}`);
   if (!process.stdin.isTTY) throw usageError('key components must come from --component-file when stdin is not a terminal');
   const typed = await read({ prompt: `Component ${i + 1} (hex, not echoed): `, silent: true, replace: '', output: process.stderr });
   return hex(typed.trim(), `component ${i + 1}`);
@@ -51,20 +88,22 @@ export function registerKeys(program: Command, io: Io): void {
   const zpk = 'D0112P0TB00E00008633D4373C93D023048FD5F255B8759474FD15A06A8E0637F34DAC353D2A0598E560A698DD9661954358DCB346027665';
   const exported = 'B0096P0TB00E000039E2E8F7D5F88EE305D5727A637E16761CB3DED48C345F0C84CB1A15CAA30BD752374B9DCC56A4AC';
   examples(
-    asyncAct(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK')), io, async (o, c) => {
+    asyncAct(saveOptions(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK'))), io, async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
       const r = hsm.generateKey(attributes(o));
+      saveKey(o, r.keyBlock);
       printKey(io, g, r);
     }),
     ['cardhsm keys generate --usage P0 --algorithm TDES2 --json', '{"keyBlock":"D0112P0TB00E0000…","kcv":"…"}'],
+    ['cardhsm keys generate --usage D0 --algorithm AES256 --keys-file keys.json --name panKey', 'D0144D0AB00E0000…\nKCV …'],
   );
   examples(
     asyncAct(
-      attributeOptions(keys.command('import-components').description('forms a key from 2-3 clear components (XOR); typed without echo on a terminal, or from files'))
+      saveOptions(attributeOptions(keys.command('import-components').description('forms a key from 2-3 clear components (XOR); typed without echo on a terminal, or from files'))
         .option('--components <n>', 'how many components to type', '2')
         .option('--component-file <file>', 'a file holding one component in hex (repeat the option)', (v: string, all: string[]) => [...all, v], [] as string[])
         .option('--kcv <hex>', 'the expected check value of the result')
-        .option('--fix-parity', 'give DES components odd parity instead of refusing them'),
+        .option('--fix-parity', 'give DES components odd parity instead of refusing them')),
       io,
       async (o, c) => {
         const { hsm, g } = hsmFor(io, c);
@@ -79,6 +118,7 @@ export function registerKeys(program: Command, io: Io): void {
         }
         const r = hsm.importKeyComponents({ ...attributes(o), components: parts, kcv: o.kcv as string | undefined, fixParity: o.fixParity === true });
         for (const p of parts) p.fill(0);
+        saveKey(o, r.keyBlock);
         printKey(io, g, r);
       },
     ),
@@ -110,8 +150,8 @@ export function registerKeys(program: Command, io: Io): void {
   examples(
     asyncAct(keys.command('rotate-lmk').description('re-wraps key blocks (one per line in --in) under the LMK in --new-lmk-file').requiredOption('--new-lmk-file <file>').requiredOption('--in <file>'), io, async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
-      const blocks = readFileSync(o.in as string, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-      const next = lmkFromHex(readFileSync(o.newLmkFile as string, 'utf8').trim());
+      const blocks = readText(o.in as string, '--in').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+      const next = lmkFromHex(readText(o.newLmkFile as string, '--new-lmk-file').trim());
       const rotated = hsm.rotateLmk(next, blocks);
       print(io, g.json, { keyBlocks: rotated }, rotated);
     }),
