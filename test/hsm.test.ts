@@ -48,8 +48,10 @@ describe('key lifecycle', () => {
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3], kcv: 'ABCDEF' }), 'ERR_KCV_MISMATCH', 'kcv');
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1] }), 'ERR_LENGTH', 'components');
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3, c1] }), 'ERR_LENGTH', 'components');
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, h('00'.repeat(16))] }), 'ERR_KEY_PARITY', 'components[1]');
-    expect(hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, h('00'.repeat(16))], fixParity: true }).kcv).toBe(api.keyCheckValue(c1));
+    const distinct = h('0123456789ABCDEFFEDCBA9876543210'); // c1's halves are equal: single DES, refused (weak.test.ts)
+    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))] }), 'ERR_KEY_PARITY', 'components[1]');
+    expect(hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))], fixParity: true }).kcv).toBe(api.keyCheckValue(distinct));
+    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, h('00'.repeat(16))], fixParity: true }), 'ERR_WEAK_KEY', 'components');
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES3', components: [c1, c2] }), 'ERR_LENGTH', 'components[0]');
     const aes = hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [h('A1B2C3D4E5F60718293A4B5C6D7E8F90'), new Uint8Array(16)] });
     expect(aes.kcv).toBe('9AD77D'); // kcv.json: AES-CMAC KCV of A1B2…8F90

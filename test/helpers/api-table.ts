@@ -106,7 +106,7 @@ export const API: ApiRow[] = [
   { name: 'wrapTr31', fn: api.wrapTr31, valid: [AES_KEY, 'D0000P0AE00E0000', CVK], shape: (v) => typeof v === 'string' && v.startsWith('D') },
   { name: 'unwrapTr31', fn: api.unwrapTr31, valid: [AES_KEY, api.wrapTr31(AES_KEY, 'D0000P0AE00E0000', CVK)], shape: (v) => typeof v === 'object' && v !== null },
   { name: 'parseTr31Header', fn: api.parseTr31Header, valid: ['D0112P0AE00E0000'], shape: (v) => typeof v === 'object' && v !== null },
-  { name: 'combineLmkComponents', fn: api.combineLmkComponents, valid: [[IMK, IMK]], shape: (v) => typeof v === 'object' && v !== null },
+  { name: 'combineLmkComponents', fn: api.combineLmkComponents, valid: [[IMK, new Uint8Array(32).fill(0xa3)]], shape: (v) => typeof v === 'object' && v !== null },
   { name: 'lmkFromHex', fn: api.lmkFromHex, valid: ['00'.repeat(32)], shape: bytes(32) },
   { name: 'lmkCheckValue', fn: api.lmkCheckValue, valid: [IMK], shape: (v) => typeof v === 'string' && /^[0-9A-F]{6}$/.test(v) },
 ];
