@@ -32,6 +32,9 @@ export interface AuditRecord {
   /** ISO 8601 time of the operation. */
   time: string;
   operation: string;
+  /** The authorized activity the operation ran under, and the Hsm's profile. */
+  activity: string;
+  profile: string;
   /** KCV of the (first) key the operation used, once its key block was authenticated; null before that. */
   keyKcv: string | null;
   usage: string | null;
@@ -62,11 +65,11 @@ function checkRecord(record: unknown): AuditRecord {
   const r = (record !== null && typeof record === 'object' ? record : {}) as Record<string, unknown>;
   const text = (v: unknown) => typeof v === 'string' && v.length <= 200;
   const ok =
-    text(r.time) && text(r.operation) && (r.keyKcv === null || text(r.keyKcv)) && (r.usage === null || text(r.usage)) && OUTCOMES.includes(r.outcome) &&
+    text(r.time) && text(r.operation) && text(r.activity) && text(r.profile) && (r.keyKcv === null || text(r.keyKcv)) && (r.usage === null || text(r.usage)) && OUTCOMES.includes(r.outcome) &&
     (r.errorCode === undefined || text(r.errorCode)) && (r.pan === undefined || (typeof r.pan === 'string' && maskPan(r.pan.replace(/\*/g, '0')) !== undefined && r.pan.includes('*')));
   if (!ok) throw new CardHsmError('ERR_TYPE', '"record" expected an AuditRecord { time, operation, keyKcv, usage, outcome, errorCode?, pan? }', 'record');
-  const { time, operation, keyKcv, usage, outcome, errorCode, pan } = r as unknown as AuditRecord;
-  return { time, operation, keyKcv, usage, outcome, ...(errorCode === undefined ? {} : { errorCode }), ...(pan === undefined ? {} : { pan }) };
+  const { time, operation, activity, profile, keyKcv, usage, outcome, errorCode, pan } = r as unknown as AuditRecord;
+  return { time, operation, activity, profile, keyKcv, usage, outcome, ...(errorCode === undefined ? {} : { errorCode }), ...(pan === undefined ? {} : { pan }) };
 }
 
 interface ChainedLine extends AuditRecord {
@@ -139,4 +142,13 @@ export function verifyAuditLog(path: string): { ok: boolean; records: number; ba
 export function maskPan(pan: unknown): string | undefined {
   if (typeof pan !== 'string' || !/^[0-9]{10,19}$/.test(pan)) return undefined;
   return pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
+}
+
+// Interim wiring (replaced by the keyed, multi-writer trail): the Hsm's key is remembered, records go to write().
+const auditKeys = new WeakMap<object, Uint8Array>();
+export function registerAuditKey(owner: object, key: Uint8Array): void {
+  auditKeys.set(owner, key.slice());
+}
+export function auditWriter(sink: AuditSink | JsonlAuditSink, _key: Uint8Array): (record: AuditRecord) => void {
+  return (record) => (sink as AuditSink).write(record);
 }

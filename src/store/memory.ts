@@ -58,11 +58,11 @@ export class MemoryStore implements Store {
     return { result: 'MISMATCH', attempts: a.attempts };
   }
 
-  async leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null> {
+  async leaseRange(name: string, size: number, limit: number, whole = false): Promise<{ start: number; end: number } | null> {
     checkCount(size, 'size');
     checkCount(limit, 'limit');
     const start = this.#ranges.get(checkRef(name, 'name')) ?? 0;
-    if (start >= limit) return null;
+    if (start >= limit || (whole === true && start + size > limit)) return null;
     const end = Math.min(start + size, limit);
     this.#ranges.set(name, end);
     return { start, end };

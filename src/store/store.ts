@@ -5,7 +5,7 @@
 import { CardHsmError } from '../errors.js';
 
 /** Independent attempt counters per card. */
-export type CounterKind = 'pin' | 'dcvv2';
+export type CounterKind = 'pin' | 'cvv' | 'cvv2' | 'dcvv2';
 
 export interface AttemptState {
   failed: number;
@@ -37,9 +37,10 @@ export interface Store {
 
   /**
    * Leases up to `size` consecutive counter values [start, end) from the named range, which never exceeds
-   * `limit`; null when the range is exhausted. Leases never overlap, across processes and machines.
+   * `limit`; null when the range is exhausted. With `whole`, exactly `size` values or nothing (null when fewer
+   * remain). Leases never overlap, across processes and machines.
    */
-  leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null>;
+  leaseRange(name: string, size: number, limit: number, whole?: boolean): Promise<{ start: number; end: number } | null>;
   /** The next unleased value of a range (0 for a new range). */
   rangeNext(name: string): Promise<number>;
 
