@@ -14,6 +14,7 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import { postgresAvailable, startPostgres } from './helpers/postgres.js';
 import { line } from '../src/cli/issue.js';
 import fc from 'fast-check';
+import { testHsm } from './helpers/hsm.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dirs: string[] = [];
@@ -180,7 +181,7 @@ describe('issue', () => {
     expect(new Set(cards.map((c) => c.pan)).size).toBe(100_000);
     expect(cards.every((c) => api.isLuhnValid(c.pan) && c.pan.startsWith('45717360') && c.pan.length === 16)).toBe(true);
     const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as { lmk: string; keys: Record<string, string> };
-    const hsm = new Hsm({ lmk: api.hexToBytes(dev.lmk) });
+    const hsm = testHsm({ lmk: api.hexToBytes(dev.lmk) });
     for (const c of cards.filter((_, i) => i % 997 === 0)) {
       expect(hsm.verifyCvv({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, serviceCode: c.serviceCode, cvv: c.cvv })).toBe(true);
       expect(hsm.verifyCvv2({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, cvv: c.cvv2 })).toBe(true);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../src/index.js';
 import { CardHsmError, Hsm, JsonlAuditSink } from '../src/index.js';
-import { CLEAR, LMK, makeHsm } from './helpers/hsm.js';
+import { CLEAR, LMK, makeHsm, testHsm } from './helpers/hsm.js';
 
 const { hsm, keys } = makeHsm();
 const CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef !~';
@@ -47,7 +47,7 @@ describe('secrets stay inside', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-audit-'));
   const path = join(dir, 'audit.jsonl');
   const auditFile = new JsonlAuditSink(path);
-  const secretHsm = new Hsm({ lmk: LMK, audit: auditFile });
+  const secretHsm = testHsm({ lmk: LMK, audit: auditFile });
   const PIN = '8642';
   const PAN = '5413330089020011';
   const clearKeys = [LMK, ...Object.values(CLEAR)].map(api.bytesToHex);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createDecipheriv } from 'node:crypto';
 import * as api from '../src/index.js';
 import { Hsm } from '../src/index.js';
-import { CLEAR, LMK, OTHER_LMK, makeHsm } from './helpers/hsm.js';
+import { CLEAR, LMK, OTHER_LMK, makeHsm, testHsm } from './helpers/hsm.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
 const h = api.hexToBytes;
@@ -86,7 +86,7 @@ describe('key lifecycle', () => {
     const { hsm, keys } = makeHsm();
     const blocks = Object.values(keys);
     const rotated = hsm.rotateLmk(OTHER_LMK, blocks);
-    const next = new Hsm({ lmk: OTHER_LMK });
+    const next = testHsm({ lmk: OTHER_LMK });
     rotated.forEach((block, i) => {
       expect(next.describeKey(block)).toEqual(hsm.describeKey(blocks[i]!));
       expectCardHsmError(() => next.describeKey(blocks[i]!), 'ERR_TR31_MAC', 'keyBlock');
@@ -171,7 +171,7 @@ describe('PINs', () => {
     expect(hsm.verifyPinIbm3624Offset({ ...args, offset })).toBe(true);
     expect(hsm.verifyPinIbm3624Offset({ ...args, offset: offset === '0000' ? '1111' : '0000' })).toBe(false);
     expectCardHsmError(() => hsm.generateIbm3624Offset({ ...args, decimalizationTable: '1234567890123456' }), 'ERR_DECIMALIZATION_TABLE', 'decimalizationTable');
-    const custom = new Hsm({ lmk: LMK, decimalizationTables: ['1234567890123456'] });
+    const custom = testHsm({ lmk: LMK, decimalizationTables: ['1234567890123456'] });
     const psec = custom.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: '1122334455667788', format: 0 });
     expect(custom.generateIbm3624Offset({ ...args, pinBlock: psec, pan: '1122334455667788', decimalizationTable: '1234567890123456' })).toBe('7710'); // ibm3624.json: psec
   });

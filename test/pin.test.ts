@@ -4,14 +4,14 @@
 import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { CardHsmError, Hsm, MemoryAuditSink, MemoryStore, type Store } from '../src/index.js';
-import { CLEAR, LMK, makeHsm } from './helpers/hsm.js';
+import { CLEAR, LMK, makeHsm, testHsm } from './helpers/hsm.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
 const PAN = '1122334455667788';
 
 function setup(store: Store = new MemoryStore(), extra: Record<string, unknown> = {}) {
   const { keys } = makeHsm();
-  const hsm = new Hsm({ lmk: LMK, store, decimalizationTables: ['0123456789012345', '1234567890123456'], ...extra });
+  const hsm = testHsm({ lmk: LMK, store, decimalizationTables: ['0123456789012345', '1234567890123456'], ...extra });
   const cardRef = hsm.cardRef(PAN);
   const block = (pin: string, format: 0 | 1 | 3 = 0) => hsm.encryptClearPin({ pinKey: keys.zpk, pin, pan: PAN, format });
   return { hsm, keys, cardRef, block, store };
@@ -22,16 +22,16 @@ describe('card references', () => {
     const { hsm, cardRef } = setup();
     expect(cardRef).toMatch(/^[0-9A-F]{64}$/);
     expect(hsm.cardRef(PAN)).toBe(cardRef);
-    expect(new Hsm({ lmk: new Uint8Array(32) }).cardRef(PAN)).not.toBe(cardRef);
+    expect(testHsm({ lmk: new Uint8Array(32) }).cardRef(PAN)).not.toBe(cardRef);
     expect(cardRef).not.toContain(PAN);
   });
   test('an M7 HMAC card-reference key keeps references across LMK rotation', () => {
     const { hsm } = setup();
     const refKey = hsm.generateKey({ usage: 'M7', algorithm: 'HMAC256' }).keyBlock;
-    const before = new Hsm({ lmk: LMK, cardRefKey: refKey }).cardRef(PAN);
+    const before = testHsm({ lmk: LMK, cardRefKey: refKey }).cardRef(PAN);
     const [rotated] = hsm.rotateLmk(new Uint8Array(32).fill(9), [refKey]);
-    expect(new Hsm({ lmk: new Uint8Array(32).fill(9), cardRefKey: rotated! }).cardRef(PAN)).toBe(before);
-    expectCardHsmError(() => new Hsm({ lmk: LMK, cardRefKey: hsm.generateKey({ usage: 'D0', algorithm: 'HMAC256' }).keyBlock }), 'ERR_KEY_USAGE', 'cardRefKey');
+    expect(testHsm({ lmk: new Uint8Array(32).fill(9), cardRefKey: rotated! }).cardRef(PAN)).toBe(before);
+    expectCardHsmError(() => testHsm({ lmk: LMK, cardRefKey: hsm.generateKey({ usage: 'D0', algorithm: 'HMAC256' }).keyBlock }), 'ERR_KEY_USAGE', 'cardRefKey');
   });
 });
 
@@ -160,7 +160,7 @@ describe('fail closed', () => {
     }
   });
   test('an Hsm without a store refuses stateful calls', async () => {
-    const hsm = new Hsm({ lmk: LMK });
+    const hsm = testHsm({ lmk: LMK });
     await expect(hsm.getPinAttempts(hsm.cardRef(PAN))).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Hsm, MemoryStore, type IssuedCard } from '../src/index.js';
-import { LMK } from './helpers/hsm.js';
+import { LMK, testHsm } from './helpers/hsm.js';
 
 async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> {
   const out: IssuedCard[] = [];
@@ -13,7 +13,7 @@ async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> 
 }
 
 function setup() {
-  const hsm = new Hsm({ lmk: LMK, store: new MemoryStore() });
+  const hsm = testHsm({ lmk: LMK, store: new MemoryStore() });
   const g = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128') => hsm.generateKey({ usage, algorithm }).keyBlock;
   return { hsm, keys: { cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), pinKey: g('P0', 'TDES2'), pvk: g('V2', 'TDES2'), tokenKey: g('D0', 'AES128') } };
 }
@@ -52,7 +52,7 @@ describe('worker pool', () => {
     // An idle timeout far beyond the test's own, so only unreferenced threads can let the child exit in time.
     const script = `
       import { Hsm, MemoryStore } from '${new URL('../dist/index.js', import.meta.url).href}';
-      const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore() });
+      const hsm = testHsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore() });
       const g = (usage, algorithm) => hsm.generateKey({ usage, algorithm }).keyBlock;
       let n = 0;
       for await (const _ of hsm.issueCards({ bin: '457173', count: 2000, batchSize: 250, expiry: '2911', cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), workers: 2 })) n++;
