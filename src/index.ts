@@ -45,7 +45,7 @@ export { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header, type Tr31Option
 export { combineLmkComponents, lmkFromHex, lmkCheckValue, generateDevelopmentLmk } from './keys/lmk.js';
 export { Hsm, KEY_ALGORITHMS, type HsmOptions, type KeyAlgorithm, type KeyAttributes, type KeyDescription, type KeyResult, type PinBlockFormat } from './hsm/hsm.js';
 export { RULES as KEY_USAGE_RULES, type Purpose } from './hsm/usage.js';
-export { JsonlAuditSink, MemoryAuditSink, verifyAuditLog, maskPan, type AuditRecord, type AuditSink, type AuditOutcome } from './hsm/audit.js';
+export { JsonlAuditSink, MemoryAuditSink, verifyAuditLog, maskPan, type AuditRecord, type AuditSink, type AuditOutcome, type AuditVerification } from './hsm/audit.js';
 export { checkPinPolicy, type PinPolicy, type PinPolicyResult, type PinPolicyReason } from './pinpolicy.js';
 export { MemoryStore } from './store/memory.js';
 export type { Store, AttemptState, CounterKind, ActivationResult } from './store/store.js';
