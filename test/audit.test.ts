@@ -405,7 +405,6 @@ describe('garbage in: typed errors', () => {
     for (const append of [auditWriter(sink, KEY), auditWriter(memory, KEY), auditWriter({ write: () => {} }, KEY)]) {
       for (const r of bad) expectCardHsmError(() => append(r as AuditRecord), 'ERR_TYPE', 'record');
     }
-    for (const r of bad) expectCardHsmError(() => memory.write(r as AuditRecord), 'ERR_TYPE', 'record');
     expect(memory.records).toEqual([]);
     expect(existsSync(sink.path)).toBe(false);
   });
@@ -424,6 +423,24 @@ describe('garbage in: typed errors', () => {
     expectCardHsmError(() => verifyAuditLog(join(root, 'missing.jsonl'), { key: KEY }), 'ERR_FILE', 'path');
     expectCardHsmError(() => verifyAuditLog(dir, { key: KEY }), 'ERR_FILE', 'path');
     expectCardHsmError(() => verifyAuditLog('/dev/null', { key: KEY }), 'ERR_FILE', 'path');
+  });
+
+  test('any options to verifyAuditLog, and any sink or key to auditWriter, return or throw a CardHsmError', () => {
+    const path = freshPath();
+    writeLog(path, 2);
+    const value = fc.oneof(fc.anything(), fc.constantFrom<unknown>(KEY, OTHER_KEY, new Uint8Array(16), {}, new MemoryAuditSink()));
+    fc.assert(
+      fc.property(fc.oneof(value, fc.record({ key: value, hsm: value }, { requiredKeys: [] })), value, (options, key) => {
+        for (const call of [() => verifyAuditLog(path, options as { key: Uint8Array }), () => auditWriter(options as MemoryAuditSink, key as Uint8Array)]) {
+          try {
+            call();
+          } catch (e) {
+            expect(e).toBeInstanceOf(CardHsmError);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('any value appended returns or throws a CardHsmError, and the log still verifies', () => {
