@@ -164,7 +164,7 @@ export function registerKeys(program: Command, io: Io): void {
         const components = files.map((f) => lmkFromHex(readText(f, '--new-component-file').trim()));
         const target = Hsm.fromLmkComponents(components, { activities: 'custodian' });
         for (const part of components) part.fill(0);
-        io.err(`new LMK KCV ${target.lmkKcv}`);
+        io.err(`new LMK from ${components.length} components: KCV ${target.lmkKcv}`);
         const rotated = hsm.rotateLmk(target, blocks);
         print(io, g.json, { keyBlocks: rotated, lmkKcv: target.lmkKcv }, rotated);
       },

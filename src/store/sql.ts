@@ -1,6 +1,6 @@
 // The SQL both database adapters run, written once with $1-style parameters (SQLite gets them renamed). Each
 // mutation is one statement — an upsert or a conditional UPDATE with RETURNING — so it is atomic on its own.
-import { checkCount, checkRef, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
+import { checkCount, checkRef, checkSettingValue, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
 
 export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS cardhsm_attempts (
@@ -126,7 +126,7 @@ export abstract class SqlStore implements Store {
   }
 
   async setSetting(cardRef: string, name: string, value: string): Promise<void> {
-    await this.query('setSetting', [checkRef(cardRef), checkRef(name, 'name'), checkRef(value, 'value')]);
+    await this.query('setSetting', [checkRef(cardRef), checkRef(name, 'name'), checkSettingValue(value)]);
   }
 
   async raiseWatermark(cardRef: string, name: string, value: number): Promise<boolean> {

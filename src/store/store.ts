@@ -78,6 +78,14 @@ export function checkCount(value: unknown, field: string): number {
   return value;
 }
 
+/** A per-card setting's value (a PIN's verification data with its key block fits): up to 4 KiB. */
+export function checkSettingValue(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096) {
+    throw new CardHsmError('ERR_FORMAT', '"value" expected a non-empty string of at most 4096 characters', 'value');
+  }
+  return value;
+}
+
 /** A stored value (idempotency records hold a caller's JSON): any string up to 1 MB. */
 export function checkText(value: unknown, field = 'value'): string {
   if (typeof value !== 'string' || value.length > 1 << 20) {

@@ -26,9 +26,9 @@ export const CLEAR = {
   transport: hexToBytes('0123456789ABCDEFFEDCBA9876543210'),
 };
 
-export function makeHsm(lmk = LMK) {
+export function makeHsm(lmk = LMK, extra: Partial<HsmOptions> = {}) {
   const audit = new MemoryAuditSink();
-  const hsm = testHsm({ lmk, audit });
+  const hsm = testHsm({ lmk, audit, ...extra });
   const load = (usage: string, algorithm: KeyAlgorithm, key: Uint8Array, extra: Record<string, unknown> = {}) =>
     hsm.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true, fixParity: true, ...extra }).keyBlock;
   const keys = {
