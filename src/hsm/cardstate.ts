@@ -15,7 +15,7 @@ import type { CounterKind, Store } from '../store/store.js';
 import { checkPinFormat, checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './pins.js';
 import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './dataplane.js';
 import { withKeys, type KeyVault } from './vault.js';
-import { verdict, type OperationContext, type Run } from './operation.js';
+import { verdict, withOptions, type OperationContext, type Run } from './operation.js';
 import type * as O from './options.js';
 
 export interface CardStatePolicy {
@@ -128,16 +128,14 @@ export class CardState {
   }
 
   async setPin(options: O.SetPinOptions): Promise<void> {
-    const o = checkOptions('options', options);
-    return this.#run('setPin', o.pan, async (ctx) => {
+    return withOptions(this.#run, 'setPin', options, async (ctx, o) => {
       const { pan, cardRef, store } = this.#card(o);
       await this.storeVerification(cardRef, this.#chosenPin(ctx, o, pan));
     });
   }
 
   async generatePin(options: O.GeneratePinOptions): Promise<{ pinBlock: Uint8Array }> {
-    const o = checkOptions('options', options);
-    return this.#run('generatePin', o.pan, async (ctx) => {
+    return withOptions(this.#run, 'generatePin', options, async (ctx, o) => {
       const { pan, cardRef, store } = this.#card(o);
       const method = checkVerificationKey(o.method, this.#policy.tables);
       const format = checkPinFormat(o.format ?? 0);
@@ -149,8 +147,7 @@ export class CardState {
   }
 
   async registerPinVerificationData(options: O.RegisterPinVerificationOptions): Promise<void> {
-    const o = checkOptions('options', options);
-    return this.#run('registerPinVerificationData', o.pan, async (ctx) => {
+    return withOptions(this.#run, 'registerPinVerificationData', options, async (ctx, o) => {
       const { cardRef, store } = this.#card(o);
       const d = checkOptions('data', o.data);
       const method = checkVerificationKey(d, this.#policy.tables, 'data');
@@ -162,11 +159,11 @@ export class CardState {
   }
 
   async verifyPin(options: O.VerifyPinOptions): Promise<O.AttemptResult & { verified: boolean }> {
-    const o = checkOptions('options', options);
-    return this.#run(
+    return withOptions(
+      this.#run,
       'verifyPin',
-      o.pan,
-      async (ctx) => {
+      options,
+      async (ctx, o) => {
         const { pan, cardRef, store } = this.#card(o);
         const format = checkPinFormat(o.format);
         if ((await store.getAttempts('pin', cardRef)).locked) throw locked.pin();
@@ -219,8 +216,7 @@ export class CardState {
   }
 
   async generateActivationCode(options: O.ActivationCodeOptions): Promise<string> {
-    const o = checkOptions('options', options);
-    return this.#run('generateActivationCode', undefined, async () => {
+    return withOptions(this.#run, 'generateActivationCode', options, async (_ctx, o) => {
       const cardRef = checkCardRefShape(o.cardRef);
       const code = generateRandomPin(10, { minLength: 10, maxLength: 10, rejectRepeated: false, rejectSequences: false });
       await this.store().putActivationCode(cardRef, this.#activationHash(cardRef, code));
@@ -229,11 +225,11 @@ export class CardState {
   }
 
   async activateCard(options: O.ActivateCardOptions): Promise<{ activated: boolean; attemptsRemaining?: number }> {
-    const o = checkOptions('options', options);
-    return this.#run(
+    return withOptions(
+      this.#run,
       'activateCard',
-      o.pan,
-      async (ctx) => {
+      options,
+      async (ctx, o) => {
         const { pan, cardRef, store } = this.#card(o);
         const code = checkDigits('activationCode', o.activationCode, 10, 10);
         // The chosen PIN is checked before the code is spent, so a refused PIN does not burn the code.
@@ -260,12 +256,12 @@ export class CardState {
 
   /** A counted check of a static code: CVV (with its service code) on the 'cvv' counter, CVV2 on 'cvv2'. */
   async verifyCardCode(method: 'verifyCardCvv' | 'verifyCardCvv2', options: unknown): Promise<boolean> {
-    const o = checkOptions('options', options);
     const kind = method === 'verifyCardCvv' ? 'cvv' : 'cvv2';
-    return this.#run(
+    return withOptions(
+      this.#run,
       method,
-      o.pan,
-      async (ctx) => {
+      options,
+      async (ctx, o) => {
         const { pan, cardRef, store } = this.#card(o);
         const cvv = checkDigits('cvv', o.cvv, 3, 3);
         const serviceCode = kind === 'cvv' ? checkDigits('serviceCode', o.serviceCode, 3, 3) : '000';
@@ -285,12 +281,12 @@ export class CardState {
   }
 
   async verifyDynamicCvv2(options: O.DynamicCvv2CheckOptions): Promise<O.AttemptResult & { valid: boolean; drift: number | null }> {
-    const o = checkOptions('options', options);
     const policy = this.#policy.dcvv2;
-    return this.#run(
+    return withOptions(
+      this.#run,
       'verifyDynamicCvv2',
-      o.pan,
-      async (ctx) => {
+      options,
+      async (ctx, o) => {
         const { pan, cardRef, store } = this.#card(o);
         if ((await store.getAttempts('dcvv2', cardRef)).locked) throw locked.dcvv2();
         const imk = this.#vault.open('imk', o.imk, 'dcvv2.verify', ctx);

@@ -8,7 +8,7 @@ import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
 import { checkDistinctComponents, checkNotWeak } from '../keys/weak.js';
 import { unwrapTr31, wrapTr31 } from '../tr31.js';
 import { ALGORITHM_NAMES, algorithmOf, checkKeyBlock, kcvOf, keyBytes, rewrapHeader, strongerThan, withKeys, type KeyAlgorithm, type KeyResult, type KeyVault } from './vault.js';
-import type { Run } from './operation.js';
+import { withOptions, type Run } from './operation.js';
 import type { ImportComponentsOptions, KekTransferOptions, KeyAttributes, KeyDescription } from './options.js';
 
 /** Usage codes the Hsm makes keys for (X9.143 table 6): the rules of each are in KEY_USAGE_RULES. */
@@ -43,8 +43,8 @@ export class ControlPlane {
   }
 
   generateKey(options: KeyAttributes): KeyResult {
-    return this.#run('generateKey', undefined, (ctx) => {
-      const { algorithm, ...attrs } = attributes(checkOptions('options', options));
+    return withOptions(this.#run, 'generateKey', options, (ctx, o) => {
+      const { algorithm, ...attrs } = attributes(o);
       const raw = randomBytes(keyBytes(algorithm));
       const key = algorithm.startsWith('TDES') ? fixDesParity(raw) : raw;
       if (key !== raw) raw.fill(0); // the parity-fixed copy replaces the raw bytes
@@ -59,8 +59,7 @@ export class ControlPlane {
   }
 
   importKeyComponents(options: ImportComponentsOptions): KeyResult {
-    return this.#run('importKeyComponents', undefined, (ctx) => {
-      const o = checkOptions('options', options);
+    return withOptions(this.#run, 'importKeyComponents', options, (ctx, o) => {
       const { algorithm, ...attrs } = attributes(o);
       const bytes = keyBytes(algorithm);
       const list = checkArray('components', o.components);
@@ -95,8 +94,7 @@ export class ControlPlane {
   }
 
   importKey(options: KekTransferOptions): KeyResult {
-    return this.#run('importKey', undefined, (ctx) => {
-      const o = checkOptions('options', options);
+    return withOptions(this.#run, 'importKey', options, (ctx, o) => {
       const kek = this.#vault.open('kek', o.kek, 'kek.unwrap');
       return withKeys([kek], () => {
         const block = checkKeyBlock('keyBlock', o.keyBlock);
@@ -122,8 +120,7 @@ export class ControlPlane {
   }
 
   exportKey(options: KekTransferOptions): KeyResult {
-    return this.#run('exportKey', undefined, (ctx) => {
-      const o = checkOptions('options', options);
+    return withOptions(this.#run, 'exportKey', options, (ctx, o) => {
       const subject = this.#vault.open('keyBlock', o.keyBlock, null, ctx);
       const keys = [subject];
       return withKeys(keys, () => {

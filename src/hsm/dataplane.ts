@@ -12,7 +12,7 @@ import { detokenizePan, tokenizePan } from '../token.js';
 import { generateDynamicCvv2Codes, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { checkPinFormat, decryptPin, encryptPin, requirePinKeyAlgorithm } from './pins.js';
 import { kcvOf, withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
-import { verdict, type Run } from './operation.js';
+import { verdict, withOptions, type Run } from './operation.js';
 import type { Purpose } from './usage.js';
 import type * as O from './options.js';
 
@@ -51,48 +51,47 @@ export class DataPlane {
   // ---- card codes (C0): generation, and uncounted checks (as revealing as generation: issuance only) ----------
 
   generateCvv(method: 'generateCvv' | 'generateCvv2' | 'generateIcvv', options: unknown, serviceCode?: string): string {
-    const o = checkOptions('options', options);
-    return this.#run(method, o.pan, (ctx) => cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.generate')[0]!);
+    return withOptions(this.#run, method, options, (ctx, o) => cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.generate')[0]!);
   }
 
   verifyCvv(method: 'verifyCvv' | 'verifyCvv2' | 'verifyIcvv', options: unknown, serviceCode?: string): boolean {
-    const o = checkOptions('options', options);
-    const expected = checkDigits('cvv', o.cvv, 3, 3);
-    return this.#run(
+    return withOptions(
+      this.#run,
       method,
-      o.pan,
-      (ctx) => constantTimeEqualString(cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.verify')[0]!, expected),
+      options,
+      (ctx, o) => {
+        const expected = checkDigits('cvv', o.cvv, 3, 3);
+        return constantTimeEqualString(cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.verify')[0]!, expected);
+      },
       verdict,
     );
   }
 
   generateCvvBatch(options: O.CvvBatchOptions): string[] {
-    const o = checkOptions('options', options);
-    return this.#run('generateCvvBatch', undefined, (ctx) => cvvsUnder(this.#vault, ctx, o.cvk, checkArray('items', o.items) as CvvInput[], 'cvv.generate'));
+    return withOptions(this.#run, 'generateCvvBatch', options, (ctx, o) => cvvsUnder(this.#vault, ctx, o.cvk, checkArray('items', o.items) as CvvInput[], 'cvv.generate'));
   }
 
   verifyCvvBatch(options: O.CvvBatchCheckOptions): boolean[] {
-    const o = checkOptions('options', options);
-    const items = checkArray('items', o.items).map((item, i) => {
-      const it = checkOptions(`items[${i}]`, item);
-      return { ...(it as unknown as CvvInput), cvv: checkDigits(`items[${i}].cvv`, it.cvv, 3, 3) };
+    return withOptions(this.#run, 'verifyCvvBatch', options, (ctx, o) => {
+      const items = checkArray('items', o.items).map((item, i) => {
+        const it = checkOptions(`items[${i}]`, item);
+        return { ...(it as unknown as CvvInput), cvv: checkDigits(`items[${i}].cvv`, it.cvv, 3, 3) };
+      });
+      return cvvsUnder(this.#vault, ctx, o.cvk, items, 'cvv.verify').map((cvv, i) => constantTimeEqualString(cvv, items[i]!.cvv));
     });
-    return this.#run('verifyCvvBatch', undefined, (ctx) => cvvsUnder(this.#vault, ctx, o.cvk, items, 'cvv.verify').map((cvv, i) => constantTimeEqualString(cvv, items[i]!.cvv)));
   }
 
   // ---- PINs (P0) ------------------------------------------------------------------------------------------------
 
   encryptClearPin(options: O.EncryptClearPinOptions): Uint8Array {
-    const o = checkOptions('options', options);
-    return this.#run('encryptClearPin', o.pan, (ctx) => {
+    return withOptions(this.#run, 'encryptClearPin', options, (ctx, o) => {
       const format = checkPinFormat(o.format);
       return encryptPin(this.#vault, ctx, o.pinKey, checkDigits('pin', o.pin, 4, 12), checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19), format);
     });
   }
 
   translatePinBlock(options: O.TranslatePinOptions): Uint8Array {
-    const o = checkOptions('options', options);
-    return this.#run('translatePinBlock', o.pan, (ctx) => {
+    return withOptions(this.#run, 'translatePinBlock', options, (ctx, o) => {
       const from = checkOptions('from', o.from);
       const to = checkOptions('to', o.to);
       const fromFormat = checkPinFormat(from.format, 'from.format');
@@ -116,9 +115,8 @@ export class DataPlane {
   // ---- data keys (D0) and a client's security values -------------------------------------------------------------
 
   data(method: 'encryptData' | 'decryptData', options: unknown): Uint8Array {
-    const o = checkOptions('options', options);
     const decrypt = method === 'decryptData';
-    return this.#run(method, undefined, (ctx) => {
+    return withOptions(this.#run, method, options, (ctx, o) => {
       const k = this.#vault.open('key', o.key, decrypt ? 'data.decrypt' : 'data.encrypt', ctx);
       return withKeys([k], () => {
         const mode = checkOneOf('mode', o.mode, ['ECB', 'CBC'] as const);
@@ -132,8 +130,7 @@ export class DataPlane {
   }
 
   exportSecurityValues(options: O.SecurityValuesOptions): O.SecurityValues {
-    const o = checkOptions('options', options);
-    return this.#run('exportSecurityValues', o.pan, (ctx) => {
+    return withOptions(this.#run, 'exportSecurityValues', options, (ctx, o) => {
       const pan = checkDigits('pan', o.pan, 12, 19);
       const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({ pan, expiry: o.expiry as string, serviceCode }));
       const [cvv, cvv2, icvv] = cvvsUnder(this.#vault, ctx, o.cvk, cards, 'cvv.generate');
@@ -156,24 +153,23 @@ export class DataPlane {
   // ---- PAN tokens (D0 AES) and dynamic CVV2 codes (E6) ----------------------------------------------------------
 
   tokenizePan(options: O.TokenizeOptions): string {
-    const { tokenKey, pan, ...opts } = checkOptions('options', options) as unknown as O.TokenizeOptions;
-    return this.#run('tokenizePan', pan, (ctx) => {
+    return withOptions(this.#run, 'tokenizePan', options, (ctx, o) => {
+      const { tokenKey, pan, ...opts } = o as unknown as O.TokenizeOptions;
       const k = this.#vault.open('tokenKey', tokenKey, 'token.tokenize', ctx);
       return withKeys([k], () => tokenizePan(k.key, pan, opts));
     });
   }
 
   detokenizePan(options: O.DetokenizeOptions): string {
-    const { tokenKey, token, ...opts } = checkOptions('options', options) as unknown as O.DetokenizeOptions;
-    return this.#run('detokenizePan', undefined, (ctx) => {
+    return withOptions(this.#run, 'detokenizePan', options, (ctx, o) => {
+      const { tokenKey, token, ...opts } = o as unknown as O.DetokenizeOptions;
       const k = this.#vault.open('tokenKey', tokenKey, 'token.detokenize', ctx);
       return withKeys([k], () => detokenizePan(k.key, token, opts));
     });
   }
 
   generateDynamicCvv2Codes(method: 'generateDynamicCvv2' | 'generateDynamicCvv2Codes', options: unknown, count?: number): Dcvv2Code[] {
-    const o = checkOptions('options', options);
-    return this.#run(method, o.pan, (ctx) => {
+    return withOptions(this.#run, method, options, (ctx, o) => {
       const imk = this.#vault.open('imk', o.imk, 'dcvv2.generate', ctx);
       return withKeys([imk], () => generateDynamicCvv2Codes(imk.key, o.pan as string, o.psn as string, o.expiry as string, count ?? (o.count as number), dcvv2Options(this.#dcvv2, imk, o.at)));
     });

@@ -3,6 +3,7 @@
 // and usage, the masked PAN and the outcome. Synchronous and asynchronous bodies alike: the record is written when
 // the promise settles. An exception from the audit sink fails the operation (fail closed).
 import { CardHsmError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { METHOD_ACTIVITIES, authorize, type Authorization, type HsmMethod } from './activities.js';
 import { maskPan, type AuditOutcome, type AuditRecord } from './audit.js';
 import type { KeyNote } from './vault.js';
@@ -48,6 +49,19 @@ export function operationRunner(auth: Authorization, write: ((record: AuditRecor
     }
     return (result instanceof Promise ? result.then(done, fail) : done(result as Awaited<T>)) as T;
   };
+}
+
+/** The `pan` of an options bag, for the audit record, read before the bag is checked (it may be anything). */
+function panOf(options: unknown): unknown {
+  return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as { pan?: unknown }).pan : undefined;
+}
+
+/**
+ * Runs a method that takes one options bag: authorized first, then the bag checked (a non-object is ERR_TYPE),
+ * then the body with it.
+ */
+export function withOptions<T>(run: Run, method: HsmMethod, options: unknown, body: (ctx: OperationContext, o: Record<string, unknown>) => T, outcome?: (result: Awaited<T>) => AuditOutcome): T {
+  return run(method, panOf(options), (ctx) => body(ctx, checkOptions('options', options)), outcome);
 }
 
 /** Outcome of a method answering a verification with a boolean or a `{ verified | valid }` object. */

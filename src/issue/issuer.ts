@@ -11,7 +11,7 @@ import { tokenPlan, type TokenOptions } from '../token.js';
 import type { PinPolicy } from '../pinpolicy.js';
 import type { Store } from '../store/store.js';
 import { kcvOf, type KeyVault, type OpenKey } from '../hsm/vault.js';
-import type { Run, OperationContext } from '../hsm/operation.js';
+import { withOptions, type Run, type OperationContext } from '../hsm/operation.js';
 import type { Purpose } from '../hsm/usage.js';
 import type { IssueCardsOptions, IssueOptions, PanRangeOptions, PinVerificationData, ReissueOptions } from '../hsm/options.js';
 import { PanIssuer } from './pan.js';
@@ -217,14 +217,15 @@ export class Issuer {
    * consumer that stopped early).
    */
   async *#issueSlices(options: unknown): AsyncGenerator<IssuedCard[]> {
-    const o = checkOptions('options', options);
     let end!: (error?: unknown) => void;
     let ctx!: OperationContext;
+    let o!: Record<string, unknown>;
     const whole = new Promise<void>((resolve, reject) => {
       end = (error) => (error === undefined ? resolve() : reject(error));
     });
-    const audited = this.#run('issueCards', undefined, (c) => {
+    const audited = withOptions(this.#run, 'issueCards', options, (c, checked) => {
       ctx = c;
+      o = checked;
       return whole;
     });
     audited.catch(() => {}); // an error reaches the consumer from below; only the audit's own failure is awaited
@@ -294,27 +295,27 @@ export class Issuer {
 
   /** An instant card; with a PIN, its verification data is stored, so the card verifies at once. */
   async issueCard(options: IssueOptions): Promise<IssuedCard> {
-    const o = checkOptions('options', options);
-    return this.#run('issueCard', undefined, async (ctx) => {
-      const store = this.#store();
-      const { recipe, panKeyKcv, release } = this.#open(o, ctx, new Date());
-      try {
-        const range = panRange(recipe.issuer);
-        await this.#claim(store, recipe.issuer.bin, recipe.issuer.length, panKeyKcv);
-        const card = cardsAt(recipe, await this.#nextCounter(store, range, recipe.issuer.capacity), 1)[0]!;
-        if (card.pvv !== undefined) {
-          await this.#cards.storeVerification(this.#cards.ref(card.pan), { type: 'VISA_PVV', pvk: o.pvk as string, pvki: recipe.pin!.pvki, pvv: card.pvv });
-        }
-        return card;
-      } finally {
-        release();
+    return withOptions(this.#run, 'issueCard', options, (ctx, o) => this.#issueOne(o, ctx));
+  }
+
+  async #issueOne(o: Record<string, unknown>, ctx: OperationContext): Promise<IssuedCard> {
+    const store = this.#store();
+    const { recipe, panKeyKcv, release } = this.#open(o, ctx, new Date());
+    try {
+      const range = panRange(recipe.issuer);
+      await this.#claim(store, recipe.issuer.bin, recipe.issuer.length, panKeyKcv);
+      const card = cardsAt(recipe, await this.#nextCounter(store, range, recipe.issuer.capacity), 1)[0]!;
+      if (card.pvv !== undefined) {
+        await this.#cards.storeVerification(this.#cards.ref(card.pan), { type: 'VISA_PVV', pvk: o.pvk as string, pvki: recipe.pin!.pvki, pvv: card.pvv });
       }
-    });
+      return card;
+    } finally {
+      release();
+    }
   }
 
   async panCapacity(options: PanRangeOptions): Promise<{ issued: number; remaining: number }> {
-    const o = checkOptions('options', options);
-    return this.#run('panCapacity', undefined, async () => {
+    return withOptions(this.#run, 'panCapacity', options, async (_ctx, o) => {
       const bin = checkDigits('bin', o.bin, MIN_PREFIX, 11);
       const length = o.length === undefined ? 16 : checkInt('length', o.length, 13, 19);
       const digits = length - bin.length - 1; // at least 1: prefix <= 11 digits, length >= 13
@@ -328,18 +329,17 @@ export class Issuer {
    * EMERGENCY keeps the PAN with a new expiry and new codes, and no new PIN: the PIN stays with the card.
    */
   async reissueCard(options: ReissueOptions): Promise<IssuedCard> {
-    const o = checkOptions('options', options);
-    const reason = checkOneOf('reason', o.reason, ['LOST', 'STOLEN', 'DAMAGED', 'EXPIRED', 'EMERGENCY'] as const);
-    const pan = checkDigits('pan', o.pan, 12, 19);
-    if (reason === 'LOST' || reason === 'STOLEN') {
-      const card = await this.issueCard(options);
-      const store = this.#store();
-      const old = this.#cards.ref(pan);
-      await store.setSetting(old, 'status', `REPLACED:${reason}`);
-      await store.setSetting(old, 'replacedBy', this.#cards.ref(card.pan));
-      return card;
-    }
-    return this.#run('reissueCard', pan, async (ctx) => {
+    return withOptions(this.#run, 'reissueCard', options, async (ctx, o) => {
+      const reason = checkOneOf('reason', o.reason, ['LOST', 'STOLEN', 'DAMAGED', 'EXPIRED', 'EMERGENCY'] as const);
+      const pan = checkDigits('pan', o.pan, 12, 19);
+      if (reason === 'LOST' || reason === 'STOLEN') {
+        const card = await this.#issueOne(o, ctx);
+        const store = this.#store();
+        const old = this.#cards.ref(pan);
+        await store.setSetting(old, 'status', `REPLACED:${reason}`);
+        await store.setSetting(old, 'replacedBy', this.#cards.ref(card.pan));
+        return card;
+      }
       const { recipe, release } = this.#open({ ...o, pinKey: undefined, pvk: undefined }, ctx, new Date());
       try {
         return cardsFor(recipe, [pan])[0]!;
