@@ -26,7 +26,7 @@ function library(cwd: string, count: number): number {
     const { Hsm, hexToBytes } = await import(${JSON.stringify(join(DIST, 'index.js'))});
     const { SqliteStore } = await import(${JSON.stringify(join(DIST, 'store', 'sqlite.js'))});
     const store = new SqliteStore({ path: ${JSON.stringify(join(cwd, 'cardhsm.db'))} });
-    const hsm = new Hsm({ lmk: hexToBytes(${JSON.stringify(dev.lmk)}), store });
+    const hsm = new Hsm({ lmk: hexToBytes(${JSON.stringify(dev.lmk)}), store, activities: 'issuance' });
     const t0 = performance.now();
     let n = 0;
     for await (const _ of hsm.issueCards({ bin: '45717360', count: ${count}, monthsToExpiration: 36, ...${JSON.stringify(dev.keys)} })) n++;

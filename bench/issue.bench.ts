@@ -17,8 +17,11 @@ const EXPIRY = '2911';
 const BATCH = 10_000;
 
 function issuerHsm() {
-  const hsm = new Hsm({ lmk: new Uint8Array(32).fill(0x22), store: new MemoryStore() });
-  const imp = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128', key: Uint8Array) => hsm.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true }).keyBlock;
+  // Known keys in one component: a development custodian, as the benchmarks compare against clear-key peers.
+  const lmk = new Uint8Array(32).fill(0x22);
+  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const hsm = new Hsm({ lmk, activities: 'issuance', store: new MemoryStore() });
+  const imp = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128', key: Uint8Array) => custodian.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true }).keyBlock;
   const keys = { cvk: imp('C0', 'TDES2', CLEAR.cvk), pvk: imp('V2', 'TDES2', CLEAR.pvk), pinKey: imp('P0', 'TDES2', CLEAR.zpk), panKey: imp('D0', 'AES256', CLEAR.panKey), tokenKey: imp('D0', 'AES128', CLEAR.tokenKey) };
   return { hsm, keys };
 }

@@ -17,8 +17,10 @@ const PEER_CIPHERS: Array<[string, (key: Uint8Array, decrypt?: boolean) => EcbOp
 ];
 
 export function pinWorkloads(): Workload[] {
-  const hsm = new Hsm({ lmk: new Uint8Array(32).fill(0x11) });
-  const block = (k: Uint8Array, usage = 'P0') => hsm.importKeyComponents({ usage, algorithm: 'TDES2', components: [k], allowSingleComponent: true, fixParity: true }).keyBlock;
+  const lmk = new Uint8Array(32).fill(0x11);
+  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const hsm = new Hsm({ lmk }); // the online host's profile, authorization: it translates PIN blocks
+  const block = (k: Uint8Array, usage = 'P0') => custodian.importKeyComponents({ usage, algorithm: 'TDES2', components: [k], allowSingleComponent: true, fixParity: true }).keyBlock;
   const zpk1 = block(ZPK1);
   const zpk2 = block(ZPK2);
   const blocks = CARDS.map((c, i) => tdesEncryptEcb(ZPK1, encodePinBlockIso0(PINS[i]!, c.pan)));

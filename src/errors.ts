@@ -24,6 +24,11 @@ export type ErrorCode =
   | 'ERR_IDEMPOTENCY' // an idempotency key reused with different parameters
   | 'ERR_STATIC_CVV2_DISABLED' // a static CVV2 offered for a card that uses dynamic CVV2
   | 'ERR_DCVV2_LOCKED' // a card whose dynamic CVV2 try limit was reached
+  | 'ERR_CVV_LOCKED' // a card whose static CVV or CVV2 try limit was reached
+  | 'ERR_NOT_AUTHORIZED' // a method outside the Hsm's authorized activities (see HSM_PROFILES)
+  | 'ERR_NO_VERIFICATION_DATA' // a card with no stored PIN verification data (set or register a PIN first)
+  | 'ERR_STORE_INTEGRITY' // stored data whose integrity check fails: changed outside the Hsm
+  | 'ERR_PAN_RANGE_OVERLAP' // a PAN prefix that extends, or is extended by, a prefix in use at the same length
   | 'ERR_USAGE' // a command line that does not parse: an unknown option, a missing value (the CLI only)
   | 'ERR_FILE' // a file that cannot be read or written where the caller said (a missing folder, no permission)
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input

@@ -43,17 +43,17 @@ export {
 } from './ibm3624.js';
 export { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header, type Tr31OptionalBlock, type Tr31Version } from './tr31.js';
 export { combineLmkComponents, lmkFromHex, lmkCheckValue, generateDevelopmentLmk } from './keys/lmk.js';
-export { Hsm, KEY_ALGORITHMS, type HsmOptions, type KeyAlgorithm, type KeyAttributes, type KeyDescription, type KeyResult, type PinBlockFormat } from './hsm/hsm.js';
+export { Hsm, KEY_ALGORITHMS, type KeyAlgorithm, type KeyResult } from './hsm/hsm.js';
+export type * from './hsm/options.js';
+export { HSM_PROFILES, METHOD_ACTIVITIES, ACTIVITIES, type Activity, type ProfileName, type HsmMethod } from './hsm/activities.js';
 export { RULES as KEY_USAGE_RULES, type Purpose } from './hsm/usage.js';
-export { JsonlAuditSink, MemoryAuditSink, verifyAuditLog, maskPan, type AuditRecord, type AuditSink, type AuditOutcome } from './hsm/audit.js';
+export { JsonlAuditSink, MemoryAuditSink, verifyAuditLog, maskPan, type AuditRecord, type AuditSink, type AuditOutcome, type AuditVerification } from './hsm/audit.js';
 export { checkPinPolicy, type PinPolicy, type PinPolicyResult, type PinPolicyReason } from './pinpolicy.js';
 export { MemoryStore } from './store/memory.js';
 export type { Store, AttemptState, CounterKind, ActivationResult } from './store/store.js';
-export type { PinVerificationMethod } from './hsm/hsm.js';
 export { ff1Encrypt, ff1Decrypt } from './ff1.js';
 export { tokenizePan, detokenizePan, tokenizePanBatch, type TokenOptions } from './token.js';
 export { PanIssuer, type PanIssuerOptions } from './issue/pan.js';
-export type { IssueOptions, ReissueReason } from './hsm/hsm.js';
 export type { IssuedCard } from './issue/cards.js';
 export { closeIssuancePool } from './issue/pool.js';
 export {

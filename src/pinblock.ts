@@ -204,6 +204,14 @@ export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: stri
 }
 
 /** A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. */
+/**
+ * The one translation rule: ISO 0, 3 or 4 -> ISO 1 is refused (ERR_PIN_TRANSLATION). Format 1 carries no PAN, so
+ * such a translation strips the PAN binding that stops PIN-block attacks.
+ */
+export function checkTranslation(from: PinBlockSide['format'], to: PinBlockSide['format']): void {
+  if (to === 1 && from !== 1) throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from} to ISO format 1 is not allowed`, 'to.format');
+}
+
 export interface PinBlockSide {
   /** TDES (8, 16 or 24 bytes) for formats 0, 1 and 3; AES (16, 24 or 32 bytes) for format 4. */
   key: Uint8Array;
@@ -247,9 +255,7 @@ export function translatePinBlock(options: { pinBlock: Uint8Array; pan: string; 
   const o = checkOptions('options', options);
   const from = checkSide('from', o.from);
   const to = checkSide('to', o.to);
-  if (to.format === 1 && from.format !== 1) {
-    throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from.format} to ISO format 1 is not allowed`, 'to.format');
-  }
+  checkTranslation(from.format, to.format);
   const pan = checkPan(o.pan);
   const block = checkBlock(o.pinBlock, from.format === 4 ? 16 : 8);
   const fill = translationFill(to.format);

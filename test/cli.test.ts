@@ -14,6 +14,7 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import { postgresAvailable, startPostgres } from './helpers/postgres.js';
 import { line } from '../src/cli/issue.js';
 import fc from 'fast-check';
+import { testHsm } from './helpers/hsm.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dirs: string[] = [];
@@ -26,6 +27,8 @@ function workdir(): string {
   writeFileSync(join(d, 'c1.txt'), '0123456789ABCDEFFEDCBA9876543210\n');
   writeFileSync(join(d, 'c2.txt'), '01010101010101010101010101010101\n');
   writeFileSync(join(d, 'new-lmk.txt'), 'F0'.repeat(32));
+  writeFileSync(join(d, 'lmk1.txt'), 'F0'.repeat(32));
+  writeFileSync(join(d, 'lmk2.txt'), '0F'.repeat(32));
   writeFileSync(
     join(d, 'blocks.txt'),
     'D0112K0TB00E000094479367DE37D49F415BC6142040100E20459F350A71A29A4EE98CF68240D54268A3B7A3B6B33E866FE4C72158444ADC\nD0112P0TB00E00008633D4373C93D023048FD5F255B8759474FD15A06A8E0637F34DAC353D2A0598E560A698DD9661954358DCB346027665\n',
@@ -160,17 +163,20 @@ describe('keys under an LMK', () => {
     const imported = JSON.parse(run(['--json', 'keys', 'import', '--key-block', exported.keyBlock, '--kek', kek.keyBlock], cwd, env).stdout) as { kcv: string };
     expect(imported.kcv).toBe(zpk.kcv);
     writeFileSync(join(cwd, 'blocks.txt'), `${zpk.keyBlock}\n${kek.keyBlock}\n`);
-    writeFileSync(join(cwd, 'new-lmk.txt'), 'F0'.repeat(32));
-    const rotated = run(['keys', 'rotate-lmk', '--new-lmk-file', 'new-lmk.txt', '--in', 'blocks.txt'], cwd, env).stdout.trim().split('\n');
+    // The new LMK is formed from two custodians' components (F0… XOR 0F… = FF…); a single clear LMK is not accepted.
+    const rotation = run(['keys', 'rotate-lmk', '--new-component-file', 'lmk1.txt', '--new-component-file', 'lmk2.txt', '--in', 'blocks.txt'], cwd, env);
+    const rotated = rotation.stdout.trim().split('\n');
     expect(rotated).toHaveLength(2);
-    expect(run(['keys', 'describe', '--key-block', rotated[0]!], cwd, { CARDHSM_LMK: 'F0'.repeat(32) }).stdout).toContain(`KCV ${zpk.kcv}`);
+    expect(rotation.stderr).toContain('new LMK from 2 components: KCV');
+    expect(run(['keys', 'describe', '--key-block', rotated[0]!], cwd, { CARDHSM_LMK: 'FF'.repeat(32) }).stdout).toContain(`KCV ${zpk.kcv}`);
+    expect(run(['keys', 'rotate-lmk', '--new-component-file', 'lmk1.txt', '--in', 'blocks.txt'], cwd, env).code).toBe(2);
     // Under the old LMK the rotated block is refused as tampered.
     expect(run(['keys', 'describe', '--key-block', rotated[0]!], cwd, env).code).toBe(3);
   });
 });
 
 describe('issue', () => {
-  test('100,000 cards: unique, Luhn-valid, and they verify with the library', () => {
+  test('100,000 cards: unique, Luhn-valid, and they verify with the library', async () => {
     const cwd = workdir();
     const r = run(['issue', '--bin', '45717360', '--count', '100000', '--out', 'cards.jsonl'], cwd);
     expect(r.code).toBe(0);
@@ -180,12 +186,14 @@ describe('issue', () => {
     expect(new Set(cards.map((c) => c.pan)).size).toBe(100_000);
     expect(cards.every((c) => api.isLuhnValid(c.pan) && c.pan.startsWith('45717360') && c.pan.length === 16)).toBe(true);
     const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as { lmk: string; keys: Record<string, string> };
-    const hsm = new Hsm({ lmk: api.hexToBytes(dev.lmk) });
+    const hsm = testHsm({ lmk: api.hexToBytes(dev.lmk), store: new api.MemoryStore() });
     for (const c of cards.filter((_, i) => i % 997 === 0)) {
       expect(hsm.verifyCvv({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, serviceCode: c.serviceCode, cvv: c.cvv })).toBe(true);
       expect(hsm.verifyCvv2({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, cvv: c.cvv2 })).toBe(true);
       expect(hsm.detokenizePan({ tokenKey: dev.keys.tokenKey!, token: c.token! })).toBe(c.pan);
-      expect(hsm.verifyPinVisaPvv({ pinBlock: api.hexToBytes(c.pinBlock!), pinKey: dev.keys.pinKey!, format: 0, pan: c.pan, pvk: dev.keys.pvk!, pvki: '1', pvv: c.pvv! })).toBe(true);
+      const cardRef = hsm.cardRef(c.pan);
+      await hsm.registerPinVerificationData({ cardRef, pan: c.pan, data: { type: 'VISA_PVV', pvk: dev.keys.pvk!, pvki: '1', pvv: c.pvv! } });
+      expect((await hsm.verifyPin({ cardRef, pinBlock: api.hexToBytes(c.pinBlock!), pinKey: dev.keys.pinKey!, format: 0, pan: c.pan })).verified).toBe(true);
     }
     // The terminal never shows the development LMK or a clear key.
     expect(r.stdout + r.stderr).not.toContain(dev.lmk);

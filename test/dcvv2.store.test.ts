@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Hsm, MemoryStore, type Store } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { PostgresStore } from '../src/store/postgres.js';
-import { LMK, makeHsm } from './helpers/hsm.js';
+import { LMK, makeHsm, testHsm } from './helpers/hsm.js';
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 
 const PAN = '4123456789012345';
@@ -19,7 +19,7 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
   describe(`dynamic CVV2 on ${name}`, () => {
     test('the static CVV2 works until dynamic CVV2 is enabled, then is refused', async () => {
       const store = await makeStore();
-      const hsm = new Hsm({ lmk: LMK, store });
+      const hsm = testHsm({ lmk: LMK, store });
       const cardRef = hsm.cardRef(PAN);
       const cvv2 = hsm.generateCvv2({ cvk: keys.cvk, pan: PAN, expiry: '2812' });
       expect(await hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 })).toBe(true);
@@ -33,7 +33,7 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
 
     test('failures count to the lock (limit 5); success resets; HMAC and TDES IMKs', async () => {
       const store = await makeStore();
-      const hsm = new Hsm({ lmk: LMK, store });
+      const hsm = testHsm({ lmk: LMK, store });
       for (const algorithm of ['HMAC256', 'TDES2'] as const) {
         const imk = hsm.generateKey({ usage: 'E6', algorithm }).keyBlock;
         const pan = algorithm === 'HMAC256' ? PAN : '4123456789012346';
@@ -55,7 +55,7 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
 
     test('monotonic mode refuses a code from a window older than the last accepted one', async () => {
       const store = await makeStore();
-      const hsm = new Hsm({ lmk: LMK, store, dcvv2: { monotonic: true, back: 2 } });
+      const hsm = testHsm({ lmk: LMK, store, dcvv2: { monotonic: true, back: 2 } });
       const imk = hsm.generateKey({ usage: 'E6', algorithm: 'HMAC256' }).keyBlock;
       const pan = '4123456789012347';
       const cardRef = hsm.cardRef(pan);
@@ -69,7 +69,7 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
 
     test('the IMK must be an E6 key', async () => {
       const store = await makeStore();
-      const hsm = new Hsm({ lmk: LMK, store });
+      const hsm = testHsm({ lmk: LMK, store });
       await expect(hsm.verifyDynamicCvv2({ cardRef: hsm.cardRef(PAN), imk: keys.cvk, pan: PAN, psn: '00', expiry: '2812', code: '123' })).rejects.toMatchObject({ code: 'ERR_KEY_USAGE', field: 'imk' });
       await store.close();
     });

@@ -128,9 +128,10 @@ async function fuzz(name: string, makeCall: (args: unknown[]) => () => unknown, 
 
 type Ctor = new (...args: unknown[]) => object;
 const RECIPES: Record<string, () => Promise<object>> = {
+  // Every activity, so that each method is fuzzed past its authorization.
   Hsm: async () => {
-    const { Hsm, MemoryStore } = await import('../src/index.js');
-    return new Hsm({ lmk: new Uint8Array(32).fill(1), store: new MemoryStore() });
+    const { ACTIVITIES, Hsm, MemoryStore } = await import('../src/index.js');
+    return new Hsm({ lmk: new Uint8Array(32).fill(1), store: new MemoryStore(), activities: [...ACTIVITIES] });
   },
   MemoryStore: async () => new (await import('../src/index.js')).MemoryStore(),
   MemoryAuditSink: async () => new (await import('../src/index.js')).MemoryAuditSink(),
@@ -164,6 +165,9 @@ async function targets(file: string): Promise<Array<{ name: string; make: () => 
       continue;
     }
     out.push({ name: `new ${name}`, make: async () => (args) => () => new value(...safeArgs(args)) });
+    for (const staticName of Object.getOwnPropertyNames(value).filter((k) => typeof (value as unknown as Record<string, unknown>)[k] === 'function')) {
+      out.push({ name: `${name}.${staticName}`, make: async () => (args) => () => (value as unknown as Record<string, (...a: unknown[]) => unknown>)[staticName]!(...safeArgs(args)) });
+    }
     const recipe = RECIPES[name];
     if (recipe === undefined) throw new Error(`exported class ${name} needs a recipe in exports.fuzz.test.ts`);
     const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');

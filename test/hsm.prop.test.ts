@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../src/index.js';
 import { CardHsmError, Hsm, JsonlAuditSink } from '../src/index.js';
-import { CLEAR, LMK, makeHsm } from './helpers/hsm.js';
+import { CLEAR, LMK, makeHsm, testHsm } from './helpers/hsm.js';
 
 const { hsm, keys } = makeHsm();
 const CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef !~';
@@ -47,7 +47,7 @@ describe('secrets stay inside', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-audit-'));
   const path = join(dir, 'audit.jsonl');
   const auditFile = new JsonlAuditSink(path);
-  const secretHsm = new Hsm({ lmk: LMK, audit: auditFile });
+  const secretHsm = testHsm({ lmk: LMK, audit: auditFile });
   const PIN = '8642';
   const PAN = '5413330089020011';
   const clearKeys = [LMK, ...Object.values(CLEAR)].map(api.bytesToHex);
@@ -67,7 +67,7 @@ describe('secrets stay inside', () => {
     capture(() => secretHsm.generateCvv({ cvk: keys.cvk, pan: PAN + '1234', expiry: '2512', serviceCode: '101' }));
     capture(() => secretHsm.translatePinBlock({ pinBlock: block, pan: PAN, from: { key: keys.zpk, format: 0 }, to: { key: keys.zpk2, format: 1 } }));
     capture(() => secretHsm.translatePinBlock({ pinBlock: block, pan: PAN, from: { key: keys.zpk2, format: 0 }, to: { key: keys.zpk, format: 0 } }));
-    capture(() => secretHsm.verifyPinVisaPvv({ pinBlock: block, pinKey: keys.zpk, format: 0, pan: PAN, pvk: keys.pvk, pvki: '1', pvv: '0000' }));
+    capture(() => secretHsm.verifyCvv2({ cvk: keys.cvk, pan: PAN, expiry: '2512', cvv: '000' }));
     capture(() => secretHsm.describeKey(keys.cvk.slice(0, -1) + '0'));
     capture(() => secretHsm.importKeyComponents({ usage: 'C0', algorithm: 'TDES2', components: [CLEAR.cvk, CLEAR.zpk], kcv: '000000' }));
     capture(() => secretHsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '2512', serviceCode: '101', transportKey: keys.transport, pinBlock: block, pinKey: keys.zpk }));

@@ -8,7 +8,7 @@ import * as api from '../src/index.js';
 import { Hsm, MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { expectCardHsmError } from './helpers/errors.js';
-import { LMK } from './helpers/hsm.js';
+import { LMK, testHsm } from './helpers/hsm.js';
 
 const AES = api.hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F');
 const h = api.hexToBytes;
@@ -58,7 +58,7 @@ describe('PanIssuer', () => {
 });
 
 function setup(store: api.Store = new MemoryStore()) {
-  const hsm = new Hsm({ lmk: LMK, store });
+  const hsm = testHsm({ lmk: LMK, store });
   const imp = (usage: string, algorithm: api.KeyAlgorithm, key: string) => hsm.importKeyComponents({ usage, algorithm, components: [h(key)], allowSingleComponent: true, fixParity: true }).keyBlock;
   const clear = { cvk: '0123456789ABCDEFFEDCBA9876543210', panKey: api.bytesToHex(AES), pinKey: '0123456789ABCDEF89ABCDEF01234567', pvk: 'FEDCBA98765432100123456789ABCDEF', tokenKey: '2B7E151628AED2A6ABF7158809CF4F3C' };
   const keys = {
@@ -161,7 +161,7 @@ describe('issueCard (instant) and reissueCard', () => {
   test('instant cards are unique across Hsm instances sharing a store (two processes on one SQLite file)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cardhsm-issue-'));
     const a = setup(new SqliteStore({ path: join(dir, 's.db') }));
-    const b = new Hsm({ lmk: LMK, store: new SqliteStore({ path: join(dir, 's.db') }) });
+    const b = testHsm({ lmk: LMK, store: new SqliteStore({ path: join(dir, 's.db') }) });
     const pans = new Set<string>();
     for (let i = 0; i < 150; i++) {
       pans.add((await a.hsm.issueCard({ bin: '45717360', expiry: '2811', ...a.keys })).pan);

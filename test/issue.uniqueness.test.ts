@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Hsm, bytesToHex, isLuhnValid } from '../src/index.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
-import { LMK } from './helpers/hsm.js';
+import { LMK, testHsm } from './helpers/hsm.js';
 
 const WORKER = fileURLToPath(new URL('./helpers/issue-worker.mjs', import.meta.url));
 const TOTAL = Number(process.env.CARDHSM_PROOF_PANS ?? 200_000);
@@ -44,7 +44,7 @@ afterAll(() => {
 describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
   test(`${TOTAL.toLocaleString('en-US')} PANs from 4 processes, 2 killed and restarted: unique, valid, uniform`, async () => {
     server = await startPostgres();
-    const hsm = new Hsm({ lmk: LMK });
+    const hsm = testHsm({ lmk: LMK });
     const cvk = hsm.generateKey({ usage: 'C0', algorithm: 'TDES2' }).keyBlock;
     const panKey = hsm.generateKey({ usage: 'D0', algorithm: 'AES256' }).keyBlock;
     const share = TOTAL / 4;
@@ -90,7 +90,7 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     }
     // Gaps, never duplicates: the store leased at least as many counters as were delivered.
     const store = new PostgresStore({ connectionString: server.url });
-    const leased = await new Hsm({ lmk: LMK, store }).panCapacity({ bin: BIN, length: LENGTH });
+    const leased = await testHsm({ lmk: LMK, store }).panCapacity({ bin: BIN, length: LENGTH });
     await store.close();
     expect(leased.issued).toBeGreaterThanOrEqual(TOTAL);
     console.log(`PAN proof: ${pans.length} PANs delivered, ${leased.issued} counters leased (${leased.issued - pans.length} lost as gaps), 0 duplicates`);

@@ -1,8 +1,9 @@
-// PIN try counting under concurrency, on the real databases: separate processes (SQLite: 2; PostgreSQL: 4, each
-// with 50 requests in flight) send 200 wrong-PIN verifications at one card and 200 right-PIN verifications at
-// another. The wrong ones never record more failures than the limit and leave the card locked; the right ones
-// never lock theirs. Then PostgreSQL is stopped mid-run (verifications fail closed) and restarted (state
-// intact), and every table of both databases is searched for the PANs, PINs and keys of the run.
+// Counted verification under concurrency, on the real databases: 4 processes, each with 50 requests in flight,
+// send 200 wrong-PIN verifications at one card and 200 right-PIN verifications at another — and the same with
+// static CVV2s. The wrong ones never record more failures than the limit, leave the card locked, and the right
+// answer is refused after; the right ones never lock theirs. Then PostgreSQL is stopped mid-run (verifications
+// fail closed) and restarted (state intact), and every table of both databases is searched for the PANs, PINs,
+// CVVs and keys of the run.
 import { afterAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import * as api from '../src/index.js';
-import { Hsm, type Store } from '../src/index.js';
+import type { Store } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { PostgresStore } from '../src/store/postgres.js';
-import { CLEAR, LMK, makeHsm } from './helpers/hsm.js';
+import { CLEAR, LMK, makeHsm, testHsm } from './helpers/hsm.js';
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 
 const WORKER = fileURLToPath(new URL('./helpers/pin-worker.mjs', import.meta.url));
@@ -44,22 +45,28 @@ function runWorker(job: Record<string, unknown>): Promise<Summary> {
   });
 }
 
-/** Sets both cards' PIN through the facade and returns the per-card worker jobs. */
-async function prepare(store: Store, storeJob: Record<string, unknown>) {
-  const hsm = new Hsm({ lmk: LMK, store, pinTryLimit: LIMIT });
+const EXPIRY = '2812';
+const METHOD = { type: 'VISA_PVV' as const, pvk: keys.pvk, pvki: '1' };
+
+/** Sets both cards' PIN through the facade (issuance) and returns the per-card worker jobs. */
+async function prepare(store: Store, storeJob: Record<string, unknown>, op: 'pin' | 'cvv2') {
+  const hsm = testHsm({ lmk: LMK, store, pinTryLimit: LIMIT, cardCodeTryLimit: LIMIT });
   const jobs: Record<'wrong' | 'right', Record<string, unknown>> = { wrong: {}, right: {} };
   for (const which of ['wrong', 'right'] as const) {
     const pan = PANS[which];
     const cardRef = hsm.cardRef(pan);
-    const { pvv } = (await hsm.setPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin: RIGHT, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan, pvk: keys.pvk, pvki: '1' })) as { pvv: string };
+    await hsm.setPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin: RIGHT, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan, method: METHOD });
     const pinBlock = api.bytesToHex(hsm.encryptClearPin({ pinKey: keys.zpk, pin: which === 'wrong' ? WRONG : RIGHT, pan, format: 0 }));
-    jobs[which] = { ...storeJob, lmk: api.bytesToHex(LMK), limit: LIMIT, cardRef, pan, pinBlock, pinKey: keys.zpk, method: { type: 'VISA_PVV', pvk: keys.pvk, pvki: '1', pvv } };
+    const cvv2 = hsm.generateCvv2({ cvk: keys.cvk, pan, expiry: EXPIRY });
+    const cvv = which === 'right' ? cvv2 : String((Number(cvv2) + 1) % 1000).padStart(3, '0');
+    jobs[which] = { ...storeJob, op, lmk: api.bytesToHex(LMK), limit: LIMIT, cardRef, pan, pinBlock, pinKey: keys.zpk, cvk: keys.cvk, expiry: EXPIRY, cvv };
   }
   return { hsm, jobs };
 }
 
-async function hammer(store: Store, storeJob: Record<string, unknown>, processes: number, concurrency: number) {
-  const { hsm, jobs } = await prepare(store, storeJob);
+async function hammer(store: Store, storeJob: Record<string, unknown>, processes: number, concurrency: number, op: 'pin' | 'cvv2') {
+  const { hsm, jobs } = await prepare(store, storeJob, op);
+  const attempts = (pan: string) => (op === 'pin' ? hsm.getPinAttempts(hsm.cardRef(pan)) : hsm.getCvv2Attempts(hsm.cardRef(pan)));
   const per = 200 / processes;
   const runs = await Promise.all(
     (['wrong', 'right'] as const).flatMap((which) => Array.from({ length: processes }, () => runWorker({ ...jobs[which], count: per, concurrency })).map((p) => p.then((s) => ({ which, s })))),
@@ -70,11 +77,16 @@ async function hammer(store: Store, storeJob: Record<string, unknown>, processes
   const right = total('right');
   // Wrong PINs: exactly LIMIT failures were recorded (the last of them reports the lock); every other request met
   // the lock. Nothing else happened.
-  expect(wrong).toEqual({ verified: 0, rejected: LIMIT, locked: 200 - LIMIT, lockedResults: 1, errors: {} });
-  expect(await hsm.getPinAttempts(hsm.cardRef(PANS.wrong))).toEqual({ failed: LIMIT, remaining: 0, locked: true });
-  // Right PINs: all verified, never locked.
+  expect(wrong).toEqual({ verified: 0, rejected: LIMIT, locked: 200 - LIMIT, lockedResults: op === 'pin' ? 1 : 0, errors: {} });
+  expect(await attempts(PANS.wrong)).toEqual({ failed: LIMIT, remaining: 0, locked: true });
+  // Right answers: all verified, never locked.
   expect(right).toEqual({ verified: 200, rejected: 0, locked: 0, lockedResults: 0, errors: {} });
-  expect(await hsm.getPinAttempts(hsm.cardRef(PANS.right))).toEqual({ failed: 0, remaining: LIMIT, locked: false });
+  expect(await attempts(PANS.right)).toEqual({ failed: 0, remaining: LIMIT, locked: false });
+  // The locked card refuses its right answer too.
+  const locked = op === 'pin'
+    ? hsm.verifyPin({ cardRef: hsm.cardRef(PANS.wrong), pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin: RIGHT, pan: PANS.wrong, format: 0 }), pinKey: keys.zpk, format: 0, pan: PANS.wrong })
+    : hsm.verifyCardCvv2({ cardRef: hsm.cardRef(PANS.wrong), cvk: keys.cvk, pan: PANS.wrong, expiry: EXPIRY, cvv: hsm.generateCvv2({ cvk: keys.cvk, pan: PANS.wrong, expiry: EXPIRY }) });
+  await expect(locked).rejects.toMatchObject({ code: op === 'pin' ? 'ERR_PIN_LOCKED' : 'ERR_CVV_LOCKED' });
 }
 
 /** Every value of every table, as one string to search. */
@@ -86,19 +98,19 @@ function secretsIn(dump: string): string[] {
   return found;
 }
 
-describe('SQLite: 2 processes', () => {
+describe('SQLite: 4 processes x 50 concurrent requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-conc-'));
   const path = join(dir, 'cards.db');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('200 wrong and 200 right verifications', async () => {
-    const store = new SqliteStore({ path });
-    await hammer(store, { store: 'sqlite', path }, 2, 1);
+  test.each(['pin', 'cvv2'] as const)('%s: 200 wrong and 200 right verifications', async (op) => {
+    const store = new SqliteStore({ path: join(dir, `${op}.db`) });
+    await hammer(store, { store: 'sqlite', path: join(dir, `${op}.db`) }, 4, 50, op);
     await store.close();
   }, 120_000);
 
   test('no PAN, PIN or key in any table', () => {
-    const db = new Database(path, { readonly: true });
+    const db = new Database(join(dir, 'pin.db'), { readonly: true });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
     const dump = tables.map(({ name }) => JSON.stringify(db.prepare(`SELECT * FROM ${name}`).all())).join('\n');
     db.close();
@@ -113,21 +125,21 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     let server: Postgres;
     afterAll(() => server?.destroy());
 
-    test('200 wrong and 200 right verifications', async () => {
-      server = await startPostgres();
+    test.each(['pin', 'cvv2'] as const)('%s: 200 wrong and 200 right verifications', async (op) => {
+      server ??= await startPostgres();
       const store = new PostgresStore({ connectionString: server.url });
-      await hammer(store, { store: 'postgres', url: server.url }, 4, 50);
+      await store.resetAttempts(op, testHsm({ lmk: LMK }).cardRef(PANS.wrong)); // the two runs share the cards
+      await hammer(store, { store: 'postgres', url: server.url }, 4, 50, op);
       await store.close();
     }, 120_000);
 
     test('stopping the server mid-run: verifications fail closed; restarting: state intact', async () => {
       const store = new PostgresStore({ connectionString: server.url });
-      const hsm = new Hsm({ lmk: LMK, store, pinTryLimit: 5 });
+      const hsm = testHsm({ lmk: LMK, store, pinTryLimit: 5 });
       const pan = '4000005555555555';
       const cardRef = hsm.cardRef(pan);
-      const { pvv } = (await hsm.setPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin: RIGHT, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan, pvk: keys.pvk, pvki: '1' })) as { pvv: string };
-      const method = { type: 'VISA_PVV' as const, pvk: keys.pvk, pvki: '1', pvv };
-      const verify = (pin: string) => hsm.verifyPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan, method });
+      await hsm.setPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin: RIGHT, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan, method: METHOD });
+      const verify = (pin: string) => hsm.verifyPin({ cardRef, pinBlock: hsm.encryptClearPin({ pinKey: keys.zpk, pin, pan, format: 0 }), pinKey: keys.zpk, format: 0, pan });
       const outcome = (p: Promise<{ verified: boolean }>) => p.then((r) => ({ verified: r.verified }), (e: unknown) => ({ error: (e as { code?: string }).code }));
       expect((await verify(WRONG)).attemptsRemaining).toBe(4);
       expect((await verify(WRONG)).attemptsRemaining).toBe(3);

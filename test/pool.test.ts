@@ -3,8 +3,10 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Hsm, MemoryStore, type IssuedCard } from '../src/index.js';
-import { LMK } from './helpers/hsm.js';
+import { Hsm, MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
+import { cardsFromText, cardTextAt, type CardRecipe } from '../src/issue/cards.js';
+import { issueInPool } from '../src/issue/pool.js';
+import { LMK, testHsm } from './helpers/hsm.js';
 
 async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> {
   const out: IssuedCard[] = [];
@@ -13,7 +15,7 @@ async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> 
 }
 
 function setup() {
-  const hsm = new Hsm({ lmk: LMK, store: new MemoryStore() });
+  const hsm = testHsm({ lmk: LMK, store: new MemoryStore() });
   const g = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128') => hsm.generateKey({ usage, algorithm }).keyBlock;
   return { hsm, keys: { cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), pinKey: g('P0', 'TDES2'), pvk: g('V2', 'TDES2'), tokenKey: g('D0', 'AES128') } };
 }
@@ -29,11 +31,12 @@ describe('worker pool', () => {
   }, 60_000);
 
   test('a worker failure is retried on the same counter range: no duplicate, no missing card', async () => {
-    const { hsm, keys } = setup();
-    const args = { bin: '457173', count: 4000, expiry: '2911', batchSize: 500, ...keys, idempotencyKey: 'pool-2' };
-    const reference = await collect(hsm.issueCards({ ...args, workers: 1 }));
-    // The first worker fails the batch that starts at counter 1000 (the third batch of the run's lease).
-    const faulty = await collect(hsm.issueCards({ ...args, workers: 2, _failOnceAt: 1000 } as never));
+    // The pool's own test seam (PoolOptions.failOnceAt): the first worker fails the batch that starts at counter 1000.
+    const recipe: CardRecipe = { issuer: new PanIssuer({ key: new Uint8Array(32).fill(3), bin: '457173', length: 16 }), cvk: new Uint8Array(16).fill(4), expiry: '2911', serviceCode: '101' };
+    const reference = cardsFromText(recipe, cardTextAt(recipe, 0, 4000));
+    const faulty: IssuedCard[] = [];
+    const worker = { ...recipe, panKey: new Uint8Array(32).fill(3), bin: '457173', length: 16 };
+    for await (const batch of issueInPool(worker, [[0, 4000]], 500, { workers: 2, failOnceAt: 1000 })) faulty.push(...cardsFromText(recipe, batch));
     expect(faulty).toEqual(reference);
     expect(new Set(faulty.map((c) => c.pan)).size).toBe(4000);
   }, 60_000);
@@ -52,7 +55,7 @@ describe('worker pool', () => {
     // An idle timeout far beyond the test's own, so only unreferenced threads can let the child exit in time.
     const script = `
       import { Hsm, MemoryStore } from '${new URL('../dist/index.js', import.meta.url).href}';
-      const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore() });
+      const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore(), activities: ['keys.generate', 'issue'] });
       const g = (usage, algorithm) => hsm.generateKey({ usage, algorithm }).keyBlock;
       let n = 0;
       for await (const _ of hsm.issueCards({ bin: '457173', count: 2000, batchSize: 250, expiry: '2911', cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), workers: 2 })) n++;

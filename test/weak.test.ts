@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { bytesToHex, combineLmkComponents, fixDesParity, hexToBytes, Hsm, tdesDecryptEcb, tdesEncryptEcb, wrapTr31 } from '../src/index.js';
 import { checkNotWeak, isWeakDesKey, weakDesKeys } from '../src/keys/weak.js';
 import { expectCardHsmError } from './helpers/errors.js';
+import { testHsm } from './helpers/hsm.js';
 
 const X = hexToBytes('0123456789ABCDEF');
 
@@ -49,7 +50,7 @@ describe('the list (SP 800-67 Rev. 2 §3.3.2)', () => {
 });
 
 describe('forming keys', () => {
-  const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7) });
+  const hsm = testHsm({ lmk: new Uint8Array(32).fill(7) });
   const c1 = hexToBytes('0123456789ABCDEFFEDCBA9876543210');
   const form = (components: Uint8Array[], algorithm: 'TDES2' | 'TDES3' | 'AES128' = 'TDES2') => () => hsm.importKeyComponents({ usage: 'C0', algorithm, components, fixParity: true });
 

@@ -59,10 +59,11 @@ const DEV_KEYS: Record<string, { usage: string; algorithm: KeyAlgorithm }> = {
   tokenKey: { usage: 'D0', algorithm: 'AES128' },
 };
 
-/** The development key blocks kept beside the development LMK, created on first use. */
-export function developmentKeys(hsm: Hsm): Record<string, string> {
+/** The development key blocks kept beside the development LMK, created on first use (by a custodian Hsm). */
+export function developmentKeys(lmk: Uint8Array): Record<string, string> {
   const dev = readDev();
   if (!dev) throw new CardHsmError('ERR_FORMAT', 'no development LMK in this folder', 'lmk');
+  const hsm = new Hsm({ lmk, activities: 'custodian' });
   let changed = false;
   for (const [name, spec] of Object.entries(DEV_KEYS)) {
     if (dev.keys[name] === undefined) {

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { CardHsmError } from '../errors.js';
-import { Hsm, type IssueOptions } from '../hsm/hsm.js';
+import { Hsm } from '../hsm/hsm.js';
+import type { IssueOptions } from '../hsm/options.js';
 import type { IssuedCard } from '../issue/cards.js';
 import type { Store } from '../store/store.js';
 import { examples, int } from './calculator.js';
@@ -158,10 +159,10 @@ export function registerIssue(program: Command, io: Io): void {
     const store = await openStore(o.store);
     let file: CardFile | undefined;
     try {
-      const hsm = new Hsm({ lmk: source.lmk, store });
+      const hsm = new Hsm({ lmk: source.lmk, store, activities: 'issuance' });
       if (keys.cvk === undefined) {
         if (!source.development) throw usageError('give --cvk and --pan-key key blocks, or --keys-file (development keys exist only with the development LMK)');
-        keys = { ...developmentKeys(hsm), ...keys };
+        keys = { ...developmentKeys(source.lmk), ...keys };
       }
       const params = runDigest(o, keys, csv);
       const doneKey = idempotencyKey === undefined ? undefined : finishedKey(idempotencyKey, csv);

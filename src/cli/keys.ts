@@ -13,7 +13,8 @@ import { CardHsmError } from '../errors.js';
 
 function hsmFor(io: Io, c: Command): { hsm: Hsm; g: Globals } {
   const g = c.optsWithGlobals() as { json?: boolean; showPan?: boolean; lmkFile?: string };
-  return { hsm: new Hsm({ lmk: loadLmk(io, g.lmkFile).lmk }), g: { json: g.json === true, showPan: g.showPan === true } };
+  // Key ceremonies are the custodian profile's work (see HSM_PROFILES).
+  return { hsm: new Hsm({ lmk: loadLmk(io, g.lmkFile).lmk, activities: 'custodian' }), g: { json: g.json === true, showPan: g.showPan === true } };
 }
 
 /** Runs an async key command and sets the exit code. */
@@ -148,13 +149,26 @@ export function registerKeys(program: Command, io: Io): void {
     [`CARDHSM_LMK=${lmk} cardhsm keys describe --key-block ${zpk}`, 'usage P0, algorithm TDES2, mode B, key version 00, exportability E, KCV 4E0EEA'],
   );
   examples(
-    asyncAct(keys.command('rotate-lmk').description('re-wraps key blocks (one per line in --in) under the LMK in --new-lmk-file').requiredOption('--new-lmk-file <file>').requiredOption('--in <file>'), io, async (o, c) => {
-      const { hsm, g } = hsmFor(io, c);
-      const blocks = readText(o.in as string, '--in').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-      const next = lmkFromHex(readText(o.newLmkFile as string, '--new-lmk-file').trim());
-      const rotated = hsm.rotateLmk(next, blocks);
-      print(io, g.json, { keyBlocks: rotated }, rotated);
-    }),
-    [`CARDHSM_LMK=${lmk} cardhsm keys rotate-lmk --new-lmk-file new-lmk.txt --in blocks.txt`, 'D0112K0TB00E0000…\nD0112P0TB00E0000…'],
-  ).addHelpText('after', '  (blocks.txt holds the KEK and PIN key blocks of the other keys examples; new-lmk.txt 64 hex digits)\n');
+    asyncAct(
+      keys
+        .command('rotate-lmk')
+        .description('re-wraps key blocks (one per line in --in) under a new LMK formed from 2-3 custodian components; every attribute, exportability included, is kept')
+        .requiredOption('--in <file>')
+        .option('--new-component-file <file>', 'a file holding one 64-hex-digit component of the new LMK (repeat the option)', (v: string, all: string[]) => [...all, v], [] as string[]),
+      io,
+      async (o, c) => {
+        const { hsm, g } = hsmFor(io, c);
+        const blocks = readText(o.in as string, '--in').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+        const files = o.newComponentFile as string[];
+        if (files.length < 2 || files.length > 3) throw usageError('the new LMK needs 2 or 3 components: give --new-component-file 2 or 3 times');
+        const components = files.map((f) => lmkFromHex(readText(f, '--new-component-file').trim()));
+        const target = Hsm.fromLmkComponents(components, { activities: 'custodian' });
+        for (const part of components) part.fill(0);
+        io.err(`new LMK from ${components.length} components: KCV ${target.lmkKcv}`);
+        const rotated = hsm.rotateLmk(target, blocks);
+        print(io, g.json, { keyBlocks: rotated, lmkKcv: target.lmkKcv }, rotated);
+      },
+    ),
+    [`CARDHSM_LMK=${lmk} cardhsm keys rotate-lmk --new-component-file lmk1.txt --new-component-file lmk2.txt --in blocks.txt`, 'D0112K0TB00E0000…\nD0112P0TB00E0000…'],
+  ).addHelpText('after', '  (blocks.txt holds the KEK and PIN key blocks of the other keys examples; lmk1.txt and lmk2.txt 64 hex digits each)\n');
 }

@@ -21,7 +21,8 @@ export type Purpose =
   | 'pan.permute'
   | 'token.tokenize'
   | 'token.detokenize'
-  | 'dcvv2';
+  | 'dcvv2.generate'
+  | 'dcvv2.verify';
 
 interface Rule {
   usages: readonly string[];
@@ -54,8 +55,10 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   'pan.permute': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
   'token.tokenize': { usages: ['D0'], modes: 'BEN', algorithms: AES_ONLY },
   'token.detokenize': { usages: ['D0'], modes: 'BDN', algorithms: AES_ONLY },
-  // Issuer master keys for dynamic CVV2: HMAC (the default profile) or double-length TDES (EMV Option A).
-  'dcvv2': { usages: ['E6'], modes: 'CGVXN', algorithms: { H: [32], T: [16] } },
+  // Issuer master keys for dynamic CVV2: HMAC (the default profile) or double-length TDES (EMV Option A). Mode of
+  // use as for the other verification keys: G generates only, V verifies only; C, X (derive) and N do both.
+  'dcvv2.generate': { usages: ['E6'], modes: 'CGXN', algorithms: { H: [32], T: [16] } },
+  'dcvv2.verify': { usages: ['E6'], modes: 'CVXN', algorithms: { H: [32], T: [16] } },
 };
 
 /**

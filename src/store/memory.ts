@@ -1,7 +1,7 @@
 // MemoryStore: the Store in one process's memory, for tests and single-process tools. JavaScript runs one
 // callback at a time, so each method is atomic as the database statements are — provided no method awaits
 // between reading and writing, which is why every mutation below reads and writes synchronously.
-import { checkCount, checkRef, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
+import { checkCount, checkRef, checkSettingValue, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
 
 export class MemoryStore implements Store {
   readonly #attempts = new Map<string, AttemptState>();
@@ -58,11 +58,11 @@ export class MemoryStore implements Store {
     return { result: 'MISMATCH', attempts: a.attempts };
   }
 
-  async leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null> {
+  async leaseRange(name: string, size: number, limit: number, whole = false): Promise<{ start: number; end: number } | null> {
     checkCount(size, 'size');
     checkCount(limit, 'limit');
     const start = this.#ranges.get(checkRef(name, 'name')) ?? 0;
-    if (start >= limit) return null;
+    if (start >= limit || (whole === true && start + size > limit)) return null;
     const end = Math.min(start + size, limit);
     this.#ranges.set(name, end);
     return { start, end };
@@ -77,7 +77,7 @@ export class MemoryStore implements Store {
   }
 
   async setSetting(cardRef: string, name: string, value: string): Promise<void> {
-    this.#settings.set(`${checkRef(cardRef)}\u0000${checkRef(name, 'name')}`, checkRef(value, 'value'));
+    this.#settings.set(`${checkRef(cardRef)}\u0000${checkRef(name, 'name')}`, checkSettingValue(value));
   }
 
   async raiseWatermark(cardRef: string, name: string, value: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 // The SQL both database adapters run, written once with $1-style parameters (SQLite gets them renamed). Each
 // mutation is one statement — an upsert or a conditional UPDATE with RETURNING — so it is atomic on its own.
-import { checkCount, checkRef, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
+import { checkCount, checkRef, checkSettingValue, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
 
 export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS cardhsm_attempts (
@@ -43,6 +43,9 @@ export const SQL = {
   leaseRange: `UPDATE cardhsm_ranges
      SET prev = next, next = CASE WHEN next + $2 < $3 THEN next + $2 ELSE $3 END
      WHERE name = $1 AND next < $3 RETURNING prev, next`,
+  // All or nothing: the lease is taken only when `size` values remain below the limit.
+  leaseWhole: `UPDATE cardhsm_ranges SET prev = next, next = next + $2
+     WHERE name = $1 AND next + $2 <= $3 RETURNING prev, next`,
   rangeNext: 'SELECT next FROM cardhsm_ranges WHERE name = $1',
 
   getSetting: 'SELECT value FROM cardhsm_settings WHERE card_ref = $1 AND name = $2',
@@ -101,13 +104,14 @@ export abstract class SqlStore implements Store {
     return { result: Number(row.used) === 1 ? 'USED' : 'LOCKED', attempts: Number(row.attempts) };
   }
 
-  async leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null> {
+  async leaseRange(name: string, size: number, limit: number, whole = false): Promise<{ start: number; end: number } | null> {
     const args = [checkRef(name, 'name'), checkCount(size, 'size'), checkCount(limit, 'limit')];
+    const statement = whole === true ? 'leaseWhole' : 'leaseRange';
     // One round trip for every lease but a range's first (or one past its end): create the range only on a miss.
-    let row = await this.#one('leaseRange', args);
+    let row = await this.#one(statement, args);
     if (!row) {
       await this.query('createRange', [name]);
-      row = await this.#one('leaseRange', args);
+      row = await this.#one(statement, args);
     }
     return row ? { start: Number(row.prev), end: Number(row.next) } : null;
   }
@@ -122,7 +126,7 @@ export abstract class SqlStore implements Store {
   }
 
   async setSetting(cardRef: string, name: string, value: string): Promise<void> {
-    await this.query('setSetting', [checkRef(cardRef), checkRef(name, 'name'), checkRef(value, 'value')]);
+    await this.query('setSetting', [checkRef(cardRef), checkRef(name, 'name'), checkSettingValue(value)]);
   }
 
   async raiseWatermark(cardRef: string, name: string, value: number): Promise<boolean> {

@@ -5,7 +5,7 @@
 import { CardHsmError } from '../errors.js';
 
 /** Independent attempt counters per card. */
-export type CounterKind = 'pin' | 'dcvv2';
+export type CounterKind = 'pin' | 'cvv' | 'cvv2' | 'dcvv2';
 
 export interface AttemptState {
   failed: number;
@@ -37,9 +37,10 @@ export interface Store {
 
   /**
    * Leases up to `size` consecutive counter values [start, end) from the named range, which never exceeds
-   * `limit`; null when the range is exhausted. Leases never overlap, across processes and machines.
+   * `limit`; null when the range is exhausted. With `whole`, exactly `size` values or nothing (null when fewer
+   * remain). Leases never overlap, across processes and machines.
    */
-  leaseRange(name: string, size: number, limit: number): Promise<{ start: number; end: number } | null>;
+  leaseRange(name: string, size: number, limit: number, whole?: boolean): Promise<{ start: number; end: number } | null>;
   /** The next unleased value of a range (0 for a new range). */
   rangeNext(name: string): Promise<number>;
 
@@ -73,6 +74,14 @@ export function checkRef(value: unknown, field = 'cardRef'): string {
 export function checkCount(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new CardHsmError('ERR_FORMAT', `"${field}" expected a non-negative safe integer`, field);
+  }
+  return value;
+}
+
+/** A per-card setting's value (a PIN's verification data with its key block fits): up to 4 KiB. */
+export function checkSettingValue(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096) {
+    throw new CardHsmError('ERR_FORMAT', '"value" expected a non-empty string of at most 4096 characters', 'value');
   }
   return value;
 }

@@ -1,6 +1,14 @@
 // A fixture Hsm with one key of each kind, for the facade tests. The LMK and the clear keys are fixed so that
 // tests can compare against the primitives.
-import { Hsm, MemoryAuditSink, hexToBytes, type KeyAlgorithm } from '../../src/index.js';
+import { ACTIVITIES, Hsm, MemoryAuditSink, hexToBytes, type HsmOptions, type KeyAlgorithm } from '../../src/index.js';
+
+/**
+ * An Hsm for tests of functionality: every activity (the profiles have tests of their own, hsm.profiles.test.ts)
+ * and single-component keys (development), so that known test keys load in one call.
+ */
+export function testHsm(options: Omit<HsmOptions, 'activities' | 'development'> & Partial<Pick<HsmOptions, 'activities'>>): Hsm {
+  return new Hsm({ activities: [...ACTIVITIES], development: { allowSingleComponent: true, warn: () => {} }, ...options });
+}
 
 export const LMK = hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F');
 export const OTHER_LMK = hexToBytes('F0E0D0C0B0A090807060504030201000F1E1D1C1B1A191817161514131211101');
@@ -18,9 +26,9 @@ export const CLEAR = {
   transport: hexToBytes('0123456789ABCDEFFEDCBA9876543210'),
 };
 
-export function makeHsm(lmk = LMK) {
+export function makeHsm(lmk = LMK, extra: Partial<HsmOptions> = {}) {
   const audit = new MemoryAuditSink();
-  const hsm = new Hsm({ lmk, audit });
+  const hsm = testHsm({ lmk, audit, ...extra });
   const load = (usage: string, algorithm: KeyAlgorithm, key: Uint8Array, extra: Record<string, unknown> = {}) =>
     hsm.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true, fixParity: true, ...extra }).keyBlock;
   const keys = {

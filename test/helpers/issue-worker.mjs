@@ -7,7 +7,7 @@ import { PostgresStore } from '../../dist/store/postgres.js';
 
 const job = JSON.parse(process.argv[2]);
 const store = new PostgresStore({ connectionString: job.url });
-const hsm = new Hsm({ lmk: hexToBytes(job.lmk), store });
+const hsm = new Hsm({ lmk: hexToBytes(job.lmk), activities: job.activities ?? 'issuance', store });
 const fd = openSync(job.out, 'a');
 let lines = [];
 for await (const card of hsm.issueCards({ bin: job.bin, length: job.length, count: job.count, cvk: job.cvk, panKey: job.panKey, batchSize: job.batchSize })) {
