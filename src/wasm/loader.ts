@@ -42,6 +42,10 @@ export interface KernelExports {
   aesRounds(len: number): number;
   aesCmac(ks: number, nr: number, iv: number, src: number, len: number, dst: number): void;
   tdesCmac(ks: number, single: number, iv: number, src: number, len: number, dst: number): void;
+  isoMacFinish(ks: number, single: number, finalSingle: number, iv: number, src: number, len: number, method2: number, dst: number): void;
+  hmacStart(bits: number, key: number, keyLen: number): void;
+  hmacUpdate(bits: number, src: number, len: number): void;
+  hmacFinish(bits: number, src: number, len: number, done: number, dst: number): void;
   cvvBatch(ks: number, src: number, dst: number, n: number, digits: number): void;
   pvvBatch(ks: number, single: number, src: number, dst: number, n: number): void;
   ibm3624Batch(ks: number, single: number, mode: number, src: number, dst: number, n: number): void;
