@@ -8,7 +8,7 @@ export { keyCheckValue, type KcvOptions, type KcvAlgorithm, type KcvMethod } fro
 export { hasOddDesParity, fixDesParity } from './keys/parity.js';
 export { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from './des.js';
 export { aesEncryptEcb, aesDecryptEcb, aesEncryptCbc, aesDecryptCbc } from './aes.js';
-export { aesCmac, tdesCmac } from './mac.js';
+export { aesCmac, tdesCmac, isoMac, hmac, type IsoMacOptions, type HmacHash } from './mac.js';
 export {
   generateCvv,
   verifyCvv,
