@@ -99,3 +99,17 @@ export function isoMacFinish(ks: usize, single: bool, finalSingle: bool, iv: usi
   }
   store<u64>(dst, bswap<u64>(state));
 }
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 3 of `len` bytes at `src` (all in memory), padding method 1 or 2, under the TDES
+ * schedule of K || K' (K3 = K): DES_K chaining, then TDES-EDE on the last block. The EMV cryptograms (Book 2 A1.2),
+ * issuer script MACs and IVCVC3 use it. Returns the 8-byte output block.
+ */
+export function isoMac3(ks: usize, src: usize, len: i32, method2: bool): u64 {
+  const full = len >> 3;
+  const blocks = method2 ? full + 1 : (len == 0 ? 1 : (len + 7) >> 3);
+  let state: u64 = 0;
+  for (let i = 0; i < blocks - 1; i++) state = tdesBlock(state ^ bswap<u64>(load<u64>(src + (<usize>i << 3))), ks, false, true);
+  const off = (blocks - 1) << 3;
+  return tdesBlock(state ^ paddedHalf(src + off, 0, len - off, method2 ? 0x80 : 0), ks, false, false);
+}

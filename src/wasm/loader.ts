@@ -72,6 +72,16 @@ export interface KernelExports {
   cardsPinBlocks(ks: number, nr: number, single: number, fill: number): void;
   cardsWrite(dst: number, tokens: number): number;
   cardsWipe(): void;
+  EMV_CARD: WasmGlobal;
+  EMV_DCVV_RECORD: WasmGlobal;
+  EMV_PIN_RECORD: WasmGlobal;
+  EMV_PIN_AT_CURRENT: WasmGlobal;
+  EMV_PIN_AT_UDK: WasmGlobal;
+  emvMasterKeys(k0: number, k1: number, k2: number, k3: number, k4: number, count: number, optionB: number, src: number, n: number, dst: number): void;
+  emvAcBatch(imk: number, optionB: number, skd: number, src: number, stride: number, n: number, dst: number): void;
+  emvDcvvBatch(imk: number, optionB: number, src: number, n: number, dst: number): void;
+  emvCvc3Batch(imk: number, optionB: number, src: number, stride: number, n: number, dst: number): void;
+  emvPinChange(format: number, ks: number, mode: number, current: number, target: number, encryption: number, smc: number, rec: number, out: number): void;
   ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 
