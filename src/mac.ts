@@ -89,7 +89,9 @@ export function isoMacOptions(opts: unknown): Required<IsoMacOptions> {
  */
 export function isoMacUnchecked(key: Uint8Array, data: Uint8Array, algorithm: 1 | 3, padding: 1 | 2 | 3, length: number): Uint8Array {
   const head = padding === 3 ? 8 : 0;
-  return withKernel(Math.max(head, data.length), 8, (k) => {
+  // The CBC chaining writes each chunk's ciphertext to OUT, so OUT is wiped as far as IN.
+  const used = Math.max(head, data.length, 8);
+  return withKernel(used, used, (k) => {
     const [ks, mode] = keySchedule(k, ALG_TDES, key);
     // Algorithm 3 chains single DES under K (K1 of the K || K' schedule) and finishes with EDE(K, K', K).
     const single = algorithm === 3 ? 1 : mode;
