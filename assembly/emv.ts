@@ -11,6 +11,8 @@
 //     leaving WASM) as an ISO 9564 format 2 or VIS PIN block, padded and enciphered under the SMC session key.
 // Per-card keys and their schedules live in REGION, wiped before every kernel returns.
 import { tdesBlock, tdesEcb, desKeySchedule, DES_SCHEDULE_BYTES } from './des';
+import { bsTransposeIn, bsTransposeOut, bsExpandKey, bsExpandKeyLanes, desRound, desRoundLanes } from './des_bitslice';
+import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES, BS_LANE_ROUND_KEY_BYTES, BS_LANE_STAGE_KEY_BYTES } from './des_bitslice';
 import { isoMac3 } from './mac';
 import { sha1Short } from './sha1';
 import { decimalize } from './digits';
@@ -23,9 +25,10 @@ export const EMV_DCVV_RECORD: i32 = 40;
 /** Cryptogram and CVC3 records start with a card record; their fields follow at these offsets. */
 export const EMV_AT_ATC: i32 = 24;
 export const EMV_AT_UN: i32 = 26;
-export const EMV_AT_PADDING: i32 = 30;
 export const EMV_AT_LENGTH: i32 = 32;
-export const EMV_AT_DATA: i32 = 40;
+/** The cryptogram to verify (emvAcBatch with `verify`). */
+export const EMV_AT_ARQC: i32 = 40;
+export const EMV_AT_DATA: i32 = 48;
 
 const TDES_KS: usize = 3 * <usize>DES_SCHEDULE_BYTES;
 const REGION_BYTES: usize = 2 * TDES_KS + 16 + 16 + 24 + <usize>(DECODE_RECORD + 2 * PINBLOCK_OUT);
@@ -142,25 +145,167 @@ export function emvMasterKeys(k0: usize, k1: usize, k2: usize, k3: usize, k4: us
   }
 }
 
-/**
- * Application cryptograms (8 bytes each, to `dst`) for `n` records at `src`, `stride` bytes apart: a card record,
- * then the ATC, UN, padding method (1 or 2), data length and data at the EMV_AT_* offsets. Keys: the card's MK from
- * the IMK schedule `imk`; then `skd` 0 = the MK itself, 1 = common session key (R = ATC || 0^6), 2 = Mastercard
- * session key (R = ATC || 0000 || UN).
- */
-export function emvAcBatch(imk: usize, optionB: bool, skd: i32, src: usize, stride: i32, n: i32, dst: usize): void {
-  for (let i = 0; i < n; i++) {
-    const rec = src + <usize>(i * stride);
-    masterKey(imk, rec, optionB);
-    let ks = MK_KS;
-    if (skd != 0) {
-      const atc = <u64>bswap<u16>(load<u16>(rec + EMV_AT_ATC));
-      const un = skd == 2 ? <u64>bswap<u32>(load<u32>(rec + EMV_AT_UN)) : 0;
-      sessionKey(MK_KS, (atc << 48) | un);
-      ks = SK_KS;
-    }
-    const ac = isoMac3(ks, rec + EMV_AT_DATA, <i32>load<u16>(rec + EMV_AT_LENGTH), load<u8>(rec + EMV_AT_PADDING) == 2);
+/** The AC of the record at `rec` by the table path: MK, session key and MAC one record at a time. */
+function acOne(imk: usize, optionB: bool, skd: i32, rec: usize): u64 {
+  masterKey(imk, rec, optionB);
+  let ks = MK_KS;
+  if (skd != 0) {
+    const atc = <u64>bswap<u16>(load<u16>(rec + EMV_AT_ATC));
+    const un = skd == 2 ? <u64>bswap<u32>(load<u32>(rec + EMV_AT_UN)) : 0;
+    sessionKey(MK_KS, (atc << 48) | un);
+    ks = SK_KS;
+  }
+  return isoMac3(ks, rec + EMV_AT_DATA, <i32>load<u16>(rec + EMV_AT_LENGTH), false);
+}
+
+/** Writes record i's result: the AC (8 bytes), or with `verify` 1 when it equals the record's ARQC, else 0. */
+@inline function putAc(ac: u64, rec: usize, verify: bool, dst: usize, i: i32): void {
+  if (verify) {
+    const diff = ac ^ bswap<u64>(load<u64>(rec + EMV_AT_ARQC));
+    // Constant time: 1 exactly when diff is zero.
+    store<u8>(dst + <usize>i, <u8>(1 - <u32>((diff | (0 - diff)) >> 63)));
+  } else {
     store<u64>(dst + (<usize>i << 3), bswap<u64>(ac));
+  }
+}
+
+// ---- The sliced path: 128 records at a time, every key per record (bsExpandKeyLanes), nothing leaving the
+// sliced form between the IMK and the MAC but the cryptograms themselves.
+
+/** Records from which a batch runs sliced (a partial group costs as much as a full one). */
+export const EMV_SLICE_MIN: i32 = 16;
+const GROUP: i32 = 128;
+const STATE: usize = <usize>BS_STATE_BYTES;
+const HALF: usize = STATE >> 1;
+const LANE_STAGE: usize = <usize>BS_LANE_STAGE_KEY_BYTES;
+const SHARED_STAGE: usize = <usize>BS_STAGE_KEY_BYTES;
+const SLICED_BYTES: usize = 3 * SHARED_STAGE + 2 * LANE_STAGE + 8 * STATE;
+const SLICED = memory.data(<i32>SLICED_BYTES, 64);
+const IMK_MASKS = SLICED; //                      E(K1) D(K2) E(K3) of the IMK
+const K1 = IMK_MASKS + 3 * SHARED_STAGE; //       per-record left key, encrypting
+const K2 = K1 + LANE_STAGE; //                    per-record right key, decrypting
+const Y = K2 + LANE_STAGE; //                     the derivation data
+const KL = Y + STATE; //                          a key's left half, sliced
+const KR = KL + STATE; //                         its right half
+const W = KR + STATE; //                          the running state
+const D = W + STATE; //                           a data block
+const TMP = D + STATE; //                         transpose scratch
+const BLOCKS = TMP + STATE; //                    128 blocks in or out (8 bytes each)
+
+/** 16 rounds with shared (`lanes` false) or per-record key masks, then the halves back in IP order. */
+function stage(st: usize, keys: usize, lanes: bool): void {
+  const step: usize = lanes ? <usize>BS_LANE_ROUND_KEY_BYTES : <usize>BS_ROUND_KEY_BYTES;
+  for (let r: usize = 0; r < 16; r += 2) {
+    if (lanes) {
+      desRoundLanes(st, st + HALF, keys + r * step);
+      desRoundLanes(st + HALF, st, keys + (r + 1) * step);
+    } else {
+      desRound(st, st + HALF, keys + r * step);
+      desRound(st + HALF, st, keys + (r + 1) * step);
+    }
+  }
+  // (L16, R16) -> the preoutput R16 || L16: the ciphertext in IP order, the next stage's (L0, R0).
+  for (let o: usize = 0; o < HALF; o += 16) {
+    const a = v128.load(st + o);
+    v128.store(st + o, v128.load(st + HALF + o));
+    v128.store(st + HALF + o, a);
+  }
+}
+
+/** TDES-EDE with the per-record masks: E(K1) D(K2) E(K1). */
+@inline function tdesLanes(st: usize): void {
+  stage(st, K1, true);
+  stage(st, K2, true);
+  stage(st, K1, true);
+}
+
+function xorState(dst: usize, src: usize, complement: bool): void {
+  const c = complement ? i8x16.splat(-1) : i8x16.splat(0);
+  for (let o: usize = 0; o < STATE; o += 16) v128.store(dst + o, v128.xor(v128.xor(v128.load(dst + o), v128.load(src + o)), c));
+}
+
+/** The blocks v (per record, from `make`) of a group transposed into `st`. */
+@inline function loadBlocks(st: usize): void {
+  bsTransposeIn(BLOCKS, 8, st, TMP);
+}
+
+/** One group: `count` (1..128) records from `recs`. */
+function acGroup(optionB: bool, skd: i32, recs: usize, stride: i32, count: i32, blocks: i32, verify: bool, dst: usize): void {
+  // ICC master keys: TDES_IMK(Y) and TDES_IMK(~Y), sliced with the IMK's shared masks.
+  for (let i = 0; i < GROUP; i++) store<u64>(BLOCKS + (<usize>i << 3), i < count ? bswap<u64>(emvY(recs + <usize>(i * stride), optionB)) : 0);
+  loadBlocks(Y);
+  memory.fill(KL, 0, STATE);
+  xorState(KL, Y, false);
+  stage(KL, IMK_MASKS, false);
+  stage(KL, IMK_MASKS + SHARED_STAGE, false);
+  stage(KL, IMK_MASKS + 2 * SHARED_STAGE, false);
+  memory.fill(KR, 0, STATE);
+  xorState(KR, Y, true);
+  stage(KR, IMK_MASKS, false);
+  stage(KR, IMK_MASKS + SHARED_STAGE, false);
+  stage(KR, IMK_MASKS + 2 * SHARED_STAGE, false);
+  // Parity bits are not key bits (PC-1 drops them), so the MK needs no parity fix to serve as a key.
+  bsExpandKeyLanes(KL, false, K1);
+  bsExpandKeyLanes(KR, true, K2);
+  if (skd != 0) {
+    for (let half = 0; half < 2; half++) {
+      for (let i = 0; i < GROUP; i++) {
+        const rec = recs + <usize>(i * stride);
+        let r: u64 = 0;
+        if (i < count) {
+          r = <u64>bswap<u16>(load<u16>(rec + EMV_AT_ATC)) << 48;
+          if (skd == 2) r |= <u64>bswap<u32>(load<u32>(rec + EMV_AT_UN));
+        }
+        r = (r & 0xffff00ffffffffff) | (half == 0 ? 0x0000f00000000000 : 0x00000f0000000000);
+        store<u64>(BLOCKS + (<usize>i << 3), bswap<u64>(r));
+      }
+      const st = half == 0 ? KL : KR;
+      loadBlocks(st);
+      tdesLanes(st);
+    }
+    bsExpandKeyLanes(KL, false, K1);
+    bsExpandKeyLanes(KR, true, K2);
+  }
+  // The MAC (ISO/IEC 9797-1 algorithm 3 over pre-padded data): DES_K1 chaining, TDES on the last block.
+  memory.fill(W, 0, STATE);
+  for (let b = 0; b < blocks; b++) {
+    bsTransposeIn(recs + <usize>(EMV_AT_DATA + 8 * b), <usize>stride, D, TMP);
+    xorState(W, D, false);
+    if (b < blocks - 1) stage(W, K1, true);
+    else tdesLanes(W);
+  }
+  bsTransposeOut(W, W + HALF, BLOCKS, 8, TMP);
+  for (let i = 0; i < count; i++) putAc(bswap<u64>(load<u64>(BLOCKS + (<usize>i << 3))), recs + <usize>(i * stride), verify, dst, i);
+}
+
+function wipeSliced(): void {
+  memory.fill(SLICED, 0, SLICED_BYTES);
+}
+
+/**
+ * Application cryptograms for `n` records at `src`, `stride` bytes apart: a card record, then the ATC and UN, the
+ * length of the data (already padded to whole blocks, the same for every record of a call), the expected ARQC and
+ * the data at the EMV_AT_* offsets. Keys: the card's MK from the IMK schedule `imk`; then `skd` 0 = the MK itself,
+ * 1 = common session key (R = ATC || 0^6), 2 = Mastercard session key (R = ATC || 0000 || UN). Writes the 8-byte
+ * ACs to `dst`, or with `verify` one byte per record: 1 when the AC equals the record's ARQC (compared in constant
+ * time). From EMV_SLICE_MIN records on, groups of 128 run sliced with per-record keys; the rest one by one.
+ */
+export function emvAcBatch(imk: usize, optionB: bool, skd: i32, verify: bool, src: usize, stride: i32, n: i32, dst: usize): void {
+  let done = 0;
+  if (n >= EMV_SLICE_MIN) {
+    bsExpandKey(imk, false, IMK_MASKS);
+    bsExpandKey(imk + DES_SCHEDULE_BYTES, true, IMK_MASKS + SHARED_STAGE);
+    bsExpandKey(imk + 2 * DES_SCHEDULE_BYTES, false, IMK_MASKS + 2 * SHARED_STAGE);
+    const blocks = <i32>load<u16>(src + EMV_AT_LENGTH) >> 3;
+    for (; done + GROUP <= n || (n - done >= EMV_SLICE_MIN && done < n); done += GROUP) {
+      const count = min(GROUP, n - done);
+      acGroup(optionB, skd, src + <usize>(done * stride), stride, count, blocks, verify, verify ? dst + <usize>done : dst + (<usize>done << 3));
+    }
+    wipeSliced();
+  }
+  for (let i = done; i < n; i++) {
+    const rec = src + <usize>(i * stride);
+    putAc(acOne(imk, optionB, skd, rec), rec, verify, dst, i);
   }
   wipeRegion();
 }

@@ -11,7 +11,7 @@ import { checkBytes, checkDigits, checkOptions } from '../validate.js';
 import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, checkOption, putCard, type MasterKeyOption } from './kd.js';
 
-const HEAD = 40; // assembly/emv.ts EMV_AT_DATA
+const HEAD = 48; // assembly/emv.ts EMV_AT_DATA
 
 export interface Cvc3Options {
   option?: MasterKeyOption;

@@ -14,7 +14,6 @@
 // CVN 16/17 and the SK for CVN 20/21. Issuer scripts: Visa CVN 10/18 derive Visa SM session keys from the ATC, the
 // others common SM keys from the ARQC; the MAC covers header || ATC || ARQC || data (EMV 9.2.1.2 format 2).
 import { CardHsmError } from '../errors.js';
-import { constantTimeEqual } from '../bytes.js';
 import { checkArray, checkBytes, checkOptions } from '../validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, masterKeys, putCard, deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard, type MasterKeyOption } from './kd.js';
@@ -163,43 +162,87 @@ export function emvArqcData(profile: CvnProfile, tx: EmvTransaction): Uint8Array
 }
 
 const SKD: Record<SessionKeyDerivation, number> = { NONE: 0, COMMON: 1, MASTERCARD: 2 };
-const HEAD = 40; // assembly/emv.ts EMV_AT_DATA: card record, ATC, UN, padding, data length, then the data
+// assembly/emv.ts: card record, ATC at 24, UN at 26, data length at 32, the ARQC to verify at 40, the data at 48.
+const HEAD = 48;
+
+/** The data's length once padded (the kernel takes whole blocks): method 1 pads with zeros, method 2 with 80 00... */
+const padded = (p: CvnProfile, length: number): number => (p.padding === 2 ? (length & ~7) + 8 : (length + 7) & ~7);
 
 interface AcItem {
-  card: EmvCard;
+  pan: string;
+  psn: string;
   tx: EmvTransaction;
+  arqc?: Uint8Array;
 }
 
-/** Cryptograms of validated items under the IMK, in as few kernel calls as the buffers allow. */
-function cryptograms(p: CvnProfile, imk: Uint8Array, items: readonly AcItem[]): Uint8Array[] {
-  const out = new Array<Uint8Array>(items.length);
+function copyInto(m: Uint8Array, at: number, v: Uint8Array, from = 0, to = v.length): number {
+  // Tags are a few bytes: a plain loop beats TypedArray.set's per-call overhead.
+  for (let i = from; i < to; i++) m[at++] = v[i]!;
+  return at;
+}
+
+/** Writes one record (into a zeroed slot): card, ATC, UN, padded length, ARQC, then the padded AC data. */
+function writeRecord(p: CvnProfile, m: Uint8Array, rec: number, item: AcItem, length: number): void {
+  const { pan, psn, tx } = item;
+  m[rec] = pan.length;
+  for (let i = 0; i < pan.length; i++) m[rec + 1 + i] = pan.charCodeAt(i);
+  m[rec + 20] = psn.charCodeAt(0);
+  m[rec + 21] = psn.charCodeAt(1);
+  copyInto(m, rec + 24, tx.atc);
+  copyInto(m, rec + 26, tx.unpredictableNumber);
+  const size = padded(p, length);
+  m[rec + 32] = size & 0xff;
+  m[rec + 33] = size >> 8;
+  if (item.arqc) copyInto(m, rec + 40, item.arqc);
+  let o = rec + HEAD;
+  for (const [field] of TAGS) o = copyInto(m, o, tx[field]);
+  for (const [from, to] of iadParts(p, tx.iad.length)) o = copyInto(m, o, tx.iad, from, to);
+  if (p.padding === 2) m[o] = 0x80;
+}
+
+/**
+ * The kernel over validated items: with `verify`, one boolean per item (the kernel compares each AC with the
+ * item's ARQC in constant time); else one 8-byte AC per item. Items are grouped by data length, since a sliced
+ * group runs all its records through the same blocks.
+ */
+function runAc(p: CvnProfile, imk: Uint8Array, items: readonly AcItem[], verify: boolean): Array<boolean | Uint8Array> {
+  const out = new Array<boolean | Uint8Array>(items.length);
   if (items.length === 0) return out;
-  const longest = items.reduce((max, it) => Math.max(max, dataLength(p, it.tx)), 0);
-  const stride = HEAD + ((longest + 7) & ~7);
-  return withKernel(items.length * stride, items.length * 8, (k) => {
+  const byLength = new Map<number, number[]>();
+  for (let i = 0; i < items.length; i++) {
+    const len = dataLength(p, items[i]!.tx);
+    const list = byLength.get(len);
+    if (list) list.push(i);
+    else byLength.set(len, [i]);
+  }
+  const outBytes = verify ? 1 : 8;
+  return withKernel(Math.min(items.length * (HEAD + 128), 1 << 30), items.length * outBytes, (k) => {
     const m = k.mem;
-    const per = Math.floor(k.IO_BYTES / stride);
-    for (let base = 0; base < items.length; base += per) {
-      const n = Math.min(per, items.length - base);
-      const ks = selectKey(k, ALG_TDES, imk);
-      m.fill(0, k.IN, k.IN + n * stride);
-      for (let i = 0; i < n; i++) {
-        const rec = k.IN + i * stride;
-        const { card, tx } = items[base + i]!;
-        putCard(m, rec, card);
-        m.set(tx.atc, rec + 24);
-        m.set(tx.unpredictableNumber, rec + 26);
-        m[rec + 30] = p.padding;
-        const len = writeData(p, tx, m, rec + HEAD);
-        m[rec + 32] = len & 0xff;
-        m[rec + 33] = len >> 8;
+    for (const [length, indices] of byLength) {
+      const stride = HEAD + padded(p, length);
+      const per = Math.floor(k.IO_BYTES / stride);
+      for (let base = 0; base < indices.length; base += per) {
+        const n = Math.min(per, indices.length - base);
+        const ks = selectKey(k, ALG_TDES, imk);
+        m.fill(0, k.IN, k.IN + n * stride);
+        for (let i = 0; i < n; i++) writeRecord(p, m, k.IN + i * stride, items[indices[base + i]!]!, length);
+        k.x.emvAcBatch(ks, +(p.masterKey === 'B'), SKD[p.sessionKey], +verify, k.IN, stride, n, k.OUT);
+        if (verify) {
+          for (let i = 0; i < n; i++) out[indices[base + i]!] = m[k.OUT + i] === 1;
+        } else {
+          const block = m.slice(k.OUT, k.OUT + n * 8);
+          for (let i = 0; i < n; i++) out[indices[base + i]!] = block.subarray(i * 8, i * 8 + 8);
+        }
       }
-      k.x.emvAcBatch(ks, +(p.masterKey === 'B'), SKD[p.sessionKey], k.IN, stride, n, k.OUT);
-      const block = m.slice(k.OUT, k.OUT + n * 8);
-      for (let i = 0; i < n; i++) out[base + i] = block.subarray(i * 8, i * 8 + 8);
     }
     return out;
   });
+}
+
+function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcItem {
+  const c = checkOptions(at ? `${at}card` : 'card', card);
+  const cardOk = checkCard(c.pan, c.psn, at ? at : 'card.');
+  return { ...cardOk, tx: checkTx(p, tx, `${at}tx.`) };
 }
 
 /**
@@ -212,20 +255,21 @@ function cryptograms(p: CvnProfile, imk: Uint8Array, items: readonly AcItem[]): 
 export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction): Uint8Array {
   const p = checkProfile(profile);
   const imk = checkKey16('imkAc', imkAc);
-  const c = checkOptions('card', card);
-  const item = { card: checkCard(c.pan, c.psn, 'card.'), tx: checkTx(p, tx, 'tx.') };
-  return cryptograms(p, imk, [item])[0]!.slice();
+  return (runAc(p, imk, [checkItem(p, card, tx, '')], false)[0] as Uint8Array).slice();
 }
 
 /**
- * Verifies an ARQC under `profile` in one kernel call (MK, session key and MAC inside; nothing secret in JS);
- * compared in constant time. Throws only for malformed input.
+ * Verifies an ARQC under `profile` in one kernel call (MK, session key, MAC and the comparison inside; nothing
+ * secret in JS); compared in constant time. Throws only for malformed input.
  * @example verifyEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733')) // true
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction, arqc: Uint8Array): boolean {
-  const expected = checkBytes('arqc', arqc, [8]);
-  return constantTimeEqual(generateEmvArqc(profile, imkAc, card, tx), expected);
+  const p = checkProfile(profile);
+  const imk = checkKey16('imkAc', imkAc);
+  const item = checkItem(p, card, tx, '');
+  item.arqc = checkBytes('arqc', arqc, [8]);
+  return runAc(p, imk, [item], true)[0] as boolean;
 }
 
 /** One transaction of a verification batch. */
@@ -236,21 +280,50 @@ export interface EmvArqcItem {
   arqc: Uint8Array;
 }
 
+function isDigits(s: unknown, min: number, max: number): boolean {
+  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The batch's hot path: true when the item is well formed (no strings built); the slow path names the fault. */
+function wellFormed(p: CvnProfile, item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const { pan, psn, tx, arqc } = item as Record<string, unknown>;
+  if (!isDigits(pan, 12, 19) || !isDigits(psn, 2, 2) || !(arqc instanceof Uint8Array) || arqc.length !== 8) return false;
+  if (typeof tx !== 'object' || tx === null) return false;
+  const t = tx as Record<string, unknown>;
+  for (const [field, length] of TAGS) {
+    const v = t[field];
+    if (!(v instanceof Uint8Array) || v.length !== length) return false;
+  }
+  const iad = t.iad;
+  return iad instanceof Uint8Array && iad.length >= minIad(p) && iad.length <= 32;
+}
+
 /**
- * Verifies many ARQCs of one profile and IMK (an authorization host's stream) with one kernel crossing per chunk of
- * thousands; one boolean per item, in order, each compared in constant time.
+ * Verifies many ARQCs of one profile and IMK (an authorization host's stream): groups of 128 run sliced in the
+ * kernel with every card's keys per lane, one kernel crossing per chunk of thousands; one boolean per item, in
+ * order, each compared in constant time.
+ * @example verifyEmvArqcBatch(VISA_CVN18, imkAc, [{ pan: '1234567890123456', psn: '00', tx, arqc: hexToBytes('7A788EA6B8A3E733') }]) // [true]
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].tx.atc`)
  */
 export function verifyEmvArqcBatch(profile: CvnProfile, imkAc: Uint8Array, items: readonly EmvArqcItem[]): boolean[] {
   const p = checkProfile(profile);
   const imk = checkKey16('imkAc', imkAc);
-  const list = checkArray('items', items).map((raw, i) => {
+  const list = checkArray('items', items) as readonly AcItem[];
+  for (let i = 0; i < list.length; i++) {
+    if (wellFormed(p, list[i])) continue;
     const at = `items[${i}].`;
-    const o = checkOptions(`items[${i}]`, raw);
-    return { card: checkCard(o.pan, o.psn, at), tx: checkTx(p, o.tx, `${at}tx.`), arqc: checkBytes(`${at}arqc`, o.arqc, [8]) };
-  });
-  const computed = cryptograms(p, imk, list);
-  return list.map((it, i) => constantTimeEqual(computed[i]!, it.arqc));
+    const o = checkOptions(`items[${i}]`, list[i]);
+    checkCard(o.pan, o.psn, at);
+    checkTx(p, o.tx, `${at}tx.`);
+    checkBytes(`${at}arqc`, o.arqc, [8]);
+  }
+  return runAc(p, imk, list, true) as boolean[];
 }
 
 /** The issuer's answer to an ARQC: the ARC for method 1 profiles, the CSU (and optional data) for method 2. */

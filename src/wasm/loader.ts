@@ -78,7 +78,8 @@ export interface KernelExports {
   EMV_PIN_AT_CURRENT: WasmGlobal;
   EMV_PIN_AT_UDK: WasmGlobal;
   emvMasterKeys(k0: number, k1: number, k2: number, k3: number, k4: number, count: number, optionB: number, src: number, n: number, dst: number): void;
-  emvAcBatch(imk: number, optionB: number, skd: number, src: number, stride: number, n: number, dst: number): void;
+  EMV_SLICE_MIN: WasmGlobal;
+  emvAcBatch(imk: number, optionB: number, skd: number, verify: number, src: number, stride: number, n: number, dst: number): void;
   emvDcvvBatch(imk: number, optionB: number, src: number, n: number, dst: number): void;
   emvCvc3Batch(imk: number, optionB: number, src: number, stride: number, n: number, dst: number): void;
   emvPinChange(format: number, ks: number, mode: number, current: number, target: number, encryption: number, smc: number, rec: number, out: number): void;
