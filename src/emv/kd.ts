@@ -12,7 +12,7 @@ import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { fixDesParity } from '../keys/parity.js';
-import { withKernel, selectKey, putAscii, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
 
 export type MasterKeyOption = 'A' | 'B';
 
@@ -40,14 +40,29 @@ export function checkKey16(field: string, key: unknown): Uint8Array {
 
 /** Writes a card record at `rec` (the caller clears it first). */
 export function putCard(m: Uint8Array, rec: number, card: EmvCard): void {
-  m[rec] = card.pan.length;
-  putAscii(m, rec + 1, card.pan);
-  putAscii(m, rec + 20, card.psn);
+  const { pan, psn } = card;
+  m[rec] = pan.length;
+  for (let i = 0; i < pan.length; i++) m[rec + 1 + i] = pan.charCodeAt(i);
+  m[rec + 20] = psn.charCodeAt(0);
+  m[rec + 21] = psn.charCodeAt(1);
 }
 
-/** Master keys of validated cards under validated IMKs (at most 5): one array per IMK, one 16-byte key per card. */
-export function masterKeys(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[][] {
-  const out = imks.map(() => new Array<Uint8Array>(cards.length));
+function isDigits(s: unknown, min: number, max: number): boolean {
+  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Master keys of validated cards under validated IMKs (at most 5), in one flat buffer per IMK: card i's key is bytes
+ * 16i..16i+16. `chunkDone(j, base, n, view)` may read each chunk's keys for IMK j as they come (the view is valid
+ * only during the call).
+ */
+export function masterKeysFlat(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[] {
+  const out = imks.map(() => new Uint8Array(cards.length * 16));
   if (cards.length === 0) return out;
   const outPerCard = 16 * imks.length;
   return withKernel(cards.length * CARD_RECORD, cards.length * outPerCard, (k) => {
@@ -60,14 +75,15 @@ export function masterKeys(imks: readonly Uint8Array[], cards: readonly EmvCard[
       m.fill(0, k.IN, k.IN + n * CARD_RECORD);
       for (let i = 0; i < n; i++) putCard(m, k.IN + i * CARD_RECORD, cards[base + i]!);
       k.x.emvMasterKeys(ks[0]!, ks[1] ?? 0, ks[2] ?? 0, ks[3] ?? 0, ks[4] ?? 0, imks.length, +(option === 'B'), k.IN, n, k.OUT);
-      // One fresh buffer per IMK and chunk; each card's key is a view of 16 bytes of it.
-      for (let j = 0; j < imks.length; j++) {
-        const block = m.slice(k.OUT + j * n * 16, k.OUT + (j + 1) * n * 16);
-        for (let i = 0; i < n; i++) out[j]![base + i] = block.subarray(i * 16, i * 16 + 16);
-      }
+      for (let j = 0; j < imks.length; j++) out[j]!.set(m.subarray(k.OUT + j * n * 16, k.OUT + (j + 1) * n * 16), base * 16);
     }
     return out;
   });
+}
+
+/** Master keys of validated cards under validated IMKs: one array per IMK, one 16-byte key (a view) per card. */
+export function masterKeys(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[][] {
+  return masterKeysFlat(imks, cards, option).map((flat) => Array.from({ length: cards.length }, (_, i) => flat.subarray(i * 16, i * 16 + 16)));
 }
 
 /**
@@ -197,23 +213,28 @@ export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, 
 
 /**
  * ICC master keys of many cards under one IMK in one kernel pass (the derivation data is built in WASM, then one
- * ECB batch per chunk of thousands runs bitsliced). One 16-byte key per card, in order.
- * @example deriveIccMasterKeyBatch(imk, [{ pan: '12345678901234567', psn: '01' }]).map(bytesToHex) // ['73AD54688CEF2934B0979857E3C719F1']
+ * ECB batch per chunk of thousands runs bitsliced), as one flat buffer: card i's 16-byte key is bytes 16i..16i+16
+ * (a batch of 100,000 keys costs no 100,000 objects; take `subarray(16 * i, 16 * i + 16)` where one is needed).
+ * @example bytesToHex(deriveIccMasterKeyBatch(imk, [{ pan: '12345678901234567', psn: '01' }])) // '73AD54688CEF2934B0979857E3C719F1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`)
  */
-export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array[] {
+export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array {
   const key = checkKey16('imk', imk);
   const list = checkCards(cards);
-  return masterKeys([key], list, checkOption(option))[0]!;
+  return masterKeysFlat([key], list, checkOption(option))[0]!;
 }
 
-/** Validated card list: PAN and PSN of every item, in order. */
-export function checkCards(cards: unknown): EmvCard[] {
-  const out: EmvCard[] = [];
+/**
+ * A validated card list (the caller's array, unchanged): the hot path checks shapes without building strings; only
+ * a malformed item takes the slow path that names the field at fault.
+ */
+export function checkCards(cards: unknown): readonly EmvCard[] {
   const arr = checkArray('cards', cards);
   for (let i = 0; i < arr.length; i++) {
-    const o = checkOptions(`cards[${i}]`, arr[i]);
-    out.push(checkCard(o.pan, o.psn, `cards[${i}].`));
+    const c = arr[i] as EmvCard | null;
+    if (typeof c === 'object' && c !== null && isDigits(c.pan, 12, 19) && isDigits(c.psn, 2, 2)) continue;
+    const o = checkOptions(`cards[${i}]`, c);
+    checkCard(o.pan, o.psn, `cards[${i}].`);
   }
-  return out;
+  return arr as readonly EmvCard[];
 }

@@ -121,7 +121,7 @@ export const API: ApiRow[] = [
   { name: 'isoMac', fn: api.isoMac, valid: [CVK, new Uint8Array(20), { algorithm: 3, padding: 2, length: 6 }], shape: bytes((n) => n >= 4 && n <= 8) },
   { name: 'hmac', fn: api.hmac, valid: ['SHA-384', CVK, new Uint8Array(20)], shape: bytes((n) => n === 32 || n === 48 || n === 64) },
   { name: 'deriveIccMasterKey', fn: api.deriveIccMasterKey, valid: [CVK, PAN, '00', 'B'], shape: bytes(16) },
-  { name: 'deriveIccMasterKeyBatch', fn: api.deriveIccMasterKeyBatch, valid: [CVK, [CARD]], shape: (v) => Array.isArray(v) && v.every(bytes(16)) },
+  { name: 'deriveIccMasterKeyBatch', fn: api.deriveIccMasterKeyBatch, valid: [CVK, [CARD]], shape: bytes((n) => n % 16 === 0) },
   { name: 'deriveCommonSessionKey', fn: api.deriveCommonSessionKey, valid: [CVK, new Uint8Array(8)], shape: bytes(16) },
   { name: 'deriveMastercardSessionKey', fn: api.deriveMastercardSessionKey, valid: [CVK, new Uint8Array(2), new Uint8Array(4)], shape: bytes(16) },
   { name: 'deriveVisaSmSessionKey', fn: api.deriveVisaSmSessionKey, valid: [CVK, new Uint8Array(2)], shape: bytes(16) },

@@ -66,7 +66,7 @@ export function refVisaSmSessionKey(mk: Uint8Array, atc: Uint8Array): Uint8Array
 }
 
 /** EMV 4.1 Book 2 A1.3: the tree, written as the recursion the text gives. */
-export function refEmv2000Tree(mk: Uint8Array, atc: Uint8Array, height = 8, b = 4, iv = new Uint8Array(16)): Uint8Array {
+export function refEmv2000Tree(mk: Uint8Array, atc: Uint8Array, height = 8, b = 4, iv: Uint8Array = new Uint8Array(16)): Uint8Array {
   const f = (x: Uint8Array, y: Uint8Array, j: number): Uint8Array => {
     const jb = new Uint8Array(8);
     jb[7] = j % b;
@@ -96,7 +96,7 @@ export function refArpc1(key: Uint8Array, arqc: Uint8Array, arc: Uint8Array): Ui
 }
 
 /** 8.2.2: the leftmost 4 bytes of MAC algorithm 3, padding 2, of ARQC || CSU || proprietary data. */
-export function refArpc2(key: Uint8Array, arqc: Uint8Array, csu: Uint8Array, prop = new Uint8Array(0)): Uint8Array {
+export function refArpc2(key: Uint8Array, arqc: Uint8Array, csu: Uint8Array, prop: Uint8Array = new Uint8Array(0)): Uint8Array {
   return refIsoMac(key, concat(arqc, csu, prop), 3, 2, 4);
 }
 
