@@ -150,7 +150,8 @@ function writeData(p: CvnProfile, tx: EmvTransaction, m: Uint8Array, at: number)
 /**
  * The data an ARQC covers under `profile`, assembled from the transaction's tags (see the module header for the
  * layout of each CVN). Useful to check a terminal's assembly or to feed generateArqc directly.
- * @example bytesToHex(emvArqcData(VISA_CVN10, tx)) // '0000000001000000…'
+ * @example bytesToHex(emvArqcData(VISA_CVN18, tx)) // '0000000040000000000000000124800004800001241911050152BF45851800001C06011203A0B800' (tx: pyemv
+ *   test_visa_cvn18's tags, as in README)
  * @throws ERR_TYPE, ERR_LENGTH (a tag of the wrong length; an IAD too short for the profile), ERR_FORMAT (profile)
  */
 export function emvArqcData(profile: CvnProfile, tx: EmvTransaction): Uint8Array {
@@ -249,7 +250,8 @@ function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcIte
  * The ARQC a card computes under `profile` (the card's MK derived from the IMK, then the profile's session key,
  * data and padding), in one kernel call: for simulators, test hosts and personalisation checks.
  * @param imkAc issuer master key for application cryptograms, 16 bytes
- * @example bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx)) // '7A788EA6B8A3E733'
+ * @example (imkAc 0123456789ABCDEFFEDCBA9876543210, tx as in emvArqcData's example)
+ *   bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx)) // '7A788EA6B8A3E733'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction): Uint8Array {

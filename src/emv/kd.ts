@@ -131,7 +131,7 @@ export function deriveCommonSessionKey(iccMk: Uint8Array, r: Uint8Array): Uint8A
 /**
  * Mastercard's session key derivation (M/Chip SKD: the common derivation with R = ATC || 00 00 || UN), for CVN 16
  * and 17. `atc` is tag 9F36 (2 bytes), `un` tag 9F37 (4 bytes).
- * @example bytesToHex(deriveMastercardSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C'), hexToBytes('ABCDEF12'))).length // 32
+ * @example keyCheckValue(deriveMastercardSessionKey(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1234567890123456', '00'), hexToBytes('001C'), hexToBytes('ABCDEF12')), { length: 2 }) // '2FD5'
  * @throws ERR_TYPE, ERR_LENGTH
  */
 export function deriveMastercardSessionKey(iccMk: Uint8Array, atc: Uint8Array, un: Uint8Array): Uint8Array {
@@ -215,7 +215,7 @@ export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, 
  * ICC master keys of many cards under one IMK in one kernel pass (the derivation data is built in WASM, then one
  * ECB batch per chunk of thousands runs bitsliced), as one flat buffer: card i's 16-byte key is bytes 16i..16i+16
  * (a batch of 100,000 keys costs no 100,000 objects; take `subarray(16 * i, 16 * i + 16)` where one is needed).
- * @example bytesToHex(deriveIccMasterKeyBatch(imk, [{ pan: '12345678901234567', psn: '01' }])) // '73AD54688CEF2934B0979857E3C719F1'
+ * @example bytesToHex(deriveIccMasterKeyBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [{ pan: '12345678901234567', psn: '01' }])) // '73AD54688CEF2934B0979857E3C719F1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`)
  */
 export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array {

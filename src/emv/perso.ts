@@ -32,7 +32,7 @@ const FIELDS = { ac: 'mkAc', smi: 'mkSmi', smc: 'mkSmc', cvc3: 'mkCvc3', dcvv: '
  * The ICC master keys of every card of an issued set under the issuer's IMKs (Option A, or B for PANs over 16
  * digits), in one kernel pass per chunk: each card's derivation data is built once and each IMK enciphers the
  * whole chunk as one ECB batch. One record per card, in order.
- * @example derivePersoKeys({ ac, smi, smc }, [{ pan: '1234567890123456', psn: '00' }])[0].mkAc // 16 bytes
+ * @example keyCheckValue(derivePersoKeys({ ac: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), smi, smc }, [{ pan: '1234567890123456', psn: '00' }])[0].mkAc, { length: 2 }) // 'BAB0'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`, `imks.smc`)
  */
 export function derivePersoKeys(imks: PersoIssuerKeys, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): PersoCardKeys[] {

@@ -93,7 +93,9 @@ function checkEncryptedPin(field: string, value: unknown): EncryptedPinBlock {
  * decodes the new PIN's encrypted block (and the current PIN's, for VIS with `currentPin`), builds the card's PIN
  * block and enciphers it under the 16-byte SMC session key — in one kernel call, the PIN never clear in JavaScript.
  * Returns the command data: 16 bytes (VISA, EMV) or 8 (MASTERCARD).
- * @example bytesToHex(generatePinChangeData(skSmc, { pinBlock, pan, key: zpk, format: 0 }, { pinBlock: 'ISO2', encryption: 'MASTERCARD' })) // '28367E05DE3381C2'
+ * @example (pyemv test_mastercard_pin_change: skSmc from IMK 1111111111111111 2222222222222222, PAN 1234567890123456,
+ *   PSN 01, R = ABCDEF1234567890; PIN 9999 in any encrypted block) bytesToHex(generatePinChangeData(skSmc, { pinBlock, pan,
+ *   key: zpk, format: 0 }, { pinBlock: 'ISO2', encryption: 'MASTERCARD' })) // '28367E05DE3381C2'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_PINBLOCK_FORMAT (a block that does not decode: wrong key, PAN or format)
  */
 export function generatePinChangeData(skSmc: Uint8Array, newPin: EncryptedPinBlock, opts: PinChangeOptions): Uint8Array {
