@@ -241,6 +241,11 @@ function runAc(p: CvnProfile, imk: Uint8Array, items: readonly AcItem[], verify:
 }
 
 function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcItem {
+  // The hot path: shapes checked without building a field name; only a malformed argument takes the slow path.
+  if (typeof card === 'object' && card !== null && wellFormedTx(p, tx)) {
+    const { pan, psn } = card as Record<string, unknown>;
+    if (isDigits(pan, 12, 19) && isDigits(psn, 2, 2)) return { pan: pan as string, psn: psn as string, tx: tx as EmvTransaction };
+  }
   const c = checkOptions(at ? `${at}card` : 'card', card);
   const cardOk = checkCard(c.pan, c.psn, at ? at : 'card.');
   return { ...cardOk, tx: checkTx(p, tx, `${at}tx.`) };
@@ -291,11 +296,8 @@ function isDigits(s: unknown, min: number, max: number): boolean {
   return true;
 }
 
-/** The batch's hot path: true when the item is well formed (no strings built); the slow path names the fault. */
-function wellFormed(p: CvnProfile, item: unknown): boolean {
-  if (typeof item !== 'object' || item === null) return false;
-  const { pan, psn, tx, arqc } = item as Record<string, unknown>;
-  if (!isDigits(pan, 12, 19) || !isDigits(psn, 2, 2) || !(arqc instanceof Uint8Array) || arqc.length !== 8) return false;
+/** True when `tx` has every tag at its length and an IAD the profile can read (no strings built). */
+function wellFormedTx(p: CvnProfile, tx: unknown): boolean {
   if (typeof tx !== 'object' || tx === null) return false;
   const t = tx as Record<string, unknown>;
   for (const [field, length] of TAGS) {
@@ -304,6 +306,13 @@ function wellFormed(p: CvnProfile, item: unknown): boolean {
   }
   const iad = t.iad;
   return iad instanceof Uint8Array && iad.length >= minIad(p) && iad.length <= 32;
+}
+
+/** The batch's hot path: true when the item is well formed (no strings built); the slow path names the fault. */
+function wellFormed(p: CvnProfile, item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const { pan, psn, tx, arqc } = item as Record<string, unknown>;
+  return isDigits(pan, 12, 19) && isDigits(psn, 2, 2) && arqc instanceof Uint8Array && arqc.length === 8 && wellFormedTx(p, tx);
 }
 
 /**
