@@ -3,17 +3,20 @@
 import { initDes } from './des';
 import { initAes } from './aes';
 import { initSha256 } from './sha256';
+import { initSha1 } from './sha1';
 
 // Tables are derived once, when the module is instantiated.
 initDes();
 initAes();
 initSha256();
+initSha1();
 
 export { IO_BYTES } from './memory';
 export { CACHE_BYTES, SLOT_FITS, selectKey, clearKeyCache } from './keycache';
 export { tdesEcb, tdesCbc } from './des';
 export { aesEcb, aesCbc, aesRounds } from './aes';
-export { aesCmac, tdesCmac } from './mac';
+export { aesCmac, tdesCmac, isoMacFinish } from './mac';
+export { hmacStart, hmacUpdate, hmacFinish } from './hmac';
 export { cvvBatch } from './cvv';
 export { pvvBatch } from './pvv';
 export { ibm3624Batch } from './ibm3624';
@@ -32,3 +35,4 @@ export function cachePtr(): usize { return cacheBase(); }
 export { ff1Batch, ff1WalkBatch } from './ff1';
 export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsIso4Fill, cardsPinBlocks, cardsWrite, cardsWipe } from './cards';
 export { dcvv2HmacBatch, hotpSha256 } from './dcvv2';
+export { EMV_CARD, EMV_SLICE_MIN, EMV_DCVV_RECORD, EMV_PIN_RECORD, EMV_PIN_AT_CURRENT, EMV_PIN_AT_UDK, emvMasterKeys, emvAcBatch, emvDcvvBatch, emvCvc3Batch, emvPinChange } from './emv';

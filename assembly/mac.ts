@@ -1,21 +1,25 @@
-// CMAC (NIST SP 800-38B) over AES (128-bit blocks, Rb = 0x87) and TDES (64-bit blocks, Rb = 0x1B).
+// CMAC (NIST SP 800-38B) over AES (128-bit blocks, Rb = 0x87) and TDES (64-bit blocks, Rb = 0x1B), and the
+// ISO/IEC 9797-1 CBC-MACs: MAC algorithm 1 (DES or TDES CBC-MAC) and algorithm 3 (the retail MAC, ANSI X9.19).
 // Subkey doubling is branch-free: the carry becomes a mask, so timing does not depend on key-derived bits.
 import { tdesBlock } from './des';
 import { aesEncryptState, aesClearState, aesXorIntoState, aesLoadState, aesStoreState, aesSetHalves, aesXorHalves, aesStateHi, aesStateLo } from './aes';
 
-/** The last block padded with 10* (SP 800-38B 6.2), `rem` < blockBytes bytes present, as big-endian words. */
-@inline function paddedByte(p: usize, i: i32, rem: i32): u32 {
-  return i < rem ? <u32>load<u8>(p + i) : (i == rem ? 0x80 : 0);
+/**
+ * The last block padded with `marker` then zeros, `rem` < blockBytes bytes present, as big-endian words: marker 0x80
+ * is 10* padding (SP 800-38B 6.2, ISO/IEC 9797-1 padding method 2), marker 0 zero padding (method 1).
+ */
+@inline function paddedByte(p: usize, i: i32, rem: i32, marker: u32): u32 {
+  return i < rem ? <u32>load<u8>(p + i) : (i == rem ? marker : 0);
 }
 
-function paddedWord(p: usize, first: i32, rem: i32): u32 {
-  return (paddedByte(p, first, rem) << 24) | (paddedByte(p, first + 1, rem) << 16)
-    | (paddedByte(p, first + 2, rem) << 8) | paddedByte(p, first + 3, rem);
+function paddedWord(p: usize, first: i32, rem: i32, marker: u32): u32 {
+  return (paddedByte(p, first, rem, marker) << 24) | (paddedByte(p, first + 1, rem, marker) << 16)
+    | (paddedByte(p, first + 2, rem, marker) << 8) | paddedByte(p, first + 3, rem, marker);
 }
 
 /** The 64-bit word at `first` of the padded last block. */
-@inline function paddedHalf(p: usize, first: i32, rem: i32): u64 {
-  return (<u64>paddedWord(p, first, rem) << 32) | <u64>paddedWord(p, first + 4, rem);
+@inline function paddedHalf(p: usize, first: i32, rem: i32, marker: u32 = 0x80): u64 {
+  return (<u64>paddedWord(p, first, rem, marker) << 32) | <u64>paddedWord(p, first + 4, rem, marker);
 }
 
 // The AES subkey (hi, lo) between calls of dbl128, which doubles it in GF(2^128).
@@ -74,4 +78,38 @@ export function tdesCmac(ks: usize, single: bool, iv: usize, src: usize, len: i3
   const rem = len - ((blocks - 1) << 3);
   state = tdesBlock(state ^ paddedHalf(last, 0, rem) ^ k, ks, false, single);
   store<u64>(dst, bswap<u64>(state));
+}
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 1 or 3 over the tail of a message: the chaining value at `iv` (zero, or the CBC-MAC
+ * of the full blocks already absorbed under the `single` schedule), then the last `len` (0..8) bytes at `src` padded
+ * by method 1 (zeros; an empty message is one zero block) or method 2 (0x80 then zeros; 8 bytes take a second
+ * block). Every block but the last is enciphered with `single` (DES under K1 when true), the last with `finalSingle`.
+ * Algorithm 1 passes the key's own mode for both; algorithm 3 (key K || K') passes true then false: DES_K on every
+ * block but the last, and on the last E_K(D_K'(E_K(x))), i.e. TDES-EDE with K3 = K, which is DES_K followed by the
+ * output transformation. Writes the 8-byte output block to `dst`.
+ */
+export function isoMacFinish(ks: usize, single: bool, finalSingle: bool, iv: usize, src: usize, len: i32, method2: bool, dst: usize): void {
+  let state = bswap<u64>(load<u64>(iv));
+  if (method2 && len == 8) {
+    state = tdesBlock(state ^ bswap<u64>(load<u64>(src)), ks, false, single);
+    state = tdesBlock(state ^ 0x8000000000000000, ks, false, finalSingle);
+  } else {
+    state = tdesBlock(state ^ paddedHalf(src, 0, len, method2 ? 0x80 : 0), ks, false, finalSingle);
+  }
+  store<u64>(dst, bswap<u64>(state));
+}
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 3 of `len` bytes at `src` (all in memory), padding method 1 or 2, under the TDES
+ * schedule of K || K' (K3 = K): DES_K chaining, then TDES-EDE on the last block. The EMV cryptograms (Book 2 A1.2),
+ * issuer script MACs and IVCVC3 use it. Returns the 8-byte output block.
+ */
+export function isoMac3(ks: usize, src: usize, len: i32, method2: bool): u64 {
+  const full = len >> 3;
+  const blocks = method2 ? full + 1 : (len == 0 ? 1 : (len + 7) >> 3);
+  let state: u64 = 0;
+  for (let i = 0; i < blocks - 1; i++) state = tdesBlock(state ^ bswap<u64>(load<u64>(src + (<usize>i << 3))), ks, false, true);
+  const off = (blocks - 1) << 3;
+  return tdesBlock(state ^ paddedHalf(src + off, 0, len - off, method2 ? 0x80 : 0), ks, false, false);
 }

@@ -54,7 +54,7 @@ function panField4Nibbles(pan: usize, len: i32, from: i32, to: i32, v: u64): u64
 }
 
 /** Control || length || PIN || filler nibbles, 16 nibbles; filler from `fill` (format 1/3) or the constant `pad`. */
-function pinField(control: u64, rec: usize, fromFill: bool, pad: u64): u64 {
+export function pinField(control: u64, rec: usize, fromFill: bool, pad: u64): u64 {
   const len = <i32>load<u8>(rec);
   let v = (control << 4) | <u64>len;
   for (let i = 0; i < 14; i++) {
@@ -113,7 +113,7 @@ function checkPinField(v: u64, format: i32, out: usize): i32 {
 }
 
 /** Decodes one record to `out`: a status byte (OK or BAD_*), then on OK the PIN's length and digits. */
-function decodeOne(format: i32, ks: usize, nr: i32, rec: usize, out: usize): void {
+export function decodeOne(format: i32, ks: usize, nr: i32, rec: usize, out: usize): void {
   const pan = rec + 17;
   const panLen = <i32>load<u8>(rec + 16);
   let v: u64;

@@ -16,6 +16,8 @@ import { ff1Workloads } from './ff1.bench.js';
 import { issueWorkloads, multiCoreIssuanceFresh } from './issue.bench.js';
 import { dcvv2Workloads } from './dcvv2.bench.js';
 import { cliIssuance } from './cli.bench.js';
+import { macWorkloads } from './mac.bench.js';
+import { emvWorkloads } from './emv.bench.js';
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   const cold = coldStart();
   log(`cold start (import -> first CVV, fresh process, median of 9): ${cold.toFixed(1)} ms`);
 
-  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads()];
+  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads(), ...macWorkloads(), ...emvWorkloads()];
   const rows: Row[] = [];
   for (const w of all.filter((x) => !only || only.has(x.id))) {
     const row = await runWorkload(w, quick ? 0.5 : 2);

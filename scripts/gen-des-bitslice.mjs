@@ -544,14 +544,16 @@ checkModel();
 const hex32 = (v) => '0x' + v.toString(16).padStart(8, '0');
 const slotOfInputBit = (b) => IP.indexOf(b + 1); // 0-based input bit -> IP-order slot
 
-function emitRound() {
+/** One round; `lanes` loads each key mask as a v128 (a bit per block: per-block keys) instead of a splat u32. */
+function emitRound(lanes = false) {
   const lines = [];
   const operand = (n, j) => (n.op === 'in' ? `s${j}i${n.input}` : `s${j}n${n.id}`);
   boxes.forEach((box, j) => {
     lines.push(`  // S${j + 1}: ${box.circuit.gateCount} gates`);
     for (let i = 0; i < 6; i++) {
-      const [slice, mask] = [16 * (E[6 * j + i] - 1), 4 * maskIndex(j, i)];
-      lines.push(`  const s${j}i${i} = v128.xor(v128.load(s, ${slice}), v128.load32_splat(k, ${mask}));`);
+      const [slice, mask] = [16 * (E[6 * j + i] - 1), (lanes ? 16 : 4) * maskIndex(j, i)];
+      const key = lanes ? `v128.load(k, ${mask})` : `v128.load32_splat(k, ${mask})`;
+      lines.push(`  const s${j}i${i} = v128.xor(v128.load(s, ${slice}), ${key});`);
     }
     for (const n of box.circuit.nodes) {
       if (n.op === 'in') continue;
@@ -689,6 +691,50 @@ function emitExpandKey() {
   return lines.join('\n');
 }
 
+/**
+ * Per-block keys: the key itself is transposed into 64 slices (bsTransposeIn, so key bit b sits in slot
+ * slotOfInputBit(b)); PC-1, the rotations and PC-2 are then renamings, and round r's mask for S-box j input i is
+ * the slice of the key bit that reaches that subkey position, complemented on complemented rounds where POLARITY
+ * says so. LANE_SLOTS[r * 48 + mask] is that slot; LANE_POLARITY[mask] the complement bit.
+ */
+function laneTables() {
+  const labels = Array.from({ length: 64 }, (_, b) => b + 1);
+  let cd = permute(labels, PC1);
+  const slots = [];
+  for (let r = 0; r < 16; r++) {
+    const c = cd.slice(0, 28), d = cd.slice(28);
+    for (let t = 0; t < SHIFTS[r]; t++) { c.push(c.shift()); d.push(d.shift()); }
+    cd = [...c, ...d];
+    const sub = permute(cd, PC2);
+    const round = new Array(48);
+    for (let j = 0; j < 8; j++) for (let i = 0; i < 6; i++) round[maskIndex(j, i)] = slotOfInputBit(sub[6 * j + i] - 1);
+    slots.push(...round);
+  }
+  const pol = new Array(48);
+  for (let j = 0; j < 8; j++) for (let i = 0; i < 6; i++) { const { word, bit } = keyBit(j, i); pol[maskIndex(j, i)] = (POLARITY[word] >>> bit) & 1; }
+  // The lanes' masks must equal bsExpandKey's for every key: check on random keys against modelMasks.
+  let seed = 0x2545f491;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 1;
+  for (let trial = 0; trial < 64; trial++) {
+    const key = Array.from({ length: 64 }, rand);
+    const schedule = keySchedule(key);
+    const slotBits = new Array(64);
+    for (let b = 0; b < 64; b++) slotBits[slotOfInputBit(b)] = key[b];
+    for (const decrypt of [false, true]) {
+      const want = modelMasks(schedule, decrypt);
+      for (let r = 0; r < 16; r++) {
+        const kr = decrypt ? 15 - r : r;
+        for (let m = 0; m < 48; m++) {
+          const got = slotBits[slots[kr * 48 + m]] ^ (complementedRound(r) ? pol[m] : 0);
+          if (got !== want[r][m]) fail(`lane key masks differ from bsExpandKey (round ${r}, mask ${m})`);
+        }
+      }
+    }
+  }
+  return { slots, pol };
+}
+const LANES = laneTables();
+
 function emit() {
   const counts = boxes.map((b) => b.circuit.gateCount);
   const total = counts.reduce((a, b) => a + b, 0);
@@ -735,6 +781,40 @@ ${emitTransposeOut()}
 /** One DES round on 128 sliced blocks: t ^= P(S(E(s) ^ K)), with \`k\` one round's key masks. */
 export function desRound(t: usize, s: usize, k: usize): void {
 ${emitRound()}
+}
+
+// Per-block keys (each of the 128 blocks under its own key): masks are v128, a bit per block.
+
+/** Bytes of one round's per-block key masks: 48 v128 masks. */
+export const BS_LANE_ROUND_KEY_BYTES: i32 = 768;
+/** Bytes of one stage's per-block key masks (16 rounds). */
+export const BS_LANE_STAGE_KEY_BYTES: i32 = 16 * BS_LANE_ROUND_KEY_BYTES;
+
+const LANE_SLOTS = memory.data<u8>([${LANES.slots.join(', ')}]);
+const LANE_POLARITY = memory.data<u8>([${LANES.pol.join(', ')}]);
+
+/**
+ * Expands 128 keys in sliced form (64 slices at \`keys\`, IP order as bsTransposeIn leaves a block, so a TDES
+ * result can serve as keys without leaving the sliced form) into one stage's per-block key masks at \`out\`
+ * (BS_LANE_STAGE_KEY_BYTES), rounds in execution order: reversed when \`decrypt\`. Equal, block by block, to
+ * bsExpandKey of each key's schedule (checked by the generator).
+ */
+export function bsExpandKeyLanes(keys: usize, decrypt: bool, out: usize): void {
+  for (let r = 0; r < 16; r++) {
+    const kr = decrypt ? 15 - r : r;
+    const flip = ((r + 1) >> 1) & 1;
+    const o = out + <usize>r * BS_LANE_ROUND_KEY_BYTES;
+    for (let m = 0; m < 48; m++) {
+      const slice = v128.load(keys + (<usize>load<u8>(LANE_SLOTS + kr * 48 + m) << 4));
+      const complement = flip & <i32>load<u8>(LANE_POLARITY + m);
+      v128.store(o + (<usize>m << 4), complement ? v128.not(slice) : slice);
+    }
+  }
+}
+
+/** desRound with per-block key masks (BS_LANE_ROUND_KEY_BYTES at \`k\`). */
+export function desRoundLanes(t: usize, s: usize, k: usize): void {
+${emitRound(true)}
 }
 `;
 }

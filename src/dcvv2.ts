@@ -14,8 +14,7 @@
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
 import { constantTimeEqualString } from './bytes.js';
-import { tdesEncryptEcb } from './des.js';
-import { fixDesParity } from './keys/parity.js';
+import { masterKeys } from './emv/kd.js';
 import { cvvOfDigitStrings } from './cvv.js';
 import { withKernel, putAscii, getAscii } from './wasm/calls.js';
 
@@ -109,23 +108,10 @@ function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, 
   });
 }
 
-/** EMV Option A: the card key from the IMK, PAN and PSN (EMV Book 2 A1.4.1), with odd parity. */
-export function emvOptionA(imk: Uint8Array, pan: string, psn: string): Uint8Array {
-  const y = (pan + psn).slice(-16).padStart(16, '0');
-  const block = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) block[i] = parseInt(y.slice(2 * i, 2 * i + 2), 16);
-  for (let i = 0; i < 8; i++) block[8 + i] = block[i]! ^ 0xff;
-  const z = tdesEncryptEcb(imk, block); // ZL || ZR in one call
-  block.fill(0);
-  const key = fixDesParity(z);
-  z.fill(0);
-  return key;
-}
-
 /** TDES profile: codes for `count` windows from `first`, for each card. */
 function tdesCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, count: number, digits: number): string[][] {
   return cards.map((c) => {
-    const cardKey = emvOptionA(imk, c.pan, c.psn);
+    const cardKey = masterKeys([imk], [c], 'A')[0]![0]!;
     const data = Array.from({ length: count }, (_, w) => (c.pan + c.expiry + String((first + w) % 1e8).padStart(8, '0')).padEnd(32, '0'));
     try {
       return cvvOfDigitStrings(cardKey, data, digits);

@@ -8,7 +8,7 @@ export { keyCheckValue, type KcvOptions, type KcvAlgorithm, type KcvMethod } fro
 export { hasOddDesParity, fixDesParity } from './keys/parity.js';
 export { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from './des.js';
 export { aesEncryptEcb, aesDecryptEcb, aesEncryptCbc, aesDecryptCbc } from './aes.js';
-export { aesCmac, tdesCmac } from './mac.js';
+export { aesCmac, tdesCmac, isoMac, hmac, type IsoMacOptions, type HmacHash } from './mac.js';
 export {
   generateCvv,
   verifyCvv,
@@ -66,3 +66,49 @@ export {
   type Dcvv2Card,
   type Dcvv2Profile,
 } from './dcvv2.js';
+export {
+  deriveIccMasterKey,
+  deriveIccMasterKeyBatch,
+  deriveCommonSessionKey,
+  deriveMastercardSessionKey,
+  deriveVisaSmSessionKey,
+  deriveEmv2000TreeSessionKey,
+  type EmvCard,
+  type MasterKeyOption,
+  type Emv2000TreeOptions,
+} from './emv/kd.js';
+export { generateArqc, verifyArqc, generateArpc1, generateArpc2 } from './emv/ac.js';
+export {
+  VISA_CVN10,
+  VISA_CVN18,
+  VISA_CVN22,
+  MASTERCARD_CVN16,
+  MASTERCARD_CVN17,
+  MASTERCARD_CVN20,
+  MASTERCARD_CVN21,
+  emvArqcData,
+  generateEmvArqc,
+  verifyEmvArqc,
+  verifyEmvArqcBatch,
+  generateEmvArpc,
+  type CvnProfile,
+  type EmvTransaction,
+  type EmvArqcItem,
+  type EmvArpcResponse,
+} from './emv/cvn.js';
+export {
+  generateScriptMac,
+  encipherScriptData,
+  generatePinChangeData,
+  generateEmvScriptMac,
+  generateEmvPinChange,
+  type ScriptEncryption,
+  type EncryptedPinBlock,
+  type PinChangeOptions,
+  type ScriptContext,
+  type PinChangeIssuerKeys,
+  type PinChangeScript,
+} from './emv/sm.js';
+export { generateDcvv, verifyDcvv, type DcvvOptions } from './emv/dcvv.js';
+export { generateCvc3, verifyCvc3, type Cvc3Options } from './emv/cvc3.js';
+export { derivePersoKeys, type PersoIssuerKeys, type PersoCardKeys } from './emv/perso.js';

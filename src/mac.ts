@@ -1,6 +1,11 @@
-// CMAC (NIST SP 800-38B) over AES and TDES: the MAC of TR-31 versions D and B and of AES key check values.
-// Messages longer than one kernel buffer are CBC-MACed in chunks, then the last block finishes the CMAC.
-import { checkBytes } from './validate.js';
+// Message authentication codes:
+//   CMAC (NIST SP 800-38B) over AES and TDES: the MAC of TR-31 versions D and B and of AES key check values;
+//   ISO/IEC 9797-1:2011 MAC algorithm 1 (CBC-MAC, DES or TDES) and algorithm 3 (the "retail MAC", ANSI X9.19:
+//   DES CBC under K, then D(K') E(K) on the last block), padding methods 1, 2 and 3 (6.3.1-6.3.3): the MACs of
+//   ISO 8583 messages and of the EMV cryptograms and issuer scripts;
+//   HMAC (FIPS 198-1, RFC 2104) over SHA-256, SHA-384 and SHA-512 (FIPS 180-4).
+// Messages longer than one kernel buffer are chained in chunks, then the last block finishes the MAC.
+import { checkBytes, checkInt, checkOneOf, checkOptions } from './validate.js';
 import { CardHsmError } from './errors.js';
 import { withKernel, keySchedule, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
 
@@ -57,4 +62,109 @@ export function aesCmac(key: Uint8Array, data: Uint8Array): Uint8Array {
 export function tdesCmac(key: Uint8Array, data: Uint8Array): Uint8Array {
   checkBytes('key', key, [8, 16, 24]);
   return cmac(ALG_TDES, key, checkData(data), 8);
+}
+
+/** ISO/IEC 9797-1 MAC algorithm, padding method and MAC length (bytes, the leftmost of the output block). */
+export interface IsoMacOptions {
+  /** 1: CBC-MAC (single DES with an 8-byte key, TDES with 16 or 24); 3: retail MAC with a 16-byte key K || K'. */
+  algorithm: 1 | 3;
+  /** 1: zeros (an empty message is one zero block); 2: 0x80 then zeros; 3: a length block L, then zeros. */
+  padding: 1 | 2 | 3;
+  /** 4..8 bytes; default 8. */
+  length?: number;
+}
+
+/** Validated ISO/IEC 9797-1 options. */
+export function isoMacOptions(opts: unknown): Required<IsoMacOptions> {
+  const o = checkOptions('opts', opts);
+  const algorithm = Number(checkOneOf('opts.algorithm', String(o.algorithm), ['1', '3'] as const)) as 1 | 3;
+  const padding = Number(checkOneOf('opts.padding', String(o.padding), ['1', '2', '3'] as const)) as 1 | 2 | 3;
+  const length = o.length === undefined ? 8 : checkInt('opts.length', o.length, 4, 8);
+  return { algorithm, padding, length };
+}
+
+/**
+ * ISO/IEC 9797-1 MAC of `data` (validated by the caller): algorithm 1 or 3, padding 1-3, the leftmost `length`
+ * bytes. Shared by isoMac and the EMV modules (cryptograms, issuer scripts), which pass validated arguments.
+ */
+export function isoMacUnchecked(key: Uint8Array, data: Uint8Array, algorithm: 1 | 3, padding: 1 | 2 | 3, length: number): Uint8Array {
+  const head = padding === 3 ? 8 : 0;
+  // The CBC chaining writes each chunk's ciphertext to OUT, so OUT is wiped as far as IN.
+  const used = Math.max(head, data.length, 8);
+  return withKernel(used, used, (k) => {
+    const [ks, mode] = keySchedule(k, ALG_TDES, key);
+    // Algorithm 3 chains single DES under K (K1 of the K || K' schedule) and finishes with EDE(K, K', K).
+    const single = algorithm === 3 ? 1 : mode;
+    const finalSingle = algorithm === 3 ? 0 : mode;
+    const x = k.x;
+    k.mem.fill(0, k.IV, k.IV + 8);
+    if (padding === 3) {
+      // Method 3: the block L (the data's length in bits, big-endian) comes first; it is never the last block.
+      const bits = data.length * 8;
+      const view = new DataView(k.mem.buffer, k.IN, 8);
+      view.setUint32(0, Math.floor(bits / 2 ** 32));
+      view.setUint32(4, bits >>> 0);
+      x.tdesCbc(ks, single, 0, k.IV, k.IN, k.OUT, 1);
+    }
+    const last = absorbPrefix(k, data, 8, (n) => x.tdesCbc(ks, single, 0, k.IV, k.IN, k.OUT, n));
+    k.mem.set(data.subarray(last), k.IN);
+    x.isoMacFinish(ks, single, finalSingle, k.IV, k.IN, data.length - last, +(padding === 2), k.OUT);
+    return k.mem.slice(k.OUT, k.OUT + length);
+  });
+}
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 1 (CBC-MAC: single DES with an 8-byte key, TDES with a 16- or 24-byte key) or
+ * algorithm 3 (retail MAC, ANSI X9.19: a 16-byte key K || K'), padding method 1, 2 or 3, of `data` (any length);
+ * returns the leftmost `length` (4..8, default 8) bytes. Padding method 1 of empty data is one zero block, as
+ * ISO/IEC 9797-1 (a positive number of blocks), pyemv and psec have it.
+ * @example bytesToHex(isoMac(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), new TextEncoder().encode('Now is the time for all '), { algorithm: 3, padding: 1 })) // 'A1C72E74EA3FA9B6'
+ * @throws ERR_TYPE, ERR_LENGTH (key 8/16/24 bytes for algorithm 1, 16 for algorithm 3), ERR_FORMAT (options)
+ */
+export function isoMac(key: Uint8Array, data: Uint8Array, opts: IsoMacOptions): Uint8Array {
+  const o = isoMacOptions(opts);
+  checkBytes('key', key, o.algorithm === 3 ? [16] : [8, 16, 24]);
+  return isoMacUnchecked(key, checkData(data), o.algorithm, o.padding, o.length);
+}
+
+/** An HMAC key: any byte string up to 1024 bytes (RFC 2104 allows any length; longer ones serve no purpose). */
+function checkKeyBytes(key: unknown): Uint8Array {
+  if (!(key instanceof Uint8Array)) checkBytes('key', key, []);
+  const k = key as Uint8Array;
+  if (k.length > 1024) throw new CardHsmError('ERR_LENGTH', `"key" expected 0..1024 bytes, got length=${k.length}`, 'key');
+  return k;
+}
+
+export type HmacHash = 'SHA-256' | 'SHA-384' | 'SHA-512';
+const HMAC_BITS: Record<HmacHash, number> = { 'SHA-256': 256, 'SHA-384': 384, 'SHA-512': 512 };
+
+/**
+ * HMAC (FIPS 198-1, RFC 2104) of `data` (any length) under `key` (0..1024 bytes; keys longer than the hash's
+ * block are hashed first) with SHA-256, SHA-384 or SHA-512 (FIPS 180-4); the full 32-, 48- or 64-byte tag. The hashes run
+ * in the kernel, so no platform crypto API is needed.
+ * @example bytesToHex(hmac('SHA-256', hexToBytes('0B'.repeat(20)), new TextEncoder().encode('Hi There'))) // 'B0344C61D8DB38535CA8AFCEAF0BF12B881DC200C9833DA726E9376C2E32CFF7'
+ * @throws ERR_TYPE, ERR_LENGTH (key over 1024 bytes), ERR_FORMAT (hash)
+ */
+export function hmac(hash: HmacHash, key: Uint8Array, data: Uint8Array): Uint8Array {
+  const bits = HMAC_BITS[checkOneOf('hash', hash, ['SHA-256', 'SHA-384', 'SHA-512'] as const)];
+  checkKeyBytes(key);
+  checkData(data);
+  const block = bits === 256 ? 64 : 128;
+  return withKernel(Math.max(key.length, data.length), 64, (k) => {
+    const m = k.mem;
+    const x = k.x;
+    m.set(key, k.IN);
+    x.hmacStart(bits, k.IN, key.length);
+    m.fill(0, k.IN, k.IN + key.length);
+    const step = k.IO_BYTES - (k.IO_BYTES % block);
+    // Every whole block but the last bytes goes through hmacUpdate; hmacFinish takes the rest (at most one buffer).
+    const last = data.length <= step ? 0 : data.length - (((data.length - 1) % step) + 1);
+    for (let off = 0; off < last; off += step) {
+      m.set(data.subarray(off, off + step), k.IN);
+      x.hmacUpdate(bits, k.IN, step);
+    }
+    m.set(data.subarray(last), k.IN);
+    x.hmacFinish(bits, k.IN, data.length - last, last, k.OUT);
+    return m.slice(k.OUT, k.OUT + bits / 8);
+  });
 }

@@ -88,7 +88,8 @@ function encode(format: Format, pin: string, pan: string, fill: Uint8Array, key?
 }
 
 /** A decode record (assembly/pinblock.ts DECODE_RECORD): the block, the PAN's length, the PAN; zeros after. */
-function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
+/** Writes a decode record (the kernel's DECODE_RECORD: block, PAN length, PAN) at `rec`. */
+export function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
   m.fill(0, rec, rec + RECORD);
   m.set(block, rec);
   m[rec + 16] = pan.length;
@@ -107,9 +108,10 @@ function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array
 }
 
 /** Throws for a kernel decode status other than OK. */
-function requireDecoded(format: Format, status: number): void {
+/** Throws ERR_PINBLOCK_FORMAT for a kernel decode status other than OK (0). */
+export function requireDecoded(format: Format, status: number, field = 'pinBlock'): void {
   if (status !== 0) {
-    throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"pinBlock" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, 'pinBlock');
+    throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"${field}" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, field);
   }
 }
 
@@ -221,7 +223,8 @@ export interface PinBlockSide {
 const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
 const TRANSLATE_OUT = 32; //    status, then the new block at 16
 
-function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
+/** A validated key and format of an encrypted PIN block (`field` names it in errors). */
+export function checkSide(field: string, side: unknown): PinBlockSide {
   const o = checkOptions(field, side);
   const format = o.format;
   if (format !== 0 && format !== 1 && format !== 3 && format !== 4) {
@@ -231,7 +234,7 @@ function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
 }
 
 /** The key's schedule for the kernel and its mode (AES for format 4, TDES for the others). */
-function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] {
+export function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] {
   return keySchedule(k, side.format === 4 ? ALG_AES : ALG_TDES, side.key);
 }
 

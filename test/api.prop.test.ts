@@ -62,6 +62,10 @@ describe('errors never reveal secrets', () => {
     () => api.verifyIbm3624Offset(key, 'ZZZZ', '0123456789012345', pin, '0000'),
     () => api.keyCheckValue(key, { algorithm: 'RSA' as never }),
     () => api.hexToBytes(api.bytesToHex(key) + 'G'),
+    () => api.deriveIccMasterKey(key, pan + '0000', '01'),
+    () => api.generatePinChangeData(key, { pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)), pan: '5413330089020911', key, format: 0 }, { pinBlock: 'ISO2', encryption: 'EMV' }),
+    () => api.generateDcvv(key, pan, '00', '2512', '101', new Uint8Array(3)),
+    () => api.isoMac(key, api.hexToBytes(pan), { algorithm: 3, padding: 1, length: 2 }),
   ];
   test.each(calls.map((fn, i) => [i, fn] as const))('call %i: message, stack and inspect output are free of the inputs', (_, fn) => {
     const e = catchCardHsmError(fn);

@@ -131,6 +131,11 @@ describe('errors and exit codes', () => {
     [['luhn', 'check', '79927398710'], 1, null],
     [['ibm3624', 'verify', '--pvk', '0123456789ABCDEFFEDCBA9876543210', '--validation-data', '1122334455667788', '--decimalization-table', '1234567890123456', '--pin', '1234', '--offset', '7711'], 1, null],
     [['parity', 'check', '--key', '0022446688AACCEE'], 1, null],
+    [['mac', '--algorithm', '2', '--key', '0123456789ABCDEF', '--data', '00'], 2, 'ERR_FORMAT'],
+    [['emv', 'arqc', 'verify', '--profile', 'VISA_CVN18', '--imk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '1234567890123456', '--psn', '00', '--tlv', '9F0206000000004000', '--arqc', '0000000000000000'], 2, 'ERR_FORMAT'],
+    [['emv', 'arqc', 'verify', '--profile', 'VISA_CVN99', '--imk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '1234567890123456', '--psn', '00', '--tlv', '9F02'], 2, 'ERR_FORMAT'],
+    [['cvc3', '--imk', '01234567899876543210012345678998', '--pan', '5123456789012345', '--psn', '00', '--track', '5123456789012345D35121010000000000000F', '--atc', '005E', '--un', '00000899', '--verify', '489'], 1, null],
+    [['dcvv', '--imk', '12345678123456781234567812345678', '--pan', '1234567890123456', '--psn', '00', '--expiry', '1310', '--service-code', '226', '--atc', '3210', '--verify', '423'], 1, null],
   ] as const)('%j -> exit %i %s', (args, code, err) => {
     const r = run([...args], cwd);
     expect(r.code).toBe(code);

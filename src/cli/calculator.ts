@@ -53,7 +53,7 @@ export function act(cmd: Command, io: Io, run: Action): Command {
 }
 
 /** Prints a verification result; exit code 1 when it failed. */
-function verdict(io: Io, g: Globals, ok: boolean, extra: Record<string, unknown> = {}): number {
+export function verdict(io: Io, g: Globals, ok: boolean, extra: Record<string, unknown> = {}): number {
   print(io, g.json, { valid: ok, ...extra }, ok ? 'valid' : 'invalid');
   return ok ? EXIT.OK : EXIT.VERIFY_FAILED;
 }

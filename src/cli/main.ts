@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCalculator, examples } from './calculator.js';
 import { registerKeys } from './keys.js';
 import { registerIssue } from './issue.js';
+import { registerMac } from './mac.js';
+import { registerEmv } from './emv.js';
 import { EXIT, reportError, stdio, type Io } from './output.js';
 import { inFlagTerms, parserError } from './flags.js';
 
@@ -31,6 +33,8 @@ export function buildProgram(io: Io): Command {
   registerCalculator(program, io);
   registerKeys(program, io);
   registerIssue(program, io);
+  registerMac(program, io);
+  registerEmv(program, io);
   examples(
     program.command('bench').description('runs the benchmark suite (in a clone of the repository)').allowUnknownOption().action((_o: unknown, c: Command) => {
       const root = fileURLToPath(new URL('../../', import.meta.url));

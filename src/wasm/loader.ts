@@ -42,6 +42,10 @@ export interface KernelExports {
   aesRounds(len: number): number;
   aesCmac(ks: number, nr: number, iv: number, src: number, len: number, dst: number): void;
   tdesCmac(ks: number, single: number, iv: number, src: number, len: number, dst: number): void;
+  isoMacFinish(ks: number, single: number, finalSingle: number, iv: number, src: number, len: number, method2: number, dst: number): void;
+  hmacStart(bits: number, key: number, keyLen: number): void;
+  hmacUpdate(bits: number, src: number, len: number): void;
+  hmacFinish(bits: number, src: number, len: number, done: number, dst: number): void;
   cvvBatch(ks: number, src: number, dst: number, n: number, digits: number): void;
   pvvBatch(ks: number, single: number, src: number, dst: number, n: number): void;
   ibm3624Batch(ks: number, single: number, mode: number, src: number, dst: number, n: number): void;
@@ -69,6 +73,17 @@ export interface KernelExports {
   cardsPinBlocks(ks: number, nr: number, single: number, fill: number): void;
   cardsWrite(dst: number, tokens: number): number;
   cardsWipe(): void;
+  EMV_CARD: WasmGlobal;
+  EMV_DCVV_RECORD: WasmGlobal;
+  EMV_PIN_RECORD: WasmGlobal;
+  EMV_PIN_AT_CURRENT: WasmGlobal;
+  EMV_PIN_AT_UDK: WasmGlobal;
+  emvMasterKeys(k0: number, k1: number, k2: number, k3: number, k4: number, count: number, optionB: number, src: number, n: number, dst: number): void;
+  EMV_SLICE_MIN: WasmGlobal;
+  emvAcBatch(imk: number, optionB: number, skd: number, verify: number, src: number, stride: number, n: number, dst: number): void;
+  emvDcvvBatch(imk: number, optionB: number, src: number, n: number, dst: number): void;
+  emvCvc3Batch(imk: number, optionB: number, src: number, stride: number, n: number, dst: number): void;
+  emvPinChange(format: number, ks: number, mode: number, current: number, target: number, encryption: number, smc: number, rec: number, out: number): void;
   ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
 }
 

@@ -27,6 +27,15 @@ export interface ApiRow {
 const iso0 = api.encodePinBlockIso0(PIN, PAN);
 const iso4 = api.encipherPinBlockIso4(AES_KEY, PIN, PAN, new Uint8Array(8));
 
+const TX = {
+  amountAuthorized: new Uint8Array(6), amountOther: new Uint8Array(6), terminalCountryCode: h('0840'), tvr: new Uint8Array(5),
+  transactionCurrencyCode: h('0840'), transactionDate: h('250101'), transactionType: new Uint8Array(1),
+  unpredictableNumber: h('12345678'), aip: h('1800'), atc: h('001C'), iad: h('0110A00003220000000000000000000000FF'),
+};
+const CARD = { pan: PAN, psn: '00' };
+const ENC_PIN = { pinBlock: api.tdesEncryptEcb(CVK, iso0), pan: PAN, key: CVK, format: 0 as const };
+const CTX = { atc: h('001C'), arqc: h('1234567890ABCDEF') };
+
 export const API: ApiRow[] = [
   { name: 'hexToBytes', fn: api.hexToBytes, valid: ['0123ab'], shape: bytes(() => true) },
   { name: 'bytesToHex', fn: api.bytesToHex, valid: [CVK], shape: hexShape },
@@ -109,6 +118,33 @@ export const API: ApiRow[] = [
   { name: 'combineLmkComponents', fn: api.combineLmkComponents, valid: [[IMK, new Uint8Array(32).fill(0xa3)]], shape: (v) => typeof v === 'object' && v !== null },
   { name: 'lmkFromHex', fn: api.lmkFromHex, valid: ['00'.repeat(32)], shape: bytes(32) },
   { name: 'lmkCheckValue', fn: api.lmkCheckValue, valid: [IMK], shape: (v) => typeof v === 'string' && /^[0-9A-F]{6}$/.test(v) },
+  { name: 'isoMac', fn: api.isoMac, valid: [CVK, new Uint8Array(20), { algorithm: 3, padding: 2, length: 6 }], shape: bytes((n) => n >= 4 && n <= 8) },
+  { name: 'hmac', fn: api.hmac, valid: ['SHA-384', CVK, new Uint8Array(20)], shape: bytes((n) => n === 32 || n === 48 || n === 64) },
+  { name: 'deriveIccMasterKey', fn: api.deriveIccMasterKey, valid: [CVK, PAN, '00', 'B'], shape: bytes(16) },
+  { name: 'deriveIccMasterKeyBatch', fn: api.deriveIccMasterKeyBatch, valid: [CVK, [CARD]], shape: bytes((n) => n % 16 === 0) },
+  { name: 'deriveCommonSessionKey', fn: api.deriveCommonSessionKey, valid: [CVK, new Uint8Array(8)], shape: bytes(16) },
+  { name: 'deriveMastercardSessionKey', fn: api.deriveMastercardSessionKey, valid: [CVK, new Uint8Array(2), new Uint8Array(4)], shape: bytes(16) },
+  { name: 'deriveVisaSmSessionKey', fn: api.deriveVisaSmSessionKey, valid: [CVK, new Uint8Array(2)], shape: bytes(16) },
+  { name: 'deriveEmv2000TreeSessionKey', fn: api.deriveEmv2000TreeSessionKey, valid: [CVK, new Uint8Array(2)], shape: bytes(16) },
+  { name: 'generateArqc', fn: api.generateArqc, valid: [CVK, new Uint8Array(40), 2], shape: bytes(8) },
+  { name: 'verifyArqc', fn: api.verifyArqc, valid: [CVK, new Uint8Array(40), new Uint8Array(8)], shape: isBool },
+  { name: 'generateArpc1', fn: api.generateArpc1, valid: [CVK, new Uint8Array(8), new Uint8Array(2)], shape: bytes(8) },
+  { name: 'generateArpc2', fn: api.generateArpc2, valid: [CVK, new Uint8Array(8), new Uint8Array(4), new Uint8Array(3)], shape: bytes(4) },
+  { name: 'emvArqcData', fn: api.emvArqcData, valid: [api.MASTERCARD_CVN17, TX], shape: bytes(47) },
+  { name: 'generateEmvArqc', fn: api.generateEmvArqc, valid: [api.VISA_CVN18, CVK, CARD, TX], shape: bytes(8) },
+  { name: 'verifyEmvArqc', fn: api.verifyEmvArqc, valid: [api.MASTERCARD_CVN16, CVK, CARD, TX, new Uint8Array(8)], shape: isBool },
+  { name: 'verifyEmvArqcBatch', fn: api.verifyEmvArqcBatch, valid: [api.VISA_CVN10, CVK, [{ ...CARD, tx: TX, arqc: new Uint8Array(8) }]], shape: (v) => Array.isArray(v) && v.every(isBool) },
+  { name: 'generateEmvArpc', fn: api.generateEmvArpc, valid: [api.VISA_CVN18, CVK, CARD, TX, new Uint8Array(8), { csu: new Uint8Array(4) }], shape: bytes(4) },
+  { name: 'generateScriptMac', fn: api.generateScriptMac, valid: [CVK, new Uint8Array(13), 4], shape: bytes((n) => n >= 4 && n <= 8) },
+  { name: 'encipherScriptData', fn: api.encipherScriptData, valid: [CVK, new Uint8Array(13), 'VISA'], shape: bytes((n) => n % 8 === 0 && n > 0) },
+  { name: 'generatePinChangeData', fn: api.generatePinChangeData, valid: [CVK, ENC_PIN, { pinBlock: 'VIS', encryption: 'EMV', iccMkAc: CVK, currentPin: ENC_PIN }], shape: bytes(16) },
+  { name: 'generateEmvScriptMac', fn: api.generateEmvScriptMac, valid: [api.VISA_CVN10, CVK, CARD, CTX, h('8418000008')], shape: bytes(8) },
+  { name: 'generateEmvPinChange', fn: api.generateEmvPinChange, valid: [api.VISA_CVN18, { imkAc: CVK, imkSmi: CVK, imkSmc: CVK }, CARD, CTX, ENC_PIN], shape: (v) => typeof v === 'object' && v !== null && bytes(29)((v as { command: unknown }).command) },
+  { name: 'generateDcvv', fn: api.generateDcvv, valid: [CVK, PAN, '00', '2512', '101', h('001C')], shape: digits(3) },
+  { name: 'verifyDcvv', fn: api.verifyDcvv, valid: [CVK, PAN, '00', '2512', '101', h('001C'), '123'], shape: isBool },
+  { name: 'generateCvc3', fn: api.generateCvc3, valid: [CVK, PAN, '00', h('4123456789012345D25121010000000000000F'), h('001C'), h('00000899')], shape: digits(5) },
+  { name: 'verifyCvc3', fn: api.verifyCvc3, valid: [CVK, PAN, '00', h('4123456789012345D25121010000000000000F'), h('001C'), h('00000899'), '123'], shape: isBool },
+  { name: 'derivePersoKeys', fn: api.derivePersoKeys, valid: [{ ac: CVK, smi: CVK, smc: CVK, dcvv: CVK }, [CARD]], shape: (v) => Array.isArray(v) && v.length <= 1 },
 ];
 
 /** Calls a row's function with `args` (the table erases parameter types on purpose). */

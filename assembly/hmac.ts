@@ -1,0 +1,78 @@
+// HMAC (FIPS 198-1, RFC 2104) over SHA-256 (sha256.ts) and SHA-384/512 (sha512.ts), streamed: hmacStart keys the
+// inner and outer states, hmacUpdate absorbs whole blocks (a long message arrives in parts), hmacFinish pads and
+// writes the tag. The state between the calls of one public operation lives in REGION, wiped by hmacFinish.
+import { compress, sha256Start, sha256Finish, sha256Wipe } from './sha256';
+import { sha512Compress, sha512Start, sha512Finish, sha512Wipe } from './sha512';
+
+// Inner and outer key states (64 bytes each), the running state, the key block and the inner digest.
+const REGION_BYTES: i32 = 3 * 64 + 128 + 64;
+const REGION = memory.data(REGION_BYTES, 16);
+const INNER = REGION;
+const OUTER = REGION + 64;
+const STATE = REGION + 128;
+const BLOCK = REGION + 192;
+const DIGEST = REGION + 320;
+
+@inline function blockBytes(bits: i32): i32 {
+  return bits == 256 ? 64 : 128;
+}
+
+function start(bits: i32, state: usize): void {
+  if (bits == 256) sha256Start(state);
+  else sha512Start(state, bits);
+}
+
+function absorb(bits: i32, state: usize, block: usize): void {
+  if (bits == 256) compress(state, block);
+  else sha512Compress(state, block);
+}
+
+/** Hash of `len` bytes at `src` (no prefix) into `dst`, with `state` as scratch. */
+function finish(bits: i32, state: usize, prefix: u64, src: usize, len: i32, dst: usize): void {
+  if (bits == 256) sha256Finish(state, <i32>prefix, src, len, dst);
+  else sha512Finish(state, prefix, src, len, dst, bits >> 3);
+}
+
+/**
+ * Keys the HMAC for `bits` = 256, 384 or 512 with the `keyLen`-byte key at `key`: a key longer than the block is
+ * hashed first (RFC 2104 2), then K XOR ipad and K XOR opad are absorbed into the inner and outer states.
+ */
+export function hmacStart(bits: i32, key: usize, keyLen: i32): void {
+  const b = blockBytes(bits);
+  memory.fill(BLOCK, 0, 128);
+  if (keyLen > b) {
+    start(bits, STATE);
+    finish(bits, STATE, 0, key, keyLen, BLOCK);
+  } else {
+    memory.copy(BLOCK, key, keyLen);
+  }
+  for (let i = 0; i < b; i++) store<u8>(BLOCK + i, load<u8>(BLOCK + i) ^ 0x36);
+  start(bits, INNER);
+  absorb(bits, INNER, BLOCK);
+  for (let i = 0; i < b; i++) store<u8>(BLOCK + i, load<u8>(BLOCK + i) ^ (0x36 ^ 0x5c));
+  start(bits, OUTER);
+  absorb(bits, OUTER, BLOCK);
+  memory.fill(BLOCK, 0, 128);
+  memory.copy(STATE, INNER, 64);
+}
+
+/** Absorbs `len` bytes at `src` (a multiple of the block size) into the running inner hash. */
+export function hmacUpdate(bits: i32, src: usize, len: i32): void {
+  const b = blockBytes(bits);
+  for (let off = 0; off < len; off += b) absorb(bits, STATE, src + off);
+}
+
+/**
+ * Finishes: the last `len` bytes at `src`, `done` bytes having been absorbed by hmacUpdate, then the outer hash;
+ * writes the 32-, 48- or 64-byte tag to `dst` and wipes every state.
+ */
+export function hmacFinish(bits: i32, src: usize, len: i32, done: f64, dst: usize): void {
+  const b = blockBytes(bits);
+  const out = bits >> 3;
+  finish(bits, STATE, <u64>b + <u64>done, src, len, DIGEST);
+  memory.copy(STATE, OUTER, 64);
+  finish(bits, STATE, <u64>b, DIGEST, out, dst);
+  memory.fill(REGION, 0, REGION_BYTES);
+  if (bits == 256) sha256Wipe();
+  else sha512Wipe();
+}

@@ -1,0 +1,389 @@
+// Card scheme cryptogram profiles: what a Cryptogram Version Number (CVN, in the issuer application data, tag 9F10)
+// fixes, so that callers name the profile instead of the internals. Sources: EMV 4.4 Book 2 (A1.2-A1.4, 8.2, 9.2-9.3),
+// Visa VIS / VSDC Issuer Implementation Guide examples (as jPOS's CVN10/18/22 data builders cite them), Mastercard
+// M/Chip CVN bits (bit 1: counters in the AC; bits 2-3: session key derivation), and knovichikhin/pyemv's cvn module.
+//
+// The AC data, in order (every profile): 9F02 amount authorised (6) || 9F03 amount other (6) || 9F1A terminal country
+// code (2) || 95 TVR (5) || 5F2A transaction currency code (2) || 9A transaction date (3) || 9C transaction type (1) ||
+// 9F37 unpredictable number (4) || 82 AIP (2) || 9F36 ATC (2), then from the IAD (9F10):
+//   Visa CVN 10: the CVR, IAD bytes 4-7;                    padding method 1; AC key: the ICC MK (no session key)
+//   Visa CVN 18, 22: the whole IAD;                          padding method 2; AC key: common SK, R = ATC || 0^6
+//   Mastercard CVN 16, 20: the CVR, IAD bytes 3-8;           padding method 2; SK: Mastercard (16) or common (20)
+//   Mastercard CVN 17, 21: the CVR, then the counters, IAD bytes 11-18 (M/Chip 4, in the clear)
+// ARPC: Visa CVN 10 method 1 under the MK; CVN 18/22 method 2 under the SK; Mastercard method 1, under the MK for
+// CVN 16/17 and the SK for CVN 20/21. Issuer scripts: Visa CVN 10/18 derive Visa SM session keys from the ATC, the
+// others common SM keys from the ARQC; the MAC covers header || ATC || ARQC || data (EMV 9.2.1.2 format 2).
+import { CardHsmError } from '../errors.js';
+import { checkArray, checkBytes, checkOptions } from '../validate.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+import { checkCard, checkKey16, masterKeys, putCard, deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard, type MasterKeyOption } from './kd.js';
+import { generateArpc1, generateArpc2 } from './ac.js';
+
+export type SessionKeyDerivation = 'NONE' | 'COMMON' | 'MASTERCARD';
+export type IadPart = 'VISA_CVR' | 'IAD' | 'MASTERCARD_CVR' | 'MASTERCARD_CVR_COUNTERS';
+
+/** What a CVN fixes. The constants below are the supported profiles; treat them as read-only. */
+export interface CvnProfile {
+  readonly name: string;
+  readonly scheme: 'VISA' | 'MASTERCARD';
+  readonly cvn: number;
+  /** ICC master key derivation (EMV Book 2 A1.4); Option B falls back to A for PANs of 16 digits or fewer. */
+  readonly masterKey: MasterKeyOption;
+  /** AC session key: none (the ICC MK), the common derivation (R = ATC || 0^6), Mastercard's (ATC || 0000 || UN). */
+  readonly sessionKey: SessionKeyDerivation;
+  /** ISO/IEC 9797-1 padding method of the AC data. */
+  readonly padding: 1 | 2;
+  /** What of the IAD (9F10) ends the AC data. */
+  readonly iad: IadPart;
+  /** ARPC method and the key it uses. */
+  readonly arpcMethod: 1 | 2;
+  readonly arpcKey: 'MASTER' | 'SESSION';
+  /** Issuer script session keys: Visa's (from the ATC) or common (R = the ARQC). */
+  readonly scriptKey: 'VISA' | 'COMMON';
+  /** Command data encipherment: Visa (length byte, padding 2, ECB), Mastercard (padding 2 only when needed,
+   * CBC from zero), EMV/CCD (padding 2, CBC from zero). */
+  readonly scriptEncryption: 'VISA' | 'MASTERCARD' | 'EMV';
+  /** The PIN block a PIN change sends the card when the current PIN is not required. */
+  readonly pinBlock: 'VIS' | 'ISO2';
+}
+
+const profile = (p: CvnProfile): CvnProfile => Object.freeze(p);
+
+/** Visa CVN 10 (VSDC, cryptogram under the ICC MK). */
+export const VISA_CVN10 = profile({ name: 'VISA_CVN10', scheme: 'VISA', cvn: 10, masterKey: 'A', sessionKey: 'NONE', padding: 1, iad: 'VISA_CVR', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'VISA', scriptEncryption: 'VISA', pinBlock: 'VIS' });
+/** Visa CVN 18 (EMV common session key, whole IAD, ARPC method 2). */
+export const VISA_CVN18 = profile({ name: 'VISA_CVN18', scheme: 'VISA', cvn: 18, masterKey: 'B', sessionKey: 'COMMON', padding: 2, iad: 'IAD', arpcMethod: 2, arpcKey: 'SESSION', scriptKey: 'VISA', scriptEncryption: 'VISA', pinBlock: 'VIS' });
+/** Visa CVN 22 (as 18, with a 32-byte IAD and EMV common keys for scripts). */
+export const VISA_CVN22 = profile({ name: 'VISA_CVN22', scheme: 'VISA', cvn: 22, masterKey: 'B', sessionKey: 'COMMON', padding: 2, iad: 'IAD', arpcMethod: 2, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'VISA', pinBlock: 'ISO2' });
+/** Mastercard M/Chip CVN 16 (Mastercard SKD, no counters). */
+export const MASTERCARD_CVN16 = profile({ name: 'MASTERCARD_CVN16', scheme: 'MASTERCARD', cvn: 16, masterKey: 'A', sessionKey: 'MASTERCARD', padding: 2, iad: 'MASTERCARD_CVR', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+/** Mastercard M/Chip CVN 17 (Mastercard SKD, counters in the AC). */
+export const MASTERCARD_CVN17 = profile({ name: 'MASTERCARD_CVN17', scheme: 'MASTERCARD', cvn: 17, masterKey: 'A', sessionKey: 'MASTERCARD', padding: 2, iad: 'MASTERCARD_CVR_COUNTERS', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+/** Mastercard M/Chip CVN 20 (EMV common session key, no counters). */
+export const MASTERCARD_CVN20 = profile({ name: 'MASTERCARD_CVN20', scheme: 'MASTERCARD', cvn: 20, masterKey: 'A', sessionKey: 'COMMON', padding: 2, iad: 'MASTERCARD_CVR', arpcMethod: 1, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+/** Mastercard M/Chip CVN 21 (EMV common session key, counters in the AC). */
+export const MASTERCARD_CVN21 = profile({ name: 'MASTERCARD_CVN21', scheme: 'MASTERCARD', cvn: 21, masterKey: 'A', sessionKey: 'COMMON', padding: 2, iad: 'MASTERCARD_CVR_COUNTERS', arpcMethod: 1, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+
+const PROFILES = [VISA_CVN10, VISA_CVN18, VISA_CVN22, MASTERCARD_CVN16, MASTERCARD_CVN17, MASTERCARD_CVN20, MASTERCARD_CVN21];
+
+export function checkProfile(p: unknown): CvnProfile {
+  if (!PROFILES.includes(p as CvnProfile)) {
+    throw new CardHsmError('ERR_FORMAT', `"profile" expected one of ${PROFILES.map((x) => x.name).join(', ')}`, 'profile');
+  }
+  return p as CvnProfile;
+}
+
+/** The transaction data elements a cryptogram covers (EMV tags; fixed lengths in bytes; IAD 1..32). */
+export interface EmvTransaction {
+  /** 9F02, 6 bytes (n12) */ amountAuthorized: Uint8Array;
+  /** 9F03, 6 bytes */ amountOther: Uint8Array;
+  /** 9F1A, 2 bytes */ terminalCountryCode: Uint8Array;
+  /** 95, 5 bytes */ tvr: Uint8Array;
+  /** 5F2A, 2 bytes */ transactionCurrencyCode: Uint8Array;
+  /** 9A, 3 bytes (YYMMDD) */ transactionDate: Uint8Array;
+  /** 9C, 1 byte */ transactionType: Uint8Array;
+  /** 9F37, 4 bytes */ unpredictableNumber: Uint8Array;
+  /** 82, 2 bytes */ aip: Uint8Array;
+  /** 9F36, 2 bytes */ atc: Uint8Array;
+  /** 9F10, 1..32 bytes */ iad: Uint8Array;
+}
+
+const TAGS = [
+  ['amountAuthorized', 6],
+  ['amountOther', 6],
+  ['terminalCountryCode', 2],
+  ['tvr', 5],
+  ['transactionCurrencyCode', 2],
+  ['transactionDate', 3],
+  ['transactionType', 1],
+  ['unpredictableNumber', 4],
+  ['aip', 2],
+  ['atc', 2],
+] as const;
+const BASE_LENGTH = 33;
+
+/** The IAD byte ranges [from, to) a profile appends, in order. */
+function iadParts(p: CvnProfile, iadLength: number): ReadonlyArray<readonly [number, number]> {
+  switch (p.iad) {
+    case 'VISA_CVR': return [[3, 7]];
+    case 'MASTERCARD_CVR': return [[2, 8]];
+    // The CVR, then the counters; the two bytes between (DAC / ICC dynamic number) are not in the AC.
+    case 'MASTERCARD_CVR_COUNTERS': return [[2, 8], [10, 18]];
+    default: return [[0, iadLength]];
+  }
+}
+
+/** The shortest IAD a profile can take. */
+const minIad = (p: CvnProfile): number => (p.iad === 'IAD' ? 1 : iadParts(p, 0).at(-1)![1]);
+
+/** Validated transaction; `at` prefixes field names ('items[3].tx.'). */
+function checkTx(p: CvnProfile, tx: unknown, at: string): EmvTransaction {
+  const o = checkOptions(at.slice(0, -1) || 'tx', tx);
+  for (const [field, length] of TAGS) checkBytes(`${at}${field}`, o[field], [length]);
+  const iad = o.iad;
+  if (!(iad instanceof Uint8Array)) checkBytes(`${at}iad`, iad, []);
+  const n = (iad as Uint8Array).length;
+  if (n < minIad(p) || n > 32) {
+    throw new CardHsmError('ERR_LENGTH', `"${at}iad" expected ${minIad(p)}..32 bytes for ${p.name}, got length=${n}`, `${at}iad`);
+  }
+  return o as unknown as EmvTransaction;
+}
+
+function dataLength(p: CvnProfile, tx: EmvTransaction): number {
+  return iadParts(p, tx.iad.length).reduce((n, [from, to]) => n + to - from, BASE_LENGTH);
+}
+
+/** Writes the AC data of a validated transaction at `at` in `m`; returns its length. */
+function writeData(p: CvnProfile, tx: EmvTransaction, m: Uint8Array, at: number): number {
+  let o = at;
+  for (const [field] of TAGS) {
+    m.set(tx[field], o);
+    o += tx[field].length;
+  }
+  for (const [from, to] of iadParts(p, tx.iad.length)) {
+    m.set(tx.iad.subarray(from, to), o);
+    o += to - from;
+  }
+  return o - at;
+}
+
+/**
+ * The data an ARQC covers under `profile`, assembled from the transaction's tags (see the module header for the
+ * layout of each CVN). Useful to check a terminal's assembly or to feed generateArqc directly.
+ * @example bytesToHex(emvArqcData(VISA_CVN18, tx)) // '0000000040000000000000000124800004800001241911050152BF45851800001C06011203A0B800' (tx: pyemv
+ *   test_visa_cvn18's tags, as in README)
+ * @throws ERR_TYPE, ERR_LENGTH (a tag of the wrong length; an IAD too short for the profile), ERR_FORMAT (profile)
+ */
+export function emvArqcData(profile: CvnProfile, tx: EmvTransaction): Uint8Array {
+  const p = checkProfile(profile);
+  const t = checkTx(p, tx, 'tx.');
+  const out = new Uint8Array(dataLength(p, t));
+  writeData(p, t, out, 0);
+  return out;
+}
+
+const SKD: Record<SessionKeyDerivation, number> = { NONE: 0, COMMON: 1, MASTERCARD: 2 };
+// assembly/emv.ts: card record, ATC at 24, UN at 26, data length at 32, the ARQC to verify at 40, the data at 48.
+const HEAD = 48;
+
+/** The data's length once padded (the kernel takes whole blocks): method 1 pads with zeros, method 2 with 80 00... */
+const padded = (p: CvnProfile, length: number): number => (p.padding === 2 ? (length & ~7) + 8 : (length + 7) & ~7);
+
+interface AcItem {
+  pan: string;
+  psn: string;
+  tx: EmvTransaction;
+  arqc?: Uint8Array;
+}
+
+function copyInto(m: Uint8Array, at: number, v: Uint8Array, from = 0, to = v.length): number {
+  // Tags are a few bytes: a plain loop beats TypedArray.set's per-call overhead.
+  for (let i = from; i < to; i++) m[at++] = v[i]!;
+  return at;
+}
+
+/** Writes one record (into a zeroed slot): card, ATC, UN, padded length, ARQC, then the padded AC data. */
+function writeRecord(p: CvnProfile, m: Uint8Array, rec: number, item: AcItem, length: number): void {
+  const { pan, psn, tx } = item;
+  m[rec] = pan.length;
+  for (let i = 0; i < pan.length; i++) m[rec + 1 + i] = pan.charCodeAt(i);
+  m[rec + 20] = psn.charCodeAt(0);
+  m[rec + 21] = psn.charCodeAt(1);
+  copyInto(m, rec + 24, tx.atc);
+  copyInto(m, rec + 26, tx.unpredictableNumber);
+  const size = padded(p, length);
+  m[rec + 32] = size & 0xff;
+  m[rec + 33] = size >> 8;
+  if (item.arqc) copyInto(m, rec + 40, item.arqc);
+  let o = rec + HEAD;
+  for (const [field] of TAGS) o = copyInto(m, o, tx[field]);
+  for (const [from, to] of iadParts(p, tx.iad.length)) o = copyInto(m, o, tx.iad, from, to);
+  if (p.padding === 2) m[o] = 0x80;
+}
+
+/**
+ * The kernel over validated items: with `verify`, one boolean per item (the kernel compares each AC with the
+ * item's ARQC in constant time); else one 8-byte AC per item. Items are grouped by data length, since a sliced
+ * group runs all its records through the same blocks.
+ */
+function runAc(p: CvnProfile, imk: Uint8Array, items: readonly AcItem[], verify: boolean): Array<boolean | Uint8Array> {
+  const out = new Array<boolean | Uint8Array>(items.length);
+  if (items.length === 0) return out;
+  const byLength = new Map<number, number[]>();
+  for (let i = 0; i < items.length; i++) {
+    const len = dataLength(p, items[i]!.tx);
+    const list = byLength.get(len);
+    if (list) list.push(i);
+    else byLength.set(len, [i]);
+  }
+  const outBytes = verify ? 1 : 8;
+  return withKernel(Math.min(items.length * (HEAD + 128), 1 << 30), items.length * outBytes, (k) => {
+    const m = k.mem;
+    for (const [length, indices] of byLength) {
+      const stride = HEAD + padded(p, length);
+      const per = Math.floor(k.IO_BYTES / stride);
+      for (let base = 0; base < indices.length; base += per) {
+        const n = Math.min(per, indices.length - base);
+        const ks = selectKey(k, ALG_TDES, imk);
+        m.fill(0, k.IN, k.IN + n * stride);
+        for (let i = 0; i < n; i++) writeRecord(p, m, k.IN + i * stride, items[indices[base + i]!]!, length);
+        k.x.emvAcBatch(ks, +(p.masterKey === 'B'), SKD[p.sessionKey], +verify, k.IN, stride, n, k.OUT);
+        if (verify) {
+          for (let i = 0; i < n; i++) out[indices[base + i]!] = m[k.OUT + i] === 1;
+        } else {
+          const block = m.slice(k.OUT, k.OUT + n * 8);
+          for (let i = 0; i < n; i++) out[indices[base + i]!] = block.subarray(i * 8, i * 8 + 8);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcItem {
+  // The hot path: shapes checked without building a field name; only a malformed argument takes the slow path.
+  if (typeof card === 'object' && card !== null && wellFormedTx(p, tx)) {
+    const { pan, psn } = card as Record<string, unknown>;
+    if (isDigits(pan, 12, 19) && isDigits(psn, 2, 2)) return { pan: pan as string, psn: psn as string, tx: tx as EmvTransaction };
+  }
+  const c = checkOptions(at ? `${at}card` : 'card', card);
+  const cardOk = checkCard(c.pan, c.psn, at ? at : 'card.');
+  return { ...cardOk, tx: checkTx(p, tx, `${at}tx.`) };
+}
+
+/**
+ * The ARQC a card computes under `profile` (the card's MK derived from the IMK, then the profile's session key,
+ * data and padding), in one kernel call: for simulators, test hosts and personalisation checks.
+ * @param imkAc issuer master key for application cryptograms, 16 bytes
+ * @example (imkAc 0123456789ABCDEFFEDCBA9876543210, tx as in emvArqcData's example)
+ *   bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx)) // '7A788EA6B8A3E733'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction): Uint8Array {
+  const p = checkProfile(profile);
+  const imk = checkKey16('imkAc', imkAc);
+  return (runAc(p, imk, [checkItem(p, card, tx, '')], false)[0] as Uint8Array).slice();
+}
+
+/**
+ * Verifies an ARQC under `profile` in one kernel call (MK, session key, MAC and the comparison inside; nothing
+ * secret in JS); compared in constant time. Throws only for malformed input.
+ * @example verifyEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733')) // true
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function verifyEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction, arqc: Uint8Array): boolean {
+  const p = checkProfile(profile);
+  const imk = checkKey16('imkAc', imkAc);
+  const item = checkItem(p, card, tx, '');
+  item.arqc = checkBytes('arqc', arqc, [8]);
+  return runAc(p, imk, [item], true)[0] as boolean;
+}
+
+/** One transaction of a verification batch. */
+export interface EmvArqcItem {
+  pan: string;
+  psn: string;
+  tx: EmvTransaction;
+  arqc: Uint8Array;
+}
+
+function isDigits(s: unknown, min: number, max: number): boolean {
+  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** True when `tx` has every tag at its length and an IAD the profile can read (no strings built). */
+function wellFormedTx(p: CvnProfile, tx: unknown): boolean {
+  if (typeof tx !== 'object' || tx === null) return false;
+  const t = tx as Record<string, unknown>;
+  for (const [field, length] of TAGS) {
+    const v = t[field];
+    if (!(v instanceof Uint8Array) || v.length !== length) return false;
+  }
+  const iad = t.iad;
+  return iad instanceof Uint8Array && iad.length >= minIad(p) && iad.length <= 32;
+}
+
+/** The batch's hot path: true when the item is well formed (no strings built); the slow path names the fault. */
+function wellFormed(p: CvnProfile, item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const { pan, psn, tx, arqc } = item as Record<string, unknown>;
+  return isDigits(pan, 12, 19) && isDigits(psn, 2, 2) && arqc instanceof Uint8Array && arqc.length === 8 && wellFormedTx(p, tx);
+}
+
+/**
+ * Verifies many ARQCs of one profile and IMK (an authorization host's stream): groups of 128 run sliced in the
+ * kernel with every card's keys per lane, one kernel crossing per chunk of thousands; one boolean per item, in
+ * order, each compared in constant time.
+ * @example verifyEmvArqcBatch(VISA_CVN18, imkAc, [{ pan: '1234567890123456', psn: '00', tx, arqc: hexToBytes('7A788EA6B8A3E733') }]) // [true]
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].tx.atc`)
+ */
+export function verifyEmvArqcBatch(profile: CvnProfile, imkAc: Uint8Array, items: readonly EmvArqcItem[]): boolean[] {
+  const p = checkProfile(profile);
+  const imk = checkKey16('imkAc', imkAc);
+  const list = checkArray('items', items) as readonly AcItem[];
+  for (let i = 0; i < list.length; i++) {
+    if (wellFormed(p, list[i])) continue;
+    const at = `items[${i}].`;
+    const o = checkOptions(`items[${i}]`, list[i]);
+    checkCard(o.pan, o.psn, at);
+    checkTx(p, o.tx, `${at}tx.`);
+    checkBytes(`${at}arqc`, o.arqc, [8]);
+  }
+  return runAc(p, imk, list, true) as boolean[];
+}
+
+/** The issuer's answer to an ARQC: the ARC for method 1 profiles, the CSU (and optional data) for method 2. */
+export interface EmvArpcResponse {
+  /** Authorisation response code, 2 bytes (tag 8A): ARPC method 1. */
+  arc?: Uint8Array;
+  /** Card status update, 4 bytes: ARPC method 2. */
+  csu?: Uint8Array;
+  /** Proprietary authentication data, 0..8 bytes: ARPC method 2. */
+  proprietaryData?: Uint8Array;
+}
+
+/** The AC session key (or MK) of a card under a profile; the caller wipes it. */
+export function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, un: Uint8Array, forArpc: boolean): Uint8Array {
+  const mk = masterKeys([imk], [card], p.masterKey)[0]![0]!;
+  if (p.sessionKey === 'NONE' || (forArpc && p.arpcKey === 'MASTER')) return mk;
+  try {
+    if (p.sessionKey === 'MASTERCARD') return deriveMastercardSessionKey(mk, atc, un);
+    const r = new Uint8Array(8);
+    r.set(atc);
+    return deriveCommonSessionKey(mk, r);
+  } finally {
+    mk.fill(0);
+  }
+}
+
+/**
+ * The ARPC answering `arqc` under `profile`: method 1 (8 bytes, with `response.arc`) or method 2 (4 bytes, with
+ * `response.csu` and optional `response.proprietaryData`), under the key the profile names. `tx` needs only the ATC
+ * and unpredictable number (9F36, 9F37).
+ * @example bytesToHex(generateEmvArpc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733'), { csu: hexToBytes('00000000') })) // '9AF514C1'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (the response of the other method)
+ */
+export function generateEmvArpc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: Pick<EmvTransaction, 'atc' | 'unpredictableNumber'>, arqc: Uint8Array, response: EmvArpcResponse): Uint8Array {
+  const p = checkProfile(profile);
+  const imk = checkKey16('imkAc', imkAc);
+  const c = checkOptions('card', card);
+  const cardOk = checkCard(c.pan, c.psn, 'card.');
+  const t = checkOptions('tx', tx);
+  const atc = checkBytes('tx.atc', t.atc, [2]);
+  const un = checkBytes('tx.unpredictableNumber', t.unpredictableNumber, [4]);
+  const a = checkBytes('arqc', arqc, [8]);
+  const r = checkOptions('response', response);
+  if (p.arpcMethod === 1 && r.arc === undefined) throw new CardHsmError('ERR_FORMAT', `"response.arc" is required: ${p.name} uses ARPC method 1`, 'response.arc');
+  if (p.arpcMethod === 2 && r.csu === undefined) throw new CardHsmError('ERR_FORMAT', `"response.csu" is required: ${p.name} uses ARPC method 2`, 'response.csu');
+  const key = acKey(p, imk, cardOk, atc, un, true);
+  try {
+    return p.arpcMethod === 1 ? generateArpc1(key, a, r.arc as Uint8Array) : generateArpc2(key, a, r.csu as Uint8Array, r.proprietaryData as Uint8Array | undefined);
+  } finally {
+    key.fill(0);
+  }
+}

@@ -1,0 +1,240 @@
+// EMV key derivation (EMV 4.4 Book 2 Annex A1):
+//   A1.4 ICC master keys from an issuer master key (IMK): Option A (Y = the rightmost 16 digits of PAN || PSN, left-
+//     padded with zeros) and Option B (for PANs of 17-19 digits: Y = 16 decimalized digits of SHA-1(PAN || PSN));
+//     MK = TDES_IMK(Y) || TDES_IMK(Y XOR FF..FF) with odd parity (FIPS 46-3);
+//   A1.3.1 common session key derivation: SK = TDES_MK(R') || TDES_MK(R''), R' = R with its 3rd byte F0, R'' with 0F,
+//     odd parity; Mastercard's SKD is this with R = ATC || 0000 || UN (M/Chip), the AC session key R = ATC || 0^6,
+//     the secure messaging keys R = the ARQC (EMV SU-46);
+//   Visa's secure messaging session keys (VIS): SK = MK XOR (0^6 || ATC) || (0^6 || ATC XOR FFFF), odd parity;
+//   the EMV2000 tree derivation (EMV 4.1 Book 2 A1.3, withdrawn by EMVCo bulletin SU-46) for legacy cards.
+// Card records for the kernel: [0] PAN length, [1..20) PAN (ASCII), [20..22) PSN (ASCII).
+import { CardHsmError } from '../errors.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { tdesEncryptEcb } from '../des.js';
+import { fixDesParity } from '../keys/parity.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+
+export type MasterKeyOption = 'A' | 'B';
+
+/** One card's identity for key derivation: PAN (12..19 digits) and PAN sequence number (2 digits, tag 5F34). */
+export interface EmvCard {
+  pan: string;
+  psn: string;
+}
+
+export const CARD_RECORD = 24;
+
+/** Validated PAN and PSN; `at` prefixes field names in errors ('items[3].'). */
+export function checkCard(pan: unknown, psn: unknown, at = ''): EmvCard {
+  return { pan: checkDigits(`${at}pan`, pan, 12, 19), psn: checkDigits(`${at}psn`, psn, 2, 2) };
+}
+
+export function checkOption(option: unknown, field = 'option'): MasterKeyOption {
+  return option === undefined ? 'A' : checkOneOf(field, option, ['A', 'B'] as const);
+}
+
+/** A 16-byte (double-length TDES) key, as every EMV master and session key is. */
+export function checkKey16(field: string, key: unknown): Uint8Array {
+  return checkBytes(field, key, [16]);
+}
+
+/** Writes a card record at `rec` (the caller clears it first). */
+export function putCard(m: Uint8Array, rec: number, card: EmvCard): void {
+  const { pan, psn } = card;
+  m[rec] = pan.length;
+  for (let i = 0; i < pan.length; i++) m[rec + 1 + i] = pan.charCodeAt(i);
+  m[rec + 20] = psn.charCodeAt(0);
+  m[rec + 21] = psn.charCodeAt(1);
+}
+
+function isDigits(s: unknown, min: number, max: number): boolean {
+  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Master keys of validated cards under validated IMKs (at most 5), in one flat buffer per IMK: card i's key is bytes
+ * 16i..16i+16. `chunkDone(j, base, n, view)` may read each chunk's keys for IMK j as they come (the view is valid
+ * only during the call).
+ */
+export function masterKeysFlat(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[] {
+  const out = imks.map(() => new Uint8Array(cards.length * 16));
+  if (cards.length === 0) return out;
+  const outPerCard = 16 * imks.length;
+  return withKernel(cards.length * CARD_RECORD, cards.length * outPerCard, (k) => {
+    const m = k.mem;
+    const per = Math.floor(k.IO_BYTES / Math.max(CARD_RECORD, outPerCard));
+    for (let base = 0; base < cards.length; base += per) {
+      const n = Math.min(per, cards.length - base);
+      // Schedules are selected per chunk: the key cache holds 8, so every IMK is still cached after the first.
+      const ks = imks.map((imk) => selectKey(k, ALG_TDES, imk));
+      m.fill(0, k.IN, k.IN + n * CARD_RECORD);
+      for (let i = 0; i < n; i++) putCard(m, k.IN + i * CARD_RECORD, cards[base + i]!);
+      k.x.emvMasterKeys(ks[0]!, ks[1] ?? 0, ks[2] ?? 0, ks[3] ?? 0, ks[4] ?? 0, imks.length, +(option === 'B'), k.IN, n, k.OUT);
+      for (let j = 0; j < imks.length; j++) out[j]!.set(m.subarray(k.OUT + j * n * 16, k.OUT + (j + 1) * n * 16), base * 16);
+    }
+    return out;
+  });
+}
+
+/** Master keys of validated cards under validated IMKs: one array per IMK, one 16-byte key (a view) per card. */
+export function masterKeys(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[][] {
+  return masterKeysFlat(imks, cards, option).map((flat) => Array.from({ length: cards.length }, (_, i) => flat.subarray(i * 16, i * 16 + 16)));
+}
+
+/**
+ * The ICC master key of one card (EMV Book 2 A1.4): Option A from the rightmost 16 digits of PAN || PSN; Option B
+ * (for PANs of 17-19 digits; shorter PANs take Option A, as the specification says) from SHA-1(PAN || PSN). 16
+ * bytes with odd parity.
+ * @param imk issuer master key, 16 bytes (MK-AC, MK-SMI, MK-SMC, MK-CVC3, MK-dCVV, ...)
+ * @param pan 12..19 digits; @param psn PAN sequence number, 2 digits ('00' when the card has none)
+ * @example bytesToHex(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '12345678901234567', '01')) // '73AD54688CEF2934B0979857E3C719F1'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function deriveIccMasterKey(imk: Uint8Array, pan: string, psn: string, option: MasterKeyOption = 'A'): Uint8Array {
+  const key = checkKey16('imk', imk);
+  const card = checkCard(pan, psn);
+  return masterKeys([key], [card], checkOption(option))[0]![0]!.slice();
+}
+
+function checkR(field: string, r: unknown, length: number): Uint8Array {
+  return checkBytes(field, r, [length]);
+}
+
+/** SK = TDES_MK(R with byte 3 = F0) || TDES_MK(R with byte 3 = 0F), odd parity; `r` validated. */
+function commonSessionKey(mk: Uint8Array, r: Uint8Array): Uint8Array {
+  const blocks = new Uint8Array(16);
+  blocks.set(r, 0);
+  blocks.set(r, 8);
+  blocks[2] = 0xf0;
+  blocks[10] = 0x0f;
+  const z = tdesEncryptEcb(mk, blocks);
+  const sk = fixDesParity(z);
+  z.fill(0);
+  return sk;
+}
+
+/**
+ * EMV common session key derivation (EMV Book 2 A1.3.1) from an ICC master key and an 8-byte diversification value
+ * R (ATC || 00 00 00 00 00 00 for the AC key; the ARQC for secure messaging, EMV SU-46). 16 bytes, odd parity.
+ * @example bytesToHex(deriveCommonSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C000000000000'))) // 'E9FB384AF807B940FEDCEA613461B0C4'
+ * @throws ERR_TYPE, ERR_LENGTH (MK 16 bytes, R 8 bytes)
+ */
+export function deriveCommonSessionKey(iccMk: Uint8Array, r: Uint8Array): Uint8Array {
+  return commonSessionKey(checkKey16('iccMk', iccMk), checkR('r', r, 8));
+}
+
+/**
+ * Mastercard's session key derivation (M/Chip SKD: the common derivation with R = ATC || 00 00 || UN), for CVN 16
+ * and 17. `atc` is tag 9F36 (2 bytes), `un` tag 9F37 (4 bytes).
+ * @example keyCheckValue(deriveMastercardSessionKey(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1234567890123456', '00'), hexToBytes('001C'), hexToBytes('ABCDEF12')), { length: 2 }) // '2FD5'
+ * @throws ERR_TYPE, ERR_LENGTH
+ */
+export function deriveMastercardSessionKey(iccMk: Uint8Array, atc: Uint8Array, un: Uint8Array): Uint8Array {
+  const mk = checkKey16('iccMk', iccMk);
+  const r = new Uint8Array(8);
+  r.set(checkR('atc', atc, 2), 0);
+  r.set(checkR('un', un, 4), 4);
+  return commonSessionKey(mk, r);
+}
+
+/**
+ * Visa's secure messaging session key (VIS, for CVN 10 and 18 issuer scripts): the MK's halves XOR 0^6 || ATC and
+ * 0^6 || (ATC XOR FFFF), odd parity.
+ * @example bytesToHex(deriveVisaSmSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C'))) // '0123456789ABCDF2FEDCBA987654CDF2'
+ * @throws ERR_TYPE, ERR_LENGTH
+ */
+export function deriveVisaSmSessionKey(iccMk: Uint8Array, atc: Uint8Array): Uint8Array {
+  const mk = checkKey16('iccMk', iccMk);
+  const a = checkR('atc', atc, 2);
+  const sk = mk.slice();
+  sk[6]! ^= a[0]!;
+  sk[7]! ^= a[1]!;
+  sk[14]! ^= a[0]! ^ 0xff;
+  sk[15]! ^= a[1]! ^ 0xff;
+  const out = fixDesParity(sk);
+  sk.fill(0);
+  return out;
+}
+
+/** Options of the EMV2000 tree derivation; the specification recommends the defaults. */
+export interface Emv2000TreeOptions {
+  /** Tree height H, 1..16; default 8. */
+  height?: number;
+  /** Branch factor b, 2..16; default 4. b^H must exceed 65,535 (every ATC has a key). */
+  branchFactor?: number;
+  /** IV, 16 bytes; default zeros. */
+  iv?: Uint8Array;
+}
+
+/**
+ * EMV2000 tree session key derivation (EMV 4.1 Book 2 A1.3): for legacy cards; EMVCo replaced it by the common
+ * derivation in 2005 (bulletin SU-46). F(X, Y, j) = TDES_X(YL XOR j mod b) || TDES_X(YR XOR j mod b XOR F0); the
+ * tree walks from IK_0 = MK, IK_-1 = IV to height H; SK = F(IK_H-1, IK_H-2, ATC) XOR IK_H-2, odd parity.
+ * @example bytesToHex(deriveEmv2000TreeSessionKey(hexToBytes('0123456789ABCDEF0123456789ABCDEF'), hexToBytes('0000'))) // '80BF3145AECB948A5201DAB9EF469875'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (height, branch factor, or b^H not above 65,535)
+ */
+export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, opts?: Emv2000TreeOptions): Uint8Array {
+  const mk = checkKey16('iccMk', iccMk);
+  const a = checkR('atc', atc, 2);
+  const o = checkOptions('opts', opts);
+  const height = o.height === undefined ? 8 : checkInt('opts.height', o.height, 1, 16);
+  const b = o.branchFactor === undefined ? 4 : checkInt('opts.branchFactor', o.branchFactor, 2, 16);
+  const iv = o.iv === undefined ? new Uint8Array(16) : checkBytes('opts.iv', o.iv, [16]);
+  if (b ** height <= 0xffff) throw new CardHsmError('ERR_FORMAT', '"opts.branchFactor" ^ "opts.height" must exceed 65,535', 'opts.branchFactor');
+  const atcValue = (a[0]! << 8) | a[1]!;
+  const f = (x: Uint8Array, y: Uint8Array, j: number): Uint8Array => {
+    const blocks = y.slice();
+    blocks[7]! ^= j % b;
+    blocks[15]! ^= (j % b) ^ 0xf0;
+    const out = tdesEncryptEcb(x, blocks);
+    blocks.fill(0);
+    return out;
+  };
+  // Walk down: the node on level h for this ATC is floor(ATC / b^(H - h)).
+  let grandparent: Uint8Array = iv.slice();
+  let parent: Uint8Array = mk.slice();
+  for (let h = 1; h < height; h++) {
+    const child = f(parent, grandparent, Math.floor(atcValue / b ** (height - h)));
+    grandparent.fill(0);
+    grandparent = parent;
+    parent = child;
+  }
+  const last = f(parent, grandparent, atcValue);
+  for (let i = 0; i < 16; i++) last[i]! ^= grandparent[i]!;
+  const sk = fixDesParity(last);
+  for (const t of [last, parent, grandparent]) t.fill(0);
+  return sk;
+}
+
+/**
+ * ICC master keys of many cards under one IMK in one kernel pass (the derivation data is built in WASM, then one
+ * ECB batch per chunk of thousands runs bitsliced), as one flat buffer: card i's 16-byte key is bytes 16i..16i+16
+ * (a batch of 100,000 keys costs no 100,000 objects; take `subarray(16 * i, 16 * i + 16)` where one is needed).
+ * @example bytesToHex(deriveIccMasterKeyBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [{ pan: '12345678901234567', psn: '01' }])) // '73AD54688CEF2934B0979857E3C719F1'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`)
+ */
+export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array {
+  const key = checkKey16('imk', imk);
+  const list = checkCards(cards);
+  return masterKeysFlat([key], list, checkOption(option))[0]!;
+}
+
+/**
+ * A validated card list (the caller's array, unchanged): the hot path checks shapes without building strings; only
+ * a malformed item takes the slow path that names the field at fault.
+ */
+export function checkCards(cards: unknown): readonly EmvCard[] {
+  const arr = checkArray('cards', cards);
+  for (let i = 0; i < arr.length; i++) {
+    const c = arr[i] as EmvCard | null;
+    if (typeof c === 'object' && c !== null && isDigits(c.pan, 12, 19) && isDigits(c.psn, 2, 2)) continue;
+    const o = checkOptions(`cards[${i}]`, c);
+    checkCard(o.pan, o.psn, `cards[${i}].`);
+  }
+  return arr as readonly EmvCard[];
+}
