@@ -84,6 +84,11 @@ const S_BOXES = memory.data<u8>([
 const SP = memory.data(8 * 64 * 4, 64); // SPj[v] = P(Sj(v) in S-box j's output position), u32
 const IP_BYTES = memory.data(8 * 256 * 8, 64); // IP applied to byte k of the block, u64
 const FP_BYTES = memory.data(8 * 256 * 8, 64); // IP^-1 likewise
+// The key schedule's two permutations as tables, so that a schedule costs table loads rather than bit loops
+// (DUKPT expands a fresh DES key at every step of its counter walk): PC-1 of byte k of the key (u64, C || D in
+// the low 56 bits), and PC-2 of 7-bit chunk i of C || D, already arranged as one round's (kx << 32 | ky).
+const PC1_BYTES = memory.data(8 * 256 * 8, 64);
+const PC2_CHUNKS = memory.data(8 * 128 * 8, 64);
 
 /** Bit `pos` (1-based, 1 = most significant) of a `width`-bit value. */
 @inline function bit(v: u64, width: i32, pos: i32): u64 {
@@ -118,8 +123,28 @@ export function initDes(): void {
       const v = <u64>b << <u64>(56 - 8 * k);
       store<u64>(IP_BYTES + ((k * 256 + b) << 3), permute(v, 64, IP_TABLE, 64));
       store<u64>(FP_BYTES + ((k * 256 + b) << 3), permute(v, 64, fpTable, 64));
+      store<u64>(PC1_BYTES + ((k * 256 + b) << 3), permute(v, 64, PC1_TABLE, 56));
     }
   }
+  for (let i = 0; i < 8; i++) {
+    for (let v = 0; v < 128; v++) {
+      store<u64>(PC2_CHUNKS + ((i * 128 + v) << 3), arrangeSubkey(permute(<u64>v << <u64>(49 - 7 * i), 56, PC2_TABLE, 48)));
+    }
+  }
+}
+
+/**
+ * A 48-bit round subkey in the layout f() consumes: group j (1..8) is bits 6j-5..6j of the subkey; even groups go
+ * to kx (high word), odd groups to ky (low word), at bit offsets 24, 16, 8, 0 (see f()).
+ */
+function arrangeSubkey(sub: u64): u64 {
+  let kx: u32 = 0, ky: u32 = 0;
+  for (let j = 0; j < 8; j++) {
+    const g = <u32>(sub >> <u64>(42 - 6 * j)) & 63;
+    const shift = <u32>(24 - 8 * (j >> 1));
+    if (j & 1) kx |= g << shift; else ky |= g << shift;
+  }
+  return (<u64>kx << 32) | <u64>ky;
 }
 
 @inline function byteTable(table: usize, v: u64): u64 {
@@ -147,24 +172,22 @@ export function initDes(): void {
 
 /** Expands one 8-byte DES key at `key` into a 128-byte schedule at `out` (FIPS 46-3 key schedule, PC-1/PC-2). */
 export function desKeySchedule(key: usize, out: usize): void {
-  const k = bswap<u64>(load<u64>(key));
-  const cd = permute(k, 64, PC1_TABLE, 56);
+  desKeyScheduleOf(bswap<u64>(load<u64>(key)), out);
+}
+
+/** desKeySchedule for a key held as a big-endian u64 (bit 1 of FIPS 46-3 = the most significant bit). */
+export function desKeyScheduleOf(k: u64, out: usize): void {
+  const cd = byteTable(PC1_BYTES, k);
   let c = <u32>(cd >> 28) & 0x0fffffff;
   let d = <u32>cd & 0x0fffffff;
   for (let round = 0; round < 16; round++) {
     const s = <u32>load<u8>(SHIFTS + round);
     c = ((c << s) | (c >> (28 - s))) & 0x0fffffff;
     d = ((d << s) | (d >> (28 - s))) & 0x0fffffff;
-    const sub = permute((<u64>c << 28) | <u64>d, 56, PC2_TABLE, 48);
-    // Group j (1..8) is bits 6j-5..6j of the subkey: even groups go to kx, odd groups to ky (see f()).
-    let kx: u32 = 0, ky: u32 = 0;
-    for (let j = 0; j < 8; j++) {
-      const g = <u32>(sub >> <u64>(42 - 6 * j)) & 63;
-      const shift = <u32>(24 - 8 * (j >> 1));
-      if (j & 1) kx |= g << shift; else ky |= g << shift;
-    }
-    store<u32>(out + round * 8, kx);
-    store<u32>(out + round * 8 + 4, ky);
+    const v = (<u64>c << 28) | <u64>d;
+    let sub: u64 = 0;
+    for (let i = 0; i < 8; i++) sub |= load<u64>(PC2_CHUNKS + ((i * 128 + <i32>((v >> <u64>(49 - 7 * i)) & 127)) << 3));
+    store<u64>(out + round * 8, rotr<u64>(sub, 32)); // kx at +0, ky at +4 (little-endian words)
   }
 }
 
