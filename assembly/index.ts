@@ -32,3 +32,5 @@ export function cachePtr(): usize { return cacheBase(); }
 export { ff1Batch, ff1WalkBatch } from './ff1';
 export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsPinBlocks, cardsWrite, cardsWipe } from './cards';
 export { dcvv2HmacBatch, hotpSha256 } from './dcvv2';
+export { hmacSha256 } from './sha256';
+export { DUKPT_TDES, DUKPT_AES, DUKPT_INITIAL, DUKPT_TRANSACTION, DUKPT_WORKING, DUKPT_KSN_AT, dukptSource, dukptKeys, dukptPinKey, dukptPinTranslate, dukptWipe } from './dukpt';

@@ -122,3 +122,14 @@ export function sha256Wipe(): void {
   memory.fill(W, 0, 64 * 4);
   memory.fill(PAD, 0, 64);
 }
+
+// Key states and chaining scratch for hmacSha256, wiped by it.
+const HMAC_STATES = memory.data(3 * 32, 16);
+
+/** HMAC-SHA-256 (FIPS 198-1) of `len` bytes at `src` under the `keyLen`-byte key at `key`; 32 bytes to `dst`. */
+export function hmacSha256(key: usize, keyLen: i32, src: usize, len: i32, dst: usize): void {
+  hmacSetup(key, keyLen, HMAC_STATES, HMAC_STATES + 32);
+  hmacFinish(HMAC_STATES, HMAC_STATES + 32, HMAC_STATES + 64, src, len, dst);
+  memory.fill(HMAC_STATES, 0, 3 * 32);
+  sha256Wipe();
+}
