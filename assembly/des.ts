@@ -84,11 +84,10 @@ const S_BOXES = memory.data<u8>([
 const SP = memory.data(8 * 64 * 4, 64); // SPj[v] = P(Sj(v) in S-box j's output position), u32
 const IP_BYTES = memory.data(8 * 256 * 8, 64); // IP applied to byte k of the block, u64
 const FP_BYTES = memory.data(8 * 256 * 8, 64); // IP^-1 likewise
-// The key schedule's two permutations as tables, so that a schedule costs table loads rather than bit loops
-// (DUKPT expands a fresh DES key at every step of its counter walk): PC-1 of byte k of the key (u64, C || D in
-// the low 56 bits), and PC-2 of 7-bit chunk i of C || D, already arranged as one round's (kx << 32 | ky).
-const PC1_BYTES = memory.data(8 * 256 * 8, 64);
-const PC2_CHUNKS = memory.data(8 * 128 * 8, 64);
+// The key schedule is linear over GF(2) (PC-1, the rotations and PC-2 only select and move bits), so a schedule is
+// the XOR of the schedules of its key bytes' 7 key bits (the eighth is parity): a table of 8 x 128 schedules turns
+// expanding a key into 64 vector XORs. DUKPT expands a fresh DES key at every step of its counter walk.
+const KS_TABLE = memory.data(8 * 128 * DES_SCHEDULE_BYTES, 64);
 
 /** Bit `pos` (1-based, 1 = most significant) of a `width`-bit value. */
 @inline function bit(v: u64, width: i32, pos: i32): u64 {
@@ -123,13 +122,36 @@ export function initDes(): void {
       const v = <u64>b << <u64>(56 - 8 * k);
       store<u64>(IP_BYTES + ((k * 256 + b) << 3), permute(v, 64, IP_TABLE, 64));
       store<u64>(FP_BYTES + ((k * 256 + b) << 3), permute(v, 64, fpTable, 64));
-      store<u64>(PC1_BYTES + ((k * 256 + b) << 3), permute(v, 64, PC1_TABLE, 56));
     }
   }
-  for (let i = 0; i < 8; i++) {
-    for (let v = 0; v < 128; v++) {
-      store<u64>(PC2_CHUNKS + ((i * 128 + v) << 3), arrangeSubkey(permute(<u64>v << <u64>(49 - 7 * i), 56, PC2_TABLE, 48)));
+  // The schedule table: the 7 basis keys of each byte by the definition, then every other value by linearity.
+  for (let j = 0; j < 8; j++) {
+    const row = KS_TABLE + <usize>(j * 128 * DES_SCHEDULE_BYTES);
+    for (let v = 1; v < 128; v++) {
+      const at = row + <usize>(v * DES_SCHEDULE_BYTES);
+      const low = v & -v;
+      if (low == v) {
+        desKeyScheduleByDefinition(<u64>(v << 1) << <u64>(56 - 8 * j), at);
+      } else {
+        const a = row + <usize>((v ^ low) * DES_SCHEDULE_BYTES);
+        const b = row + <usize>(low * DES_SCHEDULE_BYTES);
+        for (let i = 0; i < DES_SCHEDULE_BYTES; i += 16) v128.store(at + i, v128.xor(v128.load(a + i), v128.load(b + i)));
+      }
     }
+  }
+}
+
+/** FIPS 46-3's key schedule bit by bit (PC-1, rotations, PC-2), for the table's basis keys. */
+function desKeyScheduleByDefinition(k: u64, out: usize): void {
+  const cd = permute(k, 64, PC1_TABLE, 56);
+  let c = <u32>(cd >> 28) & 0x0fffffff;
+  let d = <u32>cd & 0x0fffffff;
+  for (let round = 0; round < 16; round++) {
+    const s = <u32>load<u8>(SHIFTS + round);
+    c = ((c << s) | (c >> (28 - s))) & 0x0fffffff;
+    d = ((d << s) | (d >> (28 - s))) & 0x0fffffff;
+    const sub = arrangeSubkey(permute((<u64>c << 28) | <u64>d, 56, PC2_TABLE, 48));
+    store<u64>(out + round * 8, rotr<u64>(sub, 32)); // kx at +0, ky at +4 (little-endian words)
   }
 }
 
@@ -177,18 +199,27 @@ export function desKeySchedule(key: usize, out: usize): void {
 
 /** desKeySchedule for a key held as a big-endian u64 (bit 1 of FIPS 46-3 = the most significant bit). */
 export function desKeyScheduleOf(k: u64, out: usize): void {
-  const cd = byteTable(PC1_BYTES, k);
-  let c = <u32>(cd >> 28) & 0x0fffffff;
-  let d = <u32>cd & 0x0fffffff;
-  for (let round = 0; round < 16; round++) {
-    const s = <u32>load<u8>(SHIFTS + round);
-    c = ((c << s) | (c >> (28 - s))) & 0x0fffffff;
-    d = ((d << s) | (d >> (28 - s))) & 0x0fffffff;
-    const v = (<u64>c << 28) | <u64>d;
-    let sub: u64 = 0;
-    for (let i = 0; i < 8; i++) sub |= load<u64>(PC2_CHUNKS + ((i * 128 + <i32>((v >> <u64>(49 - 7 * i)) & 127)) << 3));
-    store<u64>(out + round * 8, rotr<u64>(sub, 32)); // kx at +0, ky at +4 (little-endian words)
+  let a0 = i64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  for (let j = 0; j < 8; j++) {
+    const v = <i32>(k >> <u64>(57 - 8 * j)) & 127;
+    const row = KS_TABLE + <usize>((j * 128 + v) * DES_SCHEDULE_BYTES);
+    a0 = v128.xor(a0, v128.load(row));
+    a1 = v128.xor(a1, v128.load(row, 16));
+    a2 = v128.xor(a2, v128.load(row, 32));
+    a3 = v128.xor(a3, v128.load(row, 48));
+    a4 = v128.xor(a4, v128.load(row, 64));
+    a5 = v128.xor(a5, v128.load(row, 80));
+    a6 = v128.xor(a6, v128.load(row, 96));
+    a7 = v128.xor(a7, v128.load(row, 112));
   }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+  v128.store(out, a4, 64);
+  v128.store(out, a5, 80);
+  v128.store(out, a6, 96);
+  v128.store(out, a7, 112);
 }
 
 /** TDES schedule for an 8-, 16- or 24-byte key: K1, K2, K3 with K3 = K1 (2-key) or K1 = K2 = K3 (single DES). */

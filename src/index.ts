@@ -66,3 +66,26 @@ export {
   type Dcvv2Card,
   type Dcvv2Profile,
 } from './dcvv2.js';
+export {
+  deriveDukptIpek,
+  deriveDukptTransactionKey,
+  deriveDukptTransactionKeys,
+  deriveDukptTransactionKeyFromIpek,
+  dukptWorkingKey,
+  type DukptVariant,
+} from './dukpt/tdes.js';
+export {
+  deriveAesDukptInitialKey,
+  deriveAesDukptTransactionKey,
+  deriveAesDukptTransactionKeys,
+  deriveAesDukptWorkingKey,
+  deriveAesDukptWorkingKeys,
+  deriveAesDukptWorkingKeyFromInitialKey,
+  type AesDukptUsage,
+  type AesDukptAlgorithm,
+  type AesDukptKeyOptions,
+} from './dukpt/aes.js';
+export type { DukptKeySource } from './dukpt/source.js';
+export { translateDukptPinBlock, translateDukptPinBlocks, decryptDukptPinBlock, encryptDukptPinBlock, type DukptPinSide, type DukptPinItem } from './dukpt/pin.js';
+export { generateDukptMac, verifyDukptMac, type DukptMacOptions, type DukptMacMethod, type DukptDirection } from './dukpt/mac.js';
+export { encryptDukptData, decryptDukptData, type DukptDataOptions } from './dukpt/data.js';

@@ -88,7 +88,7 @@ function encode(format: Format, pin: string, pan: string, fill: Uint8Array, key?
 }
 
 /** A decode record (assembly/pinblock.ts DECODE_RECORD): the block, the PAN's length, the PAN; zeros after. */
-function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
+export function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
   m.fill(0, rec, rec + RECORD);
   m.set(block, rec);
   m[rec + 16] = pan.length;
@@ -107,7 +107,7 @@ function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array
 }
 
 /** Throws for a kernel decode status other than OK. */
-function requireDecoded(format: Format, status: number): void {
+export function requireDecoded(format: Format, status: number): void {
   if (status !== 0) {
     throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"pinBlock" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, 'pinBlock');
   }
@@ -210,10 +210,10 @@ export interface PinBlockSide {
   format: 0 | 1 | 3 | 4;
 }
 
-const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
-const TRANSLATE_OUT = 32; //    status, then the new block at 16
+export const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
+export const TRANSLATE_OUT = 32; //    status, then the new block at 16
 
-function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
+export function checkSide(field: 'from' | 'to', side: unknown): PinBlockSide {
   const o = checkOptions(field, side);
   const format = o.format;
   if (format !== 0 && format !== 1 && format !== 3 && format !== 4) {
@@ -228,7 +228,7 @@ function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] {
 }
 
 /** Fresh fill for a new block: 8 random bytes (format 4), 14 random nibbles (1: 0-F, 3: A-F), none for 0. */
-function translationFill(format: PinBlockSide['format']): Uint8Array {
+export function translationFill(format: PinBlockSide['format']): Uint8Array {
   if (format === 4) return randomBytes(8);
   return format === 0 ? new Uint8Array(8) : packNibbles(randomNibbles(14, format === 3));
 }
