@@ -14,6 +14,7 @@ import { pinWorkloads } from './pin.bench.js';
 import { ff1Workloads } from './ff1.bench.js';
 import { issueWorkloads, multiCoreIssuanceFresh } from './issue.bench.js';
 import { dcvv2Workloads } from './dcvv2.bench.js';
+import { dukptWorkloads } from './dukpt.bench.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const cold = coldStart();
   log(`cold start (import -> first CVV, fresh process, median of 9): ${cold.toFixed(1)} ms`);
 
-  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads()];
+  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads(), ...dukptWorkloads()];
   const rows: Row[] = [];
   for (const w of all.filter((x) => !only || only.has(x.id))) {
     const row = await runWorkload(w, quick ? 0.5 : 2);
