@@ -214,7 +214,7 @@ export function nodeTdesDukptTranslate(bdk: Uint8Array, zpk: Uint8Array) {
   return (ksn: Uint8Array, block: Uint8Array, pan: string): Buffer => {
     const id = Buffer.from(ksn.subarray(0, 8));
     id[7]! &= 0xe0;
-    let key = Buffer.concat([left.update(id), right.update(id)]);
+    let key: Buffer = Buffer.concat([left.update(id), right.update(id)]);
     const counter = ((ksn[7]! & 0x1f) << 16) | (ksn[8]! << 8) | ksn[9]!;
     const reg = Buffer.from(ksn.subarray(2, 10));
     reg[5]! &= 0xe0;
@@ -261,7 +261,7 @@ export function nodeAesDukptTranslate(bdk: Uint8Array, zpk: Uint8Array) {
   };
   return (ksn: Uint8Array, block: Uint8Array, pan: string): Buffer => {
     const bdkData = (b: number) => data(0x8001, bits / 64 + 0, bits, ksn.subarray(0, 8), b);
-    let key = Buffer.concat([bdkCipher.update(bdkData(1)), ...(bits > 128 ? [bdkCipher.update(bdkData(2))] : [])]).subarray(0, bits / 8);
+    let key: Buffer = Buffer.concat([bdkCipher.update(bdkData(1)), ...(bits > 128 ? [bdkCipher.update(bdkData(2))] : [])]).subarray(0, bits / 8);
     const counter = Buffer.from(ksn).readUInt32BE(8);
     const context = Buffer.from(ksn.subarray(4, 12));
     let walked = 0;

@@ -86,6 +86,6 @@ export {
   type AesDukptKeyOptions,
 } from './dukpt/aes.js';
 export type { DukptKeySource } from './dukpt/source.js';
-export { translateDukptPinBlock, translateDukptPinBlocks, decryptDukptPinBlock, encryptDukptPinBlock, type DukptPinSide, type DukptPinItem } from './dukpt/pin.js';
+export { translateDukptPinBlock, translateDukptPinBlocks, decryptDukptPinBlock, encryptDukptPinBlock, type DukptPinSide, type DukptPinBatchSide, type DukptPinItem } from './dukpt/pin.js';
 export { generateDukptMac, verifyDukptMac, type DukptMacOptions, type DukptMacMethod, type DukptDirection } from './dukpt/mac.js';
 export { encryptDukptData, decryptDukptData, type DukptDataOptions } from './dukpt/data.js';

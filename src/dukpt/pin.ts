@@ -36,6 +36,9 @@ type Format = 0 | 1 | 3 | 4;
 /** A DUKPT key source and the ISO 9564 format of the PIN blocks under its PIN keys. */
 export type DukptPinSide = DukptKeySource & { format: Format };
 
+/** The key side of a batch: a BDK or initial key with the format and (AES DUKPT) algorithm; KSNs come per item. */
+export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & { format: Format; algorithm?: AesDukptAlgorithm };
+
 /** What the kernel needs to derive a side's PIN key: algorithm indicator, bits, and the cipher mode of its schedule. */
 interface PinKey {
   algorithm: number;
@@ -167,7 +170,7 @@ interface CheckedItem {
  * @example translateDukptPinBlocks({ from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }, items: [{ ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }] }).map((b) => b && bytesToHex(b)) // ['7820FE6CFD54CE3A']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE, ERR_PIN_TRANSLATION
  */
-export function translateDukptPinBlocks(options: { from: Omit<DukptPinSide, 'ksn'>; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
+export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
   const o = checkOptions('options', options);
   const fromOptions = checkOptions('from', o.from);
   const format = checkFormat('from.format', fromOptions.format);

@@ -82,7 +82,7 @@ export function refTdesTransactionKeyFromIpek(ipek: Uint8Array, ksn: Uint8Array)
   reg[5]! &= 0xe0;
   reg[6] = 0;
   reg[7] = 0;
-  let key = ipek.slice();
+  let key: Uint8Array = ipek.slice();
   for (let bit = 20; bit >= 0; bit--) {
     if ((counter >> bit) & 1) {
       reg[7 - (bit >> 3)]! |= 1 << (bit & 7);
@@ -196,7 +196,7 @@ function refContext(ksn: Uint8Array, counter: number): Uint8Array {
  */
 export function refAesDerivationKey(initialKey: Uint8Array, ksn: Uint8Array): Uint8Array {
   const counter = ((ksn[8]! << 24) | (ksn[9]! << 16) | (ksn[10]! << 8) | ksn[11]!) >>> 0;
-  let key = initialKey.slice();
+  let key: Uint8Array = initialKey.slice();
   let walked = 0;
   for (let bit = 31; bit >= 0; bit--) {
     const mask = 2 ** bit;
