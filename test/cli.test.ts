@@ -118,6 +118,9 @@ describe('errors and exit codes', () => {
     [['luhn', 'check', '79927398710'], 1, null],
     [['ibm3624', 'verify', '--pvk', '0123456789ABCDEFFEDCBA9876543210', '--validation-data', '1122334455667788', '--decimalization-table', '1234567890123456', '--pin', '1234', '--offset', '7711'], 1, null],
     [['parity', 'check', '--key', '0022446688AACCEE'], 1, null],
+    [['dukpt', 'key', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E007FF'], 2, 'ERR_FORMAT'],
+    [['dukpt', 'pin-translate', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00002', '--block', '1B9C1845EB993A7A', '--pan', '4012345678909', '--from-format', '0', '--to-key', 'FEDCBA98765432100123456789ABCDEF', '--to-format', '0'], 3, 'ERR_PINBLOCK_FORMAT'],
+    [['dukpt', 'mac', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00001', '--data', '3430313233343536373839303944393837', '--mac', '9CCC7818'], 1, null],
   ] as const)('%j -> exit %i %s', (args, code, err) => {
     const r = run([...args], cwd);
     expect(r.code).toBe(code);

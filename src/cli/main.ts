@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCalculator, examples } from './calculator.js';
 import { registerKeys } from './keys.js';
 import { registerIssue } from './issue.js';
+import { registerDukpt } from './dukpt.js';
 import { EXIT, reportError, stdio, type Io } from './output.js';
 
 function version(): string {
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
   registerCalculator(program, io);
   registerKeys(program, io);
   registerIssue(program, io);
+  registerDukpt(program, io);
   examples(
     program.command('bench').description('runs the benchmark suite (in a clone of the repository)').allowUnknownOption().action((_o: unknown, c: Command) => {
       const root = fileURLToPath(new URL('../../', import.meta.url));
