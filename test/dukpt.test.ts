@@ -59,6 +59,9 @@ describe('TDES DUKPT known answers (X9.24-1:2009 A.4)', () => {
     const out = api.translateDukptPinBlocks({ from: { bdk: TDES_BDK, format: 0 }, to: { key: ZPK, format: 0 }, items: rows.map((v) => ({ ksn: h(str(v, 'ksn')), pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan') })) });
     const block = x(api.tdesEncryptEcb(ZPK, api.encodePinBlockIso0('1234', '4012345678909')));
     expect(out.map((b) => b && x(b))).toEqual(rows.map(() => block));
+    // The same from the device's IPEK (a host holding a B1 key rather than the BDK).
+    const fromIpek = api.translateDukptPinBlocks({ from: { initialKey: h('6AC292FAA1315B4D858AB3A3D7D5933A'), format: 0 }, to: { key: ZPK, format: 0 }, items: rows.map((v) => ({ ksn: h(str(v, 'ksn')), pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan') })) });
+    expect(fromIpek.map((b) => b && x(b))).toEqual(rows.map(() => block));
   });
 
   test.each(of('tdes-moov'))('%s', (_, v) => {
@@ -120,6 +123,10 @@ describe('AES DUKPT known answers (X9.24-3:2017 supplement)', () => {
     expect(api.translateDukptPinBlock({ pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan'), from: { ...s, format: 4 }, to: { key: ZPK, format: 0 } })).toEqual(expected);
     const [batch] = api.translateDukptPinBlocks({ from: { bdk: s.bdk, format: 4 }, to: { key: ZPK, format: 0 }, items: [{ ksn: s.ksn, pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan') }] });
     expect(batch).toEqual(expected);
+    const initialKey = api.deriveAesDukptInitialKey(s.bdk, s.ksn.subarray(0, 8));
+    const [fromInitialKey] = api.translateDukptPinBlocks({ from: { initialKey, format: 4 }, to: { key: ZPK, format: 0 }, items: [{ ksn: s.ksn, pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan') }] });
+    expect(fromInitialKey).toEqual(expected);
+    expect(api.translateDukptPinBlock({ pinBlock: h(str(v, 'pinBlock')), pan: str(v, 'pan'), from: { initialKey, ksn: s.ksn, format: 4 }, to: { key: ZPK, format: 0 } })).toEqual(expected);
   });
 
   test.each(of('aes-moov'))('%s', (_, v) => {

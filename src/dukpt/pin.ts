@@ -7,8 +7,7 @@
 //   derived from the AES BDK (its `algorithm`).
 import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from '../validate.js';
-import { keySchedule, mapRecords, withKernel, ALG_AES, ALG_TDES, type RecordLayout } from '../wasm/calls.js';
-import { loadedKernel } from '../wasm/loader.js';
+import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/calls.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
 import {
   checkSide,
@@ -24,6 +23,7 @@ import {
   translationFill,
   writeDecodeRecord,
   TRANSLATE_OUT,
+  TRANSLATE_RECORD,
   type PinBlockSide,
 } from '../pinblock.js';
 import { checkKsn, schemeOfKsn } from './ksn.js';
@@ -161,7 +161,7 @@ interface CheckedItem {
 
 /**
  * translateDukptPinBlock for many terminals under one BDK (or initial key) into one PIN key: one kernel call per
- * 8,192 blocks, each with its own KSN. A block that does not decode under its derived key (a wrong KSN, PAN or
+ * 8,191 blocks, each with its own KSN. A block that does not decode under its derived key (a wrong KSN, PAN or
  * format) gives `null` in its place instead of failing the batch.
  * @param options.from `{ bdk | initialKey, format, algorithm? }` (the scheme follows the items' KSN length, which must agree)
  * @param options.to `{ key, format }` (a PIN key, as for translatePinBlock)
@@ -194,24 +194,39 @@ export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: 
       fill: to.format === 0 ? zeros : translationFill(to.format),
     };
   });
-  const layout: RecordLayout<CheckedItem, Uint8Array | null> = {
-    recordBytes: RECORD,
-    outBytes: TRANSLATE_OUT,
-    write: (m, rec, item) => {
-      writeDecodeRecord(m, rec, item.pinBlock, item.pan);
-      m.set(item.fill, rec + FILL_AT);
-      m.set(item.ksn, rec + KSN_AT);
-    },
-    read: (m, out) => (m[out] === 0 ? m.slice(out + 16, out + 16 + (to.format === 4 ? 16 : 8)) : null),
-  };
+  const size = to.format === 4 ? 16 : 8;
+  const out = new Array<Uint8Array | null>(items.length);
   try {
-    return mapRecords(items, layout, (k) => {
-      bindSource(k, s.source);
-      const [toKs, toMode] = keySchedule(k, to.format === 4 ? ALG_AES : ALG_TDES, to.key);
-      return (n) => k.x.dukptPinTranslate(key.algorithm, key.bits, key.mode, format, to.format, toKs, toMode, k.IN, RECORD, k.OUT, n);
+    // Records after KEY_AREA, where bindSource puts an initial key: mapRecords would start them at IN.
+    return withKernel(KEY_AREA + items.length * RECORD, items.length * TRANSLATE_OUT, (k) => {
+      try {
+        bindSource(k, s.source);
+        const [toKs, toMode] = keySchedule(k, to.format === 4 ? ALG_AES : ALG_TDES, to.key);
+        const m = k.mem;
+        const at = k.IN + KEY_AREA;
+        const per = Math.floor((k.IO_BYTES - KEY_AREA) / RECORD);
+        for (let base = 0; base < items.length; base += per) {
+          const n = Math.min(per, items.length - base);
+          for (let i = 0; i < n; i++) {
+            const item = items[base + i]!;
+            const rec = at + i * RECORD;
+            writeDecodeRecord(m, rec, item.pinBlock, item.pan);
+            m.fill(0, rec + TRANSLATE_RECORD, rec + RECORD);
+            m.set(item.fill, rec + FILL_AT);
+            m.set(item.ksn, rec + KSN_AT);
+          }
+          k.x.dukptPinTranslate(key.algorithm, key.bits, key.mode, format, to.format, toKs, toMode, at, RECORD, k.OUT, n);
+          for (let i = 0; i < n; i++) {
+            const o = k.OUT + i * TRANSLATE_OUT;
+            out[base + i] = m[o] === 0 ? m.slice(o + 16, o + 16 + size) : null;
+          }
+        }
+        return out;
+      } finally {
+        k.x.dukptWipe();
+      }
     });
   } finally {
-    loadedKernel()?.x.dukptWipe();
     for (const item of items) item.fill.fill(0);
   }
 }
