@@ -86,8 +86,11 @@ const IP_BYTES = memory.data(8 * 256 * 8, 64); // IP applied to byte k of the bl
 const FP_BYTES = memory.data(8 * 256 * 8, 64); // IP^-1 likewise
 // The key schedule is linear over GF(2) (PC-1, the rotations and PC-2 only select and move bits), so a schedule is
 // the XOR of the schedules of its key bytes' 7 key bits (the eighth is parity): a table of 8 x 128 schedules turns
-// expanding a key into 64 vector XORs. DUKPT expands a fresh DES key at every step of its counter walk.
+// expanding a key into 64 vector XORs. DUKPT expands a fresh DES key at every step of its counter walk, so its
+// kernels use this path; the table (128 KiB) is built on their first call, not at instantiation, so that the
+// cold start of everything else is unchanged. Key-cache misses expand by the definition (desKeySchedule).
 const KS_TABLE = memory.data(8 * 128 * DES_SCHEDULE_BYTES, 64);
+let ksTableReady = false;
 
 /** Bit `pos` (1-based, 1 = most significant) of a `width`-bit value. */
 @inline function bit(v: u64, width: i32, pos: i32): u64 {
@@ -124,7 +127,10 @@ export function initDes(): void {
       store<u64>(FP_BYTES + ((k * 256 + b) << 3), permute(v, 64, fpTable, 64));
     }
   }
-  // The schedule table: the 7 basis keys of each byte by the definition, then every other value by linearity.
+}
+
+/** Fills KS_TABLE: the 7 basis keys of each byte by the definition, then every other value by linearity. */
+function buildKeyTable(): void {
   for (let j = 0; j < 8; j++) {
     const row = KS_TABLE + <usize>(j * 128 * DES_SCHEDULE_BYTES);
     for (let v = 1; v < 128; v++) {
@@ -139,9 +145,10 @@ export function initDes(): void {
       }
     }
   }
+  ksTableReady = true;
 }
 
-/** FIPS 46-3's key schedule bit by bit (PC-1, rotations, PC-2), for the table's basis keys. */
+/** FIPS 46-3's key schedule bit by bit (PC-1, rotations, PC-2), for key-cache misses and the table's basis keys. */
 function desKeyScheduleByDefinition(k: u64, out: usize): void {
   const cd = permute(k, 64, PC1_TABLE, 56);
   let c = <u32>(cd >> 28) & 0x0fffffff;
@@ -194,11 +201,15 @@ function arrangeSubkey(sub: u64): u64 {
 
 /** Expands one 8-byte DES key at `key` into a 128-byte schedule at `out` (FIPS 46-3 key schedule, PC-1/PC-2). */
 export function desKeySchedule(key: usize, out: usize): void {
-  desKeyScheduleOf(bswap<u64>(load<u64>(key)), out);
+  desKeyScheduleByDefinition(bswap<u64>(load<u64>(key)), out);
 }
 
-/** desKeySchedule for a key held as a big-endian u64 (bit 1 of FIPS 46-3 = the most significant bit). */
+/**
+ * desKeySchedule through the table, for a key held as a big-endian u64 (bit 1 of FIPS 46-3 = the most significant
+ * bit): for kernels that expand many fresh keys (DUKPT). The same schedule as desKeySchedule.
+ */
 export function desKeyScheduleOf(k: u64, out: usize): void {
+  if (!ksTableReady) buildKeyTable();
   let a0 = i64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   for (let j = 0; j < 8; j++) {
     const v = <i32>(k >> <u64>(57 - 8 * j)) & 127;
@@ -227,6 +238,13 @@ export function tdesKeySchedule(key: usize, len: i32, out: usize): void {
   desKeySchedule(key, out);
   desKeySchedule(len >= 16 ? key + 8 : key, out + DES_SCHEDULE_BYTES);
   desKeySchedule(len == 24 ? key + 16 : key, out + 2 * DES_SCHEDULE_BYTES);
+}
+
+/** tdesKeySchedule through the table (desKeyScheduleOf), for keys derived per transaction. */
+export function tdesKeyScheduleFast(key: usize, len: i32, out: usize): void {
+  desKeyScheduleOf(bswap<u64>(load<u64>(key)), out);
+  desKeyScheduleOf(bswap<u64>(load<u64>(len >= 16 ? key + 8 : key)), out + DES_SCHEDULE_BYTES);
+  desKeyScheduleOf(bswap<u64>(load<u64>(len == 24 ? key + 16 : key)), out + 2 * DES_SCHEDULE_BYTES);
 }
 
 // 16 rounds on (l, r) in place, subkeys forwards (encrypt) or backwards (decrypt). Two rounds per iteration

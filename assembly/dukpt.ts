@@ -11,7 +11,7 @@
 //     ID's right half) || a 32-bit counter. The counter walk derives one intermediate key per one-bit.
 // The caller validates everything (lengths, counters with at most 10 / 16 one-bits) and selects the BDK's
 // schedules through the key cache; keys derived here live in the scratch below and are wiped before returning.
-import { tdesBlock, desKeyScheduleOf, tdesKeySchedule } from './des';
+import { tdesBlock, desKeyScheduleOf, tdesKeyScheduleFast } from './des';
 import { aesExpandKey, aesKeySchedule, aesRounds, aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState } from './aes';
 import { pinblockTranslate, TRANSLATE_OUT } from './pinblock';
 
@@ -121,7 +121,7 @@ function tdesVariant(variant: i32): void {
   if (variant >= 3) {
     store<u64>(KEY, bswap<u64>(keyHi));
     store<u64>(KEY + 8, bswap<u64>(keyLo));
-    tdesKeySchedule(KEY, 16, DERIVE_KS);
+    tdesKeyScheduleFast(KEY, 16, DERIVE_KS);
     keyHi = tdesBlock(keyHi, DERIVE_KS, false, false);
     keyLo = tdesBlock(keyLo, DERIVE_KS, false, false);
   }
@@ -239,11 +239,11 @@ export function dukptPinKey(ksn: usize, algorithm: i32, bits: i32, slot: i32): u
     tdesTransaction(ksn);
     tdesVariant(0);
     storeKeyRegister(NEXT);
-    tdesKeySchedule(NEXT, 16, ks);
+    tdesKeyScheduleFast(NEXT, 16, ks);
   } else {
     aesWorking(ksn, 0x1000, algorithm, bits);
     if (algorithm >= 2) aesKeySchedule(NEXT, bits >> 3, ks);
-    else tdesKeySchedule(NEXT, bits >> 3, ks);
+    else tdesKeyScheduleFast(NEXT, bits >> 3, ks);
   }
   keyHi = 0;
   keyLo = 0;

@@ -242,6 +242,8 @@ describe('totality: arbitrary input returns a value or throws CardHsmError', () 
 describe('no derived key or clear PIN stays in WASM memory', () => {
   test('after translations (single, batch, to DUKPT; succeeding and failing) only the key cache differs', () => {
     const k = kernel();
+    // The DES key-schedule table (public constants) is built on the first DUKPT call: build it before the baseline.
+    api.deriveDukptTransactionKey(new Uint8Array(16), api.hexToBytes('FFFF9876543210E00001'));
     api.clearKeyCache();
     const baseline = k.mem.slice();
     const [bdk, aesBdk16, zpk] = [new Uint8Array(16).fill(4), new Uint8Array(16).fill(5), new Uint8Array(16).fill(6)];
