@@ -228,12 +228,8 @@ export function dukptKeys(src: usize, stride: i32, dst: usize, outStride: i32, n
   dukptWipe();
 }
 
-/**
- * Derives the PIN encryption key of the KSN at `ksn` and expands it into schedule slot `slot` (0 or 1), whose
- * address it returns. TDES DUKPT: the PIN variant, a 2-key TDES schedule. AES DUKPT: the key of usage 1000,
- * algorithm indicator `algorithm` and `bits`: an AES schedule (indicators 2-4) or a TDES one (0, 1).
- */
-export function dukptPinKey(ksn: usize, algorithm: i32, bits: i32, slot: i32): usize {
+/** Derives the PIN key of the KSN at `ksn` into schedule slot `slot` and returns its address (see dukptPinKey). */
+function pinKeyInto(ksn: usize, algorithm: i32, bits: i32, slot: i32): usize {
   const ks = SLOTS + <usize>(slot * SLOT_BYTES);
   if (scheme == DUKPT_TDES) {
     tdesTransaction(ksn);
@@ -245,10 +241,20 @@ export function dukptPinKey(ksn: usize, algorithm: i32, bits: i32, slot: i32): u
     if (algorithm >= 2) aesKeySchedule(NEXT, bits >> 3, ks);
     else tdesKeyScheduleFast(NEXT, bits >> 3, ks);
   }
+  return ks;
+}
+
+/**
+ * Derives the PIN encryption key of the KSN at `ksn` and expands it into schedule slot `slot` (0 or 1), whose
+ * address it returns; everything but the slot is wiped. TDES DUKPT: the PIN variant, a 2-key TDES schedule. AES
+ * DUKPT: the key of usage 1000, algorithm indicator `algorithm` and `bits`: an AES schedule (indicators 2-4) or a
+ * TDES one (0, 1). The slot is wiped by dukptPinTranslate or dukptWipe.
+ */
+export function dukptPinKey(ksn: usize, algorithm: i32, bits: i32, slot: i32): usize {
+  const ks = pinKeyInto(ksn, algorithm, bits, slot);
   keyHi = 0;
   keyLo = 0;
-  memory.fill(KEY, 0, 64); // KEY and NEXT
-  memory.fill(DES_KS, 0, 128 + 480);
+  memory.fill(DES_KS, 0, SLOTS - DES_KS);
   return ks;
 }
 
@@ -262,7 +268,7 @@ export function dukptPinKey(ksn: usize, algorithm: i32, bits: i32, slot: i32): u
 export function dukptPinTranslate(algorithm: i32, bits: i32, fromMode: i32, from: i32, to: i32, toKs: usize, toMode: i32, src: usize, stride: i32, dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const rec = src + <usize>(i * stride);
-    const ks = dukptPinKey(rec + DUKPT_KSN_AT, algorithm, bits, 0);
+    const ks = pinKeyInto(rec + DUKPT_KSN_AT, algorithm, bits, 0);
     pinblockTranslate(from, ks, fromMode, to, toKs, toMode, rec, dst + <usize>(i * TRANSLATE_OUT));
   }
   dukptWipe();
