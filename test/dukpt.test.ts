@@ -249,6 +249,19 @@ describe('refusals, by code and field', () => {
     expect(err.message).not.toContain('1234');
   });
 
+  test('PIN decryption and encryption name their own fields', () => {
+    expectCardHsmError(() => api.decryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 2 as never, pinBlock: new Uint8Array(8), pan: '4012345678909' }), 'ERR_FORMAT', 'format');
+    expectCardHsmError(() => api.decryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 0, pinBlock: new Uint8Array(8) }), 'ERR_TYPE', 'pan');
+    expectCardHsmError(() => api.decryptDukptPinBlock({ bdk: AES_BDK, ksn: aesKsn, format: 4, pinBlock: new Uint8Array(8), pan: '4' }), 'ERR_LENGTH', 'pinBlock');
+    expectCardHsmError(() => api.encryptDukptPinBlock({ bdk: AES_BDK, ksn: aesKsn, format: 4, pin: '1234', pan: '4', fill: 'AB' }), 'ERR_TYPE', 'fill');
+    expectCardHsmError(() => api.encryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 3, pin: '1234', pan: '4012345678909', fill: new Uint8Array(10) }), 'ERR_TYPE', 'fill');
+    expectCardHsmError(() => api.encryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 0, pin: '12', pan: '4012345678909' }), 'ERR_LENGTH', 'pin');
+    expectCardHsmError(() => api.encryptDukptPinBlock({ initialKey: new Uint8Array(20), ksn: aesKsn, format: 4, pin: '1234', pan: '4012345678909' }), 'ERR_LENGTH', 'initialKey');
+    // Format 1 carries no PAN: none is needed.
+    const block = api.encryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 1, pin: '1234', fill: 'ABCDEF0123' });
+    expect(api.decryptDukptPinBlock({ bdk: TDES_BDK, ksn: tdesKsn, format: 1, pinBlock: block })).toBe('1234');
+  });
+
   test('batch PIN translation: null for a block that does not decode; one scheme per batch', () => {
     const items = [
       { ksn: tdesKsn, pinBlock: h('1B9C1845EB993A7A'), pan: '4012345678909' },

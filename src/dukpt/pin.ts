@@ -77,7 +77,7 @@ function pinKeyOf(s: Omit<CheckedSource, 'ksn'>, format: Format, at: string): Pi
 
 function checkPinSide(at: string, value: unknown): { s: CheckedSource; format: Format; key: PinKey } {
   const s = checkSource(at, value);
-  const format = checkFormat(`${at}.format`, (value as Record<string, unknown>).format);
+  const format = checkFormat(at ? `${at}.format` : 'format', (value as Record<string, unknown>).format);
   return { s, format, key: pinKeyOf(s, format, at) };
 }
 
