@@ -84,6 +84,26 @@ export function aesRounds(len: i32): i32 {
 
 /** Expands a 16/24/32-byte key at `key` into encryption and decryption round keys at `out` (FIPS 197 5.2). */
 export function aesKeySchedule(key: usize, len: i32, out: usize): void {
+  aesExpandKey(key, len, out);
+  const nr = (len >> 2) + 6;
+  // Equivalent inverse cipher: round keys in reverse order, InvMixColumns applied to all but the first and last.
+  const dec = out + DEC_OFFSET;
+  for (let r = 0; r <= nr; r++) {
+    for (let c = 0; c < 4; c++) {
+      let w = load<u32>(out + (<usize>((nr - r) * 4 + c) << 2));
+      if (r > 0 && r < nr) {
+        w = td(0, sbox(w >> 24)) ^ td(1, sbox(w >> 16)) ^ td(2, sbox(w >> 8)) ^ td(3, sbox(w));
+      }
+      store<u32>(dec + (<usize>(r * 4 + c) << 2), w);
+    }
+  }
+}
+
+/**
+ * The encryption round keys alone (FIPS 197 5.2) at `out`: for keys that only ever encrypt, such as the DUKPT
+ * derivation keys, which skip the decryption half of aesKeySchedule.
+ */
+export function aesExpandKey(key: usize, len: i32, out: usize): void {
   const nk = len >> 2;
   const nr = nk + 6;
   const words = 4 * (nr + 1);
@@ -103,17 +123,6 @@ export function aesKeySchedule(key: usize, len: i32, out: usize): void {
       w = load<u32>(out + (<usize>(i - nk) << 2)) ^ t;
     }
     store<u32>(out + (<usize>i << 2), w);
-  }
-  // Equivalent inverse cipher: round keys in reverse order, InvMixColumns applied to all but the first and last.
-  const dec = out + DEC_OFFSET;
-  for (let r = 0; r <= nr; r++) {
-    for (let c = 0; c < 4; c++) {
-      let w = load<u32>(out + (<usize>((nr - r) * 4 + c) << 2));
-      if (r > 0 && r < nr) {
-        w = td(0, sbox(w >> 24)) ^ td(1, sbox(w >> 16)) ^ td(2, sbox(w >> 8)) ^ td(3, sbox(w));
-      }
-      store<u32>(dec + (<usize>(r * 4 + c) << 2), w);
-    }
   }
 }
 

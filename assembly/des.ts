@@ -180,7 +180,14 @@ function initKeySchedule(): void {
 
 /** Expands one 8-byte DES key at `key` into a 128-byte schedule at `out` (FIPS 46-3 key schedule, PC-1/PC-2). */
 export function desKeySchedule(key: usize, out: usize): void {
-  const k = bswap<u64>(load<u64>(key));
+  desKeyScheduleOf(bswap<u64>(load<u64>(key)), out);
+}
+
+/**
+ * The schedule of a key held as a big-endian u64 (bit 1 of FIPS 46-3 = the most significant bit), through the
+ * PC-1 and PC-2 byte tables: for kernels that expand fresh keys in registers (DUKPT's counter walk, EMV card keys).
+ */
+export function desKeyScheduleOf(k: u64, out: usize): void {
   let cd: u64 = 0;
   for (let i = 0; i < 8; i++) cd |= load<u64>(PC1_BYTES + ((i * 256 + <i32>((k >> <u64>(56 - 8 * i)) & 0xff)) << 3));
   let c = <u32>(cd >> 28) & 0x0fffffff;
@@ -202,6 +209,13 @@ export function tdesKeySchedule(key: usize, len: i32, out: usize): void {
   desKeySchedule(key, out);
   desKeySchedule(len >= 16 ? key + 8 : key, out + DES_SCHEDULE_BYTES);
   desKeySchedule(len == 24 ? key + 16 : key, out + 2 * DES_SCHEDULE_BYTES);
+}
+
+/** tdesKeySchedule for keys derived per transaction (DUKPT), through desKeyScheduleOf. */
+export function tdesKeyScheduleFast(key: usize, len: i32, out: usize): void {
+  desKeyScheduleOf(bswap<u64>(load<u64>(key)), out);
+  desKeyScheduleOf(bswap<u64>(load<u64>(len >= 16 ? key + 8 : key)), out + DES_SCHEDULE_BYTES);
+  desKeyScheduleOf(bswap<u64>(load<u64>(len == 24 ? key + 16 : key)), out + 2 * DES_SCHEDULE_BYTES);
 }
 
 // 16 rounds on (l, r) in place, subkeys forwards (encrypt) or backwards (decrypt). Two rounds per iteration

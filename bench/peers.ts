@@ -298,3 +298,90 @@ export function nodeArqcCvn18(imk: Uint8Array) {
     return nodeRetailMac(sk)(data, 2).equals(arqc);
   };
 }
+
+// ---- DUKPT ---------------------------------------------------------------------------------------------------
+// TDES DUKPT (X9.24-1) and AES DUKPT (X9.24-3) PIN translation with node:crypto, written the straightforward way:
+// the BDK's and the ZPK's ciphers made once and reused; every key the derivation walk produces needs a cipher of
+// its own, made when needed.
+
+const C0 = Buffer.from('C0C0C0C000000000C0C0C0C000000000', 'hex');
+const xorBuf = (a: Uint8Array, b: Uint8Array): Buffer => Buffer.from(a.map((v, i) => v ^ b[i]!));
+
+/** One DES block under a single-DES key (des-ede with K || K: Node 20 rejects des-ecb). */
+const desOnce = (key8: Uint8Array, block: Uint8Array): Buffer => nodeEcb(key8).update(block);
+
+/** ISO 0 -> ISO 0 translation from a TDES DUKPT terminal to a ZPK. */
+export function nodeTdesDukptTranslate(bdk: Uint8Array, zpk: Uint8Array) {
+  const left = nodeEcb(bdk);
+  const right = nodeEcb(xorBuf(bdk, C0));
+  const encrypt = nodeReusedOp(zpk);
+  return (ksn: Uint8Array, block: Uint8Array, pan: string): Buffer => {
+    const id = Buffer.from(ksn.subarray(0, 8));
+    id[7]! &= 0xe0;
+    let key: Buffer = Buffer.concat([left.update(id), right.update(id)]);
+    const counter = ((ksn[7]! & 0x1f) << 16) | (ksn[8]! << 8) | ksn[9]!;
+    const reg = Buffer.from(ksn.subarray(2, 10));
+    reg[5]! &= 0xe0;
+    reg[6] = 0;
+    reg[7] = 0;
+    for (let bit = 20; bit >= 0; bit--) {
+      if (!((counter >> bit) & 1)) continue;
+      reg[7 - (bit >> 3)]! |= 1 << (bit & 7);
+      const r2 = xorBuf(desOnce(key.subarray(0, 8), xorBuf(reg, key.subarray(8))), key.subarray(8));
+      const k = xorBuf(key, C0);
+      const r1 = xorBuf(desOnce(k.subarray(0, 8), xorBuf(reg, k.subarray(8))), k.subarray(8));
+      key = Buffer.concat([r1, r2]);
+    }
+    key[7]! ^= 0xff;
+    key[15]! ^= 0xff;
+    const clear = nodeEcb(key, true).update(block);
+    const panField = iso0PanField(pan);
+    const field = Buffer.from(clear.map((b, i) => b ^ panField[i]!)).toString('hex');
+    return encrypt(iso0(field.slice(2, 2 + parseInt(field[1]!, 16)), pan));
+  };
+}
+
+/** ISO 4 (AES DUKPT, AES-128 PIN key) -> ISO 0 under a ZPK. */
+export function nodeAesDukptTranslate(bdk: Uint8Array, zpk: Uint8Array) {
+  const bits = bdk.length * 8;
+  const alg = `aes-${bits}-ecb`;
+  const bdkCipher = createCipheriv(alg, bdk, null).setAutoPadding(false);
+  const encrypt = nodeReusedOp(zpk);
+  const data = (usage: number, algorithm: number, length: number, context: Uint8Array, block = 1) => {
+    const d = Buffer.alloc(16);
+    d[0] = 1;
+    d[1] = block;
+    d.writeUInt16BE(usage, 2);
+    d.writeUInt16BE(algorithm, 4);
+    d.writeUInt16BE(length, 6);
+    Buffer.from(context).copy(d, 8);
+    return d;
+  };
+  const derive = (key: Uint8Array, usage: number, algorithm: number, length: number, context: Uint8Array): Buffer => {
+    const c = createCipheriv(`aes-${key.length * 8}-ecb`, key, null).setAutoPadding(false);
+    const out = [c.update(data(usage, algorithm, length, context))];
+    if (length > 128) out.push(c.update(data(usage, algorithm, length, context, 2)));
+    return Buffer.concat(out).subarray(0, length / 8);
+  };
+  return (ksn: Uint8Array, block: Uint8Array, pan: string): Buffer => {
+    const bdkData = (b: number) => data(0x8001, bits / 64 + 0, bits, ksn.subarray(0, 8), b);
+    let key: Buffer = Buffer.concat([bdkCipher.update(bdkData(1)), ...(bits > 128 ? [bdkCipher.update(bdkData(2))] : [])]).subarray(0, bits / 8);
+    const counter = Buffer.from(ksn).readUInt32BE(8);
+    const context = Buffer.from(ksn.subarray(4, 12));
+    let walked = 0;
+    for (let bit = 31; bit >= 0; bit--) {
+      const mask = 2 ** bit;
+      if (Math.floor(counter / mask) % 2 === 0) continue;
+      walked += mask;
+      context.writeUInt32BE(walked, 4);
+      key = derive(key, 0x8000, bits / 64, bits, context);
+    }
+    context.writeUInt32BE(counter, 4);
+    const pinKey = derive(key, 0x1000, 2, 128, context);
+    const d = createDecipheriv('aes-128-ecb', pinKey, null).setAutoPadding(false);
+    const inner = d.update(block);
+    const panField = Buffer.from(((pan.length - 12).toString(16) + pan).padEnd(32, '0'), 'hex');
+    const field = d.update(Buffer.from(inner.map((b, i) => b ^ panField[i]!))).toString('hex');
+    return encrypt(iso0(field.slice(2, 2 + parseInt(field[1]!, 16)), pan));
+  };
+}

@@ -18,6 +18,7 @@ import { dcvv2Workloads } from './dcvv2.bench.js';
 import { cliIssuance } from './cli.bench.js';
 import { macWorkloads } from './mac.bench.js';
 import { emvWorkloads } from './emv.bench.js';
+import { dukptWorkloads } from './dukpt.bench.js';
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const cold = coldStart();
   log(`cold start (import -> first CVV, fresh process, median of 9): ${cold.toFixed(1)} ms`);
 
-  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads(), ...macWorkloads(), ...emvWorkloads()];
+  const all: Workload[] = [...desWorkloads(), ...cvvWorkloads(), ...pinWorkloads(), ...ff1Workloads(), ...issueWorkloads(), ...dcvv2Workloads(), ...macWorkloads(), ...emvWorkloads(), ...dukptWorkloads()];
   const rows: Row[] = [];
   for (const w of all.filter((x) => !only || only.has(x.id))) {
     const row = await runWorkload(w, quick ? 0.5 : 2);

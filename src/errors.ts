@@ -37,7 +37,7 @@ export class CardHsmError extends Error {
   readonly code: ErrorCode;
   /** The argument or option at fault (`pan`, `key`, `opts.length`, …), when there is one. */
   readonly field: string | undefined;
-  /** A finer, stable reason for some codes (ERR_PIN_POLICY: LENGTH, REPEATED, SEQUENCE_ASC, …). */
+  /** A finer, stable reason for some codes (ERR_PIN_POLICY: LENGTH, REPEATED, SEQUENCE_ASC, …; ERR_FORMAT on a DUKPT KSN: COUNTER_ZERO, COUNTER_BITS). */
   readonly reason: string | undefined;
 
   constructor(code: ErrorCode, message: string, field?: string, reason?: string) {

@@ -112,3 +112,26 @@ export {
 export { generateDcvv, verifyDcvv, type DcvvOptions } from './emv/dcvv.js';
 export { generateCvc3, verifyCvc3, type Cvc3Options } from './emv/cvc3.js';
 export { derivePersoKeys, type PersoIssuerKeys, type PersoCardKeys } from './emv/perso.js';
+export {
+  deriveDukptIpek,
+  deriveDukptTransactionKey,
+  deriveDukptTransactionKeys,
+  deriveDukptTransactionKeyFromIpek,
+  dukptWorkingKey,
+  type DukptVariant,
+} from './dukpt/tdes.js';
+export {
+  deriveAesDukptInitialKey,
+  deriveAesDukptTransactionKey,
+  deriveAesDukptTransactionKeys,
+  deriveAesDukptWorkingKey,
+  deriveAesDukptWorkingKeys,
+  deriveAesDukptWorkingKeyFromInitialKey,
+  type AesDukptUsage,
+  type AesDukptAlgorithm,
+  type AesDukptKeyOptions,
+} from './dukpt/aes.js';
+export type { DukptKeySource } from './dukpt/source.js';
+export { translateDukptPinBlock, translateDukptPinBlocks, decryptDukptPinBlock, encryptDukptPinBlock, type DukptPinSide, type DukptPinBatchSide, type DukptPinItem } from './dukpt/pin.js';
+export { generateDukptMac, verifyDukptMac, type DukptMacOptions, type DukptMacMethod, type DukptDirection } from './dukpt/mac.js';
+export { encryptDukptData, decryptDukptData, type DukptDataOptions } from './dukpt/data.js';

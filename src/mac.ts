@@ -77,8 +77,9 @@ export interface IsoMacOptions {
 /** Validated ISO/IEC 9797-1 options. */
 export function isoMacOptions(opts: unknown): Required<IsoMacOptions> {
   const o = checkOptions('opts', opts);
-  const algorithm = Number(checkOneOf('opts.algorithm', String(o.algorithm), ['1', '3'] as const)) as 1 | 3;
-  const padding = Number(checkOneOf('opts.padding', String(o.padding), ['1', '2', '3'] as const)) as 1 | 2 | 3;
+  if (o.algorithm !== 1 && o.algorithm !== 3) throw new CardHsmError('ERR_FORMAT', '"opts.algorithm" expected 1 or 3', 'opts.algorithm');
+  if (o.padding !== 1 && o.padding !== 2 && o.padding !== 3) throw new CardHsmError('ERR_FORMAT', '"opts.padding" expected 1, 2 or 3', 'opts.padding');
+  const { algorithm, padding } = o as { algorithm: 1 | 3; padding: 1 | 2 | 3 };
   const length = o.length === undefined ? 8 : checkInt('opts.length', o.length, 4, 8);
   return { algorithm, padding, length };
 }

@@ -87,7 +87,6 @@ function encode(format: Format, pin: string, pan: string, fill: Uint8Array, key?
   return encodeMany(format, [{ pin, pan, fill }], key)[0]!;
 }
 
-/** A decode record (assembly/pinblock.ts DECODE_RECORD): the block, the PAN's length, the PAN; zeros after. */
 /** Writes a decode record (the kernel's DECODE_RECORD: block, PAN length, PAN) at `rec`. */
 export function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array, pan: string): void {
   m.fill(0, rec, rec + RECORD);
@@ -107,7 +106,6 @@ function decode(format: Format, block: Uint8Array, pan: string, key?: Uint8Array
   });
 }
 
-/** Throws for a kernel decode status other than OK. */
 /** Throws ERR_PINBLOCK_FORMAT for a kernel decode status other than OK (0). */
 export function requireDecoded(format: Format, status: number, field = 'pinBlock'): void {
   if (status !== 0) {
@@ -220,8 +218,8 @@ export interface PinBlockSide {
   format: 0 | 1 | 3 | 4;
 }
 
-const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
-const TRANSLATE_OUT = 32; //    status, then the new block at 16
+export const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
+export const TRANSLATE_OUT = 32; //    status, then the new block at 16
 
 /** A validated key and format of an encrypted PIN block (`field` names it in errors). */
 export function checkSide(field: string, side: unknown): PinBlockSide {
@@ -239,7 +237,7 @@ export function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] 
 }
 
 /** Fresh fill for a new block: 8 random bytes (format 4), 14 random nibbles (1: 0-F, 3: A-F), none for 0. */
-function translationFill(format: PinBlockSide['format']): Uint8Array {
+export function translationFill(format: PinBlockSide['format']): Uint8Array {
   if (format === 4) return randomBytes(8);
   return format === 0 ? new Uint8Array(8) : packNibbles(randomNibbles(14, format === 3));
 }

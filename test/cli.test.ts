@@ -136,6 +136,9 @@ describe('errors and exit codes', () => {
     [['emv', 'arqc', 'verify', '--profile', 'VISA_CVN99', '--imk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '1234567890123456', '--psn', '00', '--tlv', '9F02'], 2, 'ERR_FORMAT'],
     [['cvc3', '--imk', '01234567899876543210012345678998', '--pan', '5123456789012345', '--psn', '00', '--track', '5123456789012345D35121010000000000000F', '--atc', '005E', '--un', '00000899', '--verify', '489'], 1, null],
     [['dcvv', '--imk', '12345678123456781234567812345678', '--pan', '1234567890123456', '--psn', '00', '--expiry', '1310', '--service-code', '226', '--atc', '3210', '--verify', '423'], 1, null],
+    [['dukpt', 'key', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E007FF'], 2, 'ERR_FORMAT'],
+    [['dukpt', 'pin-translate', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00002', '--block', '1B9C1845EB993A7A', '--pan', '4012345678909', '--from-format', '0', '--to-key', 'FEDCBA98765432100123456789ABCDEF', '--to-format', '0'], 3, 'ERR_PINBLOCK_FORMAT'],
+    [['dukpt', 'mac', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00001', '--data', '3430313233343536373839303944393837', '--mac', '9CCC7818'], 1, null],
   ] as const)('%j -> exit %i %s', (args, code, err) => {
     const r = run([...args], cwd);
     expect(r.code).toBe(code);

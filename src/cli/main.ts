@@ -11,6 +11,7 @@ import { registerKeys } from './keys.js';
 import { registerIssue } from './issue.js';
 import { registerMac } from './mac.js';
 import { registerEmv } from './emv.js';
+import { registerDukpt } from './dukpt.js';
 import { EXIT, reportError, stdio, type Io } from './output.js';
 import { inFlagTerms, parserError } from './flags.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(io: Io): Command {
   registerIssue(program, io);
   registerMac(program, io);
   registerEmv(program, io);
+  registerDukpt(program, io);
   examples(
     program.command('bench').description('runs the benchmark suite (in a clone of the repository)').allowUnknownOption().action((_o: unknown, c: Command) => {
       const root = fileURLToPath(new URL('../../', import.meta.url));

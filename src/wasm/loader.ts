@@ -55,6 +55,17 @@ export interface KernelExports {
   luhnSum(p: number, len: number, doubleRightmost: number): number;
   dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
+  DUKPT_TDES: WasmGlobal;
+  DUKPT_AES: WasmGlobal;
+  DUKPT_INITIAL: WasmGlobal;
+  DUKPT_TRANSACTION: WasmGlobal;
+  DUKPT_WORKING: WasmGlobal;
+  DUKPT_KSN_AT: WasmGlobal;
+  dukptSource(kind: number, ks: number, variantKs: number, len: number, ik: number): void;
+  dukptKeys(src: number, stride: number, dst: number, outStride: number, n: number, kind: number, usage: number, algorithm: number, bits: number): void;
+  dukptPinKey(ksn: number, algorithm: number, bits: number, slot: number): number;
+  dukptPinTranslate(algorithm: number, bits: number, fromMode: number, from: number, to: number, toKs: number, toMode: number, src: number, stride: number, dst: number, n: number): void;
+  dukptWipe(): void;
   ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, valid: number, recs: number, count: number): void;
   CARDS_CHUNK: WasmGlobal;
   TOKEN_ANY: WasmGlobal;

@@ -26,6 +26,9 @@ export interface ApiRow {
 
 const iso0 = api.encodePinBlockIso0(PIN, PAN);
 const iso4 = api.encipherPinBlockIso4(AES_KEY, PIN, PAN, new Uint8Array(8));
+const DUKPT_KSN = h('FFFF9876543210E00001');
+const AES_KSN = h('123456789012345600000001');
+const DUKPT_BLOCK = api.encryptDukptPinBlock({ bdk: CVK, ksn: DUKPT_KSN, format: 0, pin: PIN, pan: PAN });
 
 const TX = {
   amountAuthorized: new Uint8Array(6), amountOther: new Uint8Array(6), terminalCountryCode: h('0840'), tvr: new Uint8Array(5),
@@ -145,6 +148,36 @@ export const API: ApiRow[] = [
   { name: 'generateCvc3', fn: api.generateCvc3, valid: [CVK, PAN, '00', h('4123456789012345D25121010000000000000F'), h('001C'), h('00000899')], shape: digits(5) },
   { name: 'verifyCvc3', fn: api.verifyCvc3, valid: [CVK, PAN, '00', h('4123456789012345D25121010000000000000F'), h('001C'), h('00000899'), '123'], shape: isBool },
   { name: 'derivePersoKeys', fn: api.derivePersoKeys, valid: [{ ac: CVK, smi: CVK, smc: CVK, dcvv: CVK }, [CARD]], shape: (v) => Array.isArray(v) && v.length <= 1 },
+  { name: 'deriveDukptIpek', fn: api.deriveDukptIpek, valid: [CVK, DUKPT_KSN], shape: bytes(16) },
+  { name: 'deriveDukptTransactionKey', fn: api.deriveDukptTransactionKey, valid: [CVK, DUKPT_KSN], shape: bytes(16) },
+  { name: 'deriveDukptTransactionKeys', fn: api.deriveDukptTransactionKeys, valid: [CVK, [DUKPT_KSN, DUKPT_KSN]], shape: (v) => Array.isArray(v) && v.every(bytes(16)) },
+  { name: 'deriveDukptTransactionKeyFromIpek', fn: api.deriveDukptTransactionKeyFromIpek, valid: [CVK, DUKPT_KSN], shape: bytes(16) },
+  { name: 'dukptWorkingKey', fn: api.dukptWorkingKey, valid: [CVK, 'DATA_REQUEST'], shape: bytes(16) },
+  { name: 'deriveAesDukptInitialKey', fn: api.deriveAesDukptInitialKey, valid: [AES_KEY, AES_KSN.subarray(0, 8)], shape: bytes(16) },
+  { name: 'deriveAesDukptTransactionKey', fn: api.deriveAesDukptTransactionKey, valid: [AES_KEY, AES_KSN], shape: bytes(16) },
+  { name: 'deriveAesDukptTransactionKeys', fn: api.deriveAesDukptTransactionKeys, valid: [AES_KEY, [AES_KSN]], shape: (v) => Array.isArray(v) && v.every(bytes(16)) },
+  { name: 'deriveAesDukptWorkingKey', fn: api.deriveAesDukptWorkingKey, valid: [AES_KEY, AES_KSN, { usage: 'PIN_ENCRYPTION', algorithm: 'TDES3' }], shape: bytes((n) => [16, 24, 32].includes(n)) },
+  { name: 'deriveAesDukptWorkingKeys', fn: api.deriveAesDukptWorkingKeys, valid: [AES_KEY, [AES_KSN], { usage: 'MAC_BOTH' }], shape: (v) => Array.isArray(v) && v.every(bytes((n) => [16, 24, 32].includes(n))) },
+  { name: 'deriveAesDukptWorkingKeyFromInitialKey', fn: api.deriveAesDukptWorkingKeyFromInitialKey, valid: [AES_KEY, AES_KSN, { usage: 'DATA_ENCRYPT' }], shape: bytes((n) => [16, 24, 32].includes(n)) },
+  {
+    name: 'translateDukptPinBlock',
+    fn: api.translateDukptPinBlock,
+    valid: [{ pinBlock: DUKPT_BLOCK, pan: PAN, from: { bdk: CVK, ksn: DUKPT_KSN, format: 0 }, to: { key: AES_KEY, format: 4 } }],
+    shape: bytes(16),
+  },
+  {
+    name: 'translateDukptPinBlocks',
+    fn: api.translateDukptPinBlocks,
+    valid: [{ from: { bdk: CVK, format: 0 }, to: { key: CVK, format: 0 }, items: [{ ksn: DUKPT_KSN, pinBlock: DUKPT_BLOCK, pan: PAN }] }],
+    shape: (v) => Array.isArray(v) && v.every((b) => b === null || bytes(8)(b)),
+  },
+  { name: 'decryptDukptPinBlock', fn: api.decryptDukptPinBlock, valid: [{ bdk: CVK, ksn: DUKPT_KSN, format: 0, pinBlock: DUKPT_BLOCK, pan: PAN }], shape: pinShape },
+  { name: 'encryptDukptPinBlock', fn: api.encryptDukptPinBlock, valid: [{ bdk: AES_KEY, ksn: AES_KSN, format: 4, pin: PIN, pan: PAN }], shape: bytes(16) },
+  { name: 'generateDukptMac', fn: api.generateDukptMac, valid: [{ bdk: CVK, ksn: DUKPT_KSN }, new Uint8Array(20)], shape: bytes(8) },
+  { name: 'generateDukptMac (AES HMAC)', fn: api.generateDukptMac, valid: [{ bdk: AES_KEY, ksn: AES_KSN }, new Uint8Array(20), { method: 'HMAC' }], shape: bytes((n) => n === 16 || n === 32) },
+  { name: 'verifyDukptMac', fn: api.verifyDukptMac, valid: [{ bdk: AES_KEY, ksn: AES_KSN }, new Uint8Array(20), new Uint8Array(8)], shape: isBool },
+  { name: 'encryptDukptData', fn: api.encryptDukptData, valid: [{ bdk: CVK, ksn: DUKPT_KSN }, new Uint8Array(16)], shape: bytes((n) => n % 8 === 0) },
+  { name: 'decryptDukptData', fn: api.decryptDukptData, valid: [{ bdk: AES_KEY, ksn: AES_KSN }, new Uint8Array(32), { mode: 'ECB' }], shape: bytes((n) => n % 16 === 0) },
 ];
 
 /** Calls a row's function with `args` (the table erases parameter types on purpose). */

@@ -1,0 +1,175 @@
+// AES DUKPT on the host, ANSI X9.24-3:2017: the initial key from the BDK and the initial key ID (6.5.1), the
+// intermediate derivation key of a KSN's counter (one derivation per one-bit, 6.5), and working keys by key usage
+// and algorithm (6.3.2 Tables 2 and 3). Every key is AES-ECB(parent, derivation data) in counter mode (NIST SP
+// 800-108). BDKs and initial keys are AES-128/192/256; working keys are AES-128/192/256, HMAC-128/192/256 (keys for
+// HMAC-SHA-256) or 2/3-key TDES — the raw derivation output, parity bits unadjusted, as the supplement's values
+// show. A working key stronger than the key it derives from is refused (6.1.3).
+import { CardHsmError } from '../errors.js';
+import { checkBytes, checkOneOf, checkOptions } from '../validate.js';
+import { checkKsn, checkKsns } from './ksn.js';
+import { deriveKeys, KIND, type KeySource, type WorkingSpec } from './derive.js';
+
+export type AesDukptUsage =
+  | 'PIN_ENCRYPTION'
+  | 'MAC_GENERATION'
+  | 'MAC_VERIFICATION'
+  | 'MAC_BOTH'
+  | 'DATA_ENCRYPT'
+  | 'DATA_DECRYPT'
+  | 'DATA_BOTH'
+  | 'KEY_ENCRYPTION'
+  | 'KEY_DERIVATION';
+
+export type AesDukptAlgorithm = 'AES128' | 'AES192' | 'AES256' | 'TDES2' | 'TDES3' | 'HMAC128' | 'HMAC192' | 'HMAC256';
+
+export interface AesDukptKeyOptions {
+  /** The key usage (X9.24-3 6.3.2 Table 2). */
+  usage: AesDukptUsage;
+  /** The working key's algorithm and length (Table 3); default the AES key of the BDK's length. */
+  algorithm?: AesDukptAlgorithm;
+}
+
+/** Table 2: key usage indicators. */
+const USAGE: Record<AesDukptUsage, number> = {
+  KEY_ENCRYPTION: 0x0002,
+  PIN_ENCRYPTION: 0x1000,
+  MAC_GENERATION: 0x2000,
+  MAC_VERIFICATION: 0x2001,
+  MAC_BOTH: 0x2002,
+  DATA_ENCRYPT: 0x3000,
+  DATA_DECRYPT: 0x3001,
+  DATA_BOTH: 0x3002,
+  KEY_DERIVATION: 0x8000,
+};
+export const AES_DUKPT_USAGES = Object.keys(USAGE) as AesDukptUsage[];
+
+/** Table 3: algorithm indicator and length in bits. */
+const ALGORITHM: Record<AesDukptAlgorithm, readonly [number, number]> = {
+  TDES2: [0, 128],
+  TDES3: [1, 192],
+  AES128: [2, 128],
+  AES192: [3, 192],
+  AES256: [4, 256],
+  HMAC128: [5, 128],
+  HMAC192: [5, 192],
+  HMAC256: [5, 256],
+};
+export const AES_DUKPT_ALGORITHMS = Object.keys(ALGORITHM) as AesDukptAlgorithm[];
+
+const KEY_LENGTHS = [16, 24, 32];
+
+/** The AES algorithm of a key's own length: the default working key algorithm. */
+export const aesAlgorithmOf = (key: Uint8Array): AesDukptAlgorithm => `AES${key.length * 8}` as AesDukptAlgorithm;
+
+/** Bytes of a working key of `algorithm`. */
+export const keyBytesOf = (algorithm: AesDukptAlgorithm): number => ALGORITHM[algorithm][1] / 8;
+
+/**
+ * The kernel's spec for a working key of `usage`/`algorithm` under a source key of `sourceBytes`, refusing one
+ * stronger than its source (X9.24-3 6.1.3: AES and HMAC keys no longer than the BDK; TDES keys are weaker than
+ * any AES key). `field` names the algorithm option in errors.
+ */
+export function workingSpec(usage: AesDukptUsage, algorithm: AesDukptAlgorithm, sourceBytes: number, field: string): WorkingSpec {
+  const [indicator, bits] = ALGORITHM[algorithm];
+  if (indicator >= 2 && bits > sourceBytes * 8) {
+    throw new CardHsmError('ERR_KEY_USAGE', `"${field}" ${algorithm} is stronger than the ${sourceBytes * 8}-bit key it would derive from (X9.24-3 6.1.3)`, field);
+  }
+  return { usage: USAGE[usage], algorithm: indicator, bits };
+}
+
+/** Validated working key options for a source key of `sourceBytes`. */
+function checkKeyOptions(opts: unknown, sourceBytes: number): { spec: WorkingSpec; bytes: number } {
+  const o = checkOptions('opts', opts);
+  const usage = checkOneOf('opts.usage', o.usage, AES_DUKPT_USAGES);
+  const algorithm = o.algorithm === undefined ? (`AES${sourceBytes * 8}` as AesDukptAlgorithm) : checkOneOf('opts.algorithm', o.algorithm, AES_DUKPT_ALGORITHMS);
+  return { spec: workingSpec(usage, algorithm, sourceBytes, 'opts.algorithm'), bytes: keyBytesOf(algorithm) };
+}
+
+const checkBdk = (bdk: unknown): Uint8Array => checkBytes('bdk', bdk, KEY_LENGTHS);
+
+/**
+ * The initial key of a device (X9.24-3 6.5.1): derived from the BDK with usage 8001 and the initial key ID as
+ * context.
+ * @param bdk 16, 24 or 32 bytes (AES-128/192/256)
+ * @param initialKeyId 8 bytes: the BDK ID (4) and the derivation ID (4), the KSN's left two thirds
+ * @returns a key of the BDK's length
+ * @example bytesToHex(deriveAesDukptInitialKey(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), hexToBytes('1234567890123456'))) // '1273671EA26AC29AFA4D1084127652A1'
+ * @throws ERR_TYPE, ERR_LENGTH
+ */
+export function deriveAesDukptInitialKey(bdk: Uint8Array, initialKeyId: Uint8Array): Uint8Array {
+  const key = checkBdk(bdk);
+  return deriveKeys({ scheme: 'AES', bdk: key }, [checkBytes('initialKeyId', initialKeyId, [8])], KIND.INITIAL, key.length)[0]!;
+}
+
+/**
+ * The intermediate derivation key of a KSN's counter (X9.24-3 6.5; the supplement's "transaction key"): from
+ * the initial key, one derivation (usage 8000) per one-bit of the counter, most significant first. Every
+ * working key of the transaction derives from it.
+ * @param bdk 16, 24 or 32 bytes
+ * @param ksn 12 bytes: initial key ID (8) and counter (4); the counter 1..FFFF0000 with at most 16 one-bits
+ * @returns a key of the BDK's length
+ * @example bytesToHex(deriveAesDukptTransactionKey(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), hexToBytes('123456789012345600000001'))) // '4F21B565BAD9835E112B6465635EAE44'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (counter 0 or with more than 16 one-bits: reason COUNTER_ZERO / COUNTER_BITS)
+ */
+export function deriveAesDukptTransactionKey(bdk: Uint8Array, ksn: Uint8Array): Uint8Array {
+  const key = checkBdk(bdk);
+  return deriveKeys({ scheme: 'AES', bdk: key }, [checkKsn('ksn', ksn, 'AES')], KIND.TRANSACTION, key.length)[0]!;
+}
+
+/**
+ * deriveAesDukptTransactionKey for many KSNs under one BDK, in one kernel call per 16,000 KSNs.
+ * @example deriveAesDukptTransactionKeys(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), [hexToBytes('123456789012345600000002')]).map(bytesToHex) // ['2F34D68DE10F68D38091A73B9E7C437C']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `ksns[3]`)
+ */
+export function deriveAesDukptTransactionKeys(bdk: Uint8Array, ksns: readonly Uint8Array[]): Uint8Array[] {
+  const key = checkBdk(bdk);
+  return deriveKeys({ scheme: 'AES', bdk: key }, checkKsns('ksns', ksns, 'AES'), KIND.TRANSACTION, key.length);
+}
+
+/**
+ * A working key of a transaction (X9.24-3 6.5): derived from the counter's derivation key with the usage and
+ * algorithm of `opts` and the derivation ID and counter as context.
+ * @param bdk 16, 24 or 32 bytes
+ * @param ksn 12 bytes, a counter as for deriveAesDukptTransactionKey
+ * @param opts `usage` (PIN_ENCRYPTION, MAC_GENERATION, MAC_VERIFICATION, MAC_BOTH, DATA_ENCRYPT, DATA_DECRYPT,
+ *   DATA_BOTH, KEY_ENCRYPTION, KEY_DERIVATION) and `algorithm` (AES128/192/256, HMAC128/192/256, TDES2, TDES3;
+ *   default the AES key of the BDK's length)
+ * @returns the key: 16, 24 or 32 bytes
+ * @example bytesToHex(deriveAesDukptWorkingKey(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), hexToBytes('123456789012345600000001'), { usage: 'PIN_ENCRYPTION', algorithm: 'AES128' })) // 'AF8CB133A78F8DC2D1359F18527593FB'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE (an AES or HMAC key longer than the BDK)
+ */
+export function deriveAesDukptWorkingKey(bdk: Uint8Array, ksn: Uint8Array, opts: AesDukptKeyOptions): Uint8Array {
+  const key = checkBdk(bdk);
+  const { spec, bytes } = checkKeyOptions(opts, key.length);
+  return deriveKeys({ scheme: 'AES', bdk: key }, [checkKsn('ksn', ksn, 'AES')], KIND.WORKING, bytes, spec)[0]!;
+}
+
+/**
+ * deriveAesDukptWorkingKey for many KSNs under one BDK (one usage and algorithm), in one kernel call per 16,000.
+ * @example deriveAesDukptWorkingKeys(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), [hexToBytes('123456789012345600000002')], { usage: 'PIN_ENCRYPTION' }).map(bytesToHex) // ['D30BDC73EC9714B000BEC66BDB7B6D09']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
+ */
+export function deriveAesDukptWorkingKeys(bdk: Uint8Array, ksns: readonly Uint8Array[], opts: AesDukptKeyOptions): Uint8Array[] {
+  const key = checkBdk(bdk);
+  const { spec, bytes } = checkKeyOptions(opts, key.length);
+  return deriveKeys({ scheme: 'AES', bdk: key }, checkKsns('ksns', ksns, 'AES'), KIND.WORKING, bytes, spec);
+}
+
+/**
+ * deriveAesDukptWorkingKey from the device's initial key rather than the BDK (for a host that holds the initial
+ * key, as a B1 key block).
+ * @param initialKey 16, 24 or 32 bytes
+ * @example bytesToHex(deriveAesDukptWorkingKeyFromInitialKey(hexToBytes('1273671EA26AC29AFA4D1084127652A1'), hexToBytes('123456789012345600000007'), { usage: 'PIN_ENCRYPTION' })) // '6ECF912F3B18CA11A7A27BB60705FD09'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
+ */
+export function deriveAesDukptWorkingKeyFromInitialKey(initialKey: Uint8Array, ksn: Uint8Array, opts: AesDukptKeyOptions): Uint8Array {
+  const key = checkBytes('initialKey', initialKey, KEY_LENGTHS);
+  const { spec, bytes } = checkKeyOptions(opts, key.length);
+  return deriveKeys({ scheme: 'AES', initialKey: key }, [checkKsn('ksn', ksn, 'AES')], KIND.WORKING, bytes, spec)[0]!;
+}
+
+/** Internal: working keys for many KSNs from a validated source (the operations' common path). */
+export function aesWorkingKeys(source: KeySource, ksns: readonly Uint8Array[], usage: AesDukptUsage, algorithm: AesDukptAlgorithm, field: string): Uint8Array[] {
+  const sourceBytes = 'bdk' in source ? source.bdk.length : source.initialKey.length;
+  return deriveKeys(source, ksns, KIND.WORKING, keyBytesOf(algorithm), workingSpec(usage, algorithm, sourceBytes, field));
+}

@@ -1,0 +1,104 @@
+// Message authentication under DUKPT MAC keys.
+//   TDES DUKPT (ANSI X9.24-1 A.4): the MAC request / MAC response variants of the transaction key, with ISO/IEC
+//   9797-1 MAC algorithm 3 and padding method 1 (the A.4 examples; 'RETAIL', the default) or TDES-CMAC (NIST SP
+//   800-38B, 'CMAC').
+//   AES DUKPT (ANSI X9.24-3 6.3.2): requests under the MAC generation key (usage 2000), responses under the MAC
+//   verification key (2001), or `usage` MAC_BOTH (2002); AES-CMAC ('CMAC', the default; SP 800-38B) with an AES
+//   key, HMAC-SHA-256 ('HMAC'; FIPS 198-1) with an HMAC key, or TDES-CMAC / the retail MAC with a TDES2 key.
+import { CardHsmError } from '../errors.js';
+import { constantTimeEqual } from '../bytes.js';
+import { checkBytes, checkOneOf, checkOptions } from '../validate.js';
+import { aesCmac, tdesCmac } from '../mac.js';
+import { withKernel } from '../wasm/calls.js';
+import { hmac, isoMacUnchecked } from '../mac.js';
+import { checkSource, familyOf, operationAlgorithm, workingKey, type CheckedSource, type DukptKeySource } from './source.js';
+import type { AesDukptAlgorithm, AesDukptUsage } from './aes.js';
+
+export type DukptDirection = 'REQUEST' | 'RESPONSE';
+export type DukptMacMethod = 'RETAIL' | 'CMAC' | 'HMAC';
+
+export interface DukptMacOptions {
+  /** 'REQUEST' (default: a message from the terminal) or 'RESPONSE' (from the host). */
+  direction?: DukptDirection;
+  /** TDES DUKPT: 'RETAIL' (default) or 'CMAC'. AES DUKPT: 'CMAC' (default), 'HMAC', or 'RETAIL' with a TDES2 key. */
+  method?: DukptMacMethod;
+  /** AES DUKPT only: the key usage, by default MAC_GENERATION for requests and MAC_VERIFICATION for responses. */
+  usage?: 'MAC_GENERATION' | 'MAC_VERIFICATION' | 'MAC_BOTH';
+}
+
+function checkData(data: unknown): Uint8Array {
+  if (!(data instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"data" expected a Uint8Array, got ${data === null ? 'null' : typeof data}`, 'data');
+  return data;
+}
+
+interface MacPlan {
+  s: CheckedSource;
+  method: DukptMacMethod;
+  algorithm: AesDukptAlgorithm;
+  direction: DukptDirection;
+  usage: AesDukptUsage;
+  length: number;
+}
+
+function plan(source: unknown, opts: unknown): MacPlan {
+  const s = checkSource('source', source);
+  const o = checkOptions('opts', opts);
+  const direction = o.direction === undefined ? 'REQUEST' : checkOneOf('opts.direction', o.direction, ['REQUEST', 'RESPONSE'] as const);
+  if (s.scheme === 'TDES') {
+    if (o.usage !== undefined) throw new CardHsmError('ERR_FORMAT', '"opts.usage" applies to AES DUKPT only (12-byte KSNs)', 'opts.usage');
+    const method = o.method === undefined ? 'RETAIL' : checkOneOf('opts.method', o.method, ['RETAIL', 'CMAC'] as const);
+    return { s, method, algorithm: 'TDES2', direction, usage: 'MAC_GENERATION', length: 8 };
+  }
+  const usage = o.usage !== undefined ? checkOneOf('opts.usage', o.usage, ['MAC_GENERATION', 'MAC_VERIFICATION', 'MAC_BOTH'] as const) : direction === 'REQUEST' ? 'MAC_GENERATION' : 'MAC_VERIFICATION';
+  const asked = o.method === undefined ? undefined : checkOneOf('opts.method', o.method, ['RETAIL', 'CMAC', 'HMAC'] as const);
+  const method = asked ?? (s.algorithm !== undefined && familyOf(s.algorithm) === 'HMAC' ? 'HMAC' : 'CMAC');
+  const bits = s.keyBytes * 8;
+  const algorithm =
+    method === 'HMAC'
+      ? operationAlgorithm(s.algorithm, 'source', ['HMAC'], `HMAC${bits}` as AesDukptAlgorithm)
+      : method === 'CMAC'
+        ? operationAlgorithm(s.algorithm, 'source', ['AES', 'TDES'], `AES${bits}` as AesDukptAlgorithm)
+        : operationAlgorithm(s.algorithm, 'source', ['TDES'], 'TDES2');
+  if (method === 'RETAIL' && algorithm !== 'TDES2') {
+    throw new CardHsmError('ERR_KEY_USAGE', '"source.algorithm" the retail MAC (ISO 9797-1 algorithm 3) takes a TDES2 key', 'source.algorithm');
+  }
+  const length = method === 'HMAC' ? 32 : familyOf(algorithm) === 'AES' ? 16 : 8;
+  return { s, method, algorithm, direction, usage, length };
+}
+
+function computeMac(p: MacPlan, data: Uint8Array): Uint8Array {
+  const key = workingKey(p.s, p.direction === 'REQUEST' ? 'MAC_REQUEST' : 'MAC_RESPONSE', p.usage, p.algorithm, 'source.algorithm');
+  try {
+    if (p.method === 'RETAIL') return isoMacUnchecked(key, data, 3, 1, 8); // ISO/IEC 9797-1 algorithm 3, padding 1 (X9.19)
+    if (p.method === 'HMAC') return hmac('SHA-256', key, data);
+    return familyOf(p.algorithm) === 'AES' ? aesCmac(key, data) : tdesCmac(key, data);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * The MAC of a DUKPT transaction's message, in full: 8 bytes (retail MAC, TDES-CMAC), 16 (AES-CMAC) or 32
+ * (HMAC-SHA-256). Truncate it as the message format says (X9.24-1 A.4 shows the leftmost 4 bytes).
+ * @param source `{ bdk | initialKey, ksn, algorithm? }`: a 10-byte KSN for TDES DUKPT, 12 bytes for AES DUKPT
+ * @param data the message, any length (HMAC: up to one kernel buffer, 512 KiB less 64 bytes)
+ * @param opts `direction`, `method`, `usage` (DukptMacOptions)
+ * @example bytesToHex(generateDukptMac({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, new TextEncoder().encode('4012345678909D987'))) // '9CCC78173FC4FB64'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE (a method the key cannot serve)
+ */
+export function generateDukptMac(source: DukptKeySource, data: Uint8Array, opts?: DukptMacOptions): Uint8Array {
+  const p = plan(source, opts);
+  return computeMac(p, checkData(data));
+}
+
+/**
+ * Checks a DUKPT MAC, compared in constant time: `mac` may be the full MAC or its leftmost 4 bytes or more.
+ * @example verifyDukptMac({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, new TextEncoder().encode('4012345678909D987'), hexToBytes('9CCC7817')) // true
+ * @throws ERR_TYPE, ERR_LENGTH (a MAC shorter than 4 bytes or longer than the method's), ERR_FORMAT, ERR_KEY_USAGE
+ */
+export function verifyDukptMac(source: DukptKeySource, data: Uint8Array, mac: Uint8Array, opts?: DukptMacOptions): boolean {
+  const p = plan(source, opts);
+  const given = checkBytes('mac', mac, Array.from({ length: p.length - 3 }, (_, i) => i + 4));
+  const full = computeMac(p, checkData(data));
+  return constantTimeEqual(full.subarray(0, given.length), given);
+}

@@ -1,0 +1,102 @@
+// TDES DUKPT on the host, ANSI X9.24-1:2009 Annex A (also X9.24-3:2017 Annex C): the initial key (IPEK) from the
+// BDK and a KSN (A.6), the transaction key of any KSN (the counter walk through the non-reversible key
+// generation process, A.2), and the working keys by variant (A.4 Table A-1), data keys with their one-way step.
+// BDKs and IPEKs are double-length (16-byte) TDES keys; parity bits are ignored, as by every DES implementation.
+import { checkBytes, checkOneOf } from '../validate.js';
+import { tdesEncryptEcb } from '../des.js';
+import { checkKsn, checkKsns, TDES_KSN_BYTES } from './ksn.js';
+import { deriveKeys, KIND, type KeySource } from './derive.js';
+
+/** The working keys of a TDES DUKPT transaction key. */
+export type DukptVariant = 'PIN' | 'MAC_REQUEST' | 'MAC_RESPONSE' | 'DATA_REQUEST' | 'DATA_RESPONSE';
+
+/** In the order of assembly/dukpt.ts VARIANTS. */
+export const DUKPT_VARIANTS: readonly DukptVariant[] = ['PIN', 'MAC_REQUEST', 'MAC_RESPONSE', 'DATA_REQUEST', 'DATA_RESPONSE'];
+
+/** A.4 Table A-1: the byte (of each 8-byte half) that each variant XORs with FF. */
+const VARIANT_BYTE: Record<DukptVariant, number> = { PIN: 7, MAC_REQUEST: 6, MAC_RESPONSE: 4, DATA_REQUEST: 5, DATA_RESPONSE: 3 };
+
+const checkBdk = (bdk: unknown): Uint8Array => checkBytes('bdk', bdk, [16]);
+
+/**
+ * The initial key (IPEK) of the device that `ksn` belongs to (X9.24-1 A.6): the KSN's leftmost 8 bytes with the
+ * counter cleared, encrypted under the BDK (left half) and under BDK XOR C0C0C0C000000000C0C0C0C000000000.
+ * @param bdk the base derivation key, 16 bytes (2-key TDES)
+ * @param ksn the 10-byte key serial number; its 21 counter bits are ignored
+ * @returns the 16-byte IPEK
+ * @example bytesToHex(deriveDukptIpek(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('FFFF9876543210E00000'))) // '6AC292FAA1315B4D858AB3A3D7D5933A'
+ * @throws ERR_TYPE, ERR_LENGTH
+ */
+export function deriveDukptIpek(bdk: Uint8Array, ksn: Uint8Array): Uint8Array {
+  const source: KeySource = { scheme: 'TDES', bdk: checkBdk(bdk) };
+  return deriveKeys(source, [checkBytes('ksn', ksn, [TDES_KSN_BYTES])], KIND.INITIAL, 16)[0]!;
+}
+
+/**
+ * The transaction key of `ksn` (X9.24-1 A.2 and A.6): from the IPEK, one non-reversible key generation per
+ * one-bit of the 21-bit counter, most significant first. The key from which the PIN, MAC and data keys vary.
+ * @param bdk 16 bytes
+ * @param ksn 10 bytes; the counter must be 1..1FFFFF with at most 10 one-bits (a device never uses others)
+ * @returns 16 bytes
+ * @example bytesToHex(deriveDukptTransactionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('FFFF9876543210E00001'))) // '042666B49184CFA368DE9628D0397BC9'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (counter 0 or with more than 10 one-bits: reason COUNTER_ZERO / COUNTER_BITS)
+ */
+export function deriveDukptTransactionKey(bdk: Uint8Array, ksn: Uint8Array): Uint8Array {
+  const source: KeySource = { scheme: 'TDES', bdk: checkBdk(bdk) };
+  return deriveKeys(source, [checkKsn('ksn', ksn, 'TDES')], KIND.TRANSACTION, 16)[0]!;
+}
+
+/**
+ * The transaction keys of many KSNs under one BDK, in one kernel call per 16,000 KSNs (the BDK's schedules are
+ * expanded once): what an acquirer host does for the PIN blocks of many terminals.
+ * @param ksns 10-byte KSNs (field names in errors carry the index: `ksns[3]`)
+ * @returns one 16-byte key per KSN, in order
+ * @example deriveDukptTransactionKeys(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [hexToBytes('FFFF9876543210E00001'), hexToBytes('FFFF9876543210E00002')]).map(bytesToHex) // ['042666B49184CFA368DE9628D0397BC9', 'C46551CEF9FD24B0AA9AD834130D3BC7']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function deriveDukptTransactionKeys(bdk: Uint8Array, ksns: readonly Uint8Array[]): Uint8Array[] {
+  const source: KeySource = { scheme: 'TDES', bdk: checkBdk(bdk) };
+  return deriveKeys(source, checkKsns('ksns', ksns, 'TDES'), KIND.TRANSACTION, 16);
+}
+
+/**
+ * The transaction key of `ksn` from the device's IPEK rather than the BDK (for a host that holds the IPEK, as a
+ * B1 key block, instead of the BDK).
+ * @param ipek 16 bytes
+ * @param ksn 10 bytes, a counter as for deriveDukptTransactionKey
+ * @example bytesToHex(deriveDukptTransactionKeyFromIpek(hexToBytes('6AC292FAA1315B4D858AB3A3D7D5933A'), hexToBytes('FFFF9876543210E00001'))) // '042666B49184CFA368DE9628D0397BC9'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
+export function deriveDukptTransactionKeyFromIpek(ipek: Uint8Array, ksn: Uint8Array): Uint8Array {
+  const source: KeySource = { scheme: 'TDES', initialKey: checkBytes('ipek', ipek, [16]) };
+  return deriveKeys(source, [checkKsn('ksn', ksn, 'TDES')], KIND.TRANSACTION, 16)[0]!;
+}
+
+/**
+ * A working key of a transaction key (X9.24-1 A.4 Table A-1): the variant constant XORed into both halves — PIN
+ * (byte 7 of each half), MAC request (6), MAC response (4), data request (5), data response (3) — and for the two
+ * data keys the one-way step that implementations often miss: each half then TDES-encrypted under the variant
+ * key itself.
+ * @param transactionKey 16 bytes (deriveDukptTransactionKey)
+ * @param variant 'PIN' | 'MAC_REQUEST' | 'MAC_RESPONSE' | 'DATA_REQUEST' | 'DATA_RESPONSE'
+ * @returns 16 bytes
+ * @example bytesToHex(dukptWorkingKey(hexToBytes('042666B49184CFA368DE9628D0397BC9'), 'PIN')) // '042666B49184CF5C68DE9628D0397B36'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (an unknown variant)
+ */
+export function dukptWorkingKey(transactionKey: Uint8Array, variant: DukptVariant): Uint8Array {
+  const key = checkBytes('transactionKey', transactionKey, [16]).slice();
+  const at = VARIANT_BYTE[checkOneOf('variant', variant, DUKPT_VARIANTS)];
+  key[at]! ^= 0xff;
+  key[8 + at]! ^= 0xff;
+  if (variant !== 'DATA_REQUEST' && variant !== 'DATA_RESPONSE') return key;
+  try {
+    return tdesEncryptEcb(key, key); // both halves, each under the whole variant key
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The working keys of one variant for many KSNs (for the batch PIN path and tests). */
+export function tdesWorkingKeys(source: KeySource, ksns: readonly Uint8Array[], variant: DukptVariant): Uint8Array[] {
+  return deriveKeys(source, ksns, KIND.WORKING, 16, { usage: DUKPT_VARIANTS.indexOf(variant), algorithm: 0, bits: 128 });
+}
