@@ -22,12 +22,20 @@ for (const [usage, algorithm, modes] of [
   ['K1', 'AES256', 'B'],
   ['M0', 'TDES2', 'C'],
   ['E6', 'HMAC256', 'CGVX'],
+  ['M3', 'TDES2', 'CGV'],
+  ['M7', 'HMAC256', 'C'],
+  ['E0', 'TDES2', 'X'],
+  ['E2', 'TDES2', 'X'],
+  ['B0', 'TDES2', 'X'],
+  ['B1', 'TDES2', 'X'],
 ] as const) {
   for (const modeOfUse of modes) KEYS[`${usage}/${modeOfUse}/${algorithm}`] = hsm.generateKey({ usage, algorithm: algorithm as KeyAlgorithm, modeOfUse }).keyBlock;
 }
 
 const pinBlock = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 0 });
 const aesPinBlock = hsm.encryptClearPin({ pinKey: keys.aesPinKey, pin: '1234', pan: PAN, format: 4 });
+const KSN = new Uint8Array([0xff, 0xff, 0x98, 0x76, 0x54, 0x32, 0x10, 0xe0, 0, 1]);
+const TX = { amountAuthorized: new Uint8Array(6), amountOther: new Uint8Array(6), terminalCountryCode: new Uint8Array(2), tvr: new Uint8Array(5), transactionCurrencyCode: new Uint8Array(2), transactionDate: new Uint8Array(3), transactionType: new Uint8Array(1), unpredictableNumber: new Uint8Array(4), aip: new Uint8Array(2), atc: new Uint8Array(2), iad: new Uint8Array(7) };
 const chosen = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '2580', pan: PAN, format: 0 });
 const setPinWith = (pvk: string, pinKey: string) => hsm.setPin({ cardRef: hsm.cardRef(PAN), pinBlock: chosen, pinKey, format: 0, pan: PAN, method: { type: 'VISA_PVV', pvk, pvki: '1' } });
 
@@ -68,6 +76,12 @@ const OPERATIONS: Record<string, { allowed: string[]; call: (key: string) => unk
     allowed: ['E6/C/HMAC256', 'E6/V/HMAC256', 'E6/X/HMAC256'],
     call: (k) => hsm.verifyDynamicCvv2({ cardRef: hsm.cardRef(PAN), imk: k, pan: PAN, psn: '00', expiry: '2812', code: '000' }),
   },
+  generateMac: { allowed: ['M0/C/TDES2', 'M3/C/TDES2', 'M3/G/TDES2', 'M7/C/HMAC256'], call: (k) => hsm.generateMac({ key: k, data: new Uint8Array(8) }) },
+  verifyMac: { allowed: ['M0/C/TDES2', 'M3/C/TDES2', 'M3/V/TDES2', 'M7/C/HMAC256'], call: (k) => hsm.verifyMac({ key: k, data: new Uint8Array(8), mac: new Uint8Array(8) }) },
+  'verifyEmvArqc(imk)': { allowed: ['E0/X/TDES2'], call: (k) => hsm.verifyEmvArqc({ imk: k, profile: 'VISA_CVN10', pan: PAN, psn: '00', transaction: TX, arqc: new Uint8Array(8) }) },
+  'generateEmvScriptMac(imkSmi)': { allowed: ['E2/X/TDES2'], call: (k) => hsm.generateEmvScriptMac({ imkSmi: k, profile: 'VISA_CVN10', pan: PAN, psn: '00', atc: new Uint8Array(2), arqc: new Uint8Array(8), header: new Uint8Array(5) }) },
+  'translateDukptPinBlock(from)': { allowed: ['B0/X/TDES2', 'B1/X/TDES2'], call: (k) => hsm.translateDukptPinBlock({ pinBlock: pinBlock, pan: PAN, from: { bdk: k, ksn: KSN, format: 0 }, to: { key: keys.zpk, format: 0 } }) },
+  'exportDukptInitialKey(bdk)': { allowed: ['B0/X/TDES2'], call: (k) => hsm.exportDukptInitialKey({ bdk: k, ksn: KSN, kek: keys.kek }) },
   encryptData: { allowed: ['D0/B/TDES2', 'D0/E/TDES2', 'D0/B/AES128'], call: (k) => hsm.encryptData({ key: k, data: new Uint8Array(16), mode: 'ECB' }) },
   decryptData: { allowed: ['D0/B/TDES2', 'D0/D/TDES2', 'D0/B/AES128'], call: (k) => hsm.decryptData({ key: k, data: new Uint8Array(16), mode: 'ECB' }) },
   'exportKey(kek)': { allowed: ['K0/B/TDES2', 'K0/E/TDES2', 'K1/B/AES256'], call: (k) => hsm.exportKey({ keyBlock: keys.zpk, kek: k }) },

@@ -23,16 +23,22 @@ export type Activity =
   | 'token.tokenize'
   | 'token.detokenize'
   | 'data.encrypt'
-  | 'data.decrypt';
+  | 'data.decrypt'
+  | 'mac.generate' //   MACs of messages (the key's mode of use may forbid it: a V key only verifies)
+  | 'mac.verify'
+  | 'emv.authorize' //  chip transactions online: ARQC verified, ARPC, issuer script MACs and PIN change scripts
+  | 'emv.perso' //      ICC master keys derived for personalisation, exported under a KEK
+  | 'terminal.data'; // data from and to terminals under DUKPT data keys (the acquirer's online host)
 
 export const ACTIVITIES: readonly Activity[] = [
   'keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate', 'card.ref', 'card.verify', 'card.generate', 'card.manage',
   'pin.verify', 'pin.translate', 'pin.clear', 'pin.issue', 'issue', 'token.tokenize', 'token.detokenize', 'data.encrypt', 'data.decrypt',
+  'mac.generate', 'mac.verify', 'emv.authorize', 'emv.perso', 'terminal.data',
 ];
 
 export type ProfileName = 'authorization' | 'issuance' | 'custodian';
 
-const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.verify', 'pin.verify', 'pin.translate', 'token.tokenize'];
+const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.verify', 'pin.verify', 'pin.translate', 'token.tokenize', 'mac.generate', 'mac.verify', 'emv.authorize', 'terminal.data'];
 
 /**
  * The three profiles. `authorization` is the online host: it verifies PINs and card codes (every check counted
@@ -43,7 +49,7 @@ const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.v
  */
 export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = {
   authorization: AUTHORIZATION,
-  issuance: [...AUTHORIZATION, 'card.generate', 'card.manage', 'pin.clear', 'pin.issue', 'issue', 'token.detokenize', 'data.encrypt', 'data.decrypt'],
+  issuance: [...AUTHORIZATION, 'card.generate', 'card.manage', 'pin.clear', 'pin.issue', 'issue', 'token.detokenize', 'data.encrypt', 'data.decrypt', 'emv.perso'],
   custodian: ['keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate'],
 };
 
@@ -90,6 +96,22 @@ export const METHOD_ACTIVITIES = {
   detokenizePan: 'token.detokenize',
   encryptData: 'data.encrypt',
   decryptData: 'data.decrypt',
+  generateMac: 'mac.generate',
+  verifyMac: 'mac.verify',
+  verifyEmvArqc: 'emv.authorize',
+  generateEmvScriptMac: 'emv.authorize',
+  generateEmvPinChange: 'emv.authorize',
+  exportEmvPersoKeys: 'emv.perso',
+  generateDcvv: 'card.generate',
+  verifyCardDcvv: 'card.verify',
+  generateCvc3: 'card.generate',
+  verifyCardCvc3: 'card.verify',
+  translateDukptPinBlock: 'pin.translate',
+  generateDukptMac: 'mac.generate',
+  verifyDukptMac: 'mac.verify',
+  encryptDukptData: 'terminal.data',
+  decryptDukptData: 'terminal.data',
+  exportDukptInitialKey: 'keys.export',
 } as const satisfies Record<string, Activity>;
 
 export type HsmMethod = keyof typeof METHOD_ACTIVITIES;

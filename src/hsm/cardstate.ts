@@ -7,14 +7,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../bytes.js';
-import { checkDigits, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOptions } from '../validate.js';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
 import { generateCvv2, generateCvvBatch } from '../cvv.js';
 import { dcvv2Window, verifyDynamicCvv2 } from '../dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
 import { checkPinFormat, checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './pins.js';
 import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './dataplane.js';
-import { withKeys, type KeyVault } from './vault.js';
+import { withKeys, type KeyVault, type OpenKey } from './vault.js';
+import { openDukptSource } from './dukpt.js';
+import { decryptDukptPinBlock } from '../dukpt/pin.js';
+import { dynamicCode } from './emv.js';
 import { verdict, withOptions, type OperationContext, type Run } from './operation.js';
 import type * as O from './options.js';
 
@@ -168,13 +171,14 @@ export class CardState {
         const format = checkPinFormat(o.format);
         if ((await store.getAttempts('pin', cardRef)).locked) throw locked.pin();
         const data = await this.#loadVerification(store, cardRef);
-        const { key, block } = openPinKey(this.#vault, ctx, o.pinKey, o.pinBlock, format);
-        const verified = withKeys([key], () => {
+        // The block's key is opened (and a caller's mistake — a wrong usage, a block of the wrong size — refused)
+        // before anything is decrypted; then a block that does not decode is a wrong PIN, not a free answer.
+        const decode = this.#pinDecoder(ctx, o, pan, format);
+        const verified = withKeys([decode.key], () => {
           let pin: string;
           try {
-            pin = decodePin(key, block, pan, format);
+            pin = decode.pin();
           } catch (e) {
-            // A block that does not decode under this card's PAN is a wrong PIN, not a free answer.
             if (e instanceof CardHsmError && e.code === 'ERR_PINBLOCK_FORMAT') return false;
             throw e;
           }
@@ -184,6 +188,17 @@ export class CardState {
       },
       verdict,
     );
+  }
+
+  /** The key of a card's PIN block — a P0 key, or a terminal's DUKPT key — opened, and how to decode the block. */
+  #pinDecoder(ctx: OperationContext, o: Record<string, unknown>, pan: string, format: O.PinBlockFormat): { key: OpenKey; pin: () => string } {
+    if (o.dukpt === undefined) {
+      const { key, block } = openPinKey(this.#vault, ctx, o.pinKey, o.pinBlock, format);
+      return { key, pin: () => decodePin(key, block, pan, format) };
+    }
+    checkBytes('pinBlock', o.pinBlock, [format === 4 ? 16 : 8]);
+    const { key, source } = openDukptSource(this.#vault, ctx, o.dukpt, 'dukpt');
+    return { key, pin: () => decryptDukptPinBlock({ ...source, format, pinBlock: o.pinBlock as Uint8Array, pan } as Parameters<typeof decryptDukptPinBlock>[0]) };
   }
 
   async attempts(method: 'getPinAttempts' | 'getCvv2Attempts', cardRef: string): Promise<O.AttemptCount> {
@@ -274,6 +289,27 @@ export class CardState {
         const expected = withKeys([cvk], () => (kind === 'cvv2' ? generateCvv2(cvk.key, pan, expiry) : generateCvvBatch(cvk.key, [{ pan, expiry, serviceCode }])[0]!));
         const ok = constantTimeEqualString(expected, cvv);
         await this.#count(store, kind, cardRef, this.#policy.cardCodeTryLimit, ok);
+        return ok;
+      },
+      verdict,
+    );
+  }
+
+  /** A counted check of a contactless dynamic code (Visa dCVV, Mastercard CVC3) on the card's 'cvv' counter. */
+  async verifyContactlessCode(method: 'verifyCardDcvv' | 'verifyCardCvc3', options: unknown): Promise<boolean> {
+    return withOptions(
+      this.#run,
+      method,
+      options,
+      async (ctx, o) => {
+        const { cardRef, store } = this.#card(o);
+        const dcvv = method === 'verifyCardDcvv';
+        const given = dcvv ? checkDigits('dcvv', o.dcvv, 3, 3) : checkDigits('cvc3', o.cvc3, 3, 5);
+        if ((await store.getAttempts('cvv', cardRef)).locked) throw locked.cvv();
+        const expected = dynamicCode(this.#vault, ctx, o, dcvv ? 'dcvv' : 'cvc3');
+        // CVC3: the card sends the rightmost 3 to 5 digits, as its track data says.
+        const ok = constantTimeEqualString(dcvv ? expected : expected.slice(-given.length), given);
+        await this.#count(store, 'cvv', cardRef, this.#policy.cardCodeTryLimit, ok);
         return ok;
       },
       verdict,

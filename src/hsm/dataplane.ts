@@ -2,8 +2,9 @@
 // security values for a client, PAN tokens and dynamic CVV2 codes — each with key blocks checked against
 // KEY_USAGE_RULES. Nothing here remembers anything: counted verification lives in the card state (cardstate.ts).
 import { CardHsmError } from '../errors.js';
-import { bytesToHex, constantTimeEqualString, hexToBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../validate.js';
+import { bytesToHex, constantTimeEqual, constantTimeEqualString, hexToBytes } from '../bytes.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { aesCmac, hmac, isoMacUnchecked, tdesCmac } from '../mac.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { generateCvvBatch, type CvvInput } from '../cvv.js';
@@ -150,6 +151,39 @@ export class DataPlane {
     });
   }
 
+  // ---- MACs (M0-M7) ---------------------------------------------------------------------------------------------
+
+  generateMac(options: O.MacOptions): Uint8Array {
+    return withOptions(this.#run, 'generateMac', options, (ctx, o) => {
+      const k = this.#vault.open('key', o.key, 'mac.generate', ctx);
+      return withKeys([k], () => {
+        const full = macUnder(k, o);
+        const length = o.length === undefined ? full.length : checkInt('length', o.length, 4, full.length);
+        return full.slice(0, length);
+      });
+    });
+  }
+
+  verifyMac(options: O.MacCheckOptions): boolean {
+    return withOptions(
+      this.#run,
+      'verifyMac',
+      options,
+      (ctx, o) => {
+        const k = this.#vault.open('key', o.key, 'mac.verify', ctx);
+        return withKeys([k], () => {
+          const full = macUnder(k, o);
+          const mac = o.mac;
+          if (!(mac instanceof Uint8Array) || mac.length < 4 || mac.length > full.length) {
+            throw new CardHsmError(mac instanceof Uint8Array ? 'ERR_LENGTH' : 'ERR_TYPE', `"mac" expected 4..${full.length} bytes`, 'mac');
+          }
+          return constantTimeEqual(full.subarray(0, mac.length), mac);
+        });
+      },
+      verdict,
+    );
+  }
+
   // ---- PAN tokens (D0 AES) and dynamic CVV2 codes (E6) ----------------------------------------------------------
 
   tokenizePan(options: O.TokenizeOptions): string {
@@ -173,6 +207,25 @@ export class DataPlane {
       const imk = this.#vault.open('imk', o.imk, 'dcvv2.generate', ctx);
       return withKeys([imk], () => generateDynamicCvv2Codes(imk.key, o.pan as string, o.psn as string, o.expiry as string, count ?? (o.count as number), dcvv2Options(this.#dcvv2, imk, o.at)));
     });
+  }
+}
+
+/** The full MAC of `o.data` under an opened M key: the algorithm follows the key's usage (X9.143). */
+function macUnder(k: OpenKey, o: Record<string, unknown>): Uint8Array {
+  const data = o.data;
+  if (!(data instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"data" expected a Uint8Array', 'data');
+  const padding = (o.padding === undefined ? 1 : checkInt('padding', o.padding, 1, 3)) as 1 | 2 | 3;
+  switch (k.header.usage) {
+    case 'M0':
+    case 'M1':
+      return isoMacUnchecked(k.key, data, 1, padding, 8);
+    case 'M3':
+      if (k.key.length !== 16) throw new CardHsmError('ERR_KEY_USAGE', '"key" an ISO 9797-1 algorithm 3 key is double-length TDES (K || K\')', 'key');
+      return isoMacUnchecked(k.key, data, 3, padding, 8);
+    case 'M7':
+      return hmac(o.hash === undefined ? 'SHA-256' : checkOneOf('hash', o.hash, ['SHA-256', 'SHA-384', 'SHA-512'] as const), k.key, data);
+    default: // M5, M6: CMAC
+      return k.header.algorithm === 'A' ? aesCmac(k.key, data) : tdesCmac(k.key, data);
   }
 }
 

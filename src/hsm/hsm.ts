@@ -17,6 +17,9 @@ import { KeyVault, type KeyResult } from './vault.js';
 import { ControlPlane } from './controlplane.js';
 import { DataPlane, type Dcvv2Policy } from './dataplane.js';
 import { CardState } from './cardstate.js';
+import { EmvPlane } from './emv.js';
+import { DukptPlane } from './dukpt.js';
+import type { PinChangeScript } from '../emv/sm.js';
 import type * as O from './options.js';
 
 export type { KeyAlgorithm, KeyResult } from './vault.js';
@@ -67,6 +70,8 @@ export class Hsm {
   readonly #data: DataPlane;
   readonly #cards: CardState;
   readonly #issuer: Issuer;
+  readonly #emv: EmvPlane;
+  readonly #dukpt: DukptPlane;
   /** The LMK's public check value. */
   readonly lmkKcv: string;
 
@@ -95,6 +100,8 @@ export class Hsm {
       dcvv2,
     });
     this.#issuer = new Issuer(this.#vault, run, () => this.#cards.store(), this.#cards, pinPolicy);
+    this.#emv = new EmvPlane(this.#vault, run);
+    this.#dukpt = new DukptPlane(this.#vault, run);
   }
 
   /**
@@ -284,6 +291,73 @@ export class Hsm {
   /** The PAN behind a token. `token.detokenize` */
   detokenizePan(options: O.DetokenizeOptions): string {
     return this.#data.detokenizePan(options);
+  }
+
+  // ---- MACs, chip cards, terminals (DUKPT) ----------------------------------------------------------------------
+
+  /** A MAC under an M key (the algorithm by the key's usage: M0/M1 ISO 9797-1 alg. 1, M3 alg. 3, M5/M6 CMAC, M7 HMAC). `mac.generate` */
+  generateMac(options: O.MacOptions): Uint8Array {
+    return this.#data.generateMac(options);
+  }
+  /** True when `mac` (4 bytes or more) leads the message's MAC; constant time. `mac.verify` */
+  verifyMac(options: O.MacCheckOptions): boolean {
+    return this.#data.verifyMac(options);
+  }
+  /** An online chip transaction's ARQC under an E0 IMK and a scheme profile; the ARPC for a genuine one. `emv.authorize` */
+  verifyEmvArqc(options: O.EmvArqcOptions): { valid: boolean; arpc?: Uint8Array } {
+    return this.#emv.verifyEmvArqc(options);
+  }
+  /** The MAC of an issuer script command under an E2 IMK. `emv.authorize` */
+  generateEmvScriptMac(options: O.EmvScriptMacOptions): Uint8Array {
+    return this.#emv.generateEmvScriptMac(options);
+  }
+  /** A PIN change script command from the new PIN's encrypted block (E1, E2, and E0 for VIS blocks). `emv.authorize` */
+  generateEmvPinChange(options: O.EmvPinChangeOptions): PinChangeScript {
+    return this.#emv.generateEmvPinChange(options);
+  }
+  /** The ICC master keys of a card set, each exported under a KEK as a TR-31 block. `emv.perso` */
+  exportEmvPersoKeys(options: O.EmvPersoOptions): O.EmvPersoCard[] {
+    return this.#emv.exportEmvPersoKeys(options);
+  }
+  /** A Visa dCVV under an E4 IMK. `card.generate` */
+  generateDcvv(options: O.DcvvOptions): string {
+    return this.#emv.generateDynamicCode('generateDcvv', options);
+  }
+  /** A counted dCVV check (counter 'cvv'). `card.verify` */
+  verifyCardDcvv(options: O.CardDcvvCheckOptions): Promise<boolean> {
+    return this.#cards.verifyContactlessCode('verifyCardDcvv', options);
+  }
+  /** A Mastercard CVC3 (5 digits) under an E4 IMK. `card.generate` */
+  generateCvc3(options: O.Cvc3Options): string {
+    return this.#emv.generateDynamicCode('generateCvc3', options);
+  }
+  /** A counted CVC3 check (the card's 3 to 5 digits; counter 'cvv'). `card.verify` */
+  verifyCardCvc3(options: O.CardCvc3CheckOptions): Promise<boolean> {
+    return this.#cards.verifyContactlessCode('verifyCardCvc3', options);
+  }
+  /** A PIN block from a DUKPT terminal translated to a P0 key or another DUKPT side, in one kernel call. `pin.translate` */
+  translateDukptPinBlock(options: O.DukptTranslateOptions): Uint8Array {
+    return this.#dukpt.translateDukptPinBlock(options);
+  }
+  /** A DUKPT MAC (request or response key). `mac.generate` */
+  generateDukptMac(options: O.DukptMacOptions): Uint8Array {
+    return this.#dukpt.generateDukptMac(options);
+  }
+  /** `mac.verify` */
+  verifyDukptMac(options: O.DukptMacCheckOptions): boolean {
+    return this.#dukpt.verifyDukptMac(options);
+  }
+  /** Data under a DUKPT data key. `terminal.data` */
+  encryptDukptData(options: O.DukptDataOptions): Uint8Array {
+    return this.#dukpt.data('encryptDukptData', options);
+  }
+  /** `terminal.data` */
+  decryptDukptData(options: O.DukptDataOptions): Uint8Array {
+    return this.#dukpt.data('decryptDukptData', options);
+  }
+  /** A terminal's initial key (IPEK) from the BDK, as a B1 block under a KEK for injection. `keys.export` */
+  exportDukptInitialKey(options: O.DukptExportOptions): KeyResult {
+    return this.#dukpt.exportDukptInitialKey(options);
   }
 
   // ---- issuance ------------------------------------------------------------------------------------------------

@@ -141,11 +141,22 @@ export interface TranslatePinOptions {
   to: PinBlockSideOptions;
 }
 
-/** An encrypted PIN block of a card, with the key and format it is under. */
+/** A DUKPT key side: the BDK (B0) or a terminal's initial key (B1) block, the transaction's KSN. */
+export interface DukptSide {
+  /** A B0 (BDK) or B1 (initial key) key block. */
+  bdk: string;
+  /** 10 bytes (TDES DUKPT) or 12 (AES DUKPT). */
+  ksn: Uint8Array;
+  /** AES DUKPT: the working key's algorithm (default: the AES key of the BDK's length). */
+  algorithm?: 'AES128' | 'AES192' | 'AES256' | 'TDES2' | 'TDES3';
+}
+
+/** An encrypted PIN block of a card, under a P0 key (`pinKey`) or a terminal's DUKPT PIN key (`dukpt`). */
 export interface CardPinBlock {
   cardRef: string;
   pinBlock: Uint8Array;
-  pinKey: string;
+  pinKey?: string;
+  dukpt?: DukptSide;
   format: PinBlockFormat;
   pan: string;
 }
@@ -301,4 +312,168 @@ export interface ReissueOptions extends IssueOptions {
 export interface PanRangeOptions {
   bin: string;
   length?: number;
+}
+
+/** A MAC under an M key block: the algorithm follows the key's usage (M0/M1 ISO 9797-1 algorithm 1, M3 algorithm 3,
+ * M5/M6 CMAC, M7 HMAC). */
+export interface MacOptions {
+  key: string;
+  data: Uint8Array;
+  /** ISO 9797-1 padding method for M0/M1/M3 (default 1). */
+  padding?: 1 | 2 | 3;
+  /** Bytes of the MAC to return, 4 up to the algorithm's output (default all). */
+  length?: number;
+  /** M7 keys: default 'SHA-256'. */
+  hash?: 'SHA-256' | 'SHA-384' | 'SHA-512';
+}
+
+export interface MacCheckOptions extends Omit<MacOptions, 'length'> {
+  /** At least 4 bytes: compared, in constant time, with as many leading bytes of the MAC. */
+  mac: Uint8Array;
+}
+
+export type EmvProfileName = 'VISA_CVN10' | 'VISA_CVN18' | 'VISA_CVN22' | 'MASTERCARD_CVN16' | 'MASTERCARD_CVN17' | 'MASTERCARD_CVN20' | 'MASTERCARD_CVN21';
+
+/** The EMV tags an ARQC covers (see EmvTransaction in src/emv/cvn.ts), as bytes. */
+export interface EmvArqcOptions {
+  /** E0 issuer master key for application cryptograms. */
+  imk: string;
+  profile: EmvProfileName;
+  pan: string;
+  psn: string;
+  transaction: {
+    amountAuthorized: Uint8Array;
+    amountOther: Uint8Array;
+    terminalCountryCode: Uint8Array;
+    tvr: Uint8Array;
+    transactionCurrencyCode: Uint8Array;
+    transactionDate: Uint8Array;
+    transactionType: Uint8Array;
+    unpredictableNumber: Uint8Array;
+    aip: Uint8Array;
+    atc: Uint8Array;
+    iad: Uint8Array;
+  };
+  arqc: Uint8Array;
+  /** For an ARPC: the ARC (method 1) or CSU and proprietary data (method 2), as the profile uses. */
+  response?: { arc?: Uint8Array; csu?: Uint8Array; proprietaryData?: Uint8Array };
+}
+
+export interface EmvScriptMacOptions {
+  /** E2 issuer master key for secure messaging integrity. */
+  imkSmi: string;
+  profile: EmvProfileName;
+  pan: string;
+  psn: string;
+  atc: Uint8Array;
+  arqc: Uint8Array;
+  /** The 5-byte APDU header (Lc counting the MAC). */
+  header: Uint8Array;
+  commandData?: Uint8Array;
+}
+
+/** An encrypted PIN block for a PIN change: under a P0 key, in its format, bound to `pan` (default: the card's). */
+export interface EmvPinBlockSide {
+  pinBlock: Uint8Array;
+  pinKey: string;
+  format: PinBlockFormat;
+  pan?: string;
+}
+
+export interface EmvPinChangeOptions {
+  profile: EmvProfileName;
+  imkSmi: string;
+  /** E1 issuer master key for secure messaging confidentiality. */
+  imkSmc: string;
+  /** E0, for VIS PIN blocks (bound to the card's MK-AC). */
+  imkAc?: string;
+  pan: string;
+  psn: string;
+  atc: Uint8Array;
+  arqc: Uint8Array;
+  newPin: EmvPinBlockSide;
+  currentPin?: EmvPinBlockSide;
+}
+
+export interface EmvPersoOptions {
+  /** Issuer master keys: ac (E0), smi (E2), smc (E1), and cvc3 / dcvv (E4) where the cards use them. */
+  imks: { ac: string; smi: string; smc: string; cvc3?: string; dcvv?: string };
+  cards: Array<{ pan: string; psn: string }>;
+  /** K0/K1 key-encryption key shared with the personalisation bureau. */
+  kek: string;
+  /** EMV Book 2 A1.4 option (default 'A'; 'B' for PANs longer than 16 digits). */
+  option?: 'A' | 'B';
+}
+
+export interface EmvPersoCard {
+  pan: string;
+  psn: string;
+  keyBlocks: Partial<Record<'mkAc' | 'mkSmi' | 'mkSmc' | 'mkCvc3' | 'mkDcvv', { keyBlock: string; kcv: string }>>;
+}
+
+export interface DcvvOptions {
+  /** E4 issuer master key (dynamic numbers). */
+  imk: string;
+  pan: string;
+  psn: string;
+  expiry: string;
+  serviceCode: string;
+  /** Tag 9F36, 2 bytes. */
+  atc: Uint8Array;
+}
+
+export interface CardDcvvCheckOptions extends DcvvOptions {
+  cardRef: string;
+  dcvv: string;
+}
+
+export interface Cvc3Options {
+  imk: string;
+  pan: string;
+  psn: string;
+  trackData: Uint8Array;
+  atc: Uint8Array;
+  unpredictableNumber: Uint8Array;
+}
+
+export interface CardCvc3CheckOptions extends Cvc3Options {
+  cardRef: string;
+  cvc3: string;
+}
+
+export interface DukptTranslateOptions {
+  pinBlock: Uint8Array;
+  pan: string;
+  from: DukptSide & { format: PinBlockFormat };
+  to: { key: string; format: PinBlockFormat } | (DukptSide & { format: PinBlockFormat });
+}
+
+export interface DukptMacOptions extends DukptSide {
+  data: Uint8Array;
+  direction?: 'REQUEST' | 'RESPONSE';
+  method?: 'RETAIL' | 'CMAC' | 'HMAC';
+  usage?: 'MAC_GENERATION' | 'MAC_VERIFICATION' | 'MAC_BOTH';
+}
+
+export interface DukptMacCheckOptions extends DukptMacOptions {
+  mac: Uint8Array;
+}
+
+export interface DukptDataOptions extends DukptSide {
+  data: Uint8Array;
+  direction?: 'REQUEST' | 'RESPONSE';
+  mode?: 'CBC' | 'ECB';
+  iv?: Uint8Array;
+  usage?: 'DATA_ENCRYPT' | 'DATA_DECRYPT' | 'DATA_BOTH';
+}
+
+export interface DukptExportOptions {
+  /** The B0 BDK block. */
+  bdk: string;
+  /** TDES DUKPT: the terminal's 10-byte KSN (its counter is ignored). */
+  ksn?: Uint8Array;
+  /** AES DUKPT: the terminal's 8-byte initial key ID. */
+  initialKeyId?: Uint8Array;
+  /** K0/K1 key-encryption key of the key-injection facility. */
+  kek: string;
 }

@@ -22,7 +22,15 @@ export type Purpose =
   | 'token.tokenize'
   | 'token.detokenize'
   | 'dcvv2.generate'
-  | 'dcvv2.verify';
+  | 'dcvv2.verify'
+  | 'mac.generate'
+  | 'mac.verify'
+  | 'emv.ac'
+  | 'emv.smi'
+  | 'emv.smc'
+  | 'emv.dynamic'
+  | 'dukpt.derive'
+  | 'dukpt.export';
 
 interface Rule {
   usages: readonly string[];
@@ -35,6 +43,8 @@ interface Rule {
 const TDES_DOUBLE = { T: [16] } as const;
 const TDES_OR_AES = { T: [16, 24], A: [16, 24, 32] } as const;
 const AES_ONLY = { A: [16, 24, 32] } as const;
+// EMV issuer master keys are double-length TDES (EMV Book 2 A1.4) and derive card keys: mode X, or N.
+const EMV_IMK = { modes: 'XN', algorithms: TDES_DOUBLE } as const;
 
 /** The rule table: the single source of truth for which key may do what. */
 export const RULES: Readonly<Record<Purpose, Rule>> = {
@@ -59,6 +69,20 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   // use as for the other verification keys: G generates only, V verifies only; C, X (derive) and N do both.
   'dcvv2.generate': { usages: ['E6'], modes: 'CGXN', algorithms: { H: [32], T: [16] } },
   'dcvv2.verify': { usages: ['E6'], modes: 'CVXN', algorithms: { H: [32], T: [16] } },
+  // MAC keys by their X9.143 algorithm: M0/M1 ISO 9797-1 algorithm 1, M3 algorithm 3 (retail MAC), M5/M6 CMAC (TDES
+  // or AES), M7 HMAC. (M2, M4 and M8 name MAC algorithms cardhsm does not implement.)
+  'mac.generate': { usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'], modes: 'CGN', algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] } },
+  'mac.verify': { usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'], modes: 'CVN', algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] } },
+  // EMV issuer master keys (X9.143 E0-E4): application cryptograms, secure messaging for confidentiality (SMC) and
+  // integrity (SMI), dynamic numbers (dCVV, CVC3).
+  'emv.ac': { usages: ['E0'], ...EMV_IMK },
+  'emv.smc': { usages: ['E1'], ...EMV_IMK },
+  'emv.smi': { usages: ['E2'], ...EMV_IMK },
+  'emv.dynamic': { usages: ['E4'], ...EMV_IMK },
+  // DUKPT: a base derivation key (B0) derives every terminal's keys; an initial key (B1) one terminal's. TDES DUKPT
+  // keys are double-length TDES (X9.24-1), AES DUKPT keys AES (X9.24-3).
+  'dukpt.derive': { usages: ['B0', 'B1'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
+  'dukpt.export': { usages: ['B0'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
 };
 
 /**
