@@ -180,6 +180,18 @@ describe('refusals', () => {
     expect(cardsFor({ ...base, token: { key: new Uint8Array(16), options: { luhn: 'any' } } }, ['4111111111111112'])[0]!.token).toHaveLength(16);
   });
 
+  test('a fresh short-body issuer: its first cards are right (regression: the shuffle once ran inside the issuance call and wiped its inputs)', () => {
+    // Bodies under 6 digits use a keyed shuffle built by AES calls of its own on first use; the first cards of a
+    // fresh issuer once came out with CVVs over a wiped expiry and service code.
+    for (const length of [13, 16, 19]) {
+      const bin = '45717360123'.slice(0, length - 5);
+      const fresh = (): PanIssuer => new PanIssuer({ key: new Uint8Array(16).fill(7), bin, length });
+      const cards = cardsAt({ ...base, issuer: fresh() }, 0, 5);
+      expect(cards.map((c) => c.pan)).toEqual(fresh().pansAt(0, 5));
+      expect(cards.map((c) => c.cvv)).toEqual(cards.map((c) => api.generateCvv(base.cvk, c.pan, base.expiry, base.serviceCode)));
+    }
+  });
+
   test('counters past the capacity: ERR_RANGE_EXHAUSTED', () => {
     const small = { ...base, issuer: new PanIssuer({ key: new Uint8Array(16), bin: '45717360123', length: 13 }) };
     expect(cardsAt(small, 0, 10)).toHaveLength(10);

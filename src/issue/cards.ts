@@ -118,8 +118,10 @@ export interface CardText {
 
 /** The cards for counters start .. start+count-1 of the recipe's issuer (new cards). */
 export function cardTextAt(recipe: CardRecipe, start: number, count: number): CardText {
-  // PINs too long to tabulate are derived in JS, which needs the PANs as strings.
-  if (recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH) return cardTextFor(recipe, recipe.issuer.pansAt(start, count));
+  // PINs too long to tabulate are derived in JS, and short bodies are shuffled by kernel calls of their own: both
+  // need the PANs as strings before the issuance kernel runs.
+  const pansFirst = !recipe.issuer.kernelMakesPans || (recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH);
+  if (pansFirst) return cardTextFor(recipe, recipe.issuer.pansAt(start, count));
   const length = recipe.issuer.length;
   return runKernel(recipe, tokenPlanOf(recipe, length), count, length, (k, base, n) => recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n));
 }

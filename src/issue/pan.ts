@@ -8,6 +8,7 @@
 // issuer. Such a small space can be enumerated outright, so those PANs are predictable: the issuer warns.
 import { CardHsmError } from '../errors.js';
 import { checkBytes, checkDigits, checkInt } from '../validate.js';
+import { luhnCheckDigit } from '../luhn.js';
 import { ff1Numerals } from '../ff1.js';
 import { aesEncryptEcb } from '../aes.js';
 import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
@@ -55,21 +56,22 @@ export class PanIssuer {
     const bodies = this.bodyDigits >= 6 ? this.#ff1Bodies(start, count) : this.#shuffledBodies(start, count);
     return bodies.map((body) => {
       const partial = this.bin + body;
-      return partial + luhnDigit(partial);
+      return partial + luhnCheckDigit(partial);
     });
   }
 
+  /** True when the issuance kernel computes this issuer's PANs from counters (FF1 bodies, 6 digits or more). */
+  get kernelMakesPans(): boolean {
+    return this.bodyDigits >= 6;
+  }
+
   /**
-   * Puts the PANs of counters start .. start+count-1 into the issuance kernel's chunk (assembly/cards.ts, after
-   * cardsStart): computed there from the counters when the body is FF1's, written from pansAt otherwise. `at` is
-   * free space in IN for the prefix (and the PANs).
+   * Has the issuance kernel compute the PANs of counters start .. start+count-1 into its chunk (assembly/cards.ts,
+   * after cardsStart). `at` is free space in IN for the prefix. Only for kernelMakesPans issuers: the keyed shuffle
+   * of shorter bodies needs kernel calls of its own, which cannot run inside the caller's (pansAt, outside it).
    */
   loadPans(k: Kernel, at: number, start: number, count: number): void {
-    if (this.bodyDigits < 6) {
-      this.pansAt(start, count).forEach((pan, i) => putAscii(k.mem, at + i * this.length, pan));
-      k.x.cardsPansGiven(at);
-      return;
-    }
+    if (!this.kernelMakesPans) throw new CardHsmError('ERR_INTERNAL', 'loadPans needs an FF1 body: use pansAt');
     this.#checkRange(start, count);
     putAscii(k.mem, at, this.bin);
     k.x.cardsPansFromCounters(...keySchedule(k, ALG_AES, this.#key), at, this.bin.length, start);
@@ -135,15 +137,4 @@ export class PanIssuer {
     order.sort((x, y) => (keyOf(x) < keyOf(y) ? -1 : keyOf(x) > keyOf(y) ? 1 : x - y));
     return Uint32Array.from(order);
   }
-}
-
-/** Luhn check digit of a digit string (ISO/IEC 7812-1 Annex B). */
-export function luhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = digits.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
-    let x = digits.charCodeAt(i) - 48;
-    if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
-    sum += x;
-  }
-  return String((10 - (sum % 10)) % 10);
 }

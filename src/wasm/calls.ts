@@ -9,12 +9,19 @@ export type { Kernel } from './loader.js';
 export const ALG_TDES = 1;
 export const ALG_AES = 2;
 
+/** True while a withKernel body runs: the static regions belong to that call. */
+let busy = false;
+
 /**
  * Runs `body` against the kernel, then wipes the first `inBytes` of IN, the first `outBytes` of OUT, and the
- * IV region. Bodies that loop over chunks pass the largest chunk they use.
+ * IV region. Bodies that loop over chunks pass the largest chunk they use. A body never calls withKernel (directly
+ * or through a public function): the inner call would overwrite and wipe the regions the outer one is using, so
+ * it is refused as ERR_INTERNAL rather than allowed to compute a wrong answer.
  */
 export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kernel) => T): T {
+  if (busy) throw new CardHsmError('ERR_INTERNAL', 'a kernel call inside another kernel call');
   const k = kernel();
+  busy = true;
   try {
     return body(k);
   } catch (e) {
@@ -22,6 +29,7 @@ export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kerne
     if (e instanceof Error && e.name === 'RuntimeError') throw new CardHsmError('ERR_INTERNAL', `kernel trap: ${e.message}`);
     throw e;
   } finally {
+    busy = false;
     // KEY_IN is not wiped here: selectKey, its only writer, wipes it before returning.
     const m = k.mem;
     m.fill(0, k.IV, k.IV + 16);
