@@ -1,5 +1,6 @@
 // Byte helpers used across cardhsm: hex at the edges, constant-time comparison, CSPRNG bytes.
 import { CardHsmError } from './errors.js';
+import { checkString, checkUint8Array } from './validate.js';
 
 const HEX = '0123456789ABCDEF';
 
@@ -9,9 +10,7 @@ const HEX = '0123456789ABCDEF';
  * @throws ERR_TYPE (not a string), ERR_LENGTH (odd length), ERR_FORMAT (a non-hex character)
  */
 export function hexToBytes(hex: string): Uint8Array {
-  if (typeof hex !== 'string') {
-    throw new CardHsmError('ERR_TYPE', `"hex" expected a string, got ${hex === null ? 'null' : typeof hex}`, 'hex');
-  }
+  checkString('hex', hex);
   if (hex.length % 2 !== 0) {
     throw new CardHsmError('ERR_LENGTH', `"hex" expected an even number of hex digits, got length=${hex.length}`, 'hex');
   }
@@ -54,9 +53,7 @@ function hexCodes(): Uint16Array {
  * @throws ERR_TYPE (not a Uint8Array)
  */
 export function bytesToHex(bytes: Uint8Array): string {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new CardHsmError('ERR_TYPE', `"bytes" expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`, 'bytes');
-  }
+  checkUint8Array('bytes', bytes);
   if (bytes.length <= 64) {
     HEX_PAIRS ??= Array.from({ length: 256 }, (_, v) => HEX[v >> 4]! + HEX[v & 15]!);
     let s = '';
@@ -75,9 +72,8 @@ export function bytesToHex(bytes: Uint8Array): string {
  * @throws ERR_TYPE (not Uint8Arrays)
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  for (const [field, v] of [['a', a], ['b', b]] as const) {
-    if (!(v instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${v === null ? 'null' : typeof v}`, field);
-  }
+  checkUint8Array('a', a);
+  checkUint8Array('b', b);
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;

@@ -2,7 +2,7 @@
 // Radix 2-36 over the alphabet 0-9a-z (the NIST samples' alphabet) and radix 62 over 0-9a-zA-Z. The domain rule
 // of the SP 800-38G Rev. 1 draft is enforced: radix^length >= 1,000,000.
 import { CardHsmError } from './errors.js';
-import { checkBytes, checkInt } from './validate.js';
+import { checkBytes, checkInt, checkString, checkUint8Array } from './validate.js';
 import { withKernel, keySchedule, ALG_AES, type Kernel } from './wasm/calls.js';
 
 const ALPHABET_36 = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -63,10 +63,10 @@ export function ff1Numerals(key: Uint8Array, tweak: Uint8Array, radix: number, n
 
 function run(key: Uint8Array, tweak: Uint8Array, radix: number, input: string, decrypt: boolean): string {
   checkBytes('key', key, [16, 24, 32]);
-  if (!(tweak instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"tweak" expected a Uint8Array', 'tweak');
+  checkUint8Array('tweak', tweak);
   if (tweak.length > MAX_TWEAK) throw new CardHsmError('ERR_LENGTH', `"tweak" expected at most ${MAX_TWEAK} bytes, got length=${tweak.length}`, 'tweak');
   const r = checkRadix(radix);
-  if (typeof input !== 'string') throw new CardHsmError('ERR_TYPE', '"input" expected a string', 'input');
+  checkString('input', input);
   const alphabet = (r === 62 ? ALPHABET_62 : ALPHABET_36).slice(0, r);
   const numerals = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) {

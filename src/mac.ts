@@ -5,16 +5,11 @@
 //   ISO 8583 messages and of the EMV cryptograms and issuer scripts;
 //   HMAC (FIPS 198-1, RFC 2104) over SHA-256, SHA-384 and SHA-512 (FIPS 180-4).
 // Messages longer than one kernel buffer are chained in chunks, then the last block finishes the MAC.
-import { checkBytes, checkInt, checkOneOf, checkOptions } from './validate.js';
+import { checkBytes, checkInt, checkOneOf, checkOptions, checkUint8Array } from './validate.js';
 import { CardHsmError } from './errors.js';
 import { withKernel, keySchedule, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
 
-function checkData(data: unknown): Uint8Array {
-  if (!(data instanceof Uint8Array)) {
-    throw new CardHsmError('ERR_TYPE', `"data" expected a Uint8Array, got ${data === null ? 'null' : typeof data}`, 'data');
-  }
-  return data;
-}
+const checkData = (data: unknown): Uint8Array => checkUint8Array('data', data);
 
 /**
  * Feeds every block of `data` but the last through CBC (output discarded, chaining value left in IV) and

@@ -9,7 +9,7 @@
 //                  Luhn, so this walks ~1.1 FF1 evaluations per token where 'valid' walks ~10.
 //   alphanumeric   middle' = FF1(key, tweak, 36, middle) over 0-9A-Z (the digits are already radix-36 numerals)
 import { CardHsmError } from './errors.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkString, checkUint8Array } from './validate.js';
 import { ff1Numerals, ff1WalkLuhn, FF1_MIN_DOMAIN } from './ff1.js';
 import { decodeAscii } from './wasm/calls.js';
 
@@ -43,8 +43,7 @@ function rulesOf(opts: unknown): Rules {
   if (alphanumeric && o.luhn !== undefined) {
     throw new CardHsmError('ERR_FORMAT', '"opts.luhn" applies to numeric tokens only', 'opts.luhn');
   }
-  const tweak = o.tweak === undefined ? EMPTY : o.tweak;
-  if (!(tweak instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"opts.tweak" expected a Uint8Array', 'opts.tweak');
+  const tweak = o.tweak === undefined ? EMPTY : checkUint8Array('opts.tweak', o.tweak);
   return {
     left: o.keepLeft === undefined ? 6 : checkInt('opts.keepLeft', o.keepLeft, 0, 8),
     right: o.keepRight === undefined ? 4 : checkInt('opts.keepRight', o.keepRight, 0, 4),
@@ -187,7 +186,7 @@ export function tokenizePan(tokenKey: Uint8Array, pan: string, opts?: TokenOptio
 export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenOptions): string {
   const r = rulesOf(opts);
   checkKeyAndTweak(tokenKey, r);
-  if (typeof token !== 'string') throw new CardHsmError('ERR_TYPE', '"token" expected a string', 'token');
+  checkString('token', token);
   if (token.length < 12 || token.length > 19) throw new CardHsmError('ERR_LENGTH', `"token" expected 12..19 characters, got length=${token.length}`, 'token');
   const k = middleLength(token.length, r, 'token');
   const alphabet = r.alphanumeric ? ALNUM : ALNUM.slice(0, 10);

@@ -6,7 +6,7 @@
 // CMAC (X9.143 / TR-31:2018 Annex A); A and C (the legacy variant method) are read but never written.
 import { CardHsmError } from './errors.js';
 import { bytesToHex, constantTimeEqual, hexToBytes, randomBytes } from './bytes.js';
-import { checkBytes, checkOptions } from './validate.js';
+import { checkBytes, checkOptions, checkUint8Array } from './validate.js';
 import { tdesCmac, aesCmac } from './mac.js';
 import { tdesEncryptCbc, tdesDecryptCbc } from './des.js';
 import { aesEncryptCbc, aesDecryptCbc } from './aes.js';
@@ -351,7 +351,7 @@ export function wrapTr31(kbpk: Uint8Array, header: Tr31Header | string, key: Uin
 export function wrapTr31With(k: Tr31Kbpk, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
   const o = checkOptions('opts', opts);
   const kbpk = k.kbpk;
-  if (!(key instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"key" expected a Uint8Array', 'key');
+  checkUint8Array('key', key);
   const h = normalizeHeader(header);
   checkKbpk(kbpk, h.version);
   const { block, macBytes } = VERSIONS[h.version];
@@ -359,8 +359,7 @@ export function wrapTr31With(k: Tr31Kbpk, header: Tr31Header | string, key: Uint
   let padding: Uint8Array;
   if (o.padding === undefined) padding = defaultPadding(h.algorithm, key.length, block);
   else {
-    if (!(o.padding instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"opts.padding" expected a Uint8Array', 'opts.padding');
-    padding = o.padding;
+    padding = checkUint8Array('opts.padding', o.padding);
     if ((2 + key.length + padding.length) % block !== 0) {
       throw new CardHsmError('ERR_LENGTH', `"opts.padding" expected 2 + key length + padding to be a multiple of ${block}, got ${2 + key.length + padding.length}`, 'opts.padding');
     }

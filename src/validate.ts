@@ -60,26 +60,34 @@ export function checkHex(field: string, value: unknown, length: number, allowed?
   return value.toUpperCase();
 }
 
+/** A string (of any length). */
+export function checkString(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new CardHsmError('ERR_TYPE', `"${field}" expected a string, got ${describe(value)}`, field);
+  return value;
+}
+
+/** A Uint8Array of any length. */
+export function checkUint8Array(field: string, value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  return value;
+}
+
 /** A Uint8Array whose length is one of `lengths`. */
 export function checkBytes(field: string, value: unknown, lengths: readonly number[]): Uint8Array {
-  if (!(value instanceof Uint8Array)) {
-    throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  const bytes = checkUint8Array(field, value);
+  if (!lengths.includes(bytes.length)) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${lengths.join(', ')} bytes, got length=${bytes.length}`, field);
   }
-  if (!lengths.includes(value.length)) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${lengths.join(', ')} bytes, got length=${value.length}`, field);
-  }
-  return value;
+  return bytes;
 }
 
 /** A Uint8Array whose length is a multiple of `block` (zero allowed). */
 export function checkBlocks(field: string, value: unknown, block: number): Uint8Array {
-  if (!(value instanceof Uint8Array)) {
-    throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  const bytes = checkUint8Array(field, value);
+  if (bytes.length % block !== 0) {
+    throw new CardHsmError('ERR_LENGTH', `"${field}" expected a multiple of ${block} bytes, got length=${bytes.length}`, field);
   }
-  if (value.length % block !== 0) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" expected a multiple of ${block} bytes, got length=${value.length}`, field);
-  }
-  return value;
+  return bytes;
 }
 
 /** An integer in `min`..`max`. */

@@ -7,7 +7,7 @@
 // The direction names the message (the terminal's request, the host's response); the host decrypts a request and
 // encrypts a response, under the same key the terminal used or will use.
 import { CardHsmError } from '../errors.js';
-import { checkBytes, checkOneOf, checkOptions } from '../validate.js';
+import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { checkSource, familyOf, operationAlgorithm, workingKey, type DukptKeySource } from './source.js';
@@ -42,7 +42,7 @@ function run(source: unknown, data: Uint8Array, opts: unknown, decrypt: boolean)
   const block = aes ? 16 : 8;
   if (mode === 'ECB' && o.iv !== undefined) throw new CardHsmError('ERR_FORMAT', '"opts.iv" applies to CBC only', 'opts.iv');
   const iv = mode === 'ECB' ? undefined : o.iv === undefined ? new Uint8Array(block) : checkBytes('opts.iv', o.iv, [block]);
-  if (!(data instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"data" expected a Uint8Array, got ${data === null ? 'null' : typeof data}`, 'data');
+  checkUint8Array('data', data);
   if (data.length % block !== 0) throw new CardHsmError('ERR_LENGTH', `"data" expected a multiple of ${block} bytes, got length=${data.length}`, 'data');
   const key = workingKey(s, direction === 'REQUEST' ? 'DATA_REQUEST' : 'DATA_RESPONSE', usage, algorithm, 'source.algorithm');
   try {

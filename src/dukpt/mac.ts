@@ -7,7 +7,7 @@
 //   key, HMAC-SHA-256 ('HMAC'; FIPS 198-1) with an HMAC key, or TDES-CMAC / the retail MAC with a TDES2 key.
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqual } from '../bytes.js';
-import { checkBytes, checkOneOf, checkOptions } from '../validate.js';
+import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
 import { aesCmac, tdesCmac } from '../mac.js';
 import { withKernel } from '../wasm/calls.js';
 import { hmac, isoMacUnchecked } from '../mac.js';
@@ -26,10 +26,7 @@ export interface DukptMacOptions {
   usage?: 'MAC_GENERATION' | 'MAC_VERIFICATION' | 'MAC_BOTH';
 }
 
-function checkData(data: unknown): Uint8Array {
-  if (!(data instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"data" expected a Uint8Array, got ${data === null ? 'null' : typeof data}`, 'data');
-  return data;
-}
+const checkData = (data: unknown): Uint8Array => checkUint8Array('data', data);
 
 interface MacPlan {
   s: CheckedSource;

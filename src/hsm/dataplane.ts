@@ -3,7 +3,7 @@
 // KEY_USAGE_RULES. Nothing here remembers anything: counted verification lives in the card state (cardstate.ts).
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqual, constantTimeEqualString, hexToBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
 import { aesCmac, hmac, isoMacUnchecked, tdesCmac } from '../mac.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
@@ -212,8 +212,7 @@ export class DataPlane {
 
 /** The full MAC of `o.data` under an opened M key: the algorithm follows the key's usage (X9.143). */
 function macUnder(k: OpenKey, o: Record<string, unknown>): Uint8Array {
-  const data = o.data;
-  if (!(data instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', '"data" expected a Uint8Array', 'data');
+  const data = checkUint8Array('data', o.data);
   const padding = (o.padding === undefined ? 1 : checkInt('padding', o.padding, 1, 3)) as 1 | 2 | 3;
   switch (k.header.usage) {
     case 'M0':

@@ -1,13 +1,8 @@
 // DES key parity (FIPS 46-3 section 3 / ANSI X9.52): each byte's least significant bit makes the byte's count of
 // one bits odd. Parity carries no secrecy; it catches keys mistyped or corrupted in transit.
-import { CardHsmError } from '../errors.js';
+import { checkUint8Array } from '../validate.js';
 
-function checkKey(key: unknown): Uint8Array {
-  if (!(key instanceof Uint8Array)) {
-    throw new CardHsmError('ERR_TYPE', `"key" expected a Uint8Array, got ${key === null ? 'null' : typeof key}`, 'key');
-  }
-  return key;
-}
+const checkKey = (key: unknown): Uint8Array => checkUint8Array('key', key);
 
 function oddParityByte(b: number): number {
   let ones = 0;
