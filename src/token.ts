@@ -11,6 +11,7 @@
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkString, checkUint8Array } from './validate.js';
 import { ff1Numerals, ff1WalkLuhn, FF1_MIN_DOMAIN } from './ff1.js';
+import { isLuhnValid } from './luhn.js';
 import { decodeAscii } from './wasm/calls.js';
 
 export interface TokenOptions {
@@ -65,17 +66,6 @@ function middleLength(length: number, r: Rules, field: string): number {
     );
   }
   return k;
-}
-
-/** Luhn sum (mod 10) of digit values (or of a digit string), the last one undoubled: 0 means the number passes. */
-function luhnSum(d: Uint8Array | string): number {
-  let sum = 0;
-  for (let i = d.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
-    let x = typeof d === 'string' ? d.charCodeAt(i) - 48 : d[i]!;
-    if (dbl) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
-    sum += x;
-  }
-  return sum % 10;
 }
 
 /** ASCII codes of the token alphabet (numerals 0-35). */
@@ -138,7 +128,7 @@ export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], 
     const field = list.length === 1 ? 'pan' : `pans[${i}]`;
     const s = checkDigits(field, pan, 12, 19);
     middleLength(s.length, r, field);
-    if (!r.alphanumeric && r.luhn !== 'any' && luhnSum(s) !== 0) {
+    if (!r.alphanumeric && r.luhn !== 'any' && !isLuhnValid(s)) {
       throw new CardHsmError('ERR_FORMAT', `"${field}" must pass Luhn for luhn '${r.luhn}' tokens`, field);
     }
     const group = byLength.get(s.length);
@@ -198,20 +188,18 @@ export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenO
     d[i] = v;
   }
   if (!r.alphanumeric && r.luhn !== 'any') {
-    const passes = luhnSum(d) === 0;
+    const passes = isLuhnValid(token);
     if (passes !== (r.luhn === 'valid')) throw new CardHsmError('ERR_FORMAT', `"token" is not a luhn '${r.luhn}' token`, 'token');
   }
   permuteMiddles(tokenKey, r, d, d.length, k, true);
-  if (!r.alphanumeric && r.luhn === 'invalid') {
-    d[r.left + k - 1] = (d[r.left + k - 1]! + 9) % 10;
-    // Only the images of Luhn-valid PANs are tokens; any other Luhn-invalid number is not.
-    if (luhnSum(d) !== 0) {
-      d.fill(0);
-      throw new CardHsmError('ERR_FORMAT', '"token" does not detokenize to a Luhn-valid PAN under this key', 'token');
-    }
-  }
-  if (d.some((v) => v > 9)) throw new CardHsmError('ERR_FORMAT', '"token" does not detokenize to digits under this key', 'token');
-  const pan = Array.from(d, (v) => String(v)).join('');
+  if (!r.alphanumeric && r.luhn === 'invalid') d[r.left + k - 1] = (d[r.left + k - 1]! + 9) % 10;
+  const digits = d.every((v) => v <= 9);
+  const pan = digits ? Array.from(d, (v) => String(v)).join('') : '';
   d.fill(0);
+  if (!digits) throw new CardHsmError('ERR_FORMAT', '"token" does not detokenize to digits under this key', 'token');
+  // Only the images of Luhn-valid PANs are tokens; any other Luhn-invalid number is not.
+  if (!r.alphanumeric && r.luhn === 'invalid' && !isLuhnValid(pan)) {
+    throw new CardHsmError('ERR_FORMAT', '"token" does not detokenize to a Luhn-valid PAN under this key', 'token');
+  }
   return pan;
 }
