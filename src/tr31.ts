@@ -52,11 +52,17 @@ const VERSIONS: Record<Tr31Version, VersionInfo> = {
   D: { block: 16, macBytes: 16, kbpkLengths: [16, 24, 32] },
 };
 
-/** Values accepted when writing a header (X9.143-2022 tables 2-5); reading accepts any well-formed value. */
-const USAGES = new Set(
-  ['B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
-    'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4'],
-);
+/**
+ * The key usages of X9.143-2022 (tables 2-5): the one list of usage codes. Writing a header accepts these (and the
+ * numeric proprietary range); reading accepts any well-formed value. The Hsm makes keys for the subset its
+ * KEY_USAGE_RULES use (src/hsm/usage.ts).
+ */
+export const X9143_USAGES = [
+  'B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
+  'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4',
+] as const;
+export type X9143Usage = (typeof X9143_USAGES)[number];
+const USAGES: ReadonlySet<string> = new Set(X9143_USAGES);
 const ALGORITHMS = 'ADEHRST';
 const MODES = 'BCDEGNSTVXY';
 const EXPORTABILITY = 'ENS';

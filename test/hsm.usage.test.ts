@@ -2,7 +2,8 @@
 // expecting success exactly where X9.143's usage and mode of use allow it, and ERR_KEY_USAGE otherwise — before
 // any cryptography (the refused call leaves an audit record without a KCV: the key was never unwrapped).
 import { describe, expect, test } from 'vitest';
-import { CardHsmError, MemoryStore, type KeyAlgorithm } from '../src/index.js';
+import { CardHsmError, KEY_USAGE_RULES, MemoryStore, type KeyAlgorithm } from '../src/index.js';
+import { X9143_USAGES } from '../src/tr31.js';
 import { LMK, makeHsm } from './helpers/hsm.js';
 
 const PAN = '4123456789012345';
@@ -114,4 +115,17 @@ test('a refused key is never unwrapped: its audit record has no KCV', () => {
   const before = audit.records.length;
   expect(() => hsm.generateCvv({ cvk: keys.zpk, pan: PAN, expiry: '8701', serviceCode: '101' })).toThrow(CardHsmError);
   expect(audit.records.slice(before)).toEqual([expect.objectContaining({ operation: 'generateCvv', outcome: 'error', errorCode: 'ERR_KEY_USAGE', keyKcv: null })]);
+});
+
+test('the Hsm makes keys for exactly the usages its rules use: X9.143 usages that no rule uses are refused', () => {
+  const used = new Set(Object.values(KEY_USAGE_RULES).flatMap((r) => r.usages));
+  const letterAlgorithm: Record<string, KeyAlgorithm> = { T: 'TDES2', A: 'AES128', H: 'HMAC256' };
+  for (const usage of X9143_USAGES) {
+    const rule = Object.values(KEY_USAGE_RULES).find((r) => (r.usages as readonly string[]).includes(usage));
+    const algorithm = letterAlgorithm[Object.keys(rule?.algorithms ?? { T: [16] })[0]!]!;
+    const make = () => hsm.generateKey({ usage, algorithm, modeOfUse: 'N' });
+    if (used.has(usage)) expect(make().keyBlock).toMatch(new RegExp(`^D\\d{4}${usage}`));
+    else expect(() => make()).toThrow(expect.objectContaining({ code: 'ERR_FORMAT', field: 'usage' }));
+  }
+  expect([...used].sort()).toEqual(['B0', 'B1', 'C0', 'D0', 'E0', 'E1', 'E2', 'E4', 'E6', 'K0', 'K1', 'M0', 'M1', 'M3', 'M5', 'M6', 'M7', 'P0', 'V1', 'V2']);
 });

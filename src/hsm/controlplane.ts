@@ -9,10 +9,8 @@ import { checkDistinctComponents, checkNotWeak } from '../keys/weak.js';
 import { unwrapTr31, wrapTr31 } from '../tr31.js';
 import { ALGORITHM_NAMES, algorithmOf, checkKeyBlock, kcvOf, keyBytes, rewrapHeader, strongerThan, withKeys, type KeyAlgorithm, type KeyResult, type KeyVault } from './vault.js';
 import { withOptions, type Run } from './operation.js';
+import { HSM_KEY_USAGES } from './usage.js';
 import type { ImportComponentsOptions, KekTransferOptions, KeyAttributes, KeyDescription } from './options.js';
-
-/** Usage codes the Hsm makes keys for (X9.143 table 6): the rules of each are in KEY_USAGE_RULES. */
-const KEY_USAGES = ['B0', 'B1', 'C0', 'D0', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'K0', 'K1', 'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'P0', 'V1', 'V2'] as const;
 
 /** Default mode of use per key usage (X9.143): B for PIN, data and key-encryption keys, C for CVKs and PVKs. */
 const DEFAULT_MODE: Record<string, string> = { P0: 'B', D0: 'B', K0: 'B', K1: 'B', C0: 'C', V1: 'C', V2: 'C', E6: 'X' };
@@ -20,7 +18,7 @@ const DEFAULT_MODE: Record<string, string> = { P0: 'B', D0: 'B', K0: 'B', K1: 'B
 type Attributes = { usage: string; algorithm: KeyAlgorithm; modeOfUse: string; exportability: string; keyVersion: string };
 
 function attributes(o: Record<string, unknown>): Attributes {
-  const usage = checkOneOf('usage', o.usage, KEY_USAGES);
+  const usage = checkOneOf('usage', o.usage, HSM_KEY_USAGES);
   const algorithm = checkOneOf('algorithm', o.algorithm, ALGORITHM_NAMES);
   const modeOfUse = o.modeOfUse === undefined ? (DEFAULT_MODE[usage] ?? 'N') : checkOneOf('modeOfUse', o.modeOfUse, [...'BCDEGNSTVXY']);
   const exportability = o.exportability === undefined ? 'E' : checkOneOf('exportability', o.exportability, ['E', 'N', 'S']);

@@ -2,7 +2,7 @@
 // purpose it needs a key for; a key whose header does not allow that purpose is refused with ERR_KEY_USAGE before
 // any cryptography runs.
 import { CardHsmError } from '../errors.js';
-import type { Tr31Header } from '../tr31.js';
+import type { Tr31Header, X9143Usage } from '../tr31.js';
 
 export type Purpose =
   | 'cvv.generate'
@@ -33,7 +33,7 @@ export type Purpose =
   | 'dukpt.export';
 
 interface Rule {
-  usages: readonly string[];
+  usages: readonly X9143Usage[];
   /** Modes of use that allow the purpose ('N' = no special restrictions allows everything). */
   modes: string;
   /** Header algorithm letters; with allowed key lengths in bytes. */
@@ -85,6 +85,9 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   'dukpt.export': { usages: ['B0'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
 };
 
+/** The usages the Hsm makes keys for: those some rule uses (a key of any other usage could do nothing here). */
+export const HSM_KEY_USAGES: readonly X9143Usage[] = [...new Set(Object.values(RULES).flatMap((r) => r.usages))].sort();
+
 /**
  * Refuses a key whose usage, mode of use, algorithm or length does not allow `purpose`. Without `keyLength` (a
  * header not yet authenticated, checked so that a wrong key is refused before any cryptography) the length is
@@ -95,7 +98,7 @@ export function requireUsage(header: Tr31Header, keyLength: number | undefined, 
   const refuse = (why: string): never => {
     throw new CardHsmError('ERR_KEY_USAGE', `"${field}" cannot be used for ${purpose}: ${why}`, field);
   };
-  if (!rule.usages.includes(header.usage)) refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
+  if (!(rule.usages as readonly string[]).includes(header.usage)) refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
   if (!rule.modes.includes(header.modeOfUse)) refuse(`mode of use ${header.modeOfUse}, expected one of ${rule.modes}`);
   const lengths = rule.algorithms[header.algorithm];
   if (!lengths) refuse(`algorithm ${header.algorithm}, expected ${Object.keys(rule.algorithms).join(' or ')}`);
