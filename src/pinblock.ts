@@ -9,7 +9,20 @@ import { randomBytes } from './bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
 
-type Format = 0 | 1 | 2 | 3 | 4;
+/**
+ * ISO 9564-1 formats of PIN blocks in transit: 0, 1 and 3 under TDES PIN keys, 4 under AES. (Format 2 is for IC
+ * cards offline and never travels encrypted: it has its own codec, and no translation or PIN key takes it.)
+ */
+export type PinBlockFormat = 0 | 1 | 3 | 4;
+
+/** Every format this module encodes. */
+type Format = PinBlockFormat | 2;
+
+/** A PIN block format in transit (0, 1, 3 or 4). */
+export function checkPinBlockFormat(field: string, value: unknown): PinBlockFormat {
+  if (value === 0 || value === 1 || value === 3 || value === 4) return value;
+  throw new CardHsmError('ERR_FORMAT', `"${field}" expected ISO 9564 format 0, 1, 3 or 4`, field);
+}
 
 const RECORD = 48;
 const OUT = 16;
@@ -203,19 +216,19 @@ export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: stri
   return encodeMany(0, records);
 }
 
-/** A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. */
 /**
  * The one translation rule: ISO 0, 3 or 4 -> ISO 1 is refused (ERR_PIN_TRANSLATION). Format 1 carries no PAN, so
  * such a translation strips the PAN binding that stops PIN-block attacks.
  */
-export function checkTranslation(from: PinBlockSide['format'], to: PinBlockSide['format']): void {
+export function checkTranslation(from: PinBlockFormat, to: PinBlockFormat): void {
   if (to === 1 && from !== 1) throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from} to ISO format 1 is not allowed`, 'to.format');
 }
 
+/** A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. */
 export interface PinBlockSide {
   /** TDES (8, 16 or 24 bytes) for formats 0, 1 and 3; AES (16, 24 or 32 bytes) for format 4. */
   key: Uint8Array;
-  format: 0 | 1 | 3 | 4;
+  format: PinBlockFormat;
 }
 
 export const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36
@@ -224,10 +237,7 @@ export const TRANSLATE_OUT = 32; //    status, then the new block at 16
 /** A validated key and format of an encrypted PIN block (`field` names it in errors). */
 export function checkSide(field: string, side: unknown): PinBlockSide {
   const o = checkOptions(field, side);
-  const format = o.format;
-  if (format !== 0 && format !== 1 && format !== 3 && format !== 4) {
-    throw new CardHsmError('ERR_FORMAT', `"${field}.format" expected ISO 9564 format 0, 1, 3 or 4`, `${field}.format`);
-  }
+  const format = checkPinBlockFormat(`${field}.format`, o.format);
   return { format, key: checkBytes(`${field}.key`, o.key, format === 4 ? [16, 24, 32] : [8, 16, 24]) };
 }
 
@@ -237,7 +247,7 @@ export function pinKeySchedule(k: Kernel, side: PinBlockSide): [number, number] 
 }
 
 /** Fresh fill for a new block: 8 random bytes (format 4), 14 random nibbles (1: 0-F, 3: A-F), none for 0. */
-export function translationFill(format: PinBlockSide['format']): Uint8Array {
+export function translationFill(format: PinBlockFormat): Uint8Array {
   if (format === 4) return randomBytes(8);
   return format === 0 ? new Uint8Array(8) : packNibbles(randomNibbles(14, format === 3));
 }

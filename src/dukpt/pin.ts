@@ -24,6 +24,9 @@ import {
   writeDecodeRecord,
   TRANSLATE_OUT,
   TRANSLATE_RECORD,
+  checkPinBlockFormat,
+  checkTranslation,
+  type PinBlockFormat,
   type PinBlockSide,
 } from '../pinblock.js';
 import { checkKsn, schemeOfKsn } from './ksn.js';
@@ -31,13 +34,11 @@ import { workingSpec, type AesDukptAlgorithm } from './aes.js';
 import { bindSource, KEY_AREA } from './derive.js';
 import { checkSource, checkSourceKey, operationAlgorithm, workingKey, type CheckedSource, type DukptKeySource } from './source.js';
 
-type Format = 0 | 1 | 3 | 4;
-
 /** A DUKPT key source and the ISO 9564 format of the PIN blocks under its PIN keys. */
-export type DukptPinSide = DukptKeySource & { format: Format };
+export type DukptPinSide = DukptKeySource & { format: PinBlockFormat };
 
 /** The key side of a batch: a BDK or initial key with the format and (AES DUKPT) algorithm; KSNs come per item. */
-export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & { format: Format; algorithm?: AesDukptAlgorithm };
+export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & { format: PinBlockFormat; algorithm?: AesDukptAlgorithm };
 
 /** What the kernel needs to derive a side's PIN key: algorithm indicator, bits, and the cipher mode of its schedule. */
 interface PinKey {
@@ -53,15 +54,8 @@ const RECORD = 64; // assembly/pinblock.ts TRANSLATE_RECORD (48) then the KSN at
 const KSN_AT = 48;
 const FILL_AT = 36;
 
-function checkFormat(field: string, value: unknown): Format {
-  if (value !== 0 && value !== 1 && value !== 3 && value !== 4) {
-    throw new CardHsmError('ERR_FORMAT', `"${field}" expected ISO 9564 format 0, 1, 3 or 4`, field);
-  }
-  return value;
-}
-
 /** The PIN key of a side in `format`: format 4 takes an AES key, 0/1/3 a TDES key (X9.24-3: TDES2 or TDES3). */
-function pinKeyOf(s: Omit<CheckedSource, 'ksn'>, format: Format, at: string): PinKey {
+function pinKeyOf(s: Omit<CheckedSource, 'ksn'>, format: PinBlockFormat, at: string): PinKey {
   const f = (name: string) => (at ? `${at}.${name}` : name);
   if (s.scheme === 'TDES') {
     if (format === 4) throw new CardHsmError('ERR_KEY_USAGE', `"${f('format')}" 4 needs an AES PIN key: TDES DUKPT serves formats 0, 1 and 3`, f('format'));
@@ -75,19 +69,13 @@ function pinKeyOf(s: Omit<CheckedSource, 'ksn'>, format: Format, at: string): Pi
   return { algorithm: spec.algorithm, bits: spec.bits, mode: name.startsWith('AES') ? spec.bits / 32 + 6 : 0, name };
 }
 
-function checkPinSide(at: string, value: unknown): { s: CheckedSource; format: Format; key: PinKey } {
+function checkPinSide(at: string, value: unknown): { s: CheckedSource; format: PinBlockFormat; key: PinKey } {
   const s = checkSource(at, value);
-  const format = checkFormat(at ? `${at}.format` : 'format', (value as Record<string, unknown>).format);
+  const format = checkPinBlockFormat(at ? `${at}.format` : 'format', (value as Record<string, unknown>).format);
   return { s, format, key: pinKeyOf(s, format, at) };
 }
 
 const isDukptSide = (value: unknown): boolean => typeof value === 'object' && value !== null && 'ksn' in value;
-
-function checkTranslation(from: Format, to: Format): void {
-  if (to === 1 && from !== 1) {
-    throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from} to ISO format 1 is not allowed`, 'to.format');
-  }
-}
 
 /**
  * Translates a PIN block encrypted under a DUKPT PIN key (a terminal's) to a PIN key (a zone or issuer key,
@@ -173,7 +161,7 @@ interface CheckedItem {
 export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
   const o = checkOptions('options', options);
   const fromOptions = checkOptions('from', o.from);
-  const format = checkFormat('from.format', fromOptions.format);
+  const format = checkPinBlockFormat('from.format', fromOptions.format);
   const to = checkSide('to', o.to);
   checkTranslation(format, to.format);
   const raw = checkArray('items', o.items);

@@ -12,7 +12,8 @@ import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } fro
 import { generateCvv2, generateCvvBatch } from '../cvv.js';
 import { dcvv2Window, verifyDynamicCvv2 } from '../dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
-import { checkPinFormat, checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './pins.js';
+import { checkPinBlockFormat } from '../pinblock.js';
+import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './pins.js';
 import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './dataplane.js';
 import { withKeys, type KeyVault, type OpenKey } from './vault.js';
 import { openDukptSource } from './dukpt.js';
@@ -123,7 +124,7 @@ export class CardState {
   /** Decrypts a chosen PIN, checks the policy, and returns its verification data (never the PIN). */
   #chosenPin(ctx: OperationContext, o: Record<string, unknown>, pan: string): O.PinVerificationData {
     const method = checkVerificationKey(o.method, this.#policy.tables);
-    const format = checkPinFormat(o.format);
+    const format = checkPinBlockFormat('format', o.format);
     const { key, block } = openPinKey(this.#vault, ctx, o.pinKey, o.pinBlock, format);
     const pin = withKeys([key], () => decodePin(key, block, pan, format));
     this.#requirePolicy(pin);
@@ -141,7 +142,7 @@ export class CardState {
     return withOptions(this.#run, 'generatePin', options, async (ctx, o) => {
       const { pan, cardRef, store } = this.#card(o);
       const method = checkVerificationKey(o.method, this.#policy.tables);
-      const format = checkPinFormat(o.format ?? 0);
+      const format = checkPinBlockFormat('format', o.format ?? 0);
       const pin = generateRandomPin(o.length === undefined ? 4 : (o.length as number), this.#policy.pinPolicy);
       const pinBlock = encryptPin(this.#vault, ctx, o.pinKey, pin, pan, format);
       await this.storeVerification(cardRef, verificationData(this.#vault, method, pin, pan, 'generate'));
@@ -168,7 +169,7 @@ export class CardState {
       options,
       async (ctx, o) => {
         const { pan, cardRef, store } = this.#card(o);
-        const format = checkPinFormat(o.format);
+        const format = checkPinBlockFormat('format', o.format);
         if ((await store.getAttempts('pin', cardRef)).locked) throw locked.pin();
         const data = await this.#loadVerification(store, cardRef);
         // The block's key is opened (and a caller's mistake — a wrong usage, a block of the wrong size — refused)

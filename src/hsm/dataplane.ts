@@ -11,7 +11,7 @@ import { generateCvvBatch, type CvvInput } from '../cvv.js';
 import * as pinblock from '../pinblock.js';
 import { detokenizePan, tokenizePan } from '../token.js';
 import { generateDynamicCvv2Codes, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
-import { checkPinFormat, decryptPin, encryptPin, requirePinKeyAlgorithm } from './pins.js';
+import { decryptPin, encryptPin, requirePinKeyAlgorithm } from './pins.js';
 import { kcvOf, withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
 import { verdict, withOptions, type Run } from './operation.js';
 import type { Purpose } from './usage.js';
@@ -86,7 +86,7 @@ export class DataPlane {
 
   encryptClearPin(options: O.EncryptClearPinOptions): Uint8Array {
     return withOptions(this.#run, 'encryptClearPin', options, (ctx, o) => {
-      const format = checkPinFormat(o.format);
+      const format = pinblock.checkPinBlockFormat('format', o.format);
       return encryptPin(this.#vault, ctx, o.pinKey, checkDigits('pin', o.pin, 4, 12), checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19), format);
     });
   }
@@ -95,8 +95,8 @@ export class DataPlane {
     return withOptions(this.#run, 'translatePinBlock', options, (ctx, o) => {
       const from = checkOptions('from', o.from);
       const to = checkOptions('to', o.to);
-      const fromFormat = checkPinFormat(from.format, 'from.format');
-      const toFormat = checkPinFormat(to.format, 'to.format');
+      const fromFormat = pinblock.checkPinBlockFormat('from.format', from.format);
+      const toFormat = pinblock.checkPinBlockFormat('to.format', to.format);
       pinblock.checkTranslation(fromFormat, toFormat);
       const pan = checkDigits('pan', o.pan, 2, 19);
       // Both keys are opened and checked before the block is decrypted; then one kernel call translates it, and
@@ -135,7 +135,7 @@ export class DataPlane {
       const pan = checkDigits('pan', o.pan, 12, 19);
       const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({ pan, expiry: o.expiry as string, serviceCode }));
       const [cvv, cvv2, icvv] = cvvsUnder(this.#vault, ctx, o.cvk, cards, 'cvv.generate');
-      const pin = o.pinBlock === undefined ? undefined : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, checkPinFormat(o.format ?? 0));
+      const pin = o.pinBlock === undefined ? undefined : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, pinblock.checkPinBlockFormat('format', o.format ?? 0));
       const transport = this.#vault.open('transportKey', o.transportKey, 'transport.encrypt');
       return withKeys([transport], () => {
         const seal = (digits: string) => bytesToHex(tdesEncryptEcb(transport.key, hexToBytes(digits.padEnd(16, 'F'))));

@@ -12,7 +12,8 @@ import { derivePersoKeys, type PersoCardKeys } from '../emv/perso.js';
 import { generateCvc3 } from '../emv/cvc3.js';
 import { generateDcvv } from '../emv/dcvv.js';
 import type { EmvCard } from '../emv/kd.js';
-import { checkPinFormat, requirePinKeyAlgorithm } from './pins.js';
+import { requirePinKeyAlgorithm } from './pins.js';
+import { checkPinBlockFormat } from '../pinblock.js';
 import { kcvOf, rewrapHeader, withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
 import { verdict, withOptions, type Run } from './operation.js';
 import type * as O from './options.js';
@@ -104,7 +105,7 @@ export class EmvPlane {
         const ac = o.imkAc === undefined ? undefined : open('imkAc', 'emv.ac');
         const pinSide = (field: 'newPin' | 'currentPin') => {
           const p = checkOptions(field, o[field]);
-          const format = checkPinFormat(p.format, `${field}.format`);
+          const format = checkPinBlockFormat(`${field}.format`, p.format);
           const key = this.#vault.open(`${field}.pinKey`, p.pinKey, 'pin.decrypt');
           keys.push(key);
           requirePinKeyAlgorithm(key, format, `${field}.pinKey`);

@@ -7,8 +7,8 @@ import type { AuditSink, JsonlAuditSink } from './audit.js';
 import type { Activity, ProfileName } from './activities.js';
 import type { KeyAlgorithm } from './vault.js';
 
-/** ISO 9564-1 formats of PIN blocks in transit: 0, 1, 3 under TDES PIN keys, 4 under AES (2 never travels encrypted). */
-export type PinBlockFormat = 0 | 1 | 3 | 4;
+import type { PinBlockFormat } from '../pinblock.js';
+export type { PinBlockFormat } from '../pinblock.js';
 
 export interface HsmOptions {
   /** The AES-256 local master key (32 bytes). Copied; never printed. Or use Hsm.fromLmkComponents. */

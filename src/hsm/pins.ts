@@ -8,13 +8,8 @@ import { generateVisaPvv } from '../pvv.js';
 import { generateIbm3624Offset } from '../ibm3624.js';
 import * as pinblock from '../pinblock.js';
 import { withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
-import type { PinBlockFormat, PinVerificationData, PinVerificationKey } from './options.js';
-
-/** Formats for PIN blocks in transit (format 2 is for IC cards offline, never encrypted under a PIN key). */
-export function checkPinFormat(value: unknown, field = 'format'): PinBlockFormat {
-  if (value === 0 || value === 1 || value === 3 || value === 4) return value;
-  throw new CardHsmError('ERR_FORMAT', `"${field}" expected ISO 9564 format 0, 1, 3 or 4`, field);
-}
+import type { PinVerificationData, PinVerificationKey } from './options.js';
+import type { PinBlockFormat } from '../pinblock.js';
 
 /** Formats 0, 1 and 3 are TDES blocks; format 4 is AES. */
 export function requirePinKeyAlgorithm(k: OpenKey, format: PinBlockFormat, field: string): void {
