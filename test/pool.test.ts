@@ -54,13 +54,15 @@ describe('worker pool', () => {
   test('a process whose pooled run is over exits by itself: idle threads do not hold it', () => {
     // An idle timeout far beyond the test's own, so only unreferenced threads can let the child exit in time.
     const script = `
-      import { Hsm, MemoryStore } from '${new URL('../dist/index.js', import.meta.url).href}';
+      import { Hsm, MemoryStore } from '${new URL('../src/index.ts', import.meta.url).href}';
+      import { setPoolIdleMs } from '${new URL('../src/issue/pool.ts', import.meta.url).href}';
+      setPoolIdleMs(3_600_000);
       const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore(), activities: ['keys.generate', 'issue'] });
       const g = (usage, algorithm) => hsm.generateKey({ usage, algorithm }).keyBlock;
       let n = 0;
       for await (const _ of hsm.issueCards({ bin: '457173', count: 2000, batchSize: 250, expiry: '2911', cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), workers: 2 })) n++;
       console.log(n);`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50_000, env: { ...process.env, CARDHSM_POOL_IDLE_MS: '3600000' }, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50_000, cwd: fileURLToPath(new URL('..', import.meta.url)) });
     expect(child.signal).toBeNull();
     expect(child.stdout.trim()).toBe('2000');
     expect(child.status).toBe(0);

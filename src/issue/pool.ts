@@ -23,8 +23,13 @@ export type WorkerRequest =
 
 type Reply = { id: number; cards?: CardText; error?: string };
 
-/** Idle threads end after this long without a run (CARDHSM_POOL_IDLE_MS overrides, for tests). */
-const IDLE_MS = Number(process.env.CARDHSM_POOL_IDLE_MS ?? 10_000);
+/** Idle threads end after this long without a run (setPoolIdleMs changes it, for tests). */
+let idleMs = 10_000;
+
+/** Test hook: how long idle threads live (the library reads no environment: only cli/ touches process.env). */
+export function setPoolIdleMs(ms: number): void {
+  idleMs = ms;
+}
 
 /**
  * The built worker script, dist/issue/worker.js, found from this module: next to it (unbundled), from a shared
@@ -56,6 +61,7 @@ class PoolWorker {
 
   constructor() {
     // Node options pass on to the thread, except --input-type, which workers refuse (`node --input-type=module -e`).
+    // Reading the process's flags is worker_threads plumbing: the one place outside cli/ that touches process.
     this.#worker = new Worker(workerUrl(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
     this.#worker.unref();
     this.#worker.on('message', (r: Reply) => {
@@ -120,11 +126,11 @@ function acquire(n: number): PoolWorker[] {
 
 function release(): void {
   if (--runs > 0) return;
-  idle = setTimeout(() => void closeIssuancePool(), IDLE_MS);
+  idle = setTimeout(() => void closeIssuancePool(), idleMs);
   idle.unref();
 }
 
-/** Ends the pool's threads now (they also end by themselves after IDLE_MS without a run). */
+/** Ends the pool's threads now (they also end by themselves after 10 s without a run). */
 export async function closeIssuancePool(): Promise<void> {
   clearTimeout(idle);
   await Promise.all(pool.splice(0).map((w) => w.terminate()));
