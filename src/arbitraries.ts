@@ -10,8 +10,8 @@ import { pinPolicyPredicate, type PinPolicy } from './pinpolicy.js';
 import { fixDesParity } from './keys/parity.js';
 import { generateCvv, generateCvv2, generateIcvv } from './cvv.js';
 import { encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso2, encodePinBlockIso3 } from './pinblock.js';
-import { checkBytes, checkDigits, checkInt, checkOptions } from './validate.js';
-import type { IssuedCard } from './issue/cards.js'; // type only: erased, so the runtime import graph stays small
+import { checkBytes, checkDigits, checkInt, checkOptions } from './_validate.js';
+import type { IssuedCard } from './issue/cards.js';
 
 export interface PanOptions {
   /** 1..11 leading digits (BIN/IIN). Default: a random IIN whose first digit is 2-6. */

@@ -1,6 +1,6 @@
 // Byte helpers used across cardhsm: hex at the edges, constant-time comparison, CSPRNG bytes.
 import { CardHsmError } from './errors.js';
-import { checkString, checkUint8Array } from './validate.js';
+import { checkString, checkUint8Array } from './_validate.js';
 
 const HEX = '0123456789ABCDEF';
 

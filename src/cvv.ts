@@ -3,7 +3,7 @@
 // result = TDES(KA,KB)(DES_KA(data[0..16)) XOR data[16..32)), decimalized, first 3 digits.
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
 import { constantTimeEqualString } from './bytes.js';
-import { checkArray, checkBytes, checkDigits, checkDigitFields } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkDigitFields } from './_validate.js';
 import { withKernel, selectKey, putAscii, getAscii, decodeAscii, mapRecords, recordsPerCall, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 
 const RECORD = 32;

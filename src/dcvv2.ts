@@ -12,7 +12,7 @@
 //   code    = Visa CVV method under K_card over PAN || YYMM || C (8 digits), right-padded with 0 to 32 digits; first d
 // A code is valid from C*X + T0 until (C+1)*X + T0.
 import { CardHsmError } from './errors.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './_validate.js';
 import { constantTimeEqualString } from './bytes.js';
 import { masterKeys } from './emv/kd.js';
 import { cvvOfDigitStrings } from './cvv.js';

@@ -1,7 +1,7 @@
 // DES and TDES in ECB and CBC modes (FIPS 46-3, NIST SP 800-67 Rev. 2, SP 800-38A), no padding.
 // Keys: 8 bytes (single DES), 16 (2-key TDES, K3 = K1) or 24 (3-key TDES). Parity bits are ignored, as by
 // every DES implementation; check them with hasOddDesParity where a key's origin matters.
-import { checkBlocks, checkBytes } from './validate.js';
+import { checkBlocks, checkBytes } from './_validate.js';
 import { blockCipher, ALG_TDES } from './wasm/calls.js';
 
 const KEY_LENGTHS = [8, 16, 24] as const;

@@ -2,7 +2,7 @@
 // Radix 2-36 over the alphabet 0-9a-z (the NIST samples' alphabet) and radix 62 over 0-9a-zA-Z. The domain rule
 // of the SP 800-38G Rev. 1 draft is enforced: radix^length >= 1,000,000.
 import { CardHsmError } from './errors.js';
-import { checkBytes, checkInt, checkString, checkUint8Array } from './validate.js';
+import { checkBytes, checkInt, checkString, checkUint8Array } from './_validate.js';
 import { withKernel, keySchedule, ALG_AES, type Kernel } from './wasm/calls.js';
 
 const ALPHABET_36 = '0123456789abcdefghijklmnopqrstuvwxyz';

@@ -3,7 +3,7 @@
 // 16-digit decimalization table; offset digit i = (PIN digit i - natural digit i) mod 10.
 import { constantTimeEqualString, hexToBytes } from './bytes.js';
 import { CardHsmError } from './errors.js';
-import { checkBytes, checkDigits, checkHex, checkInt } from './validate.js';
+import { checkBytes, checkDigits, checkHex, checkInt } from './_validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, ALG_TDES } from './wasm/calls.js';
 
 const RECORD = 64;

@@ -1,5 +1,5 @@
 // Luhn mod-10 check digit (ISO/IEC 7812-1 Annex B), the last digit of every card number.
-import { checkDigits } from './validate.js';
+import { checkDigits } from './_validate.js';
 import { withKernel, putAscii, type Kernel } from './wasm/calls.js';
 
 const MAX_DIGITS = 1 << 24;

@@ -5,7 +5,7 @@
 //   ISO 8583 messages and of the EMV cryptograms and issuer scripts;
 //   HMAC (FIPS 198-1, RFC 2104) over SHA-256, SHA-384 and SHA-512 (FIPS 180-4).
 // Messages longer than one kernel buffer are chained in chunks, then the last block finishes the MAC.
-import { checkBytes, checkInt, checkOneOf, checkOptions, checkUint8Array } from './validate.js';
+import { checkBytes, checkInt, checkOneOf, checkOptions, checkUint8Array } from './_validate.js';
 import { CardHsmError } from './errors.js';
 import { withKernel, keySchedule, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
 

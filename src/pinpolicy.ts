@@ -1,7 +1,7 @@
 // PIN selection rules (the seeds: 4 digits, not ascending like 1234, not descending like 4321, not repeated like
 // 1111), and a generator that draws uniformly from the PINs a policy allows. ISO 9564-1 allows 4-12 digits.
 import { CardHsmError } from './errors.js';
-import { checkDigits, checkInt, checkOptions } from './validate.js';
+import { checkDigits, checkInt, checkOptions } from './_validate.js';
 
 export type PinPolicyReason = 'LENGTH' | 'REPEATED' | 'SEQUENCE_ASC' | 'SEQUENCE_DESC' | 'DENYLIST';
 

@@ -6,7 +6,7 @@
 // CMAC (X9.143 / TR-31:2018 Annex A); A and C (the legacy variant method) are read but never written.
 import { CardHsmError } from './errors.js';
 import { bytesToHex, constantTimeEqual, hexToBytes, randomBytes } from './bytes.js';
-import { checkBytes, checkOptions, checkUint8Array } from './validate.js';
+import { checkBytes, checkOptions, checkUint8Array } from './_validate.js';
 import { tdesCmac, aesCmac } from './mac.js';
 import { tdesEncryptCbc, tdesDecryptCbc } from './des.js';
 import { aesEncryptCbc, aesDecryptCbc } from './aes.js';

@@ -2,7 +2,7 @@
 // the source generator (whose finally blocks zero keys and close worker pools).
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { flatten } from '../src/issue/stream.js';
+import { flatten } from '../src/issue/_stream.js';
 
 async function* slices<T>(arrays: T[][], log: string[] = [], failAt = -1): AsyncGenerator<T[]> {
   try {

@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Hsm, MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
-import { cardsFromText, cardTextAt, type CardRecipe } from '../src/issue/cards.js';
-import { issueInPool } from '../src/issue/pool.js';
+import { cardsFromText, cardTextAt, type CardRecipe } from '../src/issue/_cards.js';
+import { issueInPool } from '../src/issue/_pool.js';
 import { LMK, testHsm } from './helpers/hsm.js';
 
 async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> {
@@ -55,7 +55,7 @@ describe('worker pool', () => {
     // An idle timeout far beyond the test's own, so only unreferenced threads can let the child exit in time.
     const script = `
       import { Hsm, MemoryStore } from '${new URL('../src/index.ts', import.meta.url).href}';
-      import { setPoolIdleMs } from '${new URL('../src/issue/pool.ts', import.meta.url).href}';
+      import { setPoolIdleMs } from '${new URL('../src/issue/_pool.ts', import.meta.url).href}';
       setPoolIdleMs(3_600_000);
       const hsm = new Hsm({ lmk: new Uint8Array(32).fill(7), store: new MemoryStore(), activities: ['keys.generate', 'issue'] });
       const g = (usage, algorithm) => hsm.generateKey({ usage, algorithm }).keyBlock;

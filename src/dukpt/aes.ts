@@ -5,9 +5,9 @@
 // HMAC-SHA-256) or 2/3-key TDES — the raw derivation output, parity bits unadjusted, as the supplement's values
 // show. A working key stronger than the key it derives from is refused (6.1.3).
 import { CardHsmError } from '../errors.js';
-import { checkBytes, checkOneOf, checkOptions } from '../validate.js';
-import { checkKsn, checkKsns } from './ksn.js';
-import { deriveKeys, KIND, type KeySource, type WorkingSpec } from './derive.js';
+import { checkBytes, checkOneOf, checkOptions } from '../_validate.js';
+import { checkKsn, checkKsns } from './_ksn.js';
+import { deriveKeys, KIND, type KeySource, type WorkingSpec } from './_derive.js';
 
 export type AesDukptUsage =
   | 'PIN_ENCRYPTION'

@@ -7,10 +7,11 @@
 // The direction names the message (the terminal's request, the host's response); the host decrypts a request and
 // encrypts a response, under the same key the terminal used or will use.
 import { CardHsmError } from '../errors.js';
-import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
+import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
-import { checkSource, familyOf, operationAlgorithm, workingKey, type DukptKeySource } from './source.js';
+import { checkSource, familyOf, operationAlgorithm, workingKey } from './_source.js';
+import type { DukptKeySource } from './source.js';
 import type { AesDukptAlgorithm, AesDukptUsage } from './aes.js';
 import type { DukptDirection } from './mac.js';
 

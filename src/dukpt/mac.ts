@@ -7,11 +7,12 @@
 //   key, HMAC-SHA-256 ('HMAC'; FIPS 198-1) with an HMAC key, or TDES-CMAC / the retail MAC with a TDES2 key.
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqual } from '../bytes.js';
-import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
+import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
 import { aesCmac, tdesCmac } from '../mac.js';
 import { withKernel } from '../wasm/calls.js';
 import { hmac, isoMacUnchecked } from '../mac.js';
-import { checkSource, familyOf, operationAlgorithm, workingKey, type CheckedSource, type DukptKeySource } from './source.js';
+import { checkSource, familyOf, operationAlgorithm, workingKey, type CheckedSource } from './_source.js';
+import type { DukptKeySource } from './source.js';
 import type { AesDukptAlgorithm, AesDukptUsage } from './aes.js';
 
 export type DukptDirection = 'REQUEST' | 'RESPONSE';

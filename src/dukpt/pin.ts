@@ -6,7 +6,7 @@
 //   AES DUKPT: ISO format 4 under an AES PIN key (usage 1000), or formats 0, 1 and 3 under a TDES2/TDES3 PIN key
 //   derived from the AES BDK (its `algorithm`).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes, checkDigits, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/calls.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
 import {
@@ -29,10 +29,11 @@ import {
   type PinBlockFormat,
   type PinBlockSide,
 } from '../pinblock.js';
-import { checkKsn, schemeOfKsn } from './ksn.js';
+import { checkKsn, schemeOfKsn } from './_ksn.js';
 import { workingSpec, type AesDukptAlgorithm } from './aes.js';
-import { bindSource, KEY_AREA } from './derive.js';
-import { checkSource, checkSourceKey, operationAlgorithm, workingKey, type CheckedSource, type DukptKeySource } from './source.js';
+import { bindSource, KEY_AREA } from './_derive.js';
+import { checkSource, checkSourceKey, operationAlgorithm, workingKey, type CheckedSource } from './_source.js';
+import type { DukptKeySource } from './source.js';
 
 /** A DUKPT key source and the ISO 9564 format of the PIN blocks under its PIN keys. */
 export type DukptPinSide = DukptKeySource & { format: PinBlockFormat };

@@ -2,10 +2,10 @@
 // BDK and a KSN (A.6), the transaction key of any KSN (the counter walk through the non-reversible key
 // generation process, A.2), and the working keys by variant (A.4 Table A-1), data keys with their one-way step.
 // BDKs and IPEKs are double-length (16-byte) TDES keys; parity bits are ignored, as by every DES implementation.
-import { checkBytes, checkOneOf } from '../validate.js';
+import { checkBytes, checkOneOf } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
-import { checkKsn, checkKsns, TDES_KSN_BYTES } from './ksn.js';
-import { deriveKeys, KIND, type KeySource } from './derive.js';
+import { checkKsn, checkKsns, TDES_KSN_BYTES } from './_ksn.js';
+import { deriveKeys, KIND, type KeySource } from './_derive.js';
 
 /** The working keys of a TDES DUKPT transaction key. */
 export type DukptVariant = 'PIN' | 'MAC_REQUEST' | 'MAC_RESPONSE' | 'DATA_REQUEST' | 'DATA_RESPONSE';

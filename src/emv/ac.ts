@@ -8,7 +8,7 @@
 // These take the key and the already-assembled data; the scheme profiles in cvn.ts build both.
 import { constantTimeEqual } from '../bytes.js';
 import { CardHsmError } from '../errors.js';
-import { checkBytes } from '../validate.js';
+import { checkBytes } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../mac.js';
 import { checkKey16 } from './kd.js';

@@ -7,7 +7,7 @@
 // and jPOS (JCESecurityModule.calculateCVC3), whose published answers the tests check.
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../bytes.js';
-import { checkBytes, checkDigits, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, checkOption, putCard, type MasterKeyOption } from './kd.js';
 

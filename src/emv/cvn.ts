@@ -14,7 +14,7 @@
 // CVN 16/17 and the SK for CVN 20/21. Issuer scripts: Visa CVN 10/18 derive Visa SM session keys from the ATC, the
 // others common SM keys from the ARQC; the MAC covers header || ATC || ARQC || data (EMV 9.2.1.2 format 2).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, masterKeys, putCard, deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard, type MasterKeyOption } from './kd.js';
 import { generateArpc1, generateArpc2 } from './ac.js';

@@ -8,7 +8,7 @@
 // key (CVK A || CVK B = MK's halves) over the ATC (4 hex digits) || the PAN from its 5th digit || expiry || service
 // code, right-padded with zeros to 32 digits; the first 3 decimalized digits.
 import { constantTimeEqualString } from '../bytes.js';
-import { checkBytes, checkDigits, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, checkOption, putCard, type MasterKeyOption } from './kd.js';
 

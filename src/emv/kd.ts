@@ -9,7 +9,7 @@
 //   the EMV2000 tree derivation (EMV 4.1 Book 2 A1.3, withdrawn by EMVCo bulletin SU-46) for legacy cards.
 // Card records for the kernel: [0] PAN length, [1..20) PAN (ASCII), [20..22) PSN (ASCII).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { fixDesParity } from '../keys/parity.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';

@@ -2,7 +2,7 @@
 // many cards in one kernel pass per chunk: MK-AC (application cryptograms), MK-SMI and MK-SMC (issuer script
 // integrity and confidentiality), and where the product uses them MK-CVC3 (Mastercard contactless) and MK-dCVV
 // (Visa contactless). Clear keys out: the caller (the Hsm, later) wraps them under a KEK for the bureau.
-import { checkOptions } from '../validate.js';
+import { checkOptions } from '../_validate.js';
 import { checkCards, checkKey16, checkOption, masterKeys, type EmvCard, type MasterKeyOption } from './kd.js';
 
 /** Issuer master keys, 16 bytes each; cvc3 and dcvv only when the product uses them. */

@@ -10,7 +10,7 @@
 // only when not a multiple of 8, TDES CBC from a zero IV; EMV (CCD) = data, padding method 2, TDES CBC from zero.
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqual } from '../bytes.js';
-import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../mac.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';

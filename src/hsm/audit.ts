@@ -42,7 +42,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { constantTimeEqual, constantTimeEqualString } from '../bytes.js';
 import { CardHsmError } from '../errors.js';
-import { checkBytes } from '../validate.js';
+import { checkBytes } from '../_validate.js';
 
 export type AuditOutcome = 'success' | 'failure' | 'error';
 

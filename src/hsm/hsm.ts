@@ -3,27 +3,27 @@
 // the DataPlane runs stateless card and PIN operations; the CardState keeps counted verification over the store;
 // the Issuer issues cards. Every method is authorized first (HSM_PROFILES, METHOD_ACTIVITIES) and audited.
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkDigits, checkInt, checkOptions } from '../validate.js';
+import { checkArray, checkDigits, checkInt, checkOptions } from '../_validate.js';
 import { checkPinPolicy, type PinPolicy } from '../pinpolicy.js';
 import { combineLmkComponents } from '../keys/lmk.js';
 import type { Store } from '../store/store.js';
 import type { Dcvv2Code } from '../dcvv2.js';
 import type { IssuedCard } from '../issue/cards.js';
-import { Issuer } from '../issue/issuer.js';
+import { Issuer } from '../issue/_issuer.js';
 import { authorization, type Authorization } from './activities.js';
 import { auditWriter, registerAuditKey } from './audit.js';
-import { operationRunner } from './operation.js';
-import { KeyVault, type KeyResult } from './vault.js';
-import { ControlPlane } from './controlplane.js';
-import { DataPlane, type Dcvv2Policy } from './dataplane.js';
-import { CardState } from './cardstate.js';
-import { EmvPlane } from './emv.js';
-import { DukptPlane } from './dukpt.js';
+import { operationRunner } from './_operation.js';
+import { KeyVault, type KeyResult } from './_vault.js';
+import { ControlPlane } from './_controlplane.js';
+import { DataPlane, type Dcvv2Policy } from './_dataplane.js';
+import { CardState } from './_cardstate.js';
+import { EmvPlane } from './_emv.js';
+import { DukptPlane } from './_dukpt.js';
 import type { PinChangeScript } from '../emv/sm.js';
 import type * as O from './options.js';
 
-export type { KeyAlgorithm, KeyResult } from './vault.js';
-export { KEY_ALGORITHMS } from './vault.js';
+export type { KeyAlgorithm, KeyResult } from './_vault.js';
+export { KEY_ALGORITHMS } from './_vault.js';
 
 function dcvv2Policy(value: unknown): Dcvv2Policy {
   const d = checkOptions('dcvv2', value);

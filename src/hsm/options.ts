@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import type { TokenOptions } from '../token.js';
 import type { AuditSink, JsonlAuditSink } from './audit.js';
 import type { Activity, ProfileName } from './activities.js';
-import type { KeyAlgorithm } from './vault.js';
+import type { KeyAlgorithm } from './_vault.js';
 
 import type { PinBlockFormat } from '../pinblock.js';
 export type { PinBlockFormat } from '../pinblock.js';

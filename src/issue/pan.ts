@@ -7,7 +7,7 @@
 // shuffle: all 10^k bodies ordered by AES(key, prefix || body) — an exact permutation, computed once per
 // issuer. Such a small space can be enumerated outright, so those PANs are predictable: the issuer warns.
 import { CardHsmError } from '../errors.js';
-import { checkBytes, checkDigits, checkInt } from '../validate.js';
+import { checkBytes, checkDigits, checkInt } from '../_validate.js';
 import { luhnCheckDigit } from '../luhn.js';
 import { ff1Numerals } from '../ff1.js';
 import { aesEncryptEcb } from '../aes.js';

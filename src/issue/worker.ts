@@ -3,8 +3,8 @@
 // its keys. The thread itself stays for later runs (see pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
-import { cardTextAt, type CardRecipe } from './cards.js';
-import type { WorkerRequest } from './pool.js';
+import { cardTextAt, type CardRecipe } from './_cards.js';
+import type { WorkerRequest } from './_pool.js';
 import { useKernelModule } from '../wasm/loader.js';
 
 const runs = new Map<number, { recipe: CardRecipe; failOnce: number | undefined }>();

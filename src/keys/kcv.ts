@@ -2,7 +2,7 @@
 // AES); ANSI X9.24-1:2017 / X9.143 (TR-31): the CMAC of an all-zero block (AES).
 import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
-import { checkBytes, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { checkBytes, checkInt, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { aesEncryptEcb } from '../aes.js';
 import { aesCmac, tdesCmac } from '../mac.js';

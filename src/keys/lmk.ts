@@ -3,11 +3,11 @@
 // configuration (64 hex characters), or — for development only — freshly generated with a loud warning.
 import { CardHsmError } from '../errors.js';
 import { hexToBytes, randomBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkHex } from '../validate.js';
+import { checkArray, checkBytes, checkHex } from '../_validate.js';
 import { keyCheckValue } from './kcv.js';
-import { checkDistinctComponents, checkNotWeak } from './weak.js';
+import { checkDistinctComponents, checkNotWeak } from './_weak.js';
 
-export const LMK_BYTES = 32;
+const LMK_BYTES = 32;
 
 /** The LMK's public fingerprint: AES-CMAC KCV (X9.24-1:2017), 3 bytes. */
 export function lmkCheckValue(lmk: Uint8Array): string {

@@ -1,6 +1,6 @@
 // DES key parity (FIPS 46-3 section 3 / ANSI X9.52): each byte's least significant bit makes the byte's count of
 // one bits odd. Parity carries no secrecy; it catches keys mistyped or corrupted in transit.
-import { checkUint8Array } from '../validate.js';
+import { checkUint8Array } from '../_validate.js';
 
 const checkKey = (key: unknown): Uint8Array => checkUint8Array('key', key);
 

@@ -1,7 +1,8 @@
 // MemoryStore: the Store in one process's memory, for tests and single-process tools. JavaScript runs one
 // callback at a time, so each method is atomic as the database statements are — provided no method awaits
 // between reading and writing, which is why every mutation below reads and writes synchronously.
-import { checkCount, checkRef, checkSettingValue, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
+import { checkCount, checkRef, checkSettingValue, checkText } from './_checks.js';
+import type { ActivationResult, AttemptState, CounterKind, Store } from './store.js';
 
 export class MemoryStore implements Store {
   readonly #attempts = new Map<string, AttemptState>();

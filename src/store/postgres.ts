@@ -4,9 +4,9 @@
 // as ERR_STORE_UNAVAILABLE, and the pool reconnects once the server is back.
 import type pg from 'pg';
 import { CardHsmError } from '../errors.js';
-import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
-import { storeUnavailable } from './store.js';
-import { loadDriver } from './driver.js';
+import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './_sql.js';
+import { storeUnavailable } from './_checks.js';
+import { loadDriver } from './_driver.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */

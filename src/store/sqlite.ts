@@ -4,9 +4,9 @@
 // unavailable.
 import type Database from 'better-sqlite3';
 import { CardHsmError } from '../errors.js';
-import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './sql.js';
-import { storeUnavailable } from './store.js';
-import { loadDriver } from './driver.js';
+import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './_sql.js';
+import { storeUnavailable } from './_checks.js';
+import { loadDriver } from './_driver.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 const BUSY_GIVE_UP_MS = 60_000;

@@ -5,7 +5,7 @@
 //   AES DUKPT (ANSI X9.24-3:2017 6.2): 12 bytes, the 8-byte initial key ID then a 32-bit counter; at most 16
 //     one-bits, so the last counter is FFFF0000 and every larger one is exhausted (and has more than 16 one-bits).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes } from '../validate.js';
+import { checkArray, checkBytes } from '../_validate.js';
 
 export type DukptScheme = 'TDES' | 'AES';
 

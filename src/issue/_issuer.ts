@@ -6,18 +6,19 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
-import { checkDigits, checkExpiryYymm, checkInt, checkOneOf, checkOptions } from '../validate.js';
+import { checkDigits, checkExpiryYymm, checkInt, checkOneOf, checkOptions } from '../_validate.js';
 import { tokenPlan, type TokenOptions } from '../token.js';
 import type { PinPolicy } from '../pinpolicy.js';
 import type { Store } from '../store/store.js';
-import { kcvOf, type KeyVault, type OpenKey } from '../hsm/vault.js';
-import { withOptions, type Run, type OperationContext } from '../hsm/operation.js';
+import { kcvOf, type KeyVault, type OpenKey } from '../hsm/_vault.js';
+import { withOptions, type Run, type OperationContext } from '../hsm/_operation.js';
 import type { Purpose } from '../hsm/usage.js';
 import type { IssueCardsOptions, IssueOptions, PanRangeOptions, PinVerificationData, ReissueOptions } from '../hsm/options.js';
 import { PanIssuer } from './pan.js';
-import { issueInPool } from './pool.js';
-import { flatten } from './stream.js';
-import { cardsAt, cardsFor, cardsFromText, cardTextAt, expiryAfter, type CardRecipe, type CardText, type IssuedCard } from './cards.js';
+import { issueInPool } from './_pool.js';
+import { flatten } from './_stream.js';
+import { cardsAt, cardsFor, cardsFromText, cardTextAt, expiryAfter, type CardRecipe, type CardText } from './_cards.js';
+import type { IssuedCard } from './cards.js';
 
 /** Runs at least this long use the worker pool unless `workers` says otherwise. */
 const POOL_MIN_CARDS = 200_000;

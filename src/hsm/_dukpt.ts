@@ -3,19 +3,19 @@
 // a zone PIN key (or to another DUKPT side), a MAC, data; and a terminal's initial key exported under a KEK for
 // injection (custodian work). The clear-key primitives live in src/dukpt/.
 import { CardHsmError } from '../errors.js';
-import { checkBytes } from '../validate.js';
+import { checkBytes } from '../_validate.js';
 import { wrapTr31, type Tr31Header } from '../tr31.js';
 import { bytesToHex } from '../bytes.js';
 import { deriveDukptIpek } from '../dukpt/tdes.js';
 import { deriveAesDukptInitialKey } from '../dukpt/aes.js';
-import { schemeOfKsn } from '../dukpt/ksn.js';
+import { schemeOfKsn } from '../dukpt/_ksn.js';
 import { generateDukptMac, verifyDukptMac } from '../dukpt/mac.js';
 import { decryptDukptData, encryptDukptData } from '../dukpt/data.js';
 import { translateDukptPinBlock, type DukptPinSide } from '../dukpt/pin.js';
 import type { DukptKeySource } from '../dukpt/source.js';
-import { requirePinKeyAlgorithm } from './pins.js';
-import { kcvOf, strongerThan, withKeys, type KeyNote, type KeyResult, type KeyVault, type OpenKey } from './vault.js';
-import { verdict, withOptions, type Run } from './operation.js';
+import { requirePinKeyAlgorithm } from './_pins.js';
+import { kcvOf, strongerThan, withKeys, type KeyNote, type KeyResult, type KeyVault, type OpenKey } from './_vault.js';
+import { verdict, withOptions, type Run } from './_operation.js';
 import type * as O from './options.js';
 
 /**

@@ -4,7 +4,7 @@
 // ICC master keys of an issued card set derived for personalisation and exported under a KEK. Card keys exist only
 // inside one call. The clear-key primitives live in src/emv/.
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkOneOf, checkOptions } from '../_validate.js';
 import { wrapTr31, type Tr31Header } from '../tr31.js';
 import * as cvn from '../emv/cvn.js';
 import { generateEmvPinChange, generateEmvScriptMac, type PinChangeScript, type ScriptContext } from '../emv/sm.js';
@@ -12,10 +12,10 @@ import { derivePersoKeys, type PersoCardKeys } from '../emv/perso.js';
 import { generateCvc3 } from '../emv/cvc3.js';
 import { generateDcvv } from '../emv/dcvv.js';
 import type { EmvCard } from '../emv/kd.js';
-import { requirePinKeyAlgorithm } from './pins.js';
+import { requirePinKeyAlgorithm } from './_pins.js';
 import { checkPinBlockFormat } from '../pinblock.js';
-import { kcvOf, rewrapHeader, withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
-import { verdict, withOptions, type Run } from './operation.js';
+import { kcvOf, rewrapHeader, withKeys, type KeyNote, type KeyVault, type OpenKey } from './_vault.js';
+import { verdict, withOptions, type Run } from './_operation.js';
 import type * as O from './options.js';
 
 /** The scheme profiles by name. */

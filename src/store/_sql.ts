@@ -1,6 +1,7 @@
 // The SQL both database adapters run, written once with $1-style parameters (SQLite gets them renamed). Each
 // mutation is one statement — an upsert or a conditional UPDATE with RETURNING — so it is atomic on its own.
-import { checkCount, checkRef, checkSettingValue, checkText, type ActivationResult, type AttemptState, type CounterKind, type Store } from './store.js';
+import { checkCount, checkRef, checkSettingValue, checkText } from './_checks.js';
+import type { ActivationResult, AttemptState, CounterKind, Store } from './store.js';
 
 export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS cardhsm_attempts (

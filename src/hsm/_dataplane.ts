@@ -3,7 +3,7 @@
 // KEY_USAGE_RULES. Nothing here remembers anything: counted verification lives in the card state (cardstate.ts).
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqual, constantTimeEqualString, hexToBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkUint8Array } from '../validate.js';
+import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
 import { aesCmac, hmac, isoMacUnchecked, tdesCmac } from '../mac.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
@@ -11,9 +11,9 @@ import { generateCvvBatch, type CvvInput } from '../cvv.js';
 import * as pinblock from '../pinblock.js';
 import { detokenizePan, tokenizePan } from '../token.js';
 import { generateDynamicCvv2Codes, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
-import { decryptPin, encryptPin, requirePinKeyAlgorithm } from './pins.js';
-import { kcvOf, withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
-import { verdict, withOptions, type Run } from './operation.js';
+import { decryptPin, encryptPin, requirePinKeyAlgorithm } from './_pins.js';
+import { kcvOf, withKeys, type KeyNote, type KeyVault, type OpenKey } from './_vault.js';
+import { verdict, withOptions, type Run } from './_operation.js';
 import type { Purpose } from './usage.js';
 import type * as O from './options.js';
 

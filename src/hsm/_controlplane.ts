@@ -3,12 +3,12 @@
 // an LMK rotation. No method returns a clear key; a non-exportable key leaves only re-wrapped under another LMK.
 import { CardHsmError } from '../errors.js';
 import { randomBytes } from '../bytes.js';
-import { checkArray, checkBytes, checkOneOf, checkOptions } from '../validate.js';
+import { checkArray, checkBytes, checkOneOf, checkOptions } from '../_validate.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
-import { checkDistinctComponents, checkNotWeak } from '../keys/weak.js';
+import { checkDistinctComponents, checkNotWeak } from '../keys/_weak.js';
 import { unwrapTr31, wrapTr31 } from '../tr31.js';
-import { ALGORITHM_NAMES, algorithmOf, checkKeyBlock, kcvOf, keyBytes, rewrapHeader, strongerThan, withKeys, type KeyAlgorithm, type KeyResult, type KeyVault } from './vault.js';
-import { withOptions, type Run } from './operation.js';
+import { ALGORITHM_NAMES, algorithmOf, checkKeyBlock, kcvOf, keyBytes, rewrapHeader, strongerThan, withKeys, type KeyAlgorithm, type KeyResult, type KeyVault } from './_vault.js';
+import { withOptions, type Run } from './_operation.js';
 import { HSM_KEY_USAGES } from './usage.js';
 import type { ImportComponentsOptions, KekTransferOptions, KeyAttributes, KeyDescription } from './options.js';
 

@@ -3,9 +3,9 @@
 // and unwrapped — and every key it makes is sealed here. Clear keys live only between open() and withKeys' end.
 import { createHmac } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
-import { checkBytes } from '../validate.js';
+import { checkBytes } from '../_validate.js';
 import { keyCheckValue } from '../keys/kcv.js';
-import { LMK_BYTES, lmkCheckValue } from '../keys/lmk.js';
+import { lmkCheckValue } from '../keys/lmk.js';
 import { parseTr31Header, Tr31Kbpk, unwrapTr31With, wrapTr31With, type Tr31Header } from '../tr31.js';
 import { requireUsage, type Purpose } from './usage.js';
 
@@ -89,8 +89,8 @@ export class KeyVault {
   readonly kcv: string;
 
   constructor(lmk: unknown) {
-    this.#lmk = checkBytes('lmk', lmk, [LMK_BYTES]).slice();
-    this.kcv = lmkCheckValue(this.#lmk);
+    this.kcv = lmkCheckValue(lmk as Uint8Array); // refuses anything but a 32-byte LMK
+    this.#lmk = (lmk as Uint8Array).slice();
     this.#kbpk = new Tr31Kbpk(this.#lmk);
   }
 

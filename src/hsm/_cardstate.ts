@@ -7,19 +7,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../bytes.js';
-import { checkBytes, checkDigits, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
 import { generateCvv2, generateCvvBatch } from '../cvv.js';
 import { dcvv2Window, verifyDynamicCvv2 } from '../dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
 import { checkPinBlockFormat } from '../pinblock.js';
-import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './pins.js';
-import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './dataplane.js';
-import { withKeys, type KeyVault, type OpenKey } from './vault.js';
-import { openDukptSource } from './dukpt.js';
+import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './_pins.js';
+import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './_dataplane.js';
+import { withKeys, type KeyVault, type OpenKey } from './_vault.js';
+import { openDukptSource } from './_dukpt.js';
 import { decryptDukptPinBlock } from '../dukpt/pin.js';
-import { dynamicCode } from './emv.js';
-import { verdict, withOptions, type OperationContext, type Run } from './operation.js';
+import { dynamicCode } from './_emv.js';
+import { verdict, withOptions, type OperationContext, type Run } from './_operation.js';
 import type * as O from './options.js';
 
 export interface CardStatePolicy {

@@ -2,12 +2,12 @@
 // "encrypt a PIN under a P0 key" and "the PVV or offset of a PIN", for the data plane and the card state alike.
 // Clear PINs exist only inside these functions' callers and never leave the Hsm.
 import { CardHsmError } from '../errors.js';
-import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../validate.js';
+import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
 import { generateVisaPvv } from '../pvv.js';
 import { generateIbm3624Offset } from '../ibm3624.js';
 import * as pinblock from '../pinblock.js';
-import { withKeys, type KeyNote, type KeyVault, type OpenKey } from './vault.js';
+import { withKeys, type KeyNote, type KeyVault, type OpenKey } from './_vault.js';
 import type { PinVerificationData, PinVerificationKey } from './options.js';
 import type { PinBlockFormat } from '../pinblock.js';
 

@@ -3,10 +3,10 @@
 // and usage, the masked PAN and the outcome. Synchronous and asynchronous bodies alike: the record is written when
 // the promise settles. An exception from the audit sink fails the operation (fail closed).
 import { CardHsmError } from '../errors.js';
-import { checkOptions } from '../validate.js';
+import { checkOptions } from '../_validate.js';
 import { METHOD_ACTIVITIES, authorize, type Authorization, type HsmMethod } from './activities.js';
 import { maskPan, type AuditOutcome, type AuditRecord } from './audit.js';
-import type { KeyNote } from './vault.js';
+import type { KeyNote } from './_vault.js';
 
 /** One method's audit context: the keys it opened note themselves here. */
 export type OperationContext = KeyNote;
