@@ -1,4 +1,5 @@
-// Byte helpers used across cardhsm: hex at the edges, constant-time comparison, CSPRNG bytes.
+// Byte helpers for users: hex at the edges, constant-time comparison. (The library's own byte helpers, CSPRNG bytes
+// and constant-time string equality, are in _bytes.ts.)
 import { CardHsmError } from './errors.js';
 import { checkString, checkUint8Array } from './_validate.js';
 
@@ -78,22 +79,4 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
-}
-
-/** Constant-time equality of two strings of the same public length (CVVs, PVVs, offsets). */
-export function constantTimeEqualString(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
-/** `n` bytes from the platform CSPRNG (Web Crypto `getRandomValues`). */
-export function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  // getRandomValues fills at most 65,536 bytes per call.
-  for (let off = 0; off < n; off += 65536) {
-    globalThis.crypto.getRandomValues(out.subarray(off, Math.min(n, off + 65536)));
-  }
-  return out;
 }

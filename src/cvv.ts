@@ -2,11 +2,11 @@
 // same method): data = PAN || expiry || service code right-padded with 0 to 32 digits,
 // result = TDES(KA,KB)(DES_KA(data[0..16)) XOR data[16..32)), decimalized, first 3 digits.
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
-import { constantTimeEqualString } from './bytes.js';
+import { constantTimeEqualString } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields } from './_validate.js';
-import { withKernel, selectKey, putAscii, getAscii, decodeAscii, mapRecords, recordsPerCall, ALG_TDES, type RecordLayout } from './wasm/calls.js';
+import { withKernel, selectKey, decodeAscii, recordsPerCall, ALG_TDES } from './wasm/calls.js';
+import { CVV_RECORD as RECORD } from './_cvv.js';
 
-const RECORD = 32;
 const DIGITS = 3;
 
 /** One card's inputs to the CVV method. */
@@ -21,7 +21,6 @@ export interface CvvInput {
 
 const CVV_INPUT = [['pan', 12, 19], ['expiry', 4, 4], ['serviceCode', 3, 3]] as const;
 const checkInput = (item: unknown, at: string): CvvInput => checkDigitFields(at, item, CVV_INPUT);
-
 
 /** Copies ASCII digits of `s` to `m` at `p`; false (and nothing to rely on) if a character is not a digit. */
 function putDigits(m: Uint8Array, p: number, s: string): boolean {
@@ -120,24 +119,4 @@ export function verifyIcvv(cvk: Uint8Array, pan: string, expiry: string, icvv: s
 export function generateCvvBatch(cvk: Uint8Array, items: readonly CvvInput[]): string[] {
   checkBytes('cvk', cvk, [16]);
   return cvvKernel(cvk, checkArray('items', items), (i) => `items[${i}].`);
-}
-
-// Record: any digit string of up to 32 digits (NUL-padded); result: the first `digits` decimalized digits.
-const digitsLayout = (digits: number): RecordLayout<string, string> => ({
-  recordBytes: RECORD,
-  outBytes: digits,
-  write: (m, rec, data) => putAscii(m, rec, data),
-  read: (m, out) => getAscii(m, out, digits),
-});
-
-/**
- * The Visa CVV method over arbitrary data strings (at most 32 digits, right-padded with 0), first `digits`
- * (1..16) decimalized digits: the TDES profile of dynamic CVV2 runs it over PAN || YYMM || window. Validated by
- * the caller.
- */
-export function cvvOfDigitStrings(key: Uint8Array, data: readonly string[], digits: number): string[] {
-  return mapRecords(data, digitsLayout(digits), (k) => {
-    const ks = selectKey(k, ALG_TDES, key);
-    return (n) => k.x.cvvBatch(ks, k.IN, k.OUT, n, digits);
-  });
 }

@@ -13,10 +13,11 @@
 // A code is valid from C*X + T0 until (C+1)*X + T0.
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './_validate.js';
-import { constantTimeEqualString } from './bytes.js';
+import { constantTimeEqualString } from './_bytes.js';
 import { masterKeys } from './emv/kd.js';
-import { cvvOfDigitStrings } from './cvv.js';
+import { cvvOfDigitStrings } from './_cvv.js';
 import { withKernel, putAscii, getAscii } from './wasm/calls.js';
+import { dcvv2Window } from './_dcvv2.js';
 
 export type Dcvv2Profile = 'HMAC' | 'TDES';
 
@@ -68,11 +69,6 @@ function settingsOf(opts: unknown): Settings & { o: Record<string, unknown> } {
   else throw new CardHsmError('ERR_TYPE', '"opts.at" expected a Date or milliseconds since the epoch', 'opts.at');
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw new CardHsmError('ERR_FORMAT', '"opts.at" expected a time from 1970 on', 'opts.at');
   return { o, windowSeconds, digits, profile, window: dcvv2Window(ms, windowSeconds) };
-}
-
-/** The number of the validity window that the time `ms` (milliseconds since the epoch) falls in. */
-export function dcvv2Window(ms: number, windowSeconds: number): number {
-  return Math.floor(Math.floor(ms / 1000) / windowSeconds);
 }
 
 function checkCard(card: unknown, at: string): Dcvv2Card {
@@ -186,13 +182,4 @@ export function verifyDynamicCvv2(imk: Uint8Array, pan: string, psn: string, exp
     bestRank = better ? rank : bestRank;
   });
   return { valid: best !== null, drift: best };
-}
-
-/** The truncation core (RFC 6238 with SHA-256), exposed for its test vectors: HMAC(key, counter) -> digits. */
-export function hotpSha256(key: Uint8Array, counter: number, digits: number): string {
-  return withKernel(key.length, digits, (k) => {
-    k.mem.set(key, k.IN);
-    k.x.hotpSha256(k.IN, key.length, counter, digits, k.OUT);
-    return getAscii(k.mem, k.OUT, digits);
-  });
 }

@@ -1,7 +1,8 @@
 // IBM 3624 PIN method (IBM 3624 Consumer Transaction Facility; IBM CCA Clear_PIN_Generate "IBM-PIN"/"IBM-PINO";
 // Thales "IBM PIN offset"): natural PIN = the first L digits of decimalize(TDES_PVK(validation data)) through a
 // 16-digit decimalization table; offset digit i = (PIN digit i - natural digit i) mod 10.
-import { constantTimeEqualString, hexToBytes } from './bytes.js';
+import { hexToBytes } from './bytes.js';
+import { constantTimeEqualString } from './_bytes.js';
 import { CardHsmError } from './errors.js';
 import { checkBytes, checkDigits, checkHex, checkInt } from './_validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, ALG_TDES } from './wasm/calls.js';

@@ -5,7 +5,7 @@
 //   3: 3 | L | PIN | fill A-F, XOR the format 0 PAN field
 //   4: AES(K, AES(K, 4 | L | PIN | A… | 8 random bytes) XOR (M | PAN | 0…)), M = PAN length - 12
 import { CardHsmError } from './errors.js';
-import { randomBytes } from './bytes.js';
+import { randomBytes } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './_validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, ALG_TDES, type Kernel, type RecordLayout } from './wasm/calls.js';
 

@@ -1,7 +1,7 @@
 // Visa PIN Verification Value (Visa PIN security requirements; IBM CCA "VISA-PVV"; Thales "PVV"):
 // TSP = the 11 rightmost PAN digits excluding the check digit || PVKI || the first 4 PIN digits, encrypted under
 // the PVK (single DES for an 8-byte key, 2-key TDES for 16), decimalized, first 4 digits.
-import { constantTimeEqualString } from './bytes.js';
+import { constantTimeEqualString } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields } from './_validate.js';
 import { keySchedule, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
 

@@ -5,7 +5,8 @@
 // Versions B (TDES KBPK) and D (AES KBPK) bind header and key with CMAC under keys derived from the KBPK by
 // CMAC (X9.143 / TR-31:2018 Annex A); A and C (the legacy variant method) are read but never written.
 import { CardHsmError } from './errors.js';
-import { bytesToHex, constantTimeEqual, hexToBytes, randomBytes } from './bytes.js';
+import { bytesToHex, constantTimeEqual, hexToBytes } from './bytes.js';
+import { randomBytes } from './_bytes.js';
 import { checkBytes, checkOptions, checkUint8Array } from './_validate.js';
 import { tdesCmac, aesCmac } from './mac.js';
 import { tdesEncryptCbc, tdesDecryptCbc } from './des.js';

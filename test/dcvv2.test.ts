@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as api from '../src/index.js';
-import { hotpSha256 } from '../src/dcvv2.js';
+import { hotpSha256 } from '../src/_dcvv2.js';
 import { refHmacCode, refOptionA, refTdesCode } from './helpers/dcvv2-reference.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { bytesOf, digits } from './helpers/arb.js';

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { checkPinPolicy } from '../src/index.js';
-import { generateRandomPin } from '../src/pinpolicy.js';
+import { generateRandomPin } from '../src/_pinpolicy.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { digits } from './helpers/arb.js';
 

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CardHsmError } from '../errors.js';
-import { bytesToHex, randomBytes } from '../bytes.js';
+import { bytesToHex } from '../bytes.js';
+import { randomBytes } from '../_bytes.js';
 import { lmkFromHex, lmkCheckValue } from '../keys/lmk.js';
 import { Hsm, type KeyAlgorithm } from '../hsm/hsm.js';
 import type { Store } from '../store/store.js';

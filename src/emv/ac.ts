@@ -10,7 +10,7 @@ import { constantTimeEqual } from '../bytes.js';
 import { CardHsmError } from '../errors.js';
 import { checkBytes } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
-import { isoMacUnchecked } from '../mac.js';
+import { isoMacUnchecked } from '../_mac.js';
 import { checkKey16 } from './kd.js';
 
 function checkData(data: unknown): Uint8Array {

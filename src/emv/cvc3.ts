@@ -6,7 +6,7 @@
 // NATCTRACK/PCVC3 bitmap allows (3..5); verification compares those. As in knovichikhin/pyemv (cvv.generate_cvc3)
 // and jPOS (JCESecurityModule.calculateCVC3), whose published answers the tests check.
 import { CardHsmError } from '../errors.js';
-import { constantTimeEqualString } from '../bytes.js';
+import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, checkOption, putCard, type MasterKeyOption } from './kd.js';

@@ -7,7 +7,7 @@
 // from the issuer's MK-dCVV (EMV Book 2 A1.4, Option A by default), and the dCVV is the Visa CVV method under that
 // key (CVK A || CVK B = MK's halves) over the ATC (4 hex digits) || the PAN from its 5th digit || expiry || service
 // code, right-padded with zeros to 32 digits; the first 3 decimalized digits.
-import { constantTimeEqualString } from '../bytes.js';
+import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from '../wasm/calls.js';
 import { checkCard, checkKey16, checkOption, putCard, type MasterKeyOption } from './kd.js';

@@ -12,7 +12,7 @@ import { CardHsmError } from '../errors.js';
 import { constantTimeEqual } from '../bytes.js';
 import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
-import { isoMacUnchecked } from '../mac.js';
+import { isoMacUnchecked } from '../_mac.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
 import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord, type PinBlockSide } from '../pinblock.js';
 import { checkKey16, checkCard, masterKeys, deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';

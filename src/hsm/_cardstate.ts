@@ -6,11 +6,13 @@
 // reference key, so data changed in the database outside the Hsm is refused.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
-import { constantTimeEqualString } from '../bytes.js';
+import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
-import { checkPinPolicy, generateRandomPin, pinPolicyError, type PinPolicy } from '../pinpolicy.js';
+import { checkPinPolicy, type PinPolicy } from '../pinpolicy.js';
+import { generateRandomPin, pinPolicyError } from '../_pinpolicy.js';
 import { generateCvv2, generateCvvBatch } from '../cvv.js';
-import { dcvv2Window, verifyDynamicCvv2 } from '../dcvv2.js';
+import { verifyDynamicCvv2 } from '../dcvv2.js';
+import { dcvv2Window } from '../_dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
 import { checkPinBlockFormat } from '../pinblock.js';
 import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './_pins.js';

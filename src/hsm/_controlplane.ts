@@ -2,7 +2,7 @@
 // generated, formed from custodians' components, imported and exported under KEKs, described, and re-wrapped for
 // an LMK rotation. No method returns a clear key; a non-exportable key leaves only re-wrapped under another LMK.
 import { CardHsmError } from '../errors.js';
-import { randomBytes } from '../bytes.js';
+import { randomBytes } from '../_bytes.js';
 import { checkArray, checkBytes, checkOneOf, checkOptions } from '../_validate.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
 import { checkDistinctComponents, checkNotWeak } from '../keys/_weak.js';

@@ -2,9 +2,11 @@
 // security values for a client, PAN tokens and dynamic CVV2 codes — each with key blocks checked against
 // KEY_USAGE_RULES. Nothing here remembers anything: counted verification lives in the card state (cardstate.ts).
 import { CardHsmError } from '../errors.js';
-import { bytesToHex, constantTimeEqual, constantTimeEqualString, hexToBytes } from '../bytes.js';
+import { bytesToHex, constantTimeEqual, hexToBytes } from '../bytes.js';
+import { constantTimeEqualString } from '../_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
-import { aesCmac, hmac, isoMacUnchecked, tdesCmac } from '../mac.js';
+import { aesCmac, hmac, tdesCmac } from '../mac.js';
+import { isoMacUnchecked } from '../_mac.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { generateCvvBatch, type CvvInput } from '../cvv.js';

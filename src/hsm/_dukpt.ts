@@ -58,7 +58,7 @@ export class DukptPlane {
     });
   }
 
-  generateDukptMac(options: O.DukptMacOptions): Uint8Array {
+  generateDukptMac(options: O.HsmDukptMacOptions): Uint8Array {
     return withOptions(this.#run, 'generateDukptMac', options, (ctx, o) => {
       const { key, source } = openDukptSource(this.#vault, ctx, o, '');
       return withKeys([key], () => generateDukptMac(source, o.data as Uint8Array, o));

@@ -40,7 +40,8 @@
 // that matters.
 import { createHmac, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { constantTimeEqual, constantTimeEqualString } from '../bytes.js';
+import { constantTimeEqual } from '../bytes.js';
+import { constantTimeEqualString } from '../_bytes.js';
 import { CardHsmError } from '../errors.js';
 import { checkBytes } from '../_validate.js';
 

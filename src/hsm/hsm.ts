@@ -320,7 +320,7 @@ export class Hsm {
     return this.#emv.exportEmvPersoKeys(options);
   }
   /** A Visa dCVV under an E4 IMK. `card.generate` */
-  generateDcvv(options: O.DcvvOptions): string {
+  generateDcvv(options: O.HsmDcvvOptions): string {
     return this.#emv.generateDynamicCode('generateDcvv', options);
   }
   /** A counted dCVV check (counter 'cvv'). `card.verify` */
@@ -328,7 +328,7 @@ export class Hsm {
     return this.#cards.verifyContactlessCode('verifyCardDcvv', options);
   }
   /** A Mastercard CVC3 (5 digits) under an E4 IMK. `card.generate` */
-  generateCvc3(options: O.Cvc3Options): string {
+  generateCvc3(options: O.HsmCvc3Options): string {
     return this.#emv.generateDynamicCode('generateCvc3', options);
   }
   /** A counted CVC3 check (the card's 3 to 5 digits; counter 'cvv'). `card.verify` */
@@ -340,7 +340,7 @@ export class Hsm {
     return this.#dukpt.translateDukptPinBlock(options);
   }
   /** A DUKPT MAC (request or response key). `mac.generate` */
-  generateDukptMac(options: O.DukptMacOptions): Uint8Array {
+  generateDukptMac(options: O.HsmDukptMacOptions): Uint8Array {
     return this.#dukpt.generateDukptMac(options);
   }
   /** `mac.verify` */
@@ -348,11 +348,11 @@ export class Hsm {
     return this.#dukpt.verifyDukptMac(options);
   }
   /** Data under a DUKPT data key. `terminal.data` */
-  encryptDukptData(options: O.DukptDataOptions): Uint8Array {
+  encryptDukptData(options: O.HsmDukptDataOptions): Uint8Array {
     return this.#dukpt.data('encryptDukptData', options);
   }
   /** `terminal.data` */
-  decryptDukptData(options: O.DukptDataOptions): Uint8Array {
+  decryptDukptData(options: O.HsmDukptDataOptions): Uint8Array {
     return this.#dukpt.data('decryptDukptData', options);
   }
   /** A terminal's initial key (IPEK) from the BDK, as a B1 block under a KEK for injection. `keys.export` */

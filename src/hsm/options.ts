@@ -411,7 +411,7 @@ export interface EmvPersoCard {
   keyBlocks: Partial<Record<'mkAc' | 'mkSmi' | 'mkSmc' | 'mkCvc3' | 'mkDcvv', { keyBlock: string; kcv: string }>>;
 }
 
-export interface DcvvOptions {
+export interface HsmDcvvOptions {
   /** E4 issuer master key (dynamic numbers). */
   imk: string;
   pan: string;
@@ -422,12 +422,12 @@ export interface DcvvOptions {
   atc: Uint8Array;
 }
 
-export interface CardDcvvCheckOptions extends DcvvOptions {
+export interface CardDcvvCheckOptions extends HsmDcvvOptions {
   cardRef: string;
   dcvv: string;
 }
 
-export interface Cvc3Options {
+export interface HsmCvc3Options {
   imk: string;
   pan: string;
   psn: string;
@@ -436,7 +436,7 @@ export interface Cvc3Options {
   unpredictableNumber: Uint8Array;
 }
 
-export interface CardCvc3CheckOptions extends Cvc3Options {
+export interface CardCvc3CheckOptions extends HsmCvc3Options {
   cardRef: string;
   cvc3: string;
 }
@@ -448,18 +448,18 @@ export interface DukptTranslateOptions {
   to: { key: string; format: PinBlockFormat } | (DukptSide & { format: PinBlockFormat });
 }
 
-export interface DukptMacOptions extends DukptSide {
+export interface HsmDukptMacOptions extends DukptSide {
   data: Uint8Array;
   direction?: 'REQUEST' | 'RESPONSE';
   method?: 'RETAIL' | 'CMAC' | 'HMAC';
   usage?: 'MAC_GENERATION' | 'MAC_VERIFICATION' | 'MAC_BOTH';
 }
 
-export interface DukptMacCheckOptions extends DukptMacOptions {
+export interface DukptMacCheckOptions extends HsmDukptMacOptions {
   mac: Uint8Array;
 }
 
-export interface DukptDataOptions extends DukptSide {
+export interface HsmDukptDataOptions extends DukptSide {
   data: Uint8Array;
   direction?: 'REQUEST' | 'RESPONSE';
   mode?: 'CBC' | 'ECB';

@@ -5,8 +5,10 @@
 import { CardHsmError } from '../errors.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isLuhnValid } from '../luhn.js';
-import { tokenPlan, type TokenOptions, type TokenPlan } from '../token.js';
-import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH, type PinPolicy } from '../pinpolicy.js';
+import { type TokenOptions } from '../token.js';
+import { tokenPlan, type TokenPlan } from '../_token.js';
+import { type PinPolicy } from '../pinpolicy.js';
+import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH } from '../_pinpolicy.js';
 import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
 import type { PanIssuer } from './pan.js';
 import type { IssuedCard } from './cards.js';

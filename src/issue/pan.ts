@@ -9,7 +9,7 @@
 import { CardHsmError } from '../errors.js';
 import { checkBytes, checkDigits, checkInt } from '../_validate.js';
 import { luhnCheckDigit } from '../luhn.js';
-import { ff1Numerals } from '../ff1.js';
+import { ff1Numerals } from '../_ff1.js';
 import { aesEncryptEcb } from '../aes.js';
 import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
 

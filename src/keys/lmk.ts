@@ -2,7 +2,8 @@
 // key block. It arrives as 2-3 clear components held by different custodians (XORed; dual control), from
 // configuration (64 hex characters), or — for development only — freshly generated with a loud warning.
 import { CardHsmError } from '../errors.js';
-import { hexToBytes, randomBytes } from '../bytes.js';
+import { hexToBytes } from '../bytes.js';
+import { randomBytes } from '../_bytes.js';
 import { checkArray, checkBytes, checkHex } from '../_validate.js';
 import { keyCheckValue } from './kcv.js';
 import { checkDistinctComponents, checkNotWeak } from './_weak.js';
