@@ -41,7 +41,7 @@ export {
   verifyIbm3624Offset,
   ibm3624ValidationData,
 } from './ibm3624.js';
-export { wrapTr31, unwrapTr31, parseTr31Header, type Tr31Header, type Tr31OptionalBlock, type Tr31Version } from './tr31.js';
+export { wrapTr31, unwrapTr31, parseTr31Header, X9143_USAGES, type X9143Usage, type Tr31Header, type Tr31OptionalBlock, type Tr31Version } from './tr31.js';
 export { combineLmkComponents, lmkFromHex, lmkCheckValue, generateDevelopmentLmk } from './keys/lmk.js';
 export { Hsm, KEY_ALGORITHMS, type KeyAlgorithm, type KeyResult } from './hsm/hsm.js';
 export type * from './hsm/options.js';

@@ -2,8 +2,7 @@
 // expecting success exactly where X9.143's usage and mode of use allow it, and ERR_KEY_USAGE otherwise — before
 // any cryptography (the refused call leaves an audit record without a KCV: the key was never unwrapped).
 import { describe, expect, test } from 'vitest';
-import { CardHsmError, KEY_USAGE_RULES, MemoryStore, type KeyAlgorithm } from '../src/index.js';
-import { X9143_USAGES } from '../src/tr31.js';
+import { CardHsmError, KEY_USAGE_RULES, MemoryStore, X9143_USAGES, type KeyAlgorithm } from '../src/index.js';
 import { LMK, makeHsm } from './helpers/hsm.js';
 
 const PAN = '4123456789012345';

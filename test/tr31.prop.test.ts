@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import * as api from '../src/index.js';
 import { CardHsmError } from '../src/index.js';
 import { bytesOf } from './helpers/arb.js';
-import { Tr31Kbpk, unwrapTr31With } from '../src/tr31.js';
+import { Tr31Kbpk, unwrapTr31With } from '../src/_tr31.js';
 
 const USAGES = ['B0', 'C0', 'D0', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'K0', 'K1', 'M0', 'M3', 'M7', 'P0', 'V1', 'V2', 'S0'];
 const kbpkFor = (version: 'B' | 'D') => (version === 'B' ? fc.constantFrom(16, 24) : fc.constantFrom(16, 24, 32)).chain(bytesOf);

@@ -9,26 +9,8 @@ import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/calls.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
-import {
-  checkSide,
-  decipherPinBlockIso4,
-  decodePinBlockIso0,
-  decodePinBlockIso1,
-  decodePinBlockIso3,
-  encipherPinBlockIso4,
-  encodePinBlockIso0,
-  encodePinBlockIso1,
-  encodePinBlockIso3,
-  requireDecoded,
-  translationFill,
-  writeDecodeRecord,
-  TRANSLATE_OUT,
-  TRANSLATE_RECORD,
-  checkPinBlockFormat,
-  checkTranslation,
-  type PinBlockFormat,
-  type PinBlockSide,
-} from '../pinblock.js';
+import { decipherPinBlockIso4, decodePinBlockIso0, decodePinBlockIso1, decodePinBlockIso3, encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso3, type PinBlockFormat, type PinBlockSide } from '../pinblock.js';
+import { checkSide, requireDecoded, translationFill, writeDecodeRecord, TRANSLATE_OUT, TRANSLATE_RECORD, checkPinBlockFormat, checkTranslation } from '../_pinblock.js';
 import { checkKsn, schemeOfKsn } from './_ksn.js';
 import { workingSpec, type AesDukptAlgorithm } from './aes.js';
 import { bindSource, KEY_AREA } from './_derive.js';

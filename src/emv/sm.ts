@@ -14,7 +14,8 @@ import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.
 import { tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../_mac.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
-import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord, type PinBlockSide } from '../pinblock.js';
+import { type PinBlockSide } from '../pinblock.js';
+import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord } from '../_pinblock.js';
 import { checkKey16, checkCard, masterKeys, deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';
 import { checkProfile, type CvnProfile } from './cvn.js';
 

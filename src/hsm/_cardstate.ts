@@ -14,7 +14,7 @@ import { generateCvv2, generateCvvBatch } from '../cvv.js';
 import { verifyDynamicCvv2 } from '../dcvv2.js';
 import { dcvv2Window } from '../_dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
-import { checkPinBlockFormat } from '../pinblock.js';
+import { checkPinBlockFormat } from '../_pinblock.js';
 import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './_pins.js';
 import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './_dataplane.js';
 import { withKeys, type KeyVault, type OpenKey } from './_vault.js';

@@ -11,6 +11,7 @@ import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../a
 import { tdesDecryptCbc, tdesDecryptEcb, tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { generateCvvBatch, type CvvInput } from '../cvv.js';
 import * as pinblock from '../pinblock.js';
+import { checkPinBlockFormat, checkTranslation } from '../_pinblock.js';
 import { detokenizePan, tokenizePan } from '../token.js';
 import { generateDynamicCvv2Codes, type Dcvv2Code, type Dcvv2Profile } from '../dcvv2.js';
 import { decryptPin, encryptPin, requirePinKeyAlgorithm } from './_pins.js';
@@ -88,7 +89,7 @@ export class DataPlane {
 
   encryptClearPin(options: O.EncryptClearPinOptions): Uint8Array {
     return withOptions(this.#run, 'encryptClearPin', options, (ctx, o) => {
-      const format = pinblock.checkPinBlockFormat('format', o.format);
+      const format = checkPinBlockFormat('format', o.format);
       return encryptPin(this.#vault, ctx, o.pinKey, checkDigits('pin', o.pin, 4, 12), checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19), format);
     });
   }
@@ -97,9 +98,9 @@ export class DataPlane {
     return withOptions(this.#run, 'translatePinBlock', options, (ctx, o) => {
       const from = checkOptions('from', o.from);
       const to = checkOptions('to', o.to);
-      const fromFormat = pinblock.checkPinBlockFormat('from.format', from.format);
-      const toFormat = pinblock.checkPinBlockFormat('to.format', to.format);
-      pinblock.checkTranslation(fromFormat, toFormat);
+      const fromFormat = checkPinBlockFormat('from.format', from.format);
+      const toFormat = checkPinBlockFormat('to.format', to.format);
+      checkTranslation(fromFormat, toFormat);
       const pan = checkDigits('pan', o.pan, 2, 19);
       // Both keys are opened and checked before the block is decrypted; then one kernel call translates it, and
       // the clear PIN never leaves WASM memory.
@@ -137,7 +138,7 @@ export class DataPlane {
       const pan = checkDigits('pan', o.pan, 12, 19);
       const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({ pan, expiry: o.expiry as string, serviceCode }));
       const [cvv, cvv2, icvv] = cvvsUnder(this.#vault, ctx, o.cvk, cards, 'cvv.generate');
-      const pin = o.pinBlock === undefined ? undefined : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, pinblock.checkPinBlockFormat('format', o.format ?? 0));
+      const pin = o.pinBlock === undefined ? undefined : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, checkPinBlockFormat('format', o.format ?? 0));
       const transport = this.#vault.open('transportKey', o.transportKey, 'transport.encrypt');
       return withKeys([transport], () => {
         const seal = (digits: string) => bytesToHex(tdesEncryptEcb(transport.key, hexToBytes(digits.padEnd(16, 'F'))));

@@ -13,7 +13,7 @@ import { generateCvc3 } from '../emv/cvc3.js';
 import { generateDcvv } from '../emv/dcvv.js';
 import type { EmvCard } from '../emv/kd.js';
 import { requirePinKeyAlgorithm } from './_pins.js';
-import { checkPinBlockFormat } from '../pinblock.js';
+import { checkPinBlockFormat } from '../_pinblock.js';
 import { kcvOf, rewrapHeader, withKeys, type KeyNote, type KeyVault, type OpenKey } from './_vault.js';
 import { verdict, withOptions, type Run } from './_operation.js';
 import type * as O from './options.js';

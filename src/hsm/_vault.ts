@@ -6,7 +6,8 @@ import { CardHsmError } from '../errors.js';
 import { checkBytes } from '../_validate.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { lmkCheckValue } from '../keys/lmk.js';
-import { parseTr31Header, Tr31Kbpk, unwrapTr31With, wrapTr31With, type Tr31Header } from '../tr31.js';
+import { parseTr31Header, type Tr31Header } from '../tr31.js';
+import { Tr31Kbpk, unwrapTr31With, wrapTr31With } from '../_tr31.js';
 import { requireUsage, type Purpose } from './usage.js';
 
 export type KeyAlgorithm = 'TDES2' | 'TDES3' | 'AES128' | 'AES192' | 'AES256' | 'HMAC256';
