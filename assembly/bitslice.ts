@@ -8,7 +8,7 @@
 import { bsExpandKey, bsTransposeIn, bsTransposeOut, desRound } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES } from './des_bitslice';
 import { packDigits32, packDigits16v, decimalize } from './digits';
-import { DES_SCHEDULE_BYTES } from './des';
+import { DES_SCHEDULE_BYTES } from './des_schedule';
 
 /** Blocks per group: one bit of each v128 slice per block. */
 export const BS_GROUP: i32 = 128;

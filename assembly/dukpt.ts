@@ -11,7 +11,8 @@
 //     ID's right half) || a 32-bit counter. The counter walk derives one intermediate key per one-bit.
 // The caller validates everything (lengths, counters with at most 10 / 16 one-bits) and selects the BDK's
 // schedules through the key cache; keys derived here live in the scratch below and are wiped before returning.
-import { tdesBlock, desKeyScheduleOf, tdesKeyScheduleFast } from './des';
+import { tdesBlock } from './des';
+import { desKeyScheduleOf, tdesKeyScheduleFast } from './des_schedule';
 import { aesExpandKey, aesKeySchedule, aesRounds, aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState } from './aes';
 import { pinblockTranslate, TRANSLATE_OUT } from './pinblock';
 

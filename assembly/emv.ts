@@ -10,7 +10,8 @@
 //   issuer script PIN change data (Book 2 9.3): the new PIN (decoded here from its encrypted PIN block, never
 //     leaving WASM) as an ISO 9564 format 2 or VIS PIN block, padded and enciphered under the SMC session key.
 // Per-card keys and their schedules live in REGION, wiped before every kernel returns.
-import { tdesBlock, tdesEcb, desKeySchedule, DES_SCHEDULE_BYTES } from './des';
+import { tdesBlock, tdesEcb } from './des';
+import { desKeySchedule, DES_SCHEDULE_BYTES } from './des_schedule';
 import { bsTransposeIn, bsTransposeOut, bsExpandKey, bsExpandKeyLanes, desRound, desRoundLanes } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES, BS_LANE_ROUND_KEY_BYTES, BS_LANE_STAGE_KEY_BYTES } from './des_bitslice';
 import { isoMac3 } from './mac';

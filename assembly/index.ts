@@ -1,11 +1,13 @@
 // The single asc entry point: one WebAssembly module holding every kernel. Nothing here allocates; kernels
 // take addresses inside the static regions of memory.ts and return status codes or nothing.
+import { initDesSchedule } from './des_schedule';
 import { initDes } from './des';
 import { initAes } from './aes';
 import { initSha256 } from './sha256';
 import { initSha1 } from './sha1';
 
 // Tables are derived once, when the module is instantiated.
+initDesSchedule();
 initDes();
 initAes();
 initSha256();

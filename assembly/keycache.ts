@@ -5,7 +5,7 @@
 // the least recently used slot on a miss, and returns the schedule's address. This cache is the only region that
 // keeps key material between public calls; clearKeyCache() wipes it.
 import { KEY_IN } from './memory';
-import { tdesKeySchedule, TDES_SCHEDULE_BYTES } from './des';
+import { tdesKeySchedule, TDES_SCHEDULE_BYTES } from './des_schedule';
 import { aesKeySchedule, AES_SCHEDULE_BYTES } from './aes';
 
 export const ALG_TDES: i32 = 1;
