@@ -3,8 +3,11 @@
 // FP). Drivers for ECB and for the card kernels (the Visa CVV method, the Visa PVV). Results equal the table-driven
 // path in des.ts bit for bit; the callers (des.ts, cvv.ts, pvv.ts) choose between the two by batch size.
 //
-// Key masks come from the key cache's schedules (des.ts layout) at each call; they, the states and every staging
-// buffer live in one scratch region that is wiped before each driver returns.
+// Key masks come from the key cache's schedules (des_schedule.ts layout) at each call; they, the states and every
+// staging buffer live in one scratch region that is wiped before each driver returns.
+//
+// Depends on: des_bitslice.ts (the generated rounds and transposes), des_schedule.ts (schedule layout), digits.ts
+// (packing, decimalization), memory.ts (BITSLICE_SCRATCH).
 import { bsExpandKey, bsTransposeIn, bsTransposeOut, desRound } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES } from './des_bitslice';
 import { packDigits32, packDigits16v, decimalize } from './digits';

@@ -4,8 +4,11 @@
 //
 // A chunk is one sequence of calls: cardsStart, then the PANs (from counters or given), then any of cardsCvvs,
 // cardsTokens, a PIN source (cardsDerivePins or cardsPinsGiven) followed by cardsPvvs, cardsIso4Fill (AES PIN
-// keys) and cardsPinBlocks, then
-// cardsWrite; the caller ends every sequence, successful or not, with cardsWipe (the scratch holds clear PINs).
+// keys) and cardsPinBlocks, then cardsWrite; the caller ends every sequence, successful or not, with cardsWipe (the
+// scratch holds clear PINs).
+//
+// Depends on: des.ts (tdesEcb), cvv.ts, pvv.ts, pinblock.ts (encoding), ff1.ts (PANs and tokens), luhn.ts, aes.ts
+// (clearing its state), memory.ts (CARDS_SCRATCH).
 import { tdesEcb } from './des';
 import { cvvBatch, CVV_RECORD } from './cvv';
 import { pvvBatch } from './pvv';

@@ -4,6 +4,8 @@
 //   code   = dynamic truncation (RFC 4226 5.3 as used by RFC 6238 with SHA-256) of HMAC-SHA-256(K_card, C as
 //            8 bytes big-endian) mod 10^d, C = the time window.
 // One call computes `count` consecutive windows for each of `n` cards, with the IMK's HMAC states set up once.
+//
+// Depends on: sha256.ts (HMAC-SHA-256), memory.ts (DCVV2_SCRATCH).
 import { hmacSetup, hmacFinish, sha256Wipe } from './sha256';
 import { DCVV2_SCRATCH, DCVV2_SCRATCH_BYTES } from './memory';
 

@@ -11,6 +11,9 @@
 //     ID's right half) || a 32-bit counter. The counter walk derives one intermediate key per one-bit.
 // The caller validates everything (lengths, counters with at most 10 / 16 one-bits) and selects the BDK's
 // schedules through the key cache; keys derived here live in the scratch below and are wiped before returning.
+//
+// Depends on: des.ts (tdesBlock), des_schedule.ts (schedules of derived keys), aes.ts, pinblock.ts (translation),
+// memory.ts (DUKPT_SCRATCH).
 import { tdesBlock } from './des';
 import { desKeyScheduleOf, tdesKeyScheduleFast } from './des_schedule';
 import { aesExpandKey, aesKeySchedule, aesRounds, aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState } from './aes';

@@ -10,6 +10,9 @@
 //   issuer script PIN change data (Book 2 9.3): the new PIN (decoded here from its encrypted PIN block, never
 //     leaving WASM) as an ISO 9564 format 2 or VIS PIN block, padded and enciphered under the SMC session key.
 // Per-card keys and their schedules live in REGION, wiped before every kernel returns.
+//
+// Depends on: des.ts (tdesBlock, tdesEcb), des_schedule.ts, des_bitslice.ts (the sliced path with per-card keys),
+// mac.ts (isoMac3), sha1.ts (Option B), digits.ts, pinblock.ts (decoding), memory.ts (EMV_SCRATCH, EMV_SLICED).
 import { tdesBlock, tdesEcb } from './des';
 import { desKeySchedule, DES_SCHEDULE_BYTES } from './des_schedule';
 import { bsTransposeIn, bsTransposeOut, bsExpandKey, bsExpandKeyLanes, desRound, desRoundLanes } from './des_bitslice';

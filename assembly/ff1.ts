@@ -4,6 +4,8 @@
 // A batch shares key, radix, length and tweak, so P, the tweak blocks of Q and the CBC-MAC state before Q's last
 // block are computed once per batch (ff1Prepare); each Feistel round is then one AES call per record (b <= 8, so
 // d <= 12 and S is R alone). Records are numerals (byte values 0..radix-1), `n` bytes each.
+//
+// Depends on: aes.ts (the state-based block calls), luhn.ts (cycle-walking), memory.ts (FF1_SCRATCH).
 import { aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState, aesXorIntoState } from './aes';
 import { luhnSumOf } from './luhn';
 import { FF1_SCRATCH, FF1_SCRATCH_BYTES } from './memory';

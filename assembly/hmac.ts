@@ -1,6 +1,8 @@
 // HMAC (FIPS 198-1, RFC 2104) over SHA-256 (sha256.ts) and SHA-384/512 (sha512.ts), streamed: hmacStart keys the
 // inner and outer states, hmacUpdate absorbs whole blocks (a long message arrives in parts), hmacFinish pads and
 // writes the tag. The state between the calls of one public operation lives in REGION, wiped by hmacFinish.
+//
+// Depends on: sha256.ts, sha512.ts, memory.ts (HMAC_SCRATCH).
 import { compress, sha256Start, sha256Finish, sha256Wipe } from './sha256';
 import { sha512Compress, sha512Start, sha512Finish, sha512Wipe } from './sha512';
 import { HMAC_SCRATCH, HMAC_SCRATCH_BYTES } from './memory';

@@ -4,6 +4,8 @@
 // comparison over every slot, so timing does not reveal which slot or how many bytes matched), expands it into
 // the least recently used slot on a miss, and returns the schedule's address. This cache is the only region that
 // keeps key material between public calls; clearKeyCache() wipes it.
+//
+// Depends on: memory.ts (KEY_IN, CACHE), des_schedule.ts and aes.ts (key expansion).
 import { KEY_IN, CACHE, CACHE_BYTES } from './memory';
 import { tdesKeySchedule, TDES_SCHEDULE_BYTES } from './des_schedule';
 import { aesKeySchedule, AES_SCHEDULE_BYTES } from './aes';

@@ -46,7 +46,7 @@ export const CACHE: usize = memory.data(CACHE_BYTES, 64);
 
 // ---- Scratch: one region per kernel that needs one, wiped by its owner before it returns ----------------------
 
-/** bitslice.ts: key masks for three stages (3 x 3072), three states (3 x 1024), staging for 128 blocks (16 + 8 each). */
+/** bitslice.ts: key masks for three stages (3 x 3072), three states (3 x 1024), staging for 128 blocks (16 + 8). */
 export const BITSLICE_SCRATCH_BYTES: usize = 3 * 3072 + 3 * 1024 + 128 * (16 + 8);
 export const BITSLICE_SCRATCH: usize = memory.data(<i32>BITSLICE_SCRATCH_BYTES, 64);
 
@@ -54,7 +54,7 @@ export const BITSLICE_SCRATCH: usize = memory.data(<i32>BITSLICE_SCRATCH_BYTES, 
 export const CARDS_SCRATCH_BYTES: usize = 2048 * 172;
 export const CARDS_SCRATCH: usize = memory.data(<i32>CARDS_SCRATCH_BYTES, 64);
 
-/** emv.ts, per card: two TDES schedules (2 x 384), a key, SHA-1 in and out (16 + 16 + 24), a PIN block's decoding (80). */
+/** emv.ts, per card: two TDES schedules (2 x 384), a key, SHA-1 in and out (16 + 16 + 24), a PIN's decoding (80). */
 export const EMV_SCRATCH_BYTES: usize = 2 * 384 + 16 + 16 + 24 + 80;
 export const EMV_SCRATCH: usize = memory.data(<i32>EMV_SCRATCH_BYTES, 64);
 

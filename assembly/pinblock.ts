@@ -1,6 +1,8 @@
 // ISO 9564-1 PIN blocks, formats 0-3 (64-bit, clear) and format 4 (128-bit, enciphered under AES).
 // Format 0/3 XOR the PIN field with a PAN field of the 12 rightmost PAN digits excluding the check digit;
 // format 4 enciphers the PIN field, XORs the 128-bit PAN field, and enciphers again (ISO 9564-1:2017 9.4).
+//
+// Depends on: digits.ts (nibble), aes.ts (format 4), des.ts (translation), memory.ts (PINBLOCK_SCRATCH).
 import { nibble } from './digits';
 import { aesSetHalves, aesXorHalves, aesEncryptState, aesDecryptState, aesStateHi, aesStateLo, aesClearState } from './aes';
 import { tdesBlock } from './des';

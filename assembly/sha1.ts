@@ -1,6 +1,8 @@
 // SHA-1 (FIPS 180-4 section 6.1) of one short message (at most 55 bytes: a single padded block), for EMV Book 2
 // A1.4.2 master key derivation Option B, which hashes PAN || PSN. The constants are FIPS 180-4 4.2.1's
 // floor(2^30 * sqrt(2, 3, 5, 10)), computed at start-up, and 5.3.1's initial hash value.
+//
+// Depends on: memory.ts (SHA1_SCRATCH).
 
 import { SHA1_SCRATCH, SHA1_SCRATCH_BYTES } from './memory';
 

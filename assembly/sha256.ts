@@ -1,6 +1,8 @@
 // SHA-256 (FIPS 180-4) and HMAC-SHA-256 (FIPS 198-1, RFC 2104) for the dynamic CVV2 kernels. The round
 // constants and initial hash value are derived at start-up from the primes, as FIPS 180-4 section 4.2.2 and 5.3.3
 // define them (fractional parts of cube and square roots), and checked against published digests in the tests.
+//
+// Depends on: memory.ts (SHA256_SCRATCH).
 
 import { SHA256_SCRATCH, SHA256_SCRATCH_BYTES } from './memory';
 

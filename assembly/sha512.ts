@@ -3,6 +3,8 @@
 // 5.3.4/5.3.5 (initial hash values: square roots of the first 8 primes, and of the 9th to 16th for SHA-384), written
 // out because 64-bit fractions need more precision than f64 has; the tests check them as integer roots (BigInt) and
 // every digest against node:crypto.
+//
+// Depends on: memory.ts (SHA512_SCRATCH).
 import { SHA512_SCRATCH, SHA512_SCRATCH_BYTES } from './memory';
 
 const K = memory.data<u64>([
