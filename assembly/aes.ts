@@ -2,6 +2,8 @@
 //
 // State columns are big-endian u32 words. The S-box and the T-tables are computed at start-up from the field
 // arithmetic of FIPS 197 section 4 rather than pasted in as constants.
+//
+// Depends on: nothing (a leaf).
 
 /** Bytes of an AES schedule: encryption round keys (60 words), decryption round keys (60 words). */
 export const AES_SCHEDULE_BYTES: i32 = 480;

@@ -3,12 +3,16 @@
 // FP). Drivers for ECB and for the card kernels (the Visa CVV method, the Visa PVV). Results equal the table-driven
 // path in des.ts bit for bit; the callers (des.ts, cvv.ts, pvv.ts) choose between the two by batch size.
 //
-// Key masks come from the key cache's schedules (des.ts layout) at each call; they, the states and every staging
-// buffer live in one scratch region that is wiped before each driver returns.
+// Key masks come from the key cache's schedules (des_schedule.ts layout) at each call; they, the states and every
+// staging buffer live in one scratch region that is wiped before each driver returns.
+//
+// Depends on: des_bitslice.ts (the generated rounds and transposes), des_schedule.ts (schedule layout), digits.ts
+// (packing, decimalization), memory.ts (BITSLICE_SCRATCH).
 import { bsExpandKey, bsTransposeIn, bsTransposeOut, desRound } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES } from './des_bitslice';
 import { packDigits32, packDigits16v, decimalize } from './digits';
-import { DES_SCHEDULE_BYTES } from './des';
+import { DES_SCHEDULE_BYTES } from './des_schedule';
+import { BITSLICE_SCRATCH, BITSLICE_SCRATCH_BYTES } from './memory';
 
 /** Blocks per group: one bit of each v128 slice per block. */
 export const BS_GROUP: i32 = 128;
@@ -32,11 +36,13 @@ const DES_KEY_BYTES: usize = <usize>DES_SCHEDULE_BYTES;
 const HALF: usize = <usize>BS_STATE_BYTES / 2;
 const STAGE_KEYS: usize = <usize>BS_STAGE_KEY_BYTES;
 
-// The scratch region: key masks for up to three stages, the state, a second state (the CVV method's second
-// block), transpose scratch, a staging buffer for packed or partial input (16 bytes per block) and one for output.
+// The scratch region (memory.ts BITSLICE_SCRATCH): key masks for up to three stages, the state, a second state (the
+// CVV method's second block), transpose scratch, a staging buffer for packed or partial input (16 bytes per block)
+// and one for output.
 const KEYS_BYTES: usize = 3 * STAGE_KEYS;
 const REGION_BYTES: usize = KEYS_BYTES + 3 * <usize>BS_STATE_BYTES + 16 * <usize>BS_GROUP + 8 * <usize>BS_GROUP;
-const REGION = memory.data(<i32>REGION_BYTES, 64);
+if (REGION_BYTES != BITSLICE_SCRATCH_BYTES) ERROR('bitslice.ts: the scratch layout must fill memory.ts BITSLICE_SCRATCH');
+const REGION = BITSLICE_SCRATCH;
 const KEYS = REGION;
 const STATE = KEYS + KEYS_BYTES;
 const STATE2 = STATE + <usize>BS_STATE_BYTES;

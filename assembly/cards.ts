@@ -4,15 +4,18 @@
 //
 // A chunk is one sequence of calls: cardsStart, then the PANs (from counters or given), then any of cardsCvvs,
 // cardsTokens, a PIN source (cardsDerivePins or cardsPinsGiven) followed by cardsPvvs, cardsIso4Fill (AES PIN
-// keys) and cardsPinBlocks, then
-// cardsWrite; the caller ends every sequence, successful or not, with cardsWipe (the scratch holds clear PINs).
+// keys) and cardsPinBlocks, then cardsWrite; the caller ends every sequence, successful or not, with cardsWipe (the
+// scratch holds clear PINs).
+//
+// Depends on: des.ts (tdesEcb), cvv.ts, pvv.ts, pinblock.ts (encoding), ff1.ts (PANs and tokens), luhn.ts, aes.ts
+// (clearing its state), memory.ts (CARDS_SCRATCH).
 import { tdesEcb } from './des';
 import { cvvBatch, CVV_RECORD } from './cvv';
 import { pvvBatch } from './pvv';
 import { pinblockEncode, ENCODE_RECORD, PINBLOCK_OUT } from './pinblock';
 import { ff1Prepare, ff1One, ff1WalkBatch } from './ff1';
 import { luhnSum } from './luhn';
-import { wipe } from './memory';
+import { wipe, CARDS_SCRATCH, CARDS_SCRATCH_BYTES } from './memory';
 import { aesClearState } from './aes';
 
 /** Cards per chunk: the caller splits larger batches. */
@@ -26,7 +29,7 @@ export const TOKEN_ALPHANUMERIC: i32 = 3;
 
 const PIN_MAX: i32 = 12;
 const C = <usize>CARDS_CHUNK;
-// Scratch, one region so that cardsWipe clears it in one call; per card:
+// Scratch, one region (memory.ts CARDS_SCRATCH) so that cardsWipe clears it in one call; per card:
 const RECS_BYTES = C * <usize>CVV_RECORD; //     PAN || expiry || service code (the CVV record)
 const CVVS_BYTES = C * 9; //                      CVV, CVV2, iCVV (3 digits each, one array each)
 const TOKENS_BYTES = C * 19; //                   the token's digit values, stride panLen
@@ -38,7 +41,8 @@ const PIN_OUT_BYTES = C * <usize>PINBLOCK_OUT; // PIN blocks (8 or 16 bytes, str
 const TSPS_BYTES = C * 16; //                     PVV inputs
 const PVVS_BYTES = C * 4; //                      PVVs
 const SCRATCH_BYTES = RECS_BYTES + CVVS_BYTES + TOKENS_BYTES + BLOCKS_BYTES + PINS_BYTES + TODO_BYTES + PIN_RECS_BYTES + PIN_OUT_BYTES + TSPS_BYTES + PVVS_BYTES;
-const SCRATCH = memory.data(<i32>SCRATCH_BYTES, 64);
+if (SCRATCH_BYTES != CARDS_SCRATCH_BYTES) ERROR('cards.ts: the scratch layout must fill memory.ts CARDS_SCRATCH');
+const SCRATCH = CARDS_SCRATCH;
 const RECS = SCRATCH;
 const CVVS = RECS + RECS_BYTES;
 const TOKENS = CVVS + CVVS_BYTES;

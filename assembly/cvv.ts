@@ -1,5 +1,7 @@
 // Visa CVV method (CVV, CVV2, iCVV; also the TDES profile of dynamic CVV2), as published in Visa's and
 // IBM's CCA documentation: data = 32 digits, C = TDES_EDE(KA,KB)(DES_KA(block1) XOR block2), decimalized.
+//
+// Depends on: des.ts (tdesBlock), digits.ts, bitslice.ts (batches of BS_MIN records or more).
 import { tdesBlock } from './des';
 import { packDigits16, decimalize } from './digits';
 import { bsCvv, bsBlocks } from './bitslice';

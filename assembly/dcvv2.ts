@@ -4,11 +4,16 @@
 //   code   = dynamic truncation (RFC 4226 5.3 as used by RFC 6238 with SHA-256) of HMAC-SHA-256(K_card, C as
 //            8 bytes big-endian) mod 10^d, C = the time window.
 // One call computes `count` consecutive windows for each of `n` cards, with the IMK's HMAC states set up once.
+//
+// Depends on: sha256.ts (HMAC-SHA-256), memory.ts (DCVV2_SCRATCH).
 import { hmacSetup, hmacFinish, sha256Wipe } from './sha256';
+import { DCVV2_SCRATCH, DCVV2_SCRATCH_BYTES } from './memory';
 
-// One contiguous scratch region (key states, K_card, messages, MACs), wiped in one go after every call.
+// One contiguous scratch region (memory.ts DCVV2_SCRATCH: key states, K_card, messages, MACs), wiped in one go after
+// every call.
 const REGION_BYTES: i32 = 6 * 32 + 128;
-const REGION = memory.data(REGION_BYTES, 16);
+if (REGION_BYTES != DCVV2_SCRATCH_BYTES) ERROR('dcvv2.ts: the scratch layout must fill memory.ts DCVV2_SCRATCH');
+const REGION = DCVV2_SCRATCH;
 const IMK_I = REGION;
 const IMK_O = REGION + 32;
 const CARD_I = REGION + 64;

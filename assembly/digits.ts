@@ -1,5 +1,7 @@
 // Shared digit handling for the card kernels: ASCII digits <-> BCD nibbles, and the decimalization used by the
 // Visa CVV and PVV methods.
+//
+// Depends on: nothing (a leaf).
 
 /** Packs 16 ASCII digits at `p` into a big-endian u64 of nibbles. A NUL byte packs as 0 (records are NUL-padded). */
 export function packDigits16(p: usize): u64 {

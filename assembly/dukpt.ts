@@ -11,9 +11,14 @@
 //     ID's right half) || a 32-bit counter. The counter walk derives one intermediate key per one-bit.
 // The caller validates everything (lengths, counters with at most 10 / 16 one-bits) and selects the BDK's
 // schedules through the key cache; keys derived here live in the scratch below and are wiped before returning.
-import { tdesBlock, desKeyScheduleOf, tdesKeyScheduleFast } from './des';
+//
+// Depends on: des.ts (tdesBlock), des_schedule.ts (schedules of derived keys), aes.ts, pinblock.ts (translation),
+// memory.ts (DUKPT_SCRATCH).
+import { tdesBlock } from './des';
+import { desKeyScheduleOf, tdesKeyScheduleFast } from './des_schedule';
 import { aesExpandKey, aesKeySchedule, aesRounds, aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState } from './aes';
 import { pinblockTranslate, TRANSLATE_OUT } from './pinblock';
+import { DUKPT_SCRATCH, DUKPT_SCRATCH_BYTES } from './memory';
 
 export const DUKPT_TDES: i32 = 1;
 export const DUKPT_AES: i32 = 2;
@@ -24,10 +29,11 @@ export const DUKPT_WORKING: i32 = 2;
 /** The KSN's offset inside a PIN translation record (after assembly/pinblock.ts's TRANSLATE_RECORD fields). */
 export const DUKPT_KSN_AT: i32 = 48;
 
-// Scratch: one DES schedule (NRKGP), one derivation schedule (AES encryption rounds, or the TDES schedule of a
+// Scratch (memory.ts DUKPT_SCRATCH): one DES schedule (NRKGP), one derivation schedule (AES encryption rounds, or the TDES schedule of a
 // data key's one-way step), the key register, the derived key, and two working-key schedules for PIN blocks.
 const REGION_BYTES: i32 = 128 + 480 + 32 + 32 + 480 + 480;
-const REGION = memory.data(REGION_BYTES, 64);
+if (REGION_BYTES != DUKPT_SCRATCH_BYTES) ERROR('dukpt.ts: the scratch layout must fill memory.ts DUKPT_SCRATCH');
+const REGION = DUKPT_SCRATCH;
 const DES_KS = REGION;
 const DERIVE_KS = REGION + 128;
 const KEY = REGION + 608;

@@ -10,13 +10,18 @@
 //   issuer script PIN change data (Book 2 9.3): the new PIN (decoded here from its encrypted PIN block, never
 //     leaving WASM) as an ISO 9564 format 2 or VIS PIN block, padded and enciphered under the SMC session key.
 // Per-card keys and their schedules live in REGION, wiped before every kernel returns.
-import { tdesBlock, tdesEcb, desKeySchedule, DES_SCHEDULE_BYTES } from './des';
+//
+// Depends on: des.ts (tdesBlock, tdesEcb), des_schedule.ts, des_bitslice.ts (the sliced path with per-card keys),
+// mac.ts (isoMac3), sha1.ts (Option B), digits.ts, pinblock.ts (decoding), memory.ts (EMV_SCRATCH, EMV_SLICED).
+import { tdesBlock, tdesEcb } from './des';
+import { desKeySchedule, DES_SCHEDULE_BYTES } from './des_schedule';
 import { bsTransposeIn, bsTransposeOut, bsExpandKey, bsExpandKeyLanes, desRound, desRoundLanes } from './des_bitslice';
 import { BS_STATE_BYTES, BS_ROUND_KEY_BYTES, BS_STAGE_KEY_BYTES, BS_LANE_ROUND_KEY_BYTES, BS_LANE_STAGE_KEY_BYTES } from './des_bitslice';
 import { isoMac3 } from './mac';
 import { sha1Short } from './sha1';
 import { decimalize } from './digits';
 import { decodeOne, pinField, DECODE_RECORD, PINBLOCK_OUT, OK } from './pinblock';
+import { EMV_SCRATCH, EMV_SCRATCH_BYTES, EMV_SLICED, EMV_SLICED_BYTES } from './memory';
 
 /** A card record: [0] PAN length (12..19), [1..20) PAN (ASCII), [20..22) PSN (ASCII). */
 export const EMV_CARD: i32 = 24;
@@ -32,7 +37,8 @@ export const EMV_AT_DATA: i32 = 48;
 
 const TDES_KS: usize = 3 * <usize>DES_SCHEDULE_BYTES;
 const REGION_BYTES: usize = 2 * TDES_KS + 16 + 16 + 24 + <usize>(DECODE_RECORD + 2 * PINBLOCK_OUT);
-const REGION = memory.data(<i32>REGION_BYTES, 64);
+if (REGION_BYTES != EMV_SCRATCH_BYTES) ERROR('emv.ts: the scratch layout must fill memory.ts EMV_SCRATCH');
+const REGION = EMV_SCRATCH;
 const MK_KS = REGION;
 const SK_KS = REGION + TDES_KS;
 const KEY = SK_KS + TDES_KS;
@@ -183,7 +189,8 @@ const HALF: usize = STATE >> 1;
 const LANE_STAGE: usize = <usize>BS_LANE_STAGE_KEY_BYTES;
 const SHARED_STAGE: usize = <usize>BS_STAGE_KEY_BYTES;
 const SLICED_BYTES: usize = 3 * SHARED_STAGE + 2 * LANE_STAGE + 8 * STATE;
-const SLICED = memory.data(<i32>SLICED_BYTES, 64);
+if (SLICED_BYTES != EMV_SLICED_BYTES) ERROR('emv.ts: the sliced layout must fill memory.ts EMV_SLICED');
+const SLICED = EMV_SLICED;
 const IMK_MASKS = SLICED; //                      E(K1) D(K2) E(K3) of the IMK
 const K1 = IMK_MASKS + 3 * SHARED_STAGE; //       per-record left key, encrypting
 const K2 = K1 + LANE_STAGE; //                    per-record right key, decrypting

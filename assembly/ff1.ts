@@ -4,12 +4,16 @@
 // A batch shares key, radix, length and tweak, so P, the tweak blocks of Q and the CBC-MAC state before Q's last
 // block are computed once per batch (ff1Prepare); each Feistel round is then one AES call per record (b <= 8, so
 // d <= 12 and S is R alone). Records are numerals (byte values 0..radix-1), `n` bytes each.
+//
+// Depends on: aes.ts (the state-based block calls), luhn.ts (cycle-walking), memory.ts (FF1_SCRATCH).
 import { aesSetHalves, aesEncryptState, aesStateHi, aesStateLo, aesClearState, aesXorIntoState } from './aes';
 import { luhnSumOf } from './luhn';
+import { FF1_SCRATCH, FF1_SCRATCH_BYTES } from './memory';
 
-/** Scratch for the tweak part of Q; wiped before returning. Tweaks of up to 1024 bytes. */
-const Q = memory.data(1024 + 32, 16);
 export const FF1_MAX_TWEAK: i32 = 1024;
+/** Scratch for the tweak part of Q (memory.ts FF1_SCRATCH); wiped before returning. */
+if (FF1_MAX_TWEAK + 32 != FF1_SCRATCH_BYTES) ERROR('ff1.ts: Q must fill memory.ts FF1_SCRATCH');
+const Q = FF1_SCRATCH;
 
 // Per-batch constants, set by ff1Prepare.
 let radix: u64 = 10;

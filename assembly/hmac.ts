@@ -1,12 +1,17 @@
 // HMAC (FIPS 198-1, RFC 2104) over SHA-256 (sha256.ts) and SHA-384/512 (sha512.ts), streamed: hmacStart keys the
 // inner and outer states, hmacUpdate absorbs whole blocks (a long message arrives in parts), hmacFinish pads and
 // writes the tag. The state between the calls of one public operation lives in REGION, wiped by hmacFinish.
+//
+// Depends on: sha256.ts, sha512.ts, memory.ts (HMAC_SCRATCH).
 import { compress, sha256Start, sha256Finish, sha256Wipe } from './sha256';
 import { sha512Compress, sha512Start, sha512Finish, sha512Wipe } from './sha512';
+import { HMAC_SCRATCH, HMAC_SCRATCH_BYTES } from './memory';
 
-// Inner and outer key states (64 bytes each), the running state, the key block and the inner digest.
+// Scratch (memory.ts HMAC_SCRATCH): inner and outer key states (64 bytes each), the running state, the key block
+// and the inner digest.
 const REGION_BYTES: i32 = 3 * 64 + 128 + 64;
-const REGION = memory.data(REGION_BYTES, 16);
+if (REGION_BYTES != HMAC_SCRATCH_BYTES) ERROR('hmac.ts: the scratch layout must fill memory.ts HMAC_SCRATCH');
+const REGION = HMAC_SCRATCH;
 const INNER = REGION;
 const OUTER = REGION + 64;
 const STATE = REGION + 128;

@@ -1,6 +1,8 @@
 // IBM 3624 PIN generation and offset (IBM CCA "IBM-PIN" / "IBM-PINO"): encrypt the validation data under the
 // PVK, map each result nibble through the decimalization table, take the first L digits (the natural PIN);
 // offset digit i = (PIN digit i - natural digit i) mod 10.
+//
+// Depends on: des.ts (tdesBlock), digits.ts (nibble).
 import { tdesBlock } from './des';
 import { nibble } from './digits';
 

@@ -4,8 +4,10 @@
 // comparison over every slot, so timing does not reveal which slot or how many bytes matched), expands it into
 // the least recently used slot on a miss, and returns the schedule's address. This cache is the only region that
 // keeps key material between public calls; clearKeyCache() wipes it.
-import { KEY_IN } from './memory';
-import { tdesKeySchedule, TDES_SCHEDULE_BYTES } from './des';
+//
+// Depends on: memory.ts (KEY_IN, CACHE), des_schedule.ts and aes.ts (key expansion).
+import { KEY_IN, CACHE, CACHE_BYTES } from './memory';
+import { tdesKeySchedule, TDES_SCHEDULE_BYTES } from './des_schedule';
 import { aesKeySchedule, AES_SCHEDULE_BYTES } from './aes';
 
 export const ALG_TDES: i32 = 1;
@@ -21,16 +23,12 @@ const AT_LEN: usize = 36;
 const AT_TICK: usize = 40;
 const AT_SCHEDULE: usize = 64;
 
-const CACHE = memory.data(SLOTS * SLOT_BYTES, 64);
-let tick: u32 = 0;
-
+// The slots fill memory.ts CACHE (checked at compile time).
+if (SLOTS * SLOT_BYTES != CACHE_BYTES) ERROR('keycache.ts: the slots must fill memory.ts CACHE');
 // Schedules must fit their slot (64 + 384 for TDES, 64 + 480 for AES); test/wasm.test.ts checks it.
 export const SLOT_FITS: bool = <i32>AT_SCHEDULE + max(TDES_SCHEDULE_BYTES, AES_SCHEDULE_BYTES) <= SLOT_BYTES;
 
-export const CACHE_BYTES: i32 = SLOTS * SLOT_BYTES;
-export function cacheBase(): usize {
-  return CACHE;
-}
+let tick: u32 = 0;
 
 /** 0 when the slot holds exactly the key in KEY_IN for `alg`/`len`, non-zero otherwise; no early exit. */
 function slotDiffers(slot: usize, alg: i32, len: i32): u64 {
@@ -75,6 +73,6 @@ export function selectKey(alg: i32, len: i32): usize {
 
 /** Wipes every cached schedule and the keys they came from. */
 export function clearKeyCache(): void {
-  memory.fill(CACHE, 0, SLOTS * SLOT_BYTES);
+  memory.fill(CACHE, 0, CACHE_BYTES);
   tick = 0;
 }

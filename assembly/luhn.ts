@@ -1,4 +1,6 @@
 // Luhn mod-10 (ISO/IEC 7812-1 Annex B).
+//
+// Depends on: nothing (a leaf).
 
 /** Luhn sum mod 10 of `len` digits at `p` stored as bytes `zero` + value (48 for ASCII, 0 for digit values). */
 export function luhnSumOf(p: usize, len: i32, doubleRightmost: bool, zero: i32): i32 {

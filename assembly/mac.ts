@@ -1,6 +1,8 @@
 // CMAC (NIST SP 800-38B) over AES (128-bit blocks, Rb = 0x87) and TDES (64-bit blocks, Rb = 0x1B), and the
 // ISO/IEC 9797-1 CBC-MACs: MAC algorithm 1 (DES or TDES CBC-MAC) and algorithm 3 (the retail MAC, ANSI X9.19).
 // Subkey doubling is branch-free: the carry becomes a mask, so timing does not depend on key-derived bits.
+//
+// Depends on: des.ts (tdesBlock), aes.ts (the state-based block calls).
 import { tdesBlock } from './des';
 import { aesEncryptState, aesClearState, aesXorIntoState, aesLoadState, aesStoreState, aesSetHalves, aesXorHalves, aesStateHi, aesStateLo } from './aes';
 

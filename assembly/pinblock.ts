@@ -1,9 +1,12 @@
 // ISO 9564-1 PIN blocks, formats 0-3 (64-bit, clear) and format 4 (128-bit, enciphered under AES).
 // Format 0/3 XOR the PIN field with a PAN field of the 12 rightmost PAN digits excluding the check digit;
 // format 4 enciphers the PIN field, XORs the 128-bit PAN field, and enciphers again (ISO 9564-1:2017 9.4).
+//
+// Depends on: digits.ts (nibble), aes.ts (format 4), des.ts (translation), memory.ts (PINBLOCK_SCRATCH).
 import { nibble } from './digits';
 import { aesSetHalves, aesXorHalves, aesEncryptState, aesDecryptState, aesStateHi, aesStateLo, aesClearState } from './aes';
 import { tdesBlock } from './des';
+import { PINBLOCK_SCRATCH, PINBLOCK_SCRATCH_BYTES } from './memory';
 
 /** Encode record: [0] PIN length, [1..13) PIN ASCII, [13] PAN length, [14..33) PAN ASCII, [33..41) fill bytes. */
 export const ENCODE_RECORD: i32 = 48;
@@ -138,9 +141,11 @@ export function pinblockDecode(format: i32, ks: usize, nr: i32, src: usize, dst:
   for (let i = 0; i < n; i++) decodeOne(format, ks, nr, src + <usize>(i * DECODE_RECORD), dst + <usize>(i * PINBLOCK_OUT));
 }
 
-// Scratch for a translation: the decrypted block's record, the clear PIN, and the new block's encode record.
-// Wiped before pinblockTranslate returns, so the clear PIN never outlives the call, nor reaches JS.
-const TRANSLATE_SCRATCH = memory.data(DECODE_RECORD + PINBLOCK_OUT + ENCODE_RECORD, 16);
+// Scratch for a translation (memory.ts PINBLOCK_SCRATCH): the decrypted block's record, the clear PIN, and the new
+// block's encode record. Wiped before pinblockTranslate returns, so the clear PIN never outlives the call, nor
+// reaches JS.
+if (DECODE_RECORD + PINBLOCK_OUT + ENCODE_RECORD != PINBLOCK_SCRATCH_BYTES) ERROR('pinblock.ts: the translation scratch must fill memory.ts PINBLOCK_SCRATCH');
+const TRANSLATE_SCRATCH = PINBLOCK_SCRATCH;
 
 /**
  * Translates one encrypted PIN block (ISO 9564-1 translation): decrypts it under the `from` key and decodes it in

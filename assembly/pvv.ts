@@ -1,5 +1,7 @@
 // Visa PIN Verification Value (Visa PIN security; IBM CCA "VISA-PVV"): TSP = 11 PAN digits || PVKI || 4 PIN
 // digits, TDES-encrypted under the PVK, decimalized to 4 digits.
+//
+// Depends on: des.ts (tdesBlock), digits.ts, bitslice.ts (batches of BS_MIN records or more).
 import { tdesBlock } from './des';
 import { packDigits16, decimalize } from './digits';
 import { bsPvv, bsBlocks } from './bitslice';

@@ -1,10 +1,16 @@
 // SHA-1 (FIPS 180-4 section 6.1) of one short message (at most 55 bytes: a single padded block), for EMV Book 2
 // A1.4.2 master key derivation Option B, which hashes PAN || PSN. The constants are FIPS 180-4 4.2.1's
 // floor(2^30 * sqrt(2, 3, 5, 10)), computed at start-up, and 5.3.1's initial hash value.
+//
+// Depends on: memory.ts (SHA1_SCRATCH).
+
+import { SHA1_SCRATCH, SHA1_SCRATCH_BYTES } from './memory';
 
 const K = memory.data(4 * 4, 16);
-const W = memory.data(80 * 4, 16);
-const BLOCK = memory.data(64, 16);
+// Scratch (memory.ts SHA1_SCRATCH), wiped before sha1Short returns: the message schedule and the padded block.
+const W = SHA1_SCRATCH;
+const BLOCK = W + 80 * 4;
+if (80 * 4 + 64 != SHA1_SCRATCH_BYTES) ERROR('sha1.ts: the scratch layout must fill memory.ts SHA1_SCRATCH');
 
 /** Builds K. Called once, from the module's start. */
 export function initSha1(): void {

@@ -1,13 +1,19 @@
 // SHA-256 (FIPS 180-4) and HMAC-SHA-256 (FIPS 198-1, RFC 2104) for the dynamic CVV2 kernels. The round
 // constants and initial hash value are derived at start-up from the primes, as FIPS 180-4 section 4.2.2 and 5.3.3
 // define them (fractional parts of cube and square roots), and checked against published digests in the tests.
+//
+// Depends on: memory.ts (SHA256_SCRATCH).
+
+import { SHA256_SCRATCH, SHA256_SCRATCH_BYTES } from './memory';
 
 const K = memory.data(64 * 4, 16);
 const H0 = memory.data(8 * 4, 16);
-const W = memory.data(64 * 4, 16); // message schedule (wiped by the callers' wipe)
-/** Scratch block for padding, and for the digest of an over-long HMAC key. */
-const PAD = memory.data(64, 16);
-const LONG_KEY = memory.data(32, 16);
+// Scratch (memory.ts SHA256_SCRATCH): the message schedule and the padding block (wiped by sha256Wipe, which the
+// callers run), and the digest of an over-long HMAC key (wiped by hmacSetup).
+const W = SHA256_SCRATCH;
+const PAD = W + 64 * 4;
+const LONG_KEY = PAD + 64;
+if (64 * 4 + 64 + 32 != SHA256_SCRATCH_BYTES) ERROR('sha256.ts: the scratch layout must fill memory.ts SHA256_SCRATCH');
 
 function isPrime(n: i32): bool {
   for (let d = 2; d * d <= n; d++) if (n % d == 0) return false;

@@ -3,6 +3,9 @@
 // 5.3.4/5.3.5 (initial hash values: square roots of the first 8 primes, and of the 9th to 16th for SHA-384), written
 // out because 64-bit fractions need more precision than f64 has; the tests check them as integer roots (BigInt) and
 // every digest against node:crypto.
+//
+// Depends on: memory.ts (SHA512_SCRATCH).
+import { SHA512_SCRATCH, SHA512_SCRATCH_BYTES } from './memory';
 
 const K = memory.data<u64>([
   0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
@@ -29,8 +32,10 @@ const K = memory.data<u64>([
 const H512 = memory.data<u64>([0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179]);
 const H384 = memory.data<u64>([0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939, 0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4]);
 
-const W = memory.data(80 * 8, 16); // message schedule (wiped by sha512Wipe)
-const PAD = memory.data(128, 16);
+// Scratch (memory.ts SHA512_SCRATCH), wiped by sha512Wipe: the message schedule and the padding block.
+const W = SHA512_SCRATCH;
+const PAD = W + 80 * 8;
+if (80 * 8 + 128 != SHA512_SCRATCH_BYTES) ERROR('sha512.ts: the scratch layout must fill memory.ts SHA512_SCRATCH');
 
 /** Compresses one 128-byte block at `block` into the 8-word state at `state` (u64 words in native order). */
 export function sha512Compress(state: usize, block: usize): void {

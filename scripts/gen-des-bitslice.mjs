@@ -1,8 +1,11 @@
 // Generates assembly/des_bitslice.ts: bitsliced DES (FIPS 46-3) for 128 blocks at a time over WASM SIMD.
 //
-// Run by `npm run build:wasm` before asc. Reads only assembly/des.ts, whose FIPS 46-3 tables (IP, P, PC-1, PC-2,
-// the shifts and the S-boxes) stay the project's single source of DES constants; E is restated here from FIPS
-// 46-3 and checked against the rotation folding of des.ts's f(). It then
+// Run by hand after a change to the tables, the circuits or the emitted code: `node scripts/gen-des-bitslice.mjs`
+// (or `--out=PATH` to write elsewhere). The output is committed, and test/gen-des-bitslice.test.ts checks that the
+// generator still produces it byte for byte, so the build does not run the generator. Reads only
+// assembly/des_tables.ts, whose FIPS 46-3 tables (IP, P, PC-1, PC-2, the shifts and the S-boxes) stay the project's
+// single source of DES constants; E is restated here from FIPS 46-3 and checked against the rotation folding of
+// des.ts's f(). It then
 //   1. derives a Boolean circuit for each S-box (synthesize: 2-input gates, with complements free because every
 //      slice's polarity is tracked at generation time and absorbed into the key masks),
 //   2. checks every circuit on all 64 inputs against the S-box table and fails loudly on any difference,
@@ -11,9 +14,11 @@
 //   4. writes the straight-line AssemblyScript: transposes in and out, one round, and the key-mask expansion.
 // The output is deterministic: the same tables always give byte-identical code.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { mulberry32 } from './mulberry32.mjs';
 
-const DES_TS = new URL('../assembly/des.ts', import.meta.url);
-const OUT_TS = new URL('../assembly/des_bitslice.ts', import.meta.url);
+const DES_TABLES_TS = new URL('../assembly/des_tables.ts', import.meta.url);
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const OUT_TS = outArg ? outArg.slice(6) : new URL('../assembly/des_bitslice.ts', import.meta.url);
 
 function fail(message) {
   console.error(`gen-des-bitslice: ${message}`);
@@ -24,10 +29,10 @@ function fail(message) {
 // 1. Tables
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A `const NAME = memory.data<u8>([...])` table of assembly/des.ts, as numbers. */
+/** A `const NAME = memory.data<u8>([...])` table of assembly/des_tables.ts, as numbers. */
 function parseTable(source, name, length) {
   const m = source.match(new RegExp(`const ${name} = memory\\.data<u8>\\(\\[([^\\]]*)\\]\\)`));
-  if (!m) fail(`table ${name} not found in assembly/des.ts`);
+  if (!m) fail(`table ${name} not found in assembly/des_tables.ts`);
   const values = m[1].replace(/\/\/[^\n]*/g, '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (values.length !== length || values.some((v) => !Number.isInteger(v))) {
     fail(`table ${name}: expected ${length} numbers`);
@@ -35,7 +40,7 @@ function parseTable(source, name, length) {
   return values;
 }
 
-const source = readFileSync(DES_TS, 'utf8');
+const source = readFileSync(DES_TABLES_TS, 'utf8');
 const IP = parseTable(source, 'IP_TABLE', 64);
 const P = parseTable(source, 'P_TABLE', 32);
 const PC1 = parseTable(source, 'PC1_TABLE', 56);
@@ -56,7 +61,7 @@ IP.forEach((from, i) => { FP[from - 1] = i + 1; });
 /**
  * The word and bit (0 = least significant) of des.ts's round-key words (kx, ky) that hold the subkey bit for S-box
  * `j` (0-based) input `i` (0 = its most significant input): odd j in kx, even j in ky, group j >> 1 at bit
- * offset 24 - 8 (j >> 1) (see des.ts desKeySchedule and f()).
+ * offset 24 - 8 (j >> 1) (see des_schedule.ts desKeySchedule and des.ts f()).
  */
 const keyBit = (j, i) => ({ word: j & 1 ? 'x' : 'y', bit: 29 - 8 * (j >> 1) - i });
 
@@ -228,18 +233,6 @@ function synthesize(circuit, f, noise, flip = null) {
   return build(f);
 }
 
-/** A seeded generator (mulberry32) in [0, 1), so that a search's choices replay exactly. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A copy of `circuit` keeping only the nodes that `roots` use; returns it and the old-to-new node map. */
 function prune(circuit, roots) {
   const used = new Set();
@@ -257,7 +250,7 @@ function prune(circuit, roots) {
 /** Noise and coin for synthesize from `seed` (0: none) with amplitude `amp` (gates). */
 function perturbation(seed, amp) {
   if (!seed) return { noise: () => 0, flip: null };
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   return { noise: () => rand() * amp, flip: () => rand() < 0.5 };
 }
 
@@ -432,7 +425,7 @@ const bitsOf = (hex) => [...BigInt('0x' + hex).toString(2).padStart(64, '0')].ma
 const hexOf = (bits) => BigInt('0b' + bits.join('')).toString(16).toUpperCase().padStart(16, '0');
 const permute = (bits, table) => table.map((p) => bits[p - 1]);
 
-/** The 16 round keys as des.ts stores them: { x: kx, y: ky }. */
+/** The 16 round keys as des_schedule.ts stores them: { x: kx, y: ky }. */
 function keySchedule(keyBits) {
   let cd = permute(keyBits, PC1);
   const rounds = [];
@@ -517,7 +510,7 @@ function checkModel() {
   if (hexOf(plainDes(bitsOf('4E6F772069732074'), key, false)) !== '3FA40E8A984D4815') {
     fail('reference DES fails FIPS 81');
   }
-  const rand = prng(1);
+  const rand = mulberry32(1);
   const randomHex = () => Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
   for (let n = 0; n < 64; n++) {
     const ks = [randomHex(), randomHex(), randomHex()].map((h) => keySchedule(bitsOf(h)));
@@ -738,7 +731,7 @@ const LANES = laneTables();
 function emit() {
   const counts = boxes.map((b) => b.circuit.gateCount);
   const total = counts.reduce((a, b) => a + b, 0);
-  return `// Generated by scripts/gen-des-bitslice.mjs from the FIPS 46-3 tables in assembly/des.ts. Do not edit.
+  return `// Generated by scripts/gen-des-bitslice.mjs from the FIPS 46-3 tables in assembly/des_tables.ts. Do not edit.
 //
 // Bitsliced DES (FIPS 46-3) over v128: 128 blocks at a time, 64 slices of 16 bytes (one per bit position, bit j
 // of a slice belonging to one block). IP, E, P and FP are renamings of slices; each S-box is a circuit of
@@ -746,6 +739,11 @@ function emit() {
 // Gates per S-box: ${counts.join(', ')}; ${total} in all, ${(total / 8).toFixed(2)} on average.
 // Outputs the generator found cheaper complemented are stored complemented; the key masks absorb that (see
 // bsExpandKey), so every stage starts and ends with true slices.
+//
+// Committed; after changing the generator or the tables, regenerate with \`node scripts/gen-des-bitslice.mjs\`
+// (test/gen-des-bitslice.test.ts fails while this file differs from the generator's output).
+//
+// Depends on: nothing (a leaf; the tables are compiled in).
 
 /** Bytes of one state: 64 slices of 16 bytes, in IP order (slot s holds input bit IP[s]; L = 0..31, R = 32..63). */
 export const BS_STATE_BYTES: i32 = 1024;
@@ -755,7 +753,7 @@ export const BS_ROUND_KEY_BYTES: i32 = 192;
 export const BS_STAGE_KEY_BYTES: i32 = 16 * BS_ROUND_KEY_BYTES;
 
 /**
- * Expands the 128-byte DES schedule at \`ks\` (des.ts desKeySchedule: kx, ky per round) into one stage's key masks
+ * Expands the 128-byte DES schedule at \`ks\` (des_schedule.ts: kx, ky per round) into one stage's key masks
  * at \`out\` (BS_STAGE_KEY_BYTES), rounds in execution order: reversed when \`decrypt\`.
  */
 export function bsExpandKey(ks: usize, decrypt: bool, out: usize): void {

@@ -1,13 +1,14 @@
 // The call discipline for every public operation: copy inputs into the static regions, select the key schedule,
 // run the kernel, copy outputs into fresh arrays, and wipe every region that held a key, PIN, PAN or result,
 // whatever happens. Only the key-schedule cache survives a call (see clearKeyCache).
-import { kernel, loadedKernel, type Kernel } from './loader.js';
+import { kernel, loadedKernel, KERNEL_CONSTANTS, type Kernel } from './loader.js';
 import { CardHsmError } from '../errors.js';
 
 export type { Kernel } from './loader.js';
 
-export const ALG_TDES = 1;
-export const ALG_AES = 2;
+/** The algorithms of the key cache (assembly/keycache.ts), for selectKey and keySchedule. */
+export const ALG_TDES: number = KERNEL_CONSTANTS.ALG_TDES;
+export const ALG_AES: number = KERNEL_CONSTANTS.ALG_AES;
 
 /** True while a withKernel body runs: the static regions belong to that call. */
 let busy = false;
@@ -32,7 +33,7 @@ export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kerne
     busy = false;
     // KEY_IN is not wiped here: selectKey, its only writer, wipes it before returning.
     const m = k.mem;
-    m.fill(0, k.IV, k.IV + 16);
+    m.fill(0, k.IV, k.IV + k.IV_BYTES);
     m.fill(0, k.IN, k.IN + Math.min(inBytes, k.IO_BYTES));
     m.fill(0, k.OUT, k.OUT + Math.min(outBytes, k.IO_BYTES));
   }
@@ -44,7 +45,7 @@ export function selectKey(k: Kernel, alg: number, key: Uint8Array): number {
   try {
     return k.x.selectKey(alg, key.length);
   } finally {
-    k.mem.fill(0, k.KEY_IN, k.KEY_IN + 64);
+    k.mem.fill(0, k.KEY_IN, k.KEY_IN + k.KEY_IN_BYTES);
   }
 }
 

@@ -3,6 +3,12 @@
 import { KERNEL_WASM_BASE64 } from './kernel.generated.js';
 import { CardHsmError } from '../errors.js';
 
+/**
+ * The kernel's exported constants (ALG_TDES, IO_BYTES, record sizes, …), defined once in assembly/ and read from the
+ * built module by scripts/embed-wasm.mjs: usable before, and without, instantiating the kernel.
+ */
+export { KERNEL_CONSTANTS } from './kernel.generated.js';
+
 // The few WebAssembly JS API types used here, declared locally: @types/node 20 does not declare the
 // WebAssembly namespace, and the DOM lib would bring browser globals into a Node library.
 interface WasmMemory {
@@ -22,7 +28,10 @@ interface WasmApi {
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The kernel module's exports (see assembly/index.ts). Addresses and sizes are plain numbers. */
+/**
+ * The kernel module's exports (see assembly/index.ts). Addresses and sizes are plain numbers. Kept by hand:
+ * test/loader.exports.test.ts checks it against the built module's exports both ways, with each function's arity.
+ */
 export interface KernelExports {
   memory: WasmMemory;
   keyInPtr(): number;
@@ -30,8 +39,13 @@ export interface KernelExports {
   inPtr(): number;
   outPtr(): number;
   cachePtr(): number;
+  memoryMap(dst: number): number;
   IO_BYTES: WasmGlobal;
+  KEY_IN_BYTES: WasmGlobal;
+  IV_BYTES: WasmGlobal;
   CACHE_BYTES: WasmGlobal;
+  ALG_TDES: WasmGlobal;
+  ALG_AES: WasmGlobal;
   SLOT_FITS: WasmGlobal;
   selectKey(alg: number, len: number): number;
   clearKeyCache(): void;
@@ -104,7 +118,9 @@ export interface Kernel {
   /** A view of all linear memory. Memory never grows (the kernels do not allocate), so the view stays valid. */
   readonly mem: Uint8Array;
   readonly KEY_IN: number;
+  readonly KEY_IN_BYTES: number;
   readonly IV: number;
+  readonly IV_BYTES: number;
   readonly IN: number;
   readonly OUT: number;
   readonly IO_BYTES: number;
@@ -138,7 +154,9 @@ function wrap(instance: WasmInstance): Kernel {
     x,
     mem: new Uint8Array(x.memory.buffer),
     KEY_IN: x.keyInPtr(),
+    KEY_IN_BYTES: x.KEY_IN_BYTES.value as number,
     IV: x.ivPtr(),
+    IV_BYTES: x.IV_BYTES.value as number,
     IN: x.inPtr(),
     OUT: x.outPtr(),
     IO_BYTES: x.IO_BYTES.value as number,
