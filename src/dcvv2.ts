@@ -14,7 +14,7 @@
 import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from './_validate.js';
 import { constantTimeEqualString } from './_bytes.js';
-import { masterKeys } from './emv/kd.js';
+import { masterKeys } from './emv/_kd.js';
 import { cvvOfDigitStrings } from './_cvv.js';
 import { withKernel, putAscii, getAscii } from './wasm/calls.js';
 import { dcvv2Window } from './_dcvv2.js';

@@ -5,8 +5,10 @@
 import { CardHsmError } from '../errors.js';
 import { checkBytes, checkOneOf, checkOptions } from '../_validate.js';
 import { checkKsn, schemeOfKsn, type DukptScheme } from './_ksn.js';
-import { AES_DUKPT_ALGORITHMS, aesWorkingKeys, type AesDukptAlgorithm, type AesDukptUsage } from './aes.js';
-import { tdesWorkingKeys, type DukptVariant } from './tdes.js';
+import { type AesDukptAlgorithm, type AesDukptUsage } from './aes.js';
+import { AES_DUKPT_ALGORITHMS, aesWorkingKeys } from './_aes.js';
+import { type DukptVariant } from './tdes.js';
+import { tdesWorkingKeys } from './_tdes.js';
 import type { KeySource } from './_derive.js';
 import type { DukptKeySource } from './source.js';
 

@@ -6,12 +6,10 @@ import { checkBytes, checkOneOf } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { checkKsn, checkKsns, TDES_KSN_BYTES } from './_ksn.js';
 import { deriveKeys, KIND, type KeySource } from './_derive.js';
+import { DUKPT_VARIANTS } from './_tdes.js';
 
 /** The working keys of a TDES DUKPT transaction key. */
 export type DukptVariant = 'PIN' | 'MAC_REQUEST' | 'MAC_RESPONSE' | 'DATA_REQUEST' | 'DATA_RESPONSE';
-
-/** In the order of assembly/dukpt.ts VARIANTS. */
-export const DUKPT_VARIANTS: readonly DukptVariant[] = ['PIN', 'MAC_REQUEST', 'MAC_RESPONSE', 'DATA_REQUEST', 'DATA_RESPONSE'];
 
 /** A.4 Table A-1: the byte (of each 8-byte half) that each variant XORs with FF. */
 const VARIANT_BYTE: Record<DukptVariant, number> = { PIN: 7, MAC_REQUEST: 6, MAC_RESPONSE: 4, DATA_REQUEST: 5, DATA_RESPONSE: 3 };
@@ -96,7 +94,3 @@ export function dukptWorkingKey(transactionKey: Uint8Array, variant: DukptVarian
   }
 }
 
-/** The working keys of one variant for many KSNs (for the batch PIN path and tests). */
-export function tdesWorkingKeys(source: KeySource, ksns: readonly Uint8Array[], variant: DukptVariant): Uint8Array[] {
-  return deriveKeys(source, ksns, KIND.WORKING, 16, { usage: DUKPT_VARIANTS.indexOf(variant), algorithm: 0, bits: 128 });
-}

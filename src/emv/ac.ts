@@ -11,7 +11,7 @@ import { CardHsmError } from '../errors.js';
 import { checkBytes } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../_mac.js';
-import { checkKey16 } from './kd.js';
+import { checkKey16 } from './_kd.js';
 
 function checkData(data: unknown): Uint8Array {
   if (!(data instanceof Uint8Array)) checkBytes('data', data, []);

@@ -3,7 +3,8 @@
 // integrity and confidentiality), and where the product uses them MK-CVC3 (Mastercard contactless) and MK-dCVV
 // (Visa contactless). Clear keys out: the caller (the Hsm, later) wraps them under a KEK for the bureau.
 import { checkOptions } from '../_validate.js';
-import { checkCards, checkKey16, checkOption, masterKeys, type EmvCard, type MasterKeyOption } from './kd.js';
+import { type EmvCard, type MasterKeyOption } from './kd.js';
+import { checkCards, checkKey16, checkOption, masterKeys } from './_kd.js';
 
 /** Issuer master keys, 16 bytes each; cvc3 and dcvv only when the product uses them. */
 export interface PersoIssuerKeys {

@@ -16,8 +16,10 @@ import { isoMacUnchecked } from '../_mac.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
 import { type PinBlockSide } from '../pinblock.js';
 import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord } from '../_pinblock.js';
-import { checkKey16, checkCard, masterKeys, deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';
-import { checkProfile, type CvnProfile } from './cvn.js';
+import { deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';
+import { checkKey16, checkCard, masterKeys } from './_kd.js';
+import { checkProfile } from './_profiles.js';
+import type { CvnProfile } from './profiles.js';
 
 export type ScriptEncryption = 'VISA' | 'MASTERCARD' | 'EMV';
 const ENCRYPTIONS = ['VISA', 'MASTERCARD', 'EMV'] as const;

@@ -7,6 +7,7 @@ import { CardHsmError } from '../errors.js';
 import { checkArray, checkOneOf, checkOptions } from '../_validate.js';
 import { wrapTr31, type Tr31Header } from '../tr31.js';
 import * as cvn from '../emv/cvn.js';
+import { EMV_CVN_PROFILES, type CvnProfile, type EmvProfileName } from '../emv/profiles.js';
 import { generateEmvPinChange, generateEmvScriptMac, type PinChangeScript, type ScriptContext } from '../emv/sm.js';
 import { derivePersoKeys, type PersoCardKeys } from '../emv/perso.js';
 import { generateCvc3 } from '../emv/cvc3.js';
@@ -19,18 +20,8 @@ import { verdict, withOptions, type Run } from './_operation.js';
 import type * as O from './options.js';
 
 /** The scheme profiles by name. */
-export const EMV_PROFILES: Readonly<Record<O.EmvProfileName, cvn.CvnProfile>> = {
-  VISA_CVN10: cvn.VISA_CVN10,
-  VISA_CVN18: cvn.VISA_CVN18,
-  VISA_CVN22: cvn.VISA_CVN22,
-  MASTERCARD_CVN16: cvn.MASTERCARD_CVN16,
-  MASTERCARD_CVN17: cvn.MASTERCARD_CVN17,
-  MASTERCARD_CVN20: cvn.MASTERCARD_CVN20,
-  MASTERCARD_CVN21: cvn.MASTERCARD_CVN21,
-};
-
-function profileOf(value: unknown): cvn.CvnProfile {
-  return EMV_PROFILES[checkOneOf('profile', value, Object.keys(EMV_PROFILES) as O.EmvProfileName[])];
+function profileOf(value: unknown): CvnProfile {
+  return EMV_CVN_PROFILES[checkOneOf('profile', value, Object.keys(EMV_CVN_PROFILES) as EmvProfileName[])];
 }
 
 /** Card-dynamic codes: the E4 master key of a card's dCVV or CVC3, with the card's data. */

@@ -332,7 +332,8 @@ export interface MacCheckOptions extends Omit<MacOptions, 'length'> {
   mac: Uint8Array;
 }
 
-export type EmvProfileName = 'VISA_CVN10' | 'VISA_CVN18' | 'VISA_CVN22' | 'MASTERCARD_CVN16' | 'MASTERCARD_CVN17' | 'MASTERCARD_CVN20' | 'MASTERCARD_CVN21';
+export type { EmvProfileName } from '../emv/profiles.js';
+import type { EmvProfileName } from '../emv/profiles.js';
 
 /** The EMV tags an ARQC covers (see EmvTransaction in src/emv/cvn.ts), as bytes. */
 export interface EmvArqcOptions {
