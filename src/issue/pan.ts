@@ -11,6 +11,7 @@ import { checkBytes, checkDigits, checkInt } from '../validate.js';
 import { ff1Numerals } from '../ff1.js';
 import { aesEncryptEcb } from '../aes.js';
 import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
+import { loadedKernel } from '../wasm/loader.js';
 
 export interface PanIssuerOptions {
   /** AES key (16, 24 or 32 bytes) of the permutation. */
@@ -65,6 +66,9 @@ export class PanIssuer {
    * free space in IN for the prefix (and the PANs).
    */
   loadPans(k: Kernel, at: number, start: number, count: number): void {
+    // Public only for src/issue/cards.ts: anything but the loaded kernel is refused before memory is touched.
+    if (k === undefined || k !== loadedKernel()) throw new CardHsmError('ERR_TYPE', '"k" expected the loaded cardhsm kernel (loadPans is internal to issuance)', 'k');
+    checkInt('at', at, k.IN, k.IN + k.IO_BYTES - 1);
     if (this.bodyDigits < 6) {
       this.pansAt(start, count).forEach((pan, i) => putAscii(k.mem, at + i * this.length, pan));
       k.x.cardsPansGiven(at);

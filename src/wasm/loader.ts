@@ -268,7 +268,9 @@ async function compileFrom(source: unknown): Promise<object> {
     try {
       response = await fetch(source);
     } catch (e) {
-      throw new CardHsmError('ERR_KERNEL_LOAD', `could not fetch the kernel (${reasonOf(e)})`, 'source');
+      // Only the error's name and code: fetch's messages repeat the URL, and messages never repeat an input.
+      const code = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+      throw new CardHsmError('ERR_KERNEL_LOAD', `could not fetch the kernel (${e instanceof Error ? e.name : typeof e}${typeof code === 'string' ? ` ${code}` : ''})`, 'source');
     }
   } else if (isThenable(source)) {
     try {
