@@ -215,12 +215,10 @@ function shapeOf(x: unknown): string {
   return `an object (${Object.prototype.toString.call(x).slice(8, -1)})`;
 }
 
-/** The default kernel as a compiled module, compiled synchronously when it comes as bytes. */
-function defaultModule(): object {
-  const source = defaultKernel();
-  if (isModule(source)) return source;
+/** Runs a synchronous compilation or instantiation; the runtime's refusal becomes ERR_INIT_REQUIRED. */
+function synchronously<T>(step: () => T): T {
   try {
-    return new (wasmApi().Module)(source);
+    return step();
   } catch (e) {
     // Chromium before 115 allows at most 4 KB on the main thread; code generation may be forbidden (a CSP without
     // 'wasm-unsafe-eval', edge runtimes). init() compiles asynchronously, or takes a module compiled elsewhere.
@@ -229,6 +227,12 @@ function defaultModule(): object {
       `this runtime does not compile WebAssembly synchronously (${reasonOf(e)}): call \`await init()\` before the first operation, or pass init() the compiled cardhsm.wasm module`,
     );
   }
+}
+
+/** The default kernel as a compiled module, compiled synchronously when it comes as bytes. */
+function defaultModule(): object {
+  const source = defaultKernel();
+  return isModule(source) ? source : synchronously(() => new (wasmApi().Module)(source as BufferSource));
 }
 
 /** The kernel if it has been instantiated, without instantiating it. */
@@ -241,7 +245,10 @@ export function loadedKernel(): Kernel | undefined {
  * @throws ERR_INIT_REQUIRED where the runtime does not compile WebAssembly synchronously and init() has not run
  */
 export function kernel(): Kernel {
-  kernelInstance ??= wrap(new (wasmApi().Instance)(kernelModule(), imports));
+  if (kernelInstance === undefined) {
+    const module = kernelModule();
+    kernelInstance = wrap(synchronously(() => new (wasmApi().Instance)(module, imports)));
+  }
   return kernelInstance;
 }
 
@@ -309,7 +316,8 @@ async function compileBytes(bytes: BufferSource): Promise<object> {
  * in runtimes that do not compile WebAssembly synchronously (older Chromium main threads) makes operations
  * possible at all. Without `source`, the build's own kernel: the embedded one (Node, Deno, browsers) or, under
  * the `workerd` condition, the precompiled module imported from cardhsm.wasm. With `source` (see KernelSource),
- * that kernel, which must be this version's cardhsm.wasm. Once a kernel is loaded, init() does nothing more.
+ * that kernel, which must be this version's cardhsm.wasm. Calls made while a load is under way wait for it (their
+ * own source unused); once a kernel is loaded, init() does nothing more. A failed load leaves none: call again.
  * @example await init(new URL('cardhsm.wasm', location.href))  // streaming compilation in a browser
  * @throws ERR_TYPE (a source of another type), ERR_KERNEL_LOAD (a fetch that fails or answers an HTTP error,
  *   bytes that do not compile, a module that is not this version's kernel)
