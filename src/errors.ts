@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'ERR_PAN_RANGE_OVERLAP' // a PAN prefix that extends, or is extended by, a prefix in use at the same length
   | 'ERR_USAGE' // a command line that does not parse: an unknown option, a missing value (the CLI only)
   | 'ERR_FILE' // a file that cannot be read or written where the caller said (a missing folder, no permission)
+  | 'ERR_INIT_REQUIRED' // an operation before `await init()` in a runtime that does not compile WebAssembly synchronously
+  | 'ERR_KERNEL_LOAD' // init() could not fetch, compile or recognize the kernel from the source it was given
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
 export class CardHsmError extends Error {

@@ -1,56 +1,22 @@
-// The package as users get it: `npm pack`, install the tarball into an empty folder, import 'cardhsm' there and
-// run README's main job with its `cardhsm` command. Hermetic: no registry and no npm cache is used. The
-// tarball's runtime dependencies (the lockfile's non-dev packages) are packed from this repository's own
-// node_modules and installed beside it, with the registry pointed at a closed port and an empty cache, so the
-// test passes on a fresh machine and fails if anything would need the network.
-//
-// better-sqlite3's install script (prebuild-install, else node-gyp) is skipped here, and the addon that
-// `npm install` compiled for this repository is copied in: compiling SQLite again would take minutes, and
-// that compilation is already what the repository's own `npm install` proves.
+// The package as users get it (test/helpers/packed.ts: `npm pack`, the tarball installed into an empty folder,
+// hermetically): import 'cardhsm' there and run README's main job with its `cardhsm` command.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isLuhnValid } from '../src/index.js';
+import { installPackedTarball } from './helpers/packed.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const work = mkdtempSync(join(tmpdir(), 'cardhsm-pack-'));
-const app = join(work, 'app');
-const installed = join(app, 'node_modules', 'cardhsm');
-const cli = join(installed, 'dist', 'cli', 'main.js');
-
-/** The lockfile's runtime packages (dependencies and optionalDependencies, transitively): their folders. */
-function runtimePackages(): string[] {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  return Object.entries(lock.packages)
-    .filter(([path, meta]) => path !== '' && meta.dev !== true)
-    .map(([path]) => path);
-}
-
-/** npm with no registry and an empty cache: anything that would need the network fails at once. */
-function npmOffline(args: string[], cwd: string): void {
-  const cache = join(work, 'empty-cache');
-  mkdirSync(cache, { recursive: true });
-  execFileSync(npm, [...args, '--offline', '--no-audit', '--no-fund', '--registry=http://127.0.0.1:9/', `--cache=${cache}`], { cwd, stdio: 'pipe' });
-}
+let app = '';
+let installed = '';
+let cli = '';
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist', 'index.js')), 'dist/ is built by `npm install` / `npm test`').toBe(true);
-  const deps = join(work, 'deps');
-  mkdirSync(deps);
-  npmOffline(['pack', '--ignore-scripts', '--pack-destination', work], root);
-  npmOffline(['pack', '--ignore-scripts', '--pack-destination', deps, ...runtimePackages().map((p) => `./${p}`)], root);
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  const tarball = readdirSync(work).find((f) => f.startsWith('cardhsm-') && f.endsWith('.tgz'));
-  expect(tarball).toBeDefined();
-  npmOffline(['install', '--ignore-scripts', join(work, tarball!), ...readdirSync(deps).map((f) => join(deps, f))], app);
-  const addon = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  mkdirSync(join(app, addon, '..'), { recursive: true });
-  copyFileSync(join(root, addon), join(app, addon));
+  app = installPackedTarball(work);
+  installed = join(app, 'node_modules', 'cardhsm');
+  cli = join(installed, 'dist', 'cli', 'main.js');
 }, 180_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -12,6 +12,7 @@ import { luhnCheckDigit } from '../luhn.js';
 import { ff1Numerals } from '../_ff1.js';
 import { aesEncryptEcb } from '../aes.js';
 import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
+import { loadedKernel } from '../wasm/loader.js';
 
 export interface PanIssuerOptions {
   /** AES key (16, 24 or 32 bytes) of the permutation. */
@@ -71,6 +72,9 @@ export class PanIssuer {
    * of shorter bodies needs kernel calls of its own, which cannot run inside the caller's (pansAt, outside it).
    */
   loadPans(k: Kernel, at: number, start: number, count: number): void {
+    // Public only for src/issue/_cards.ts: anything but the loaded kernel is refused before memory is touched.
+    if (k === undefined || k !== loadedKernel()) throw new CardHsmError('ERR_TYPE', '"k" expected the loaded cardhsm kernel (loadPans is internal to issuance)', 'k');
+    checkInt('at', at, k.IN, k.IN + k.IO_BYTES - 1);
     if (!this.kernelMakesPans) throw new CardHsmError('ERR_INTERNAL', 'loadPans needs an FF1 body: use pansAt');
     this.#checkRange(start, count);
     putAscii(k.mem, at, this.bin);

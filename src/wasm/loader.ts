@@ -1,6 +1,10 @@
 // Loads the kernel module: synchronously and lazily on first use (never at import time), or ahead of time with
-// `await init()`. The only file that touches the WebAssembly API.
-import { KERNEL_WASM_BASE64 } from './kernel.generated.js';
+// `await init(source?)` from a WebAssembly.Module, bytes, a Response or a URL. The only file that touches the
+// WebAssembly API. Where the kernel comes from by default is the one thing that differs between builds:
+// ./kernel-default.ts (the kernel embedded as base64: Node, Deno, browsers) or ./kernel-default.workerd.ts (the
+// .wasm imported as a precompiled module, as Cloudflare Workers require); scripts/build.mjs picks one per build.
+import { defaultKernel } from './kernel-default.js';
+import { KERNEL_ID } from './kernel-id.generated.js';
 import { CardHsmError } from '../errors.js';
 
 /**
@@ -21,12 +25,36 @@ interface WasmInstance {
   readonly exports: unknown;
 }
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
+  Module: (new (bytes: BufferSource) => object) & { exports(module: object): { name: string }[] };
   Instance: new (module: object, imports: object) => WasmInstance;
-  compile(bytes: Uint8Array): Promise<object>;
+  compile(bytes: BufferSource): Promise<object>;
+  compileStreaming?(response: PromiseLike<ResponseLike> | ResponseLike): Promise<object>;
   instantiate(module: object, imports: object): Promise<WasmInstance>;
 }
-const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+type BufferSource = ArrayBuffer | ArrayBufferView;
+/** The part of a fetch Response that init() reads (a Response of any realm or fetch implementation). */
+interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A compiled kernel: a `WebAssembly.Module` (typed loosely, as the DOM lib's own `WebAssembly.Module` is). */
+export type KernelModule = object;
+
+/**
+ * Where init() takes the kernel from: a compiled `WebAssembly.Module` (Workers: `import wasm from
+ * 'cardhsm/cardhsm.wasm'`), the `.wasm` bytes, a fetch `Response` or its promise (compiled while it downloads
+ * when served as `application/wasm`), or the URL of the `.wasm` file (fetched with `fetch`).
+ */
+export type KernelSource = KernelModule | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response> | URL | string;
+
+function wasmApi(): WasmApi {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) throw new CardHsmError('ERR_KERNEL_LOAD', 'this runtime has no WebAssembly', 'source');
+  return api;
+}
 
 /**
  * The kernel module's exports (see assembly/index.ts). Addresses and sizes are plain numbers. Kept by hand:
@@ -130,14 +158,7 @@ export interface Kernel {
 
 let kernelInstance: Kernel | undefined;
 let compiled: object | undefined;
-
-function wasmBytes(): Uint8Array {
-  if (typeof Buffer !== 'undefined') return Buffer.from(KERNEL_WASM_BASE64, 'base64');
-  const bin = atob(KERNEL_WASM_BASE64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+let loading: Promise<void> | undefined;
 
 // The module imports nothing but AssemblyScript's abort, which only a kernel bug can reach.
 const imports = {
@@ -165,15 +186,86 @@ function wrap(instance: WasmInstance): Kernel {
   };
 }
 
+/** The platform's own message, for ours: it names the rule the runtime applied (never any of our data). */
+function reasonOf(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The kernel's export names as build/cardhsm.wasm has them (scripts/embed-wasm.mjs computes the same). */
+function kernelFingerprint(module: object): string {
+  const names = wasmApi().Module.exports(module).map((e) => e.name).sort();
+  let h = 0x811c9dc5;
+  for (const name of names) {
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    h = Math.imul(h ^ 44, 0x01000193) >>> 0; // ','
+  }
+  return `${names.length}:${h.toString(16).padStart(8, '0')}`;
+}
+
+/** `module` if it is this version's kernel; otherwise ERR_KERNEL_LOAD (a stale or foreign .wasm never runs). */
+function recognized(module: object): object {
+  if (kernelFingerprint(module) !== KERNEL_ID) {
+    throw new CardHsmError('ERR_KERNEL_LOAD', "the module given is not this version's cardhsm kernel (its exports differ): use the cardhsm.wasm of the installed package", 'source');
+  }
+  return module;
+}
+
+function isModule(x: unknown): x is object {
+  return x instanceof wasmApi().Module;
+}
+
+function isBytes(x: unknown): x is BufferSource {
+  return x instanceof ArrayBuffer || ArrayBuffer.isView(x);
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
+}
+
+function isResponse(x: unknown): x is ResponseLike {
+  const r = x as Partial<ResponseLike> | null;
+  return typeof r === 'object' && r !== null && typeof r.arrayBuffer === 'function' && typeof r.ok === 'boolean' && typeof r.headers?.get === 'function';
+}
+
+function shapeOf(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  return `an object (${Object.prototype.toString.call(x).slice(8, -1)})`;
+}
+
+/** Runs a synchronous compilation or instantiation; the runtime's refusal becomes ERR_INIT_REQUIRED. */
+function synchronously<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    // Chromium before 115 allows at most 4 KB on the main thread; code generation may be forbidden (a CSP without
+    // 'wasm-unsafe-eval', edge runtimes). init() compiles asynchronously, or takes a module compiled elsewhere.
+    throw new CardHsmError(
+      'ERR_INIT_REQUIRED',
+      `this runtime does not compile WebAssembly synchronously (${reasonOf(e)}): call \`await init()\` before the first operation, or pass init() the compiled cardhsm.wasm module`,
+    );
+  }
+}
+
+/** The default kernel as a compiled module, compiled synchronously when it comes as bytes. */
+function defaultModule(): object {
+  const source = defaultKernel();
+  return isModule(source) ? source : synchronously(() => new (wasmApi().Module)(source as BufferSource));
+}
+
 /** The kernel if it has been instantiated, without instantiating it. */
 export function loadedKernel(): Kernel | undefined {
   return kernelInstance;
 }
 
-/** The kernel, compiled and instantiated synchronously on first use. */
+/**
+ * The kernel, compiled and instantiated synchronously on first use.
+ * @throws ERR_INIT_REQUIRED where the runtime does not compile WebAssembly synchronously and init() has not run
+ */
 export function kernel(): Kernel {
   if (kernelInstance === undefined) {
-    kernelInstance = wrap(new WebAssembly.Instance(kernelModule(), imports));
+    const module = kernelModule();
+    kernelInstance = wrap(synchronously(() => new (wasmApi().Instance)(module, imports)));
   }
   return kernelInstance;
 }
@@ -183,7 +275,7 @@ export function kernel(): Kernel {
  * the machine code, including what this thread has already optimized, so a new worker starts at full speed.
  */
 export function kernelModule(): object {
-  compiled ??= new WebAssembly.Module(wasmBytes());
+  compiled ??= defaultModule();
   return compiled;
 }
 
@@ -192,13 +284,105 @@ export function useKernelModule(module: object): void {
   compiled ??= module;
 }
 
+async function compileFrom(source: unknown): Promise<object> {
+  const api = wasmApi();
+  if (isModule(source)) return recognized(source);
+  if (isBytes(source)) return recognized(await compileBytes(source));
+  let response: unknown = source;
+  if (source instanceof URL || typeof source === 'string') {
+    try {
+      response = await fetch(source);
+    } catch (e) {
+      // Only the error's name and code: fetch's messages repeat the URL, and messages never repeat an input.
+      const code = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+      throw new CardHsmError('ERR_KERNEL_LOAD', `could not fetch the kernel (${e instanceof Error ? e.name : typeof e}${typeof code === 'string' ? ` ${code}` : ''})`, 'source');
+    }
+  } else if (isThenable(source)) {
+    try {
+      response = await source;
+    } catch (e) {
+      throw new CardHsmError('ERR_KERNEL_LOAD', `the kernel's response failed (${reasonOf(e)})`, 'source');
+    }
+  }
+  if (!isResponse(response)) {
+    throw new CardHsmError('ERR_TYPE', `"source" expected a WebAssembly.Module, bytes, a Response or a URL, got ${shapeOf(source)}`, 'source');
+  }
+  if (!response.ok) throw new CardHsmError('ERR_KERNEL_LOAD', `the kernel's URL answered HTTP ${response.status}`, 'source');
+  // Streaming compilation needs the application/wasm type; other servers' responses are read whole, then compiled.
+  if (api.compileStreaming !== undefined && response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/wasm') {
+    try {
+      return recognized(await api.compileStreaming(response));
+    } catch (e) {
+      if (e instanceof CardHsmError) throw e;
+      throw new CardHsmError('ERR_KERNEL_LOAD', `could not compile the kernel (${reasonOf(e)})`, 'source');
+    }
+  }
+  return recognized(await compileBytes(await response.arrayBuffer()));
+}
+
+async function compileBytes(bytes: BufferSource): Promise<object> {
+  try {
+    return await wasmApi().compile(bytes);
+  } catch (e) {
+    // Cloudflare Workers refuse to compile bytes ("Wasm code generation disallowed by embedder").
+    throw new CardHsmError('ERR_KERNEL_LOAD', `could not compile the kernel from bytes (${reasonOf(e)}); where WebAssembly cannot be compiled at run time, pass the precompiled module`, 'source');
+  }
+}
+
 /**
- * Compiles and instantiates the kernel ahead of time (asynchronously), so the first operation pays nothing.
- * Optional: every operation initializes the kernel synchronously on first use.
+ * Compiles and instantiates the kernel ahead of time (asynchronously), so the first operation pays nothing, and
+ * in runtimes that do not compile WebAssembly synchronously (older Chromium main threads) makes operations
+ * possible at all. Without `source`, the build's own kernel: the embedded one (Node, Deno, browsers) or, under
+ * the `workerd` condition, the precompiled module imported from cardhsm.wasm. With `source` (see KernelSource),
+ * that kernel, which must be this version's cardhsm.wasm. Calls made while a load is under way wait for it (their
+ * own source unused); once a kernel is loaded, init() does nothing more. A failed load leaves none: call again.
+ * @example await init(new URL('cardhsm.wasm', location.href))  // streaming compilation in a browser
+ * @throws ERR_TYPE (a source of another type), ERR_KERNEL_LOAD (a fetch that fails or answers an HTTP error,
+ *   bytes that do not compile, a module that is not this version's kernel)
  */
-export async function init(): Promise<void> {
+export function init(source?: KernelSource): Promise<void> {
+  if (kernelInstance !== undefined) return Promise.resolve();
+  loading ??= (async () => {
+    const module = source === undefined ? (compiled ?? (await defaultModuleAsync())) : await compileFrom(source);
+    const instance = await wasmApi().instantiate(module, imports);
+    // An operation may have instantiated the kernel synchronously meanwhile: keep that one.
+    if (kernelInstance === undefined) {
+      compiled = module;
+      kernelInstance = wrap(instance);
+    }
+  })().finally(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
+async function defaultModuleAsync(): Promise<object> {
+  const source = defaultKernel();
+  return isModule(source) ? source : compileBytes(source as BufferSource);
+}
+
+/**
+ * Loads the kernel synchronously: without `source` the build's own kernel (what the first operation does anyway),
+ * or a compiled `WebAssembly.Module` or the `.wasm` bytes. Once a kernel is loaded, initSync() does nothing more.
+ * @example initSync()  // Node: the embedded kernel, compiled now rather than on the first operation
+ * @throws ERR_TYPE (another type), ERR_KERNEL_LOAD (bytes that do not compile here, a module that is not this
+ *   version's kernel), ERR_INIT_REQUIRED (no source, and the runtime does not compile synchronously)
+ */
+export function initSync(source?: KernelModule | ArrayBuffer | ArrayBufferView): void {
   if (kernelInstance !== undefined) return;
-  compiled ??= await WebAssembly.compile(wasmBytes());
-  const instance = await WebAssembly.instantiate(compiled, imports);
-  kernelInstance ??= wrap(instance);
+  let module: object;
+  if (source === undefined) module = kernelModule();
+  else if (isModule(source)) module = recognized(source);
+  else if (isBytes(source)) {
+    try {
+      module = new (wasmApi().Module)(source);
+    } catch (e) {
+      throw new CardHsmError('ERR_KERNEL_LOAD', `could not compile the kernel from bytes synchronously (${reasonOf(e)}): use \`await init(source)\``, 'source');
+    }
+    module = recognized(module);
+  } else {
+    throw new CardHsmError('ERR_TYPE', `"source" expected a WebAssembly.Module or bytes, got ${shapeOf(source)}`, 'source');
+  }
+  kernelInstance = wrap(new (wasmApi().Instance)(module, imports));
+  compiled = module;
 }
