@@ -1,6 +1,6 @@
 // The memory map: every region of linear memory that holds a call's data, declared here and nowhere else, with its
 // size and its owner. The kernels never allocate, so memory never grows, and every byte a call may leave behind is
-// in a region below: the TypeScript side wipes the call regions after each public call (src/wasm/calls.ts), each
+// in a region below: the TypeScript side wipes the call regions after each public call (src/wasm/_calls.ts), each
 // kernel wipes its scratch before it returns, and the key cache is the only region that keeps keys between calls
 // (clearKeyCache wipes it). An owner that lays out its region checks at compile time that the layout fills it.
 //

@@ -4,7 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCvvBatch } from '../src/index.js';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 import { CARDS, CVK } from './cvv.bench.js';
 import { issuerHsm, BIN, EXPIRY } from './issue.bench.js';
 

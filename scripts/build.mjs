@@ -1,5 +1,5 @@
 // Builds dist/ from src/: declarations with tsc, JavaScript with esbuild. Run by `npm run build:ts` (after
-// build:wasm has embedded the kernel into src/wasm/kernel.generated.ts).
+// build:wasm has embedded the kernel into src/wasm/_kernel.generated.ts).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,8 +43,8 @@ await esbuild.build({
 // from the same src/core.ts for the browser platform, so a Node builtin anywhere in its graph fails the build.
 //   dist/core.browser.js   `browser`: the kernel embedded, as on Node (plain bundlers, a <script type="module">)
 //   dist/core.workerd.js   `workerd`: the kernel imported from ./cardhsm.wasm as a precompiled module, which is
-//                          what Cloudflare Workers require; src/wasm/kernel-default.workerd.ts stands in for
-//                          kernel-default.ts, and the .wasm import is left to the Worker's bundler.
+//                          what Cloudflare Workers require; src/wasm/_kernel-default.workerd.ts stands in for
+//                          _kernel-default.ts, and the .wasm import is left to the Worker's bundler.
 // dist/cardhsm.wasm is the kernel as a file: for workerd, and for init(url | response | bytes) anywhere.
 copyFileSync(new URL('../build/cardhsm.wasm', import.meta.url), new URL('../dist/cardhsm.wasm', import.meta.url));
 
@@ -56,11 +56,11 @@ const noNodeBuiltins = {
   },
 };
 
-/** For the workerd build: kernel-default.workerd.ts for kernel-default.ts; the .wasm stays an import. */
+/** For the workerd build: _kernel-default.workerd.ts for _kernel-default.ts; the .wasm stays an import. */
 const workerdKernel = {
   name: 'workerd-kernel',
   setup(build) {
-    build.onResolve({ filter: /^\.\/kernel-default\.js$/ }, (args) => ({ path: fileURLToPath(new URL('kernel-default.workerd.ts', `file://${args.resolveDir}/`)) }));
+    build.onResolve({ filter: /^\.\/_kernel-default\.js$/ }, (args) => ({ path: fileURLToPath(new URL('_kernel-default.workerd.ts', `file://${args.resolveDir}/`)) }));
     build.onResolve({ filter: /^\.\/cardhsm\.wasm$/ }, () => ({ path: './cardhsm.wasm', external: true }));
   },
 };

@@ -1,6 +1,6 @@
 // The Visa CVV method as a kernel driver for the library's own uses (the TDES profile of dynamic CVV2): the
 // method over any digit string, not only PAN || expiry || service code. cvv.ts is the public face.
-import { selectKey, putAscii, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
+import { selectKey, putAscii, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/_calls.js';
 
 /** Bytes per record of the CVV kernel (assembly/cvv.ts): up to 32 ASCII digits, NUL-padded. */
 export const CVV_RECORD = 32;

@@ -1,6 +1,6 @@
 // Dynamic CVV2's time windows and its HOTP core (RFC 4226 truncation over HMAC-SHA-256, RFC 6238 counters), for
 // the library's own uses: the card state's drift bookkeeping and the RFC 6238 test vectors. dcvv2.ts is public.
-import { withKernel, getAscii } from './wasm/calls.js';
+import { withKernel, getAscii } from './wasm/_calls.js';
 
 /** The number of the validity window that the time `ms` (milliseconds since the epoch) falls in. */
 export function dcvv2Window(ms: number, windowSeconds: number): number {

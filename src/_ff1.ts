@@ -1,7 +1,7 @@
 // FF1 (NIST SP 800-38G) as kernel drivers over numerals, for the library's own uses: the PAN permutation
 // (issue/pan.ts), PAN tokens with their Luhn cycle-walking (token.ts) and the public ff1Encrypt/ff1Decrypt
 // (ff1.ts, which validate). Callers validate; these only stream records through assembly/ff1.ts.
-import { withKernel, keySchedule, ALG_AES, type Kernel } from './wasm/calls.js';
+import { withKernel, keySchedule, ALG_AES, type Kernel } from './wasm/_calls.js';
 
 /** The smallest domain FF1 allows (SP 800-38G Rev. 1 draft): radix^length >= 1,000,000. */
 export const FF1_MIN_DOMAIN = 1_000_000;

@@ -1,6 +1,6 @@
 // The ISO/IEC 9797-1 MAC core for the library's own uses (EMV cryptograms and scripts, DUKPT's retail MAC, the
 // Hsm's M keys), which pass validated arguments; mac.ts is the public face and validates.
-import { withKernel, keySchedule, ALG_TDES, type Kernel } from './wasm/calls.js';
+import { withKernel, keySchedule, ALG_TDES, type Kernel } from './wasm/_calls.js';
 
 /**
  * Feeds every block of `data` but the last through CBC (output discarded, chaining value left in IV) and

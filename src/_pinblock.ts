@@ -4,7 +4,7 @@
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './_bytes.js';
 import { checkBytes, checkOptions } from './_validate.js';
-import { keySchedule, putAscii, ALG_AES, ALG_TDES, type Kernel } from './wasm/calls.js';
+import { keySchedule, putAscii, ALG_AES, ALG_TDES, type Kernel } from './wasm/_calls.js';
 import type { PinBlockFormat, PinBlockSide } from './pinblock.js';
 
 /** A PIN block format in transit (0, 1, 3 or 4). */

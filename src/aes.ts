@@ -1,7 +1,7 @@
 // AES-128/192/256 in ECB and CBC modes (FIPS 197, NIST SP 800-38A), no padding. AES-ECB serves PIN block
 // format 4 and FF1; CBC serves data keys.
 import { checkBlocks, checkBytes } from './_validate.js';
-import { blockCipher, ALG_AES } from './wasm/calls.js';
+import { blockCipher, ALG_AES } from './wasm/_calls.js';
 
 const KEY_LENGTHS = [16, 24, 32] as const;
 

@@ -4,8 +4,7 @@
 // globalThis.crypto.getRandomValues, hashing and HMAC are in the kernel.
 export { CardHsmError, type ErrorCode } from './errors.js';
 export { hexToBytes, bytesToHex, constantTimeEqual } from './bytes.js';
-export { init, initSync, type KernelSource, type KernelModule } from './wasm/loader.js';
-export { clearKeyCache } from './wasm/calls.js';
+export { init, initSync, clearKeyCache, type KernelSource, type KernelModule } from './wasm/init.js';
 export { luhnCheckDigit, isLuhnValid } from './luhn.js';
 export { keyCheckValue, type KcvOptions, type KcvAlgorithm, type KcvMethod } from './keys/kcv.js';
 export { hasOddDesParity, fixDesParity } from './keys/parity.js';

@@ -4,7 +4,7 @@
 // CVV2 is the same with service code 000; iCVV (the chip's track-2 equivalent) with service code 999.
 import { constantTimeEqualString } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields } from './_validate.js';
-import { withKernel, selectKey, decodeAscii, recordsPerCall, ALG_TDES } from './wasm/calls.js';
+import { withKernel, selectKey, decodeAscii, recordsPerCall, ALG_TDES } from './wasm/_calls.js';
 import { CVV_RECORD as RECORD } from './_cvv.js';
 
 const DIGITS = 3;

@@ -16,7 +16,7 @@ import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions
 import { constantTimeEqualString } from './_bytes.js';
 import { masterKeys } from './emv/_kd.js';
 import { cvvOfDigitStrings } from './_cvv.js';
-import { withKernel, putAscii, getAscii } from './wasm/calls.js';
+import { withKernel, putAscii, getAscii } from './wasm/_calls.js';
 import { dcvv2Window } from './_dcvv2.js';
 
 export type Dcvv2Profile = 'HMAC' | 'TDES';

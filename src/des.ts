@@ -2,7 +2,7 @@
 // Keys: 8 bytes (single DES), 16 (2-key TDES, K3 = K1) or 24 (3-key TDES). Parity bits are ignored, as by
 // every DES implementation; check them with hasOddDesParity where a key's origin matters.
 import { checkBlocks, checkBytes } from './_validate.js';
-import { blockCipher, ALG_TDES } from './wasm/calls.js';
+import { blockCipher, ALG_TDES } from './wasm/_calls.js';
 
 const KEY_LENGTHS = [8, 16, 24] as const;
 

@@ -5,7 +5,7 @@ import { hexToBytes } from './bytes.js';
 import { constantTimeEqualString } from './_bytes.js';
 import { CardHsmError } from './errors.js';
 import { checkBytes, checkDigits, checkHex, checkInt } from './_validate.js';
-import { withKernel, keySchedule, putAscii, getAscii, ALG_TDES } from './wasm/calls.js';
+import { withKernel, keySchedule, putAscii, getAscii, ALG_TDES } from './wasm/_calls.js';
 
 const RECORD = 64;
 const MODE_NATURAL_PIN = 0;

@@ -1,6 +1,6 @@
 // Luhn mod-10 check digit (ISO/IEC 7812-1 Annex B), the last digit of every card number.
 import { checkDigits } from './_validate.js';
-import { withKernel, putAscii, type Kernel } from './wasm/calls.js';
+import { withKernel, putAscii, type Kernel } from './wasm/_calls.js';
 
 const MAX_DIGITS = 1 << 24;
 

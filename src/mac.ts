@@ -7,7 +7,7 @@
 // Messages longer than one kernel buffer are chained in chunks, then the last block finishes the MAC.
 import { checkBytes, checkInt, checkOneOf, checkOptions, checkUint8Array } from './_validate.js';
 import { CardHsmError } from './errors.js';
-import { withKernel, keySchedule, ALG_AES, ALG_TDES } from './wasm/calls.js';
+import { withKernel, keySchedule, ALG_AES, ALG_TDES } from './wasm/_calls.js';
 import { absorbPrefix, isoMacUnchecked } from './_mac.js';
 
 const checkData = (data: unknown): Uint8Array => checkUint8Array('data', data);

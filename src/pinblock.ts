@@ -7,7 +7,7 @@
 import { CardHsmError } from './errors.js';
 import { randomBytes } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './_validate.js';
-import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/calls.js';
+import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/_calls.js';
 import { checkPinBlockFormat, checkSide, checkTranslation, packNibbles, pinKeySchedule, randomNibbles, requireDecoded, translationFill, writeDecodeRecord, OUT, RECORD, TRANSLATE_OUT, TRANSLATE_RECORD } from './_pinblock.js';
 
 /**

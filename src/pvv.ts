@@ -3,7 +3,7 @@
 // the PVK (single DES for an 8-byte key, 2-key TDES for 16), decimalized, first 4 digits.
 import { constantTimeEqualString } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields } from './_validate.js';
-import { keySchedule, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/calls.js';
+import { keySchedule, getAscii, mapRecords, ALG_TDES, type RecordLayout } from './wasm/_calls.js';
 
 const RECORD = 16;
 const DIGITS = 4;

@@ -12,7 +12,7 @@ import { CardHsmError } from './errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkString, checkUint8Array } from './_validate.js';
 import { ALNUM, ALNUM_CODES, checkKeyAndTweak, middleLength, permuteMiddles, rulesOf, type Rules } from './_token.js';
 import { isLuhnValid } from './luhn.js';
-import { decodeAscii } from './wasm/calls.js';
+import { decodeAscii } from './wasm/_calls.js';
 
 export interface TokenOptions {
   /** Leading PAN digits kept in the clear, 0..8 (default 6: the BIN). */

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, tru
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { auditWriter, JsonlAuditSink, maskPan, MemoryAuditSink, registerAuditKey, verifyAuditLog, type AuditRecord } from '../src/hsm/audit.js';
+import { auditWriter, JsonlAuditSink, maskPan, MemoryAuditSink, registerAuditKey, verifyAuditLog, type AuditRecord } from '../src/hsm/_audit.js';
 import { CardHsmError } from '../src/index.js';
 import { expectCardHsmError } from './helpers/errors.js';
 

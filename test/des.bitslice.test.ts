@@ -6,7 +6,7 @@
 // Seeded, so every run checks the same ~190,000 blocks and ~37,000 card records.
 import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 import { refDesEcbEncrypt, refDesEcbDecrypt, refCvv, refVisaPvv } from './helpers/reference.js';
 
 /** A small seeded generator (mulberry32), so failures reproduce. */

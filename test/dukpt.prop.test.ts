@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 import { bytesOf, digits, junk } from './helpers/arb.js';
 import { aesKsn, tdesKsn } from './helpers/dukpt-arb.js';
 

@@ -9,7 +9,7 @@ import * as api from '../src/index.js';
 import { PanIssuer } from '../src/index.js';
 import { cardsAt, cardsFor, derivePins, type CardRecipe } from '../src/issue/_cards.js';
 import type { IssuedCard } from '../src/issue/cards.js';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 import { aesKey, bytesOf, digits, expiry, serviceCode } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
 

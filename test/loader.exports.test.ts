@@ -1,16 +1,16 @@
-// KernelExports (src/wasm/loader.ts) is typed by hand; this keeps it equal to the built module's exports: the same
+// KernelExports (src/wasm/_loader.ts) is typed by hand; this keeps it equal to the built module's exports: the same
 // names both ways, a WebAssembly.Global for each global member, a function of the declared arity for each method.
 // The constants embedded at build time (KERNEL_CONSTANTS) equal the module's globals, and src/ takes ALG_* from them.
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { kernel, KERNEL_CONSTANTS } from '../src/wasm/loader.js';
-import { ALG_AES, ALG_TDES } from '../src/wasm/calls.js';
+import { kernel, KERNEL_CONSTANTS } from '../src/wasm/_loader.js';
+import { ALG_AES, ALG_TDES } from '../src/wasm/_calls.js';
 
 // @types/node 20 does not declare the WebAssembly namespace (see loader.ts): the two classes checked against.
 const { Memory, Global } = (globalThis as unknown as { WebAssembly: Record<'Memory' | 'Global', abstract new (...args: never[]) => object> }).WebAssembly;
-const LOADER = fileURLToPath(new URL('../src/wasm/loader.ts', import.meta.url));
+const LOADER = fileURLToPath(new URL('../src/wasm/_loader.ts', import.meta.url));
 
 /** Exports of the module that are not kernels (AssemblyScript runtime internals); none with the stub runtime. */
 const RUNTIME_INTERNALS: readonly string[] = ['__new', '__pin', '__unpin', '__collect', '__rtti_base', '__setArgumentsLength'];
@@ -84,7 +84,7 @@ describe('KERNEL_CONSTANTS', () => {
 
   test('src/wasm takes the key-cache algorithms from the kernel', () => {
     expect([ALG_TDES, ALG_AES]).toEqual([Number(kernel().x.ALG_TDES.value), Number(kernel().x.ALG_AES.value)]);
-    const calls = readFileSync(fileURLToPath(new URL('../src/wasm/calls.ts', import.meta.url)), 'utf8');
+    const calls = readFileSync(fileURLToPath(new URL('../src/wasm/_calls.ts', import.meta.url)), 'utf8');
     expect(calls).not.toMatch(/ALG_(TDES|AES)\s*(:\s*\w+\s*)?=\s*\d/);
   });
 });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as api from '../src/index.js';
-import { loadedKernel } from '../src/wasm/loader.js';
+import { loadedKernel } from '../src/wasm/_loader.js';
 
 test('import compiles nothing; the first call compiles the kernel synchronously', () => {
   expect(loadedKernel()).toBeUndefined();
@@ -44,7 +44,7 @@ describe('init(source?) and initSync(source?)', () => {
   const FOREIGN = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]); // the smallest valid module: not the kernel
   const CVK = '0123456789ABCDEFFEDCBA9876543210';
 
-  // The WebAssembly JS API, typed here (the project's lib has no WebAssembly namespace; see src/wasm/loader.ts).
+  // The WebAssembly JS API, typed here (the project's lib has no WebAssembly namespace; see src/wasm/_loader.ts).
   type ModuleCtor = (new (b: Uint8Array) => object) & { exports: unknown };
   const W = (globalThis as unknown as { WebAssembly: { Module: ModuleCtor; compile: (b: Uint8Array) => Promise<object>; compileStreaming: (r: Response) => Promise<object> } }).WebAssembly;
   type Core = typeof import('../src/core.js');
@@ -52,7 +52,7 @@ describe('init(source?) and initSync(source?)', () => {
   async function fresh() {
     vi.resetModules();
     const core = await import('../src/core.js');
-    const loader = await import('../src/wasm/loader.js');
+    const loader = await import('../src/wasm/_loader.js');
     expect(loader.loadedKernel()).toBeUndefined();
     const cvv = () => core.generateCvv(core.hexToBytes(CVK), '4123456789012345', '8701', '101');
     return { core, loader, cvv };

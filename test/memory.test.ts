@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 
 const ASSEMBLY = fileURLToPath(new URL('../assembly/', import.meta.url));
 const read = (file: string): string => readFileSync(ASSEMBLY + file, 'utf8');

@@ -1,6 +1,6 @@
-// The call discipline of src/wasm/calls.ts: one kernel call at a time, regions wiped after each.
+// The call discipline of src/wasm/_calls.ts: one kernel call at a time, regions wiped after each.
 import { describe, expect, test } from 'vitest';
-import { withKernel } from '../src/wasm/calls.js';
+import { withKernel } from '../src/wasm/_calls.js';
 import { generateCvv, tdesEncryptEcb } from '../src/index.js';
 import { expectCardHsmError } from './helpers/errors.js';
 

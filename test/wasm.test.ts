@@ -1,7 +1,7 @@
 // The kernel loader and the call discipline: lazy compilation, ahead-of-time init, and no key, PIN or PAN left
 // in WASM memory after any public call (outside the key-schedule cache, which clearKeyCache empties).
 import { describe, expect, test } from 'vitest';
-import { kernel } from '../src/wasm/loader.js';
+import { kernel } from '../src/wasm/_loader.js';
 import * as api from '../src/index.js';
 import { API, callRow, CVK, PAN, PIN } from './helpers/api-table.js';
 

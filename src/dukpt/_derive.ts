@@ -1,7 +1,7 @@
 // The bridge to assembly/dukpt.ts: binds a key source (a BDK through the key-schedule cache, or a device's
 // initial key copied into IN) and runs the derivation kernel over records of KSNs, in as few calls as fit.
 // Callers validate first; every derived key is wiped from WASM memory before these functions return.
-import { selectKey, withKernel, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
+import { selectKey, withKernel, ALG_AES, ALG_TDES, type Kernel } from '../wasm/_calls.js';
 import type { DukptScheme } from './_ksn.js';
 
 /** Where the keys come from: the BDK, or one device's initial key (the IPEK of TDES DUKPT). */

@@ -7,7 +7,7 @@
 //   derived from the AES BDK (its `algorithm`).
 import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from '../_validate.js';
-import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/calls.js';
+import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/_calls.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
 import { decipherPinBlockIso4, decodePinBlockIso0, decodePinBlockIso1, decodePinBlockIso3, encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso3, type PinBlockFormat, type PinBlockSide } from '../pinblock.js';
 import { checkSide, requireDecoded, translationFill, writeDecodeRecord, TRANSLATE_OUT, TRANSLATE_RECORD, checkPinBlockFormat, checkTranslation } from '../_pinblock.js';

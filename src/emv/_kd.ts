@@ -3,7 +3,7 @@
 // for many cards under many IMKs in one pass. kd.ts has the public derivations (EMV 4.4 Book 2 Annex A1).
 import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
-import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import type { EmvCard, MasterKeyOption } from './kd.js';
 
 /** Bytes per card record of the kernel: [0] PAN length, [1..20) PAN (ASCII), [20..22) PSN (ASCII). */

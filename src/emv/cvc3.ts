@@ -8,7 +8,7 @@
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
-import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/_calls.js';
 import { type MasterKeyOption } from './kd.js';
 import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 

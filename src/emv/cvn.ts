@@ -15,7 +15,7 @@
 // others common SM keys from the ARQC; the MAC covers header || ATC || ARQC || data (EMV 9.2.1.2 format 2).
 import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkOptions } from '../_validate.js';
-import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import { deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard, type MasterKeyOption } from './kd.js';
 import { checkCard, checkKey16, masterKeys, putCard } from './_kd.js';
 import { generateArpc1, generateArpc2 } from './ac.js';
@@ -297,7 +297,7 @@ export interface EmvArpcResponse {
 }
 
 /** The AC session key (or MK) of a card under a profile; the caller wipes it. */
-export function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, un: Uint8Array, forArpc: boolean): Uint8Array {
+function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, un: Uint8Array, forArpc: boolean): Uint8Array {
   const mk = masterKeys([imk], [card], p.masterKey)[0]![0]!;
   if (p.sessionKey === 'NONE' || (forArpc && p.arpcKey === 'MASTER')) return mk;
   try {

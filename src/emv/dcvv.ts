@@ -9,7 +9,7 @@
 // code, right-padded with zeros to 32 digits; the first 3 decimalized digits.
 import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
-import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from '../wasm/_calls.js';
 import { type MasterKeyOption } from './kd.js';
 import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 

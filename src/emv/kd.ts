@@ -12,7 +12,7 @@ import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { fixDesParity } from '../keys/parity.js';
-import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import { checkCard, checkCards, checkKey16, checkOption, masterKeys, masterKeysFlat, putCard, CARD_RECORD } from './_kd.js';
 
 export type MasterKeyOption = 'A' | 'B';

@@ -13,7 +13,7 @@ import { constantTimeEqual } from '../bytes.js';
 import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
 import { tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../_mac.js';
-import { withKernel, selectKey, ALG_TDES } from '../wasm/calls.js';
+import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import { type PinBlockSide } from '../pinblock.js';
 import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord } from '../_pinblock.js';
 import { deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';

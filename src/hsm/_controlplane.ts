@@ -9,7 +9,7 @@ import { checkDistinctComponents, checkNotWeak } from '../keys/_weak.js';
 import { unwrapTr31, wrapTr31 } from '../tr31.js';
 import { ALGORITHM_NAMES, algorithmOf, checkKeyBlock, kcvOf, keyBytes, rewrapHeader, strongerThan, withKeys, type KeyAlgorithm, type KeyResult, type KeyVault } from './_vault.js';
 import { withOptions, type Run } from './_operation.js';
-import { HSM_KEY_USAGES } from './usage.js';
+import { HSM_KEY_USAGES } from './_usage.js';
 import type { ImportComponentsOptions, KekTransferOptions, KeyAttributes, KeyDescription } from './options.js';
 
 /** Default mode of use per key usage (X9.143): B for PIN, data and key-encryption keys, C for CVKs and PVKs. */

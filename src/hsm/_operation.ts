@@ -4,8 +4,9 @@
 // the promise settles. An exception from the audit sink fails the operation (fail closed).
 import { CardHsmError } from '../errors.js';
 import { checkOptions } from '../_validate.js';
-import { METHOD_ACTIVITIES, authorize, type Authorization, type HsmMethod } from './activities.js';
-import { maskPan, type AuditOutcome, type AuditRecord } from './audit.js';
+import { METHOD_ACTIVITIES, type HsmMethod } from './activities.js';
+import { authorize, type Authorization } from './_authorize.js';
+import { maskPan, type AuditOutcome, type AuditRecord } from './_audit.js';
 import type { KeyNote } from './_vault.js';
 
 /** One method's audit context: the keys it opened note themselves here. */

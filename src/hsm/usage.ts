@@ -1,8 +1,6 @@
-// Key usage enforcement (ANSI X9.143 key usage, algorithm and mode of use). Every Hsm operation names the
-// purpose it needs a key for; a key whose header does not allow that purpose is refused with ERR_KEY_USAGE before
-// any cryptography runs.
-import { CardHsmError } from '../errors.js';
-import type { Tr31Header, X9143Usage } from '../tr31.js';
+// Key usage rules (ANSI X9.143 key usage, algorithm and mode of use): every Hsm operation names the purpose it
+// needs a key for, and this table says which keys may serve it. _usage.ts enforces it before any cryptography.
+import type { X9143Usage } from '../tr31.js';
 
 export type Purpose =
   | 'cvv.generate'
@@ -85,22 +83,3 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   'dukpt.export': { usages: ['B0'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
 };
 
-/** The usages the Hsm makes keys for: those some rule uses (a key of any other usage could do nothing here). */
-export const HSM_KEY_USAGES: readonly X9143Usage[] = [...new Set(Object.values(RULES).flatMap((r) => r.usages))].sort();
-
-/**
- * Refuses a key whose usage, mode of use, algorithm or length does not allow `purpose`. Without `keyLength` (a
- * header not yet authenticated, checked so that a wrong key is refused before any cryptography) the length is
- * not checked.
- */
-export function requireUsage(header: Tr31Header, keyLength: number | undefined, purpose: Purpose, field: string): void {
-  const rule = RULES[purpose];
-  const refuse = (why: string): never => {
-    throw new CardHsmError('ERR_KEY_USAGE', `"${field}" cannot be used for ${purpose}: ${why}`, field);
-  };
-  if (!(rule.usages as readonly string[]).includes(header.usage)) refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
-  if (!rule.modes.includes(header.modeOfUse)) refuse(`mode of use ${header.modeOfUse}, expected one of ${rule.modes}`);
-  const lengths = rule.algorithms[header.algorithm];
-  if (!lengths) refuse(`algorithm ${header.algorithm}, expected ${Object.keys(rule.algorithms).join(' or ')}`);
-  if (keyLength !== undefined && !lengths!.includes(keyLength)) refuse(`a ${keyLength}-byte key, expected ${lengths!.join(' or ')} bytes`);
-}

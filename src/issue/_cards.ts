@@ -9,7 +9,7 @@ import { type TokenOptions } from '../token.js';
 import { tokenPlan, type TokenPlan } from '../_token.js';
 import { type PinPolicy } from '../pinpolicy.js';
 import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH } from '../_pinpolicy.js';
-import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/calls.js';
+import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/_calls.js';
 import type { PanIssuer } from './pan.js';
 import type { IssuedCard } from './cards.js';
 

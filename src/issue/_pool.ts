@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CardHsmError } from '../errors.js';
 import type { CardRecipe, CardText } from './_cards.js';
-import { kernelModule } from '../wasm/loader.js';
+import { kernelModule } from '../wasm/_loader.js';
 
 /** What a worker needs: the recipe with the PAN permutation key instead of the PanIssuer. */
 export type WorkerRecipe = Omit<CardRecipe, 'issuer'> & { panKey: Uint8Array; bin: string; length: number };

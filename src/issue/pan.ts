@@ -11,8 +11,8 @@ import { checkBytes, checkDigits, checkInt } from '../_validate.js';
 import { luhnCheckDigit } from '../luhn.js';
 import { ff1Numerals } from '../_ff1.js';
 import { aesEncryptEcb } from '../aes.js';
-import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/calls.js';
-import { loadedKernel } from '../wasm/loader.js';
+import { keySchedule, putAscii, decodeAscii, ALG_AES, type Kernel } from '../wasm/_calls.js';
+import { loadedKernel } from '../wasm/_loader.js';
 
 export interface PanIssuerOptions {
   /** AES key (16, 24 or 32 bytes) of the permutation. */

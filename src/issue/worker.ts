@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { PanIssuer } from './pan.js';
 import { cardTextAt, type CardRecipe } from './_cards.js';
 import type { WorkerRequest } from './_pool.js';
-import { useKernelModule } from '../wasm/loader.js';
+import { useKernelModule } from '../wasm/_loader.js';
 
 const runs = new Map<number, { recipe: CardRecipe; failOnce: number | undefined }>();
 

@@ -4,7 +4,7 @@
 // is scheduled first) and prints "done". Run as `node --import tsx audit-writer.ts JOB`,
 // JOB = JSON { path, key (hex), count, go }.
 import { existsSync } from 'node:fs';
-import { auditWriter, JsonlAuditSink, type AuditRecord } from '../../src/hsm/audit.js';
+import { auditWriter, JsonlAuditSink, type AuditRecord } from '../../src/hsm/_audit.js';
 
 const job = JSON.parse(process.argv[2]!) as { path: string; key: string; count: number; go: string };
 const sink = new JsonlAuditSink(job.path);

@@ -1,17 +1,17 @@
 // Loads the kernel module: synchronously and lazily on first use (never at import time), or ahead of time with
 // `await init(source?)` from a WebAssembly.Module, bytes, a Response or a URL. The only file that touches the
 // WebAssembly API. Where the kernel comes from by default is the one thing that differs between builds:
-// ./kernel-default.ts (the kernel embedded as base64: Node, Deno, browsers) or ./kernel-default.workerd.ts (the
+// ./_kernel-default.ts (the kernel embedded as base64: Node, Deno, browsers) or ./_kernel-default.workerd.ts (the
 // .wasm imported as a precompiled module, as Cloudflare Workers require); scripts/build.mjs picks one per build.
-import { defaultKernel } from './kernel-default.js';
-import { KERNEL_ID } from './kernel-id.generated.js';
+import { defaultKernel } from './_kernel-default.js';
+import { KERNEL_ID } from './_kernel-id.generated.js';
 import { CardHsmError } from '../errors.js';
 
 /**
  * The kernel's exported constants (ALG_TDES, IO_BYTES, record sizes, …), defined once in assembly/ and read from the
  * built module by scripts/embed-wasm.mjs: usable before, and without, instantiating the kernel.
  */
-export { KERNEL_CONSTANTS } from './kernel.generated.js';
+export { KERNEL_CONSTANTS } from './_kernel.generated.js';
 
 // The few WebAssembly JS API types used here, declared locally: @types/node 20 does not declare the
 // WebAssembly namespace, and the DOM lib would bring browser globals into a Node library.

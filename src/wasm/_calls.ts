@@ -1,10 +1,10 @@
 // The call discipline for every public operation: copy inputs into the static regions, select the key schedule,
 // run the kernel, copy outputs into fresh arrays, and wipe every region that held a key, PIN, PAN or result,
 // whatever happens. Only the key-schedule cache survives a call (see clearKeyCache).
-import { kernel, loadedKernel, KERNEL_CONSTANTS, type Kernel } from './loader.js';
+import { kernel, loadedKernel, KERNEL_CONSTANTS, type Kernel } from './_loader.js';
 import { CardHsmError } from '../errors.js';
 
-export type { Kernel } from './loader.js';
+export type { Kernel } from './_loader.js';
 
 /** The algorithms of the key cache (assembly/keycache.ts), for selectKey and keySchedule. */
 export const ALG_TDES: number = KERNEL_CONSTANTS.ALG_TDES;
