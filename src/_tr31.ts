@@ -4,7 +4,7 @@
 import { CardHsmError } from './errors.js';
 import { bytesToHex, constantTimeEqual, hexToBytes } from './bytes.js';
 import { randomBytes } from './_bytes.js';
-import { checkBytes, checkOptions, checkUint8Array } from './_validate.js';
+import { checkOptions, checkUint8Array } from './_validate.js';
 import { tdesCmac, aesCmac } from './mac.js';
 import { tdesEncryptCbc, tdesDecryptCbc } from './des.js';
 import { aesEncryptCbc, aesDecryptCbc } from './aes.js';

@@ -4,11 +4,10 @@
 //   1: 1 | L | PIN | fill 0-F (no PAN)        2: 2 | L | PIN | F… (no PAN; IC card offline PIN)
 //   3: 3 | L | PIN | fill A-F, XOR the format 0 PAN field
 //   4: AES(K, AES(K, 4 | L | PIN | A… | 8 random bytes) XOR (M | PAN | 0…)), M = PAN length - 12
-import { CardHsmError } from './errors.js';
 import { randomBytes } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './_validate.js';
 import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/_calls.js';
-import { checkPinBlockFormat, checkSide, checkTranslation, packNibbles, pinKeySchedule, randomNibbles, requireDecoded, translationFill, writeDecodeRecord, OUT, RECORD, TRANSLATE_OUT, TRANSLATE_RECORD } from './_pinblock.js';
+import { checkSide, checkTranslation, packNibbles, pinKeySchedule, randomNibbles, requireDecoded, translationFill, writeDecodeRecord, OUT, RECORD, TRANSLATE_OUT, TRANSLATE_RECORD } from './_pinblock.js';
 
 /**
  * ISO 9564-1 formats of PIN blocks in transit: 0, 1 and 3 under TDES PIN keys, 4 under AES. (Format 2 is for IC

@@ -9,7 +9,7 @@
 //                  Luhn, so this walks ~1.1 FF1 evaluations per token where 'valid' walks ~10.
 //   alphanumeric   middle' = FF1(key, tweak, 36, middle) over 0-9A-Z (the digits are already radix-36 numerals)
 import { CardHsmError } from './errors.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkString, checkUint8Array } from './_validate.js';
+import { checkArray, checkDigits, checkString } from './_validate.js';
 import { ALNUM, ALNUM_CODES, checkKeyAndTweak, middleLength, permuteMiddles, rulesOf, type Rules } from './_token.js';
 import { isLuhnValid } from './luhn.js';
 import { decodeAscii } from './wasm/_calls.js';

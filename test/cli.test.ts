@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as api from '../src/index.js';
-import { Hsm } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { postgresAvailable, startPostgres } from './helpers/postgres.js';
 import { line } from '../src/cli/issue.js';

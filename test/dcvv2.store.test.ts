@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hsm, MemoryStore, type Store } from '../src/index.js';
+import { MemoryStore, type Store } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { LMK, makeHsm, testHsm } from './helpers/hsm.js';

@@ -2,7 +2,7 @@
 // docstring, jPOS's CVN data builders citing Visa's VSDC guide), batch verification equal to single, refusals.
 import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
-import { loadVectors, str, title, type Vector } from './helpers/vectors.js';
+import { loadVectors, str, title } from './helpers/vectors.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { PROFILES, txOf, encryptedPin } from './helpers/emv.js';
 

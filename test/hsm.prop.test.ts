@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../src/index.js';
-import { CardHsmError, Hsm, JsonlAuditSink } from '../src/index.js';
+import { CardHsmError, JsonlAuditSink } from '../src/index.js';
 import { CLEAR, LMK, makeHsm, testHsm } from './helpers/hsm.js';
 
 const { hsm, keys } = makeHsm();

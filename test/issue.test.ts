@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../src/index.js';
-import { Hsm, MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
+import { MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { LMK, testHsm } from './helpers/hsm.js';

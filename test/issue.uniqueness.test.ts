@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hsm, bytesToHex, isLuhnValid } from '../src/index.js';
+import { bytesToHex, isLuhnValid } from '../src/index.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 import { LMK, testHsm } from './helpers/hsm.js';

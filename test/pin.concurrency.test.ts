@@ -100,7 +100,6 @@ function secretsIn(dump: string): string[] {
 
 describe('SQLite: 4 processes x 50 concurrent requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-conc-'));
-  const path = join(dir, 'cards.db');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test.each(['pin', 'cvv2'] as const)('%s: 200 wrong and 200 right verifications', async (op) => {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Hsm, MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
+import { MemoryStore, PanIssuer, type IssuedCard } from '../src/index.js';
 import { cardsFromText, cardTextAt, type CardRecipe } from '../src/issue/_cards.js';
 import { issueInPool } from '../src/issue/_pool.js';
 import { LMK, testHsm } from './helpers/hsm.js';

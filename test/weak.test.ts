@@ -4,7 +4,7 @@
 // Hsm.importKey (with the SP 800-57 strength rule).
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { bytesToHex, combineLmkComponents, fixDesParity, hexToBytes, Hsm, tdesDecryptEcb, tdesEncryptEcb, wrapTr31 } from '../src/index.js';
+import { bytesToHex, combineLmkComponents, fixDesParity, hexToBytes, tdesDecryptEcb, tdesEncryptEcb, wrapTr31 } from '../src/index.js';
 import { checkNotWeak, isWeakDesKey, weakDesKeys } from '../src/keys/_weak.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { testHsm } from './helpers/hsm.js';

@@ -42,7 +42,7 @@ export function examples(cmd: Command, ...items: Array<[string, string]>): Comma
 type Action = (opts: Record<string, string | undefined>, g: Globals, ...args: Array<string | undefined>) => number | void;
 
 /** Registers an action that reads its options, the global flags and its arguments, and returns an exit code. */
-export function act(cmd: Command, io: Io, run: Action): Command {
+export function act(cmd: Command, run: Action): Command {
   // Commander calls back with the command's arguments, then its options, then the command itself.
   return cmd.action((...a: unknown[]) => {
     const c = a.at(-1) as Command;
@@ -65,7 +65,7 @@ const EXPIRY_HELP = '4 digits in the order the issuer encodes them, normally YYM
 
 function cvvCommands(program: Command, io: Io): void {
   examples(
-    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP).requiredOption('--service-code <digits>'), io, (o, g) => {
+    act(program.command('cvv').description('CVV (CVC1) by the Visa CVV method').requiredOption('--cvk <hex>', 'CVK A || CVK B, 16 bytes').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP).requiredOption('--service-code <digits>'), (o, g) => {
       const cvv = lib.generateCvv(hex(o.cvk, '--cvk'), o.pan!, o.expiry!, o.serviceCode!);
       print(io, g.json, { cvv }, cvv);
     }),
@@ -76,7 +76,7 @@ function cvvCommands(program: Command, io: Io): void {
     ['icvv', lib.generateIcvv, '651'],
   ] as const) {
     examples(
-      act(program.command(name).description(`${name.toUpperCase()} (service code ${name === 'cvv2' ? '000' : '999'})`).requiredOption('--cvk <hex>').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP), io, (o, g) => {
+      act(program.command(name).description(`${name.toUpperCase()} (service code ${name === 'cvv2' ? '000' : '999'})`).requiredOption('--cvk <hex>').requiredOption('--pan <digits>').requiredOption('--expiry <YYMM>', EXPIRY_HELP), (o, g) => {
         const v = fn(hex(o.cvk, '--cvk'), o.pan!, o.expiry!);
         print(io, g.json, { [name]: v }, v);
       }),
@@ -84,7 +84,7 @@ function cvvCommands(program: Command, io: Io): void {
     );
   }
   examples(
-    act(program.command('pvv').description('Visa PIN verification value').requiredOption('--pvk <hex>').requiredOption('--pan <digits>').requiredOption('--pvki <digit>').requiredOption('--pin <digits>'), io, (o, g) => {
+    act(program.command('pvv').description('Visa PIN verification value').requiredOption('--pvk <hex>').requiredOption('--pan <digits>').requiredOption('--pvki <digit>').requiredOption('--pin <digits>'), (o, g) => {
       const v = lib.generateVisaPvv(hex(o.pvk, '--pvk'), o.pan!, o.pvki!, o.pin!);
       print(io, g.json, { pvv: v }, v);
     }),
@@ -96,21 +96,21 @@ function ibm3624Commands(program: Command, io: Io): void {
   const ibm = program.command('ibm3624').description('IBM 3624 natural PIN, offset and verification');
   const common = (c: Command) => c.requiredOption('--pvk <hex>').requiredOption('--validation-data <hex16>').option('--decimalization-table <digits>', '16 digits', '0123456789012345');
   examples(
-    act(common(ibm.command('pin').description('the natural PIN')).requiredOption('--length <n>'), io, (o, g) => {
+    act(common(ibm.command('pin').description('the natural PIN')).requiredOption('--length <n>'), (o, g) => {
       const pin = lib.generateIbm3624Pin(hex(o.pvk, '--pvk'), o.validationData!, o.decimalizationTable!, int(o.length, '--length')!);
       print(io, g.json, { pin }, pin);
     }),
     [`cardhsm ibm3624 pin --pvk ${CVK} --validation-data 1122334455667788 --decimalization-table 1234567890123456 --length 4`, '4524'],
   );
   examples(
-    act(common(ibm.command('offset').description('the offset of a PIN')).requiredOption('--pin <digits>'), io, (o, g) => {
+    act(common(ibm.command('offset').description('the offset of a PIN')).requiredOption('--pin <digits>'), (o, g) => {
       const offset = lib.generateIbm3624Offset(hex(o.pvk, '--pvk'), o.validationData!, o.decimalizationTable!, o.pin!);
       print(io, g.json, { offset }, offset);
     }),
     [`cardhsm ibm3624 offset --pvk ${CVK} --validation-data 1122334455667788 --decimalization-table 1234567890123456 --pin 1234`, '7710'],
   );
   examples(
-    act(common(ibm.command('verify').description('checks a PIN against its offset (exit 1 when it does not match)')).requiredOption('--pin <digits>').requiredOption('--offset <digits>'), io, (o, g) =>
+    act(common(ibm.command('verify').description('checks a PIN against its offset (exit 1 when it does not match)')).requiredOption('--pin <digits>').requiredOption('--offset <digits>'), (o, g) =>
       verdict(io, g, lib.verifyIbm3624Offset(hex(o.pvk, '--pvk'), o.validationData!, o.decimalizationTable!, o.pin!, o.offset!)),
     ),
     [`cardhsm ibm3624 verify --pvk ${CVK} --validation-data 1122334455667788 --decimalization-table 1234567890123456 --pin 1234 --offset 7710`, 'valid'],
@@ -169,7 +169,7 @@ function decodeBlock(f: number, block: Uint8Array, pan: string | undefined, key:
 function pinblockCommands(program: Command, io: Io): void {
   const pb = program.command('pinblock').description('ISO 9564-1 PIN blocks, formats 0-4');
   examples(
-    act(pb.command('encode').description('a PIN block; clear without --key (formats 0-3), TDES-encrypted with --key, AES format 4 always with --key').requiredOption('--pin <digits>').option('--pan <digits>').requiredOption('--format <0-4>').option('--key <hex>').option('--fill <hex>', 'filler nibbles (formats 1, 3) or the 8 random bytes (format 4)'), io, (o, g) => {
+    act(pb.command('encode').description('a PIN block; clear without --key (formats 0-3), TDES-encrypted with --key, AES format 4 always with --key').requiredOption('--pin <digits>').option('--pan <digits>').requiredOption('--format <0-4>').option('--key <hex>').option('--fill <hex>', 'filler nibbles (formats 1, 3) or the 8 random bytes (format 4)'), (o, g) => {
       const b = lib.bytesToHex(encodeBlock(format(o.format), o.pin!, o.pan, o.fill, o.key === undefined ? undefined : hex(o.key, '--key')));
       print(io, g.json, { pinBlock: b }, b);
     }),
@@ -177,7 +177,7 @@ function pinblockCommands(program: Command, io: Io): void {
     ['cardhsm pinblock encode --pin 1234 --pan 1234567890123456 --format 4 --key 00112233445566778899AABBCCDDEEFF --fill 1122334455667788', '7CDF645C86CAF763AE34637A66997534'],
   );
   examples(
-    act(pb.command('decode').description('the PIN in a block (decrypted first with --key)').requiredOption('--block <hex>').option('--pan <digits>').requiredOption('--format <0-4>').option('--key <hex>'), io, (o, g) => {
+    act(pb.command('decode').description('the PIN in a block (decrypted first with --key)').requiredOption('--block <hex>').option('--pan <digits>').requiredOption('--format <0-4>').option('--key <hex>'), (o, g) => {
       const pin = decodeBlock(format(o.format), hex(o.block, '--block'), o.pan, o.key === undefined ? undefined : hex(o.key, '--key'));
       print(io, g.json, { pin }, pin);
     }),
@@ -186,7 +186,6 @@ function pinblockCommands(program: Command, io: Io): void {
   examples(
     act(
       pb.command('translate').description('re-encrypts a PIN block from one key and format to another in one kernel call (ISO 0/3/4 -> 1 refused; format 2 never travels encrypted)').requiredOption('--block <hex>').requiredOption('--pan <digits>').requiredOption('--from-format <0|1|3|4>').requiredOption('--from-key <hex>').requiredOption('--to-format <0|1|3|4>').requiredOption('--to-key <hex>'),
-      io,
       (o, g) => {
         const from = { format: format(o.fromFormat) as lib.PinBlockSide['format'], key: hex(o.fromKey, '--from-key') };
         const to = { format: format(o.toFormat) as lib.PinBlockSide['format'], key: hex(o.toKey, '--to-key') };
@@ -200,7 +199,7 @@ function pinblockCommands(program: Command, io: Io): void {
 
 function keyCommands(program: Command, io: Io): void {
   examples(
-    act(program.command('kcv').description('key check value').requiredOption('--key <hex>').option('--algorithm <TDES|AES>').option('--method <ZEROS|CMAC>').option('--length <bytes>', '2..8', '3'), io, (o, g) => {
+    act(program.command('kcv').description('key check value').requiredOption('--key <hex>').option('--algorithm <TDES|AES>').option('--method <ZEROS|CMAC>').option('--length <bytes>', '2..8', '3'), (o, g) => {
       const kcv = lib.keyCheckValue(hex(o.key, '--key'), { algorithm: upper(o.algorithm) as 'TDES' | 'AES' | undefined, method: upper(o.method) as 'ZEROS' | 'CMAC' | undefined, length: int(o.length, '--length') });
       print(io, g.json, { kcv }, kcv);
     }),
@@ -209,7 +208,7 @@ function keyCommands(program: Command, io: Io): void {
   );
   const parity = program.command('parity').description('DES key parity');
   examples(
-    act(parity.command('check').description('exit 1 unless every byte has odd parity').requiredOption('--key <hex>'), io, (o, g) => {
+    act(parity.command('check').description('exit 1 unless every byte has odd parity').requiredOption('--key <hex>'), (o, g) => {
       const ok = lib.hasOddDesParity(hex(o.key, '--key'));
       print(io, g.json, { oddParity: ok }, ok ? 'odd parity' : 'not odd parity');
       return ok ? EXIT.OK : EXIT.VERIFY_FAILED;
@@ -217,7 +216,7 @@ function keyCommands(program: Command, io: Io): void {
     ['cardhsm parity check --key 0123456789ABCDEF', 'odd parity'],
   );
   examples(
-    act(parity.command('fix').description('the key with odd parity').requiredOption('--key <hex>'), io, (o, g) => {
+    act(parity.command('fix').description('the key with odd parity').requiredOption('--key <hex>'), (o, g) => {
       const k = lib.bytesToHex(lib.fixDesParity(hex(o.key, '--key')));
       print(io, g.json, { key: k }, k);
     }),
@@ -235,7 +234,7 @@ function cipherCommands(program: Command, io: Io): void {
       const verb = decrypt ? 'decrypt' : 'encrypt';
       const [k, clear, cipher] = example;
       examples(
-        act(group.command(verb).requiredOption('--key <hex>').requiredOption('--data <hex>').option('--mode <ECB|CBC>', 'ECB or CBC', 'ECB').option('--iv <hex>'), io, (o, g) => {
+        act(group.command(verb).requiredOption('--key <hex>').requiredOption('--data <hex>').option('--mode <ECB|CBC>', 'ECB or CBC', 'ECB').option('--iv <hex>'), (o, g) => {
           const key = hex(o.key, '--key');
           const data = hex(o.data, '--data');
           let out: Uint8Array;
@@ -251,7 +250,7 @@ function cipherCommands(program: Command, io: Io): void {
     }
   }
   examples(
-    act(program.command('cmac').description('CMAC (NIST SP 800-38B); TDES for 8/16/24-byte keys, AES for 32, or --algorithm').requiredOption('--key <hex>').requiredOption('--data <hex>').option('--algorithm <TDES|AES>'), io, (o, g) => {
+    act(program.command('cmac').description('CMAC (NIST SP 800-38B); TDES for 8/16/24-byte keys, AES for 32, or --algorithm').requiredOption('--key <hex>').requiredOption('--data <hex>').option('--algorithm <TDES|AES>'), (o, g) => {
       const key = hex(o.key, '--key');
       const algorithm = upper(o.algorithm);
       const aes = algorithm === undefined ? key.length === 32 : algorithm === 'AES';
@@ -268,21 +267,21 @@ function tr31Commands(program: Command, io: Io): void {
   const kbpk = '88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6';
   const block = 'D0112P0AE00E0000B82679114F470F540165EDFBF7E250FCEA43F810D215F8D207E2E417C07156A27E8E31DA05F7425509593D03A457DC34';
   examples(
-    act(tr31.command('wrap').description('wraps a key (versions B and D; the length field is computed)').requiredOption('--kbpk <hex>').requiredOption('--header <text>').requiredOption('--key <hex>').option('--padding <hex>', 'exact padding bytes (default: random, hiding the key length)'), io, (o, g) => {
+    act(tr31.command('wrap').description('wraps a key (versions B and D; the length field is computed)').requiredOption('--kbpk <hex>').requiredOption('--header <text>').requiredOption('--key <hex>').option('--padding <hex>', 'exact padding bytes (default: random, hiding the key length)'), (o, g) => {
       const kb = lib.wrapTr31(hex(o.kbpk, '--kbpk'), o.header!, hex(o.key, '--key'), o.padding === undefined ? undefined : { padding: hex(o.padding, '--padding') });
       print(io, g.json, { keyBlock: kb }, kb);
     }),
     [`cardhsm tr31 wrap --kbpk ${kbpk} --header D0000P0AE00E0000 --key 3F419E1CB7079442AA37474C2EFBF8B8 --padding 1C2965473CE206BB855B01533782`, block],
   );
   examples(
-    act(tr31.command('unwrap').description('verifies and unwraps a key block (prints the clear key)').requiredOption('--kbpk <hex>').requiredOption('--key-block <text>'), io, (o, g) => {
+    act(tr31.command('unwrap').description('verifies and unwraps a key block (prints the clear key)').requiredOption('--kbpk <hex>').requiredOption('--key-block <text>'), (o, g) => {
       const { header, key } = lib.unwrapTr31(hex(o.kbpk, '--kbpk'), o.keyBlock!);
       print(io, g.json, { key: lib.bytesToHex(key), header }, [lib.bytesToHex(key), describeHeader(header)]);
     }),
     [`cardhsm tr31 unwrap --kbpk ${kbpk} --key-block ${block}`, '3F419E1CB7079442AA37474C2EFBF8B8\nversion D, usage P0, algorithm A, mode E, key version 00, exportability E'],
   );
   examples(
-    act(tr31.command('describe').description('the header of a key block (not authenticated: no key needed)').requiredOption('--key-block <text>'), io, (o, g) => {
+    act(tr31.command('describe').description('the header of a key block (not authenticated: no key needed)').requiredOption('--key-block <text>'), (o, g) => {
       const header = lib.parseTr31Header(o.keyBlock!);
       print(io, g.json, { header }, describeHeader(header));
     }),
@@ -302,7 +301,7 @@ function ff1Commands(program: Command, io: Io): void {
     ['decrypt', lib.ff1Decrypt, '2433477484', '0123456789'],
   ] as const) {
     examples(
-      act(ff1.command(verb).requiredOption('--key <hex>', 'AES key').requiredOption('--input <numerals>').option('--radix <n>', '2..36 or 62', '10').option('--tweak <hex>', 'tweak', ''), io, (o, g) => {
+      act(ff1.command(verb).requiredOption('--key <hex>', 'AES key').requiredOption('--input <numerals>').option('--radix <n>', '2..36 or 62', '10').option('--tweak <hex>', 'tweak', ''), (o, g) => {
         const v = fn(hex(o.key, '--key'), hex(o.tweak, '--tweak'), int(o.radix, '--radix')!, o.input!);
         print(io, g.json, { output: v }, v);
       }),
@@ -321,14 +320,14 @@ function tokenOpts(o: Record<string, string | undefined>): lib.TokenOptions {
 
 function tokenCommands(program: Command, io: Io): void {
   examples(
-    act(tokenOptions(program.command('token').description('the PAN token (FF1)').requiredOption('--key <hex>', 'AES token key').requiredOption('--pan <digits>')), io, (o, g) => {
+    act(tokenOptions(program.command('token').description('the PAN token (FF1)').requiredOption('--key <hex>', 'AES token key').requiredOption('--pan <digits>')), (o, g) => {
       const t = lib.tokenizePan(hex(o.key, '--key'), o.pan!, tokenOpts(o));
       print(io, g.json, { token: t }, t);
     }),
     ['cardhsm token --key 2B7E151628AED2A6ABF7158809CF4F3C --pan 4111111111111111', '4111111210731111'],
   );
   examples(
-    act(tokenOptions(program.command('detoken').description('the PAN behind a token (masked unless --show-pan)').requiredOption('--key <hex>').requiredOption('--token <text>')), io, (o, g) => {
+    act(tokenOptions(program.command('detoken').description('the PAN behind a token (masked unless --show-pan)').requiredOption('--key <hex>').requiredOption('--token <text>')), (o, g) => {
       const pan = lib.detokenizePan(hex(o.key, '--key'), o.token!, tokenOpts(o));
       print(io, g.json, { pan }, showPan(pan, g.showPan));
     }),
@@ -340,7 +339,7 @@ function tokenCommands(program: Command, io: Io): void {
 function luhnCommands(program: Command, io: Io): void {
   const luhn = program.command('luhn').description('Luhn check digits (ISO/IEC 7812-1)');
   examples(
-    act(luhn.command('check').argument('<number>', '2 or more digits, no spaces').description('exit 1 unless the number ends in its Luhn check digit'), io, (_o, g, number) => {
+    act(luhn.command('check').argument('<number>', '2 or more digits, no spaces').description('exit 1 unless the number ends in its Luhn check digit'), (_o, g, number) => {
       // isLuhnValid answers false for anything that is not digits; here that is a typing error, not a failed check.
       if (!/^[0-9]{2,}$/.test(number!)) throw new CardHsmError('ERR_FORMAT', '<number> expected 2 or more digits (no spaces or separators)', '<number>');
       return verdict(io, g, lib.isLuhnValid(number!));
@@ -348,7 +347,7 @@ function luhnCommands(program: Command, io: Io): void {
     ['cardhsm luhn check 79927398713', 'valid'],
   );
   examples(
-    act(luhn.command('digit').argument('<digits>').description('the check digit to append'), io, (_o, g, digits) => {
+    act(luhn.command('digit').argument('<digits>').description('the check digit to append'), (_o, g, digits) => {
       const d = lib.luhnCheckDigit(digits!);
       print(io, g.json, { checkDigit: d }, d);
     }),
@@ -371,14 +370,14 @@ function dcvv2Commands(program: Command, io: Io): void {
   const opts = (o: Record<string, string | undefined>): lib.Dcvv2Options => ({ at: at(o.at), windowSeconds: int(o.windowSeconds, '--window-seconds'), digits: int(o.digits, '--digits') as 3 | 4 | undefined, profile: upper(o.profile) as lib.Dcvv2Profile | undefined });
   const imk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
   examples(
-    act(common(d.command('generate').description('the code of the window containing --at, or the next --count codes')).option('--count <n>', '1..24', '1'), io, (o, g) => {
+    act(common(d.command('generate').description('the code of the window containing --at, or the next --count codes')).option('--count <n>', '1..24', '1'), (o, g) => {
       const codes = lib.generateDynamicCvv2Codes(hex(o.imk, '--imk'), o.pan!, o.psn!, o.expiry!, int(o.count, '--count')!, opts(o));
       print(io, g.json, { codes: codes.map((c) => ({ ...c, validFrom: c.validFrom.toISOString(), expiresAt: c.expiresAt.toISOString() })) }, codes.map((c) => `${c.code} valid until ${c.expiresAt.toISOString()}`));
     }),
     [`cardhsm dcvv2 generate --imk ${imk} --pan 4123456789012345 --psn 00 --expiry 2812 --at 2026-11-22T12:30:00Z`, '670 valid until 2026-11-22T13:00:00.000Z'],
   );
   examples(
-    act(common(d.command('verify').description('exit 1 unless the code matches a window within the drift')).requiredOption('--code <digits>').option('--back <n>').option('--fwd <n>'), io, (o, g) => {
+    act(common(d.command('verify').description('exit 1 unless the code matches a window within the drift')).requiredOption('--code <digits>').option('--back <n>').option('--fwd <n>'), (o, g) => {
       const r = lib.verifyDynamicCvv2(hex(o.imk, '--imk'), o.pan!, o.psn!, o.expiry!, o.code!, { ...opts(o), back: int(o.back, '--back'), fwd: int(o.fwd, '--fwd') });
       print(io, g.json, r, r.valid ? `valid (drift ${r.drift})` : 'invalid');
       return r.valid ? EXIT.OK : EXIT.VERIFY_FAILED;

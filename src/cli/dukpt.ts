@@ -30,7 +30,7 @@ export function registerDukpt(program: Command, io: Io): void {
   const dukpt = program.command('dukpt').description('DUKPT keys and PIN blocks: TDES (ANSI X9.24-1, 10-byte KSN) and AES (ANSI X9.24-3, 12-byte KSN)');
 
   examples(
-    act(dukpt.command('ipek').description('the initial key of a device: TDES IPEK from a 10-byte KSN (counter ignored), AES initial key from a 12-byte KSN or 8-byte initial key ID').requiredOption('--bdk <hex>').requiredOption('--ksn <hex>'), io, (o, g) => {
+    act(dukpt.command('ipek').description('the initial key of a device: TDES IPEK from a 10-byte KSN (counter ignored), AES initial key from a 12-byte KSN or 8-byte initial key ID').requiredOption('--bdk <hex>').requiredOption('--ksn <hex>'), (o, g) => {
       const bdk = hex(o.bdk, '--bdk');
       const ksn = hex(o.ksn, '--ksn');
       if (ksn.length === 10) {
@@ -53,7 +53,6 @@ export function registerDukpt(program: Command, io: Io): void {
         .option('--variant <name>', 'TDES: PIN, MAC_REQUEST, MAC_RESPONSE, DATA_REQUEST or DATA_RESPONSE')
         .option('--usage <name>', 'AES: PIN_ENCRYPTION, MAC_GENERATION, MAC_VERIFICATION, MAC_BOTH, DATA_ENCRYPT, DATA_DECRYPT, DATA_BOTH, KEY_ENCRYPTION, KEY_DERIVATION')
         .option('--algorithm <name>', 'AES: AES128, AES192, AES256, TDES2, TDES3, HMAC128, HMAC192 or HMAC256 (default: AES of the BDK’s length)'),
-      io,
       (o, g) => {
         const source = keyOf(o);
         const ksn = hex(o.ksn, '--ksn');
@@ -91,7 +90,6 @@ export function registerDukpt(program: Command, io: Io): void {
         .option('--algorithm <name>', 'AES DUKPT: the PIN key, AES128/192/256 for format 4 (default: the BDK’s length), TDES2 or TDES3 for formats 0, 1, 3')
         .requiredOption('--to-key <hex>')
         .requiredOption('--to-format <0|1|3|4>'),
-      io,
       (o, g) => {
         const from = { ...keyOf(o), ksn: hex(o.ksn, '--ksn'), format: pinFormat(o.fromFormat, '--from-format'), ...(o.algorithm === undefined ? {} : { algorithm: o.algorithm as lib.AesDukptAlgorithm }) };
         const to = { key: hex(o.toKey, '--to-key'), format: pinFormat(o.toFormat, '--to-format') };
@@ -111,7 +109,6 @@ export function registerDukpt(program: Command, io: Io): void {
         .option('--pan <digits>', 'required for formats 0, 3 and 4')
         .requiredOption('--format <0|1|3|4>')
         .option('--algorithm <name>', 'AES DUKPT: as for pin-translate'),
-      io,
       (o, g) => {
         const options = { ...keyOf(o), ksn: hex(o.ksn, '--ksn'), format: pinFormat(o.format, '--format'), pinBlock: hex(o.block, '--block'), pan: o.pan, ...(o.algorithm === undefined ? {} : { algorithm: o.algorithm as lib.AesDukptAlgorithm }) };
         const pin = lib.decryptDukptPinBlock(options);
@@ -129,7 +126,6 @@ export function registerDukpt(program: Command, io: Io): void {
         .option('--direction <REQUEST|RESPONSE>', 'the terminal’s request (default) or the host’s response')
         .option('--method <RETAIL|CMAC|HMAC>')
         .option('--mac <hex>', 'a MAC to verify (4 bytes or more)'),
-      io,
       (o, g) => {
         const source = { ...keyOf(o), ksn: hex(o.ksn, '--ksn') };
         const opts = { direction: o.direction as lib.DukptDirection | undefined, method: o.method as lib.DukptMacMethod | undefined };

@@ -86,7 +86,7 @@ const CVN18 = `--profile VISA_CVN18 --imk ${IMK} --pan 1234567890123456 --psn 00
 export function registerEmv(program: Command, io: Io): void {
   const emv = program.command('emv').description('EMV issuer cryptography: ICC master keys, ARQC and ARPC by scheme profile');
   examples(
-    act(emv.command('mk').description('the ICC master key of a card (EMV Book 2 A1.4; Option B for PANs over 16 digits)').requiredOption('--imk <hex>', 'issuer master key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>', 'PAN sequence number, 2 digits').option('--option <A|B>', 'derivation option', 'A'), io, (o, g) => {
+    act(emv.command('mk').description('the ICC master key of a card (EMV Book 2 A1.4; Option B for PANs over 16 digits)').requiredOption('--imk <hex>', 'issuer master key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>', 'PAN sequence number, 2 digits').option('--option <A|B>', 'derivation option', 'A'), (o, g) => {
       const mk = lib.deriveIccMasterKey(hex(o.imk, '--imk'), o.pan!, o.psn!, o.option as lib.MasterKeyOption);
       const out = lib.bytesToHex(mk);
       print(io, g.json, { mk: out, kcv: lib.keyCheckValue(mk) }, out);
@@ -97,21 +97,21 @@ export function registerEmv(program: Command, io: Io): void {
   const arqc = emv.command('arqc').description('application cryptograms under a scheme profile (tags as BER-TLV, e.g. ISO 8583 field 55)');
   const common = (c: Command) => c.requiredOption('--profile <name>', Object.keys(PROFILES).join(', ')).requiredOption('--imk <hex>', 'IMK-AC, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--tlv <hex>', 'tags 9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36 9F10 [9F26]');
   examples(
-    act(common(arqc.command('verify').description('checks an ARQC (--arqc, or tag 9F26 of --tlv); exit 1 when it does not verify')).option('--arqc <hex>'), io, (o, g) => {
+    act(common(arqc.command('verify').description('checks an ARQC (--arqc, or tag 9F26 of --tlv); exit 1 when it does not verify')).option('--arqc <hex>'), (o, g) => {
       const tlv = parseTlv(hex(o.tlv, '--tlv'));
       return verdict(io, g, lib.verifyEmvArqc(profileOf(o.profile), hex(o.imk, '--imk'), card(o), transaction(tlv), arqcOf(o.arqc, tlv)));
     }),
     [`cardhsm emv arqc verify ${CVN18}`, 'valid'],
   );
   examples(
-    act(common(arqc.command('generate').description('the ARQC a card would compute (a simulator)')), io, (o, g) => {
+    act(common(arqc.command('generate').description('the ARQC a card would compute (a simulator)')), (o, g) => {
       const out = lib.bytesToHex(lib.generateEmvArqc(profileOf(o.profile), hex(o.imk, '--imk'), card(o), transaction(parseTlv(hex(o.tlv, '--tlv')))));
       print(io, g.json, { arqc: out }, out);
     }),
     [`cardhsm emv arqc generate ${CVN18}`, '7A788EA6B8A3E733'],
   );
   examples(
-    act(common(emv.command('arpc').description('the ARPC answering an ARQC: --arc (method 1 profiles) or --csu [--proprietary] (method 2)')).option('--arqc <hex>').option('--arc <hex>', 'authorisation response code, 2 bytes').option('--csu <hex>', 'card status update, 4 bytes').option('--proprietary <hex>', 'proprietary authentication data, 0..8 bytes'), io, (o, g) => {
+    act(common(emv.command('arpc').description('the ARPC answering an ARQC: --arc (method 1 profiles) or --csu [--proprietary] (method 2)')).option('--arqc <hex>').option('--arc <hex>', 'authorisation response code, 2 bytes').option('--csu <hex>', 'card status update, 4 bytes').option('--proprietary <hex>', 'proprietary authentication data, 0..8 bytes'), (o, g) => {
       const tlv = parseTlv(hex(o.tlv, '--tlv'));
       const response = { arc: o.arc === undefined ? undefined : hex(o.arc, '--arc'), csu: o.csu === undefined ? undefined : hex(o.csu, '--csu'), proprietaryData: o.proprietary === undefined ? undefined : hex(o.proprietary, '--proprietary') };
       const out = lib.bytesToHex(lib.generateEmvArpc(profileOf(o.profile), hex(o.imk, '--imk'), card(o), transaction(tlv), arqcOf(o.arqc, tlv), response));
@@ -121,7 +121,7 @@ export function registerEmv(program: Command, io: Io): void {
   );
   const jposImk = '12345678123456781234567812345678';
   examples(
-    act(program.command('dcvv').description('Visa dCVV of a contactless transaction (not dcvv2: TW-DCVV2); with --verify, exit 1 unless it matches').requiredOption('--imk <hex>', 'MK-dCVV issuer key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--expiry <YYMM>').requiredOption('--service-code <digits>').requiredOption('--atc <hex>', 'tag 9F36, 2 bytes').option('--option <A|B>', 'master key derivation', 'A').option('--verify <digits>'), io, (o, g) => {
+    act(program.command('dcvv').description('Visa dCVV of a contactless transaction (not dcvv2: TW-DCVV2); with --verify, exit 1 unless it matches').requiredOption('--imk <hex>', 'MK-dCVV issuer key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--expiry <YYMM>').requiredOption('--service-code <digits>').requiredOption('--atc <hex>', 'tag 9F36, 2 bytes').option('--option <A|B>', 'master key derivation', 'A').option('--verify <digits>'), (o, g) => {
       const args = [hex(o.imk, '--imk'), o.pan!, o.psn!, o.expiry!, o.serviceCode!, hex(o.atc, '--atc')] as const;
       const opts = { option: o.option as lib.MasterKeyOption };
       if (o.verify !== undefined) return verdict(io, g, lib.verifyDcvv(...args, o.verify, opts));
@@ -132,7 +132,7 @@ export function registerEmv(program: Command, io: Io): void {
     [`cardhsm dcvv --imk ${jposImk} --pan 1234567890123456 --psn 00 --expiry 1310 --service-code 226 --atc 3210 --verify 422`, 'valid'],
   );
   examples(
-    act(program.command('cvc3').description('Mastercard CVC3 (5 digits); with --verify (3..5 digits as transmitted), exit 1 unless the rightmost digits match').requiredOption('--imk <hex>', 'MK-CVC3 issuer key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--track <hex>', 'track data the IVCVC3 covers').requiredOption('--atc <hex>', '2 bytes').requiredOption('--un <hex>', 'unpredictable number, 4 bytes').option('--option <A|B>', 'master key derivation', 'A').option('--verify <digits>'), io, (o, g) => {
+    act(program.command('cvc3').description('Mastercard CVC3 (5 digits); with --verify (3..5 digits as transmitted), exit 1 unless the rightmost digits match').requiredOption('--imk <hex>', 'MK-CVC3 issuer key, 16 bytes').requiredOption('--pan <digits>').requiredOption('--psn <digits>').requiredOption('--track <hex>', 'track data the IVCVC3 covers').requiredOption('--atc <hex>', '2 bytes').requiredOption('--un <hex>', 'unpredictable number, 4 bytes').option('--option <A|B>', 'master key derivation', 'A').option('--verify <digits>'), (o, g) => {
       const args = [hex(o.imk, '--imk'), o.pan!, o.psn!, hex(o.track, '--track'), hex(o.atc, '--atc'), hex(o.un, '--un')] as const;
       const opts = { option: o.option as lib.MasterKeyOption };
       if (o.verify !== undefined) return verdict(io, g, lib.verifyCvc3(...args, o.verify, opts));

@@ -18,7 +18,7 @@ function hsmFor(io: Io, c: Command): { hsm: Hsm; g: Globals } {
 }
 
 /** Runs an async key command and sets the exit code. */
-function asyncAct(cmd: Command, io: Io, run: (o: Record<string, unknown>, c: Command) => Promise<number | void>): Command {
+function asyncAct(cmd: Command, run: (o: Record<string, unknown>, c: Command) => Promise<number | void>): Command {
   return cmd.action(async (o: Record<string, unknown>, c: Command) => {
     const code = await run(o, c);
     if (typeof code === 'number' && code !== EXIT.OK) process.exitCode = code;
@@ -73,7 +73,7 @@ function printKey(io: Io, g: Globals, r: { keyBlock: string; kcv: string }): voi
 
 /** A component: from a file (hex), or typed without echo when stdin is a terminal. */
 
-async function component(io: Io, i: number, file: string | undefined): Promise<Uint8Array> {
+async function component(i: number, file: string | undefined): Promise<Uint8Array> {
   if (file !== undefined) return hex(readText(file, '--component-file').trim(), `--component-file ${i + 1}`);
   if (!process.stdin.isTTY) throw usageError('key components must come from --component-file when stdin is not a terminal');
   const typed = await read({ prompt: `Component ${i + 1} (hex, not echoed): `, silent: true, replace: '', output: process.stderr });
@@ -89,7 +89,7 @@ export function registerKeys(program: Command, io: Io): void {
   const zpk = 'D0112P0TB00E00008633D4373C93D023048FD5F255B8759474FD15A06A8E0637F34DAC353D2A0598E560A698DD9661954358DCB346027665';
   const exported = 'B0096P0TB00E000039E2E8F7D5F88EE305D5727A637E16761CB3DED48C345F0C84CB1A15CAA30BD752374B9DCC56A4AC';
   examples(
-    asyncAct(saveOptions(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK'))), io, async (o, c) => {
+    asyncAct(saveOptions(attributeOptions(keys.command('generate').description('a new random key, as a key block under the LMK'))), async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
       const r = hsm.generateKey(attributes(o));
       saveKey(o, r.keyBlock);
@@ -105,7 +105,6 @@ export function registerKeys(program: Command, io: Io): void {
         .option('--component-file <file>', 'a file holding one component in hex (repeat the option)', (v: string, all: string[]) => [...all, v], [] as string[])
         .option('--kcv <hex>', 'the expected check value of the result')
         .option('--fix-parity', 'give DES components odd parity instead of refusing them')),
-      io,
       async (o, c) => {
         const { hsm, g } = hsmFor(io, c);
         const files = o.componentFile as string[];
@@ -113,7 +112,7 @@ export function registerKeys(program: Command, io: Io): void {
         if (!(count >= 2 && count <= 3)) throw usageError('a key needs 2 or 3 components');
         const parts: Uint8Array[] = [];
         for (let i = 0; i < count; i++) {
-          const part = await component(io, i, files[i]);
+          const part = await component(i, files[i]);
           io.err(`component ${i + 1} KCV ${keyCheckValue(part, { algorithm: String(o.algorithm).startsWith('TDES') ? 'TDES' : 'AES' })}`);
           parts.push(part);
         }
@@ -132,7 +131,7 @@ export function registerKeys(program: Command, io: Io): void {
     ['export', 'exports a key under a KEK (refused for exportability N or a weaker KEK)', `--key-block ${zpk} --kek ${kek}`, 'B0096P0TB00E0000…\nKCV 4E0EEA'],
   ] as const) {
     examples(
-      asyncAct(keys.command(verb).description(description).requiredOption('--key-block <text>').requiredOption('--kek <key block>'), io, async (o, c) => {
+      asyncAct(keys.command(verb).description(description).requiredOption('--key-block <text>').requiredOption('--kek <key block>'), async (o, c) => {
         const { hsm, g } = hsmFor(io, c);
         const request = { keyBlock: o.keyBlock as string, kek: o.kek as string };
         printKey(io, g, verb === 'import' ? hsm.importKey(request) : hsm.exportKey(request));
@@ -141,7 +140,7 @@ export function registerKeys(program: Command, io: Io): void {
     );
   }
   examples(
-    asyncAct(keys.command('describe').description("a key block's attributes and KCV (authenticated under the LMK)").requiredOption('--key-block <text>'), io, async (o, c) => {
+    asyncAct(keys.command('describe').description("a key block's attributes and KCV (authenticated under the LMK)").requiredOption('--key-block <text>'), async (o, c) => {
       const { hsm, g } = hsmFor(io, c);
       const d = hsm.describeKey(o.keyBlock as string);
       print(io, g.json, { ...d }, `usage ${d.usage}, algorithm ${d.algorithm}, mode ${d.modeOfUse}, key version ${d.keyVersion}, exportability ${d.exportability}, KCV ${d.kcv}`);
@@ -155,7 +154,6 @@ export function registerKeys(program: Command, io: Io): void {
         .description('re-wraps key blocks (one per line in --in) under a new LMK formed from 2-3 custodian components; every attribute, exportability included, is kept')
         .requiredOption('--in <file>')
         .option('--new-component-file <file>', 'a file holding one 64-hex-digit component of the new LMK (repeat the option)', (v: string, all: string[]) => [...all, v], [] as string[]),
-      io,
       async (o, c) => {
         const { hsm, g } = hsmFor(io, c);
         const blocks = readText(o.in as string, '--in').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);

@@ -19,7 +19,6 @@ export function registerMac(program: Command, io: Io): void {
         .requiredOption('--data <hex>')
         .option('--padding <1|2|3>', 'ISO/IEC 9797-1 padding method (algorithms 1 and 3)', '1')
         .option('--length <bytes>', 'MAC length 4..8 (algorithms 1 and 3)', '8'),
-      io,
       (o, g) => {
         const algorithm = o.algorithm as (typeof ALGORITHMS)[number];
         if (!ALGORITHMS.includes(algorithm)) throw new CardHsmError('ERR_FORMAT', `--algorithm expected one of ${ALGORITHMS.join(', ')}`, '--algorithm');

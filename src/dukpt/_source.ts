@@ -10,7 +10,6 @@ import { AES_DUKPT_ALGORITHMS, aesWorkingKeys } from './_aes.js';
 import { type DukptVariant } from './tdes.js';
 import { tdesWorkingKeys } from './_tdes.js';
 import type { KeySource } from './_derive.js';
-import type { DukptKeySource } from './source.js';
 
 /** A validated source: the key source for the kernel, the KSN, and the algorithm asked for (AES only). */
 export interface CheckedSource {

@@ -4,7 +4,6 @@
 // 800-108). BDKs and initial keys are AES-128/192/256; working keys are AES-128/192/256, HMAC-128/192/256 (keys for
 // HMAC-SHA-256) or 2/3-key TDES — the raw derivation output, parity bits unadjusted, as the supplement's values
 // show. A working key stronger than the key it derives from is refused (6.1.3).
-import { CardHsmError } from '../errors.js';
 import { checkBytes, checkOneOf, checkOptions } from '../_validate.js';
 import { checkKsn, checkKsns } from './_ksn.js';
 import { deriveKeys, KIND } from './_derive.js';

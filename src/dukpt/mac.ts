@@ -9,7 +9,6 @@ import { CardHsmError } from '../errors.js';
 import { constantTimeEqual } from '../bytes.js';
 import { checkBytes, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
 import { aesCmac, tdesCmac } from '../mac.js';
-import { withKernel } from '../wasm/_calls.js';
 import { hmac } from '../mac.js';
 import { isoMacUnchecked } from '../_mac.js';
 import { checkSource, familyOf, operationAlgorithm, workingKey, type CheckedSource } from './_source.js';

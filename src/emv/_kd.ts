@@ -1,7 +1,6 @@
 // EMV card records and ICC master keys as the kernel takes them, for the library's own uses (cryptograms, scripts,
 // dCVV, CVC3, personalisation, dynamic CVV2's TDES profile): cards checked and laid out, and master keys derived
 // for many cards under many IMKs in one pass. kd.ts has the public derivations (EMV 4.4 Book 2 Annex A1).
-import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import type { EmvCard, MasterKeyOption } from './kd.js';

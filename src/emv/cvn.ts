@@ -16,8 +16,8 @@
 import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
-import { deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard, type MasterKeyOption } from './kd.js';
-import { checkCard, checkKey16, masterKeys, putCard } from './_kd.js';
+import { deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard } from './kd.js';
+import { checkCard, checkKey16, masterKeys } from './_kd.js';
 import { generateArpc1, generateArpc2 } from './ac.js';
 import { checkProfile } from './_profiles.js';
 import type { CvnProfile, SessionKeyDerivation } from './profiles.js';

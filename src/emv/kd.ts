@@ -9,11 +9,10 @@
 //   the EMV2000 tree derivation (EMV 4.1 Book 2 A1.3, withdrawn by EMVCo bulletin SU-46) for legacy cards.
 // Card records for the kernel: [0] PAN length, [1..20) PAN (ASCII), [20..22) PSN (ASCII).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions } from '../_validate.js';
+import { checkBytes, checkInt, checkOptions } from '../_validate.js';
 import { tdesEncryptEcb } from '../des.js';
 import { fixDesParity } from '../keys/parity.js';
-import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
-import { checkCard, checkCards, checkKey16, checkOption, masterKeys, masterKeysFlat, putCard, CARD_RECORD } from './_kd.js';
+import { checkCard, checkCards, checkKey16, checkOption, masterKeys, masterKeysFlat } from './_kd.js';
 
 export type MasterKeyOption = 'A' | 'B';
 

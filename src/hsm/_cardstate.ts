@@ -135,14 +135,14 @@ export class CardState {
 
   async setPin(options: O.SetPinOptions): Promise<void> {
     return withOptions(this.#run, 'setPin', options, async (ctx, o) => {
-      const { pan, cardRef, store } = this.#card(o);
+      const { pan, cardRef } = this.#card(o);
       await this.storeVerification(cardRef, this.#chosenPin(ctx, o, pan));
     });
   }
 
   async generatePin(options: O.GeneratePinOptions): Promise<{ pinBlock: Uint8Array }> {
     return withOptions(this.#run, 'generatePin', options, async (ctx, o) => {
-      const { pan, cardRef, store } = this.#card(o);
+      const { pan, cardRef } = this.#card(o);
       const method = checkVerificationKey(o.method, this.#policy.tables);
       const format = checkPinBlockFormat('format', o.format ?? 0);
       const pin = generateRandomPin(o.length === undefined ? 4 : (o.length as number), this.#policy.pinPolicy);
@@ -154,7 +154,7 @@ export class CardState {
 
   async registerPinVerificationData(options: O.RegisterPinVerificationOptions): Promise<void> {
     return withOptions(this.#run, 'registerPinVerificationData', options, async (ctx, o) => {
-      const { cardRef, store } = this.#card(o);
+      const { cardRef } = this.#card(o);
       const d = checkOptions('data', o.data);
       const method = checkVerificationKey(d, this.#policy.tables, 'data');
       // The key must be one that may verify this method; the value is checked for its shape.

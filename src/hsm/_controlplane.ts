@@ -3,7 +3,7 @@
 // an LMK rotation. No method returns a clear key; a non-exportable key leaves only re-wrapped under another LMK.
 import { CardHsmError } from '../errors.js';
 import { randomBytes } from '../_bytes.js';
-import { checkArray, checkBytes, checkOneOf, checkOptions } from '../_validate.js';
+import { checkArray, checkBytes, checkOneOf } from '../_validate.js';
 import { fixDesParity, hasOddDesParity } from '../keys/parity.js';
 import { checkDistinctComponents, checkNotWeak } from '../keys/_weak.js';
 import { unwrapTr31, wrapTr31 } from '../tr31.js';

@@ -3,7 +3,6 @@
 // and unwrapped — and every key it makes is sealed here. Clear keys live only between open() and withKeys' end.
 import { createHmac } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
-import { checkBytes } from '../_validate.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { lmkCheckValue } from '../keys/lmk.js';
 import { parseTr31Header, type Tr31Header } from '../tr31.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
-import { checkDigits, checkExpiryYymm, checkInt, checkOneOf, checkOptions } from '../_validate.js';
+import { checkDigits, checkExpiryYymm, checkInt, checkOneOf } from '../_validate.js';
 import { type TokenOptions } from '../token.js';
 import { tokenPlan } from '../_token.js';
 import type { PinPolicy } from '../pinpolicy.js';
