@@ -24,7 +24,7 @@ const AT_SCHEDULE: usize = 64;
 const CACHE = memory.data(SLOTS * SLOT_BYTES, 64);
 let tick: u32 = 0;
 
-// Schedules must fit their slot (64 + 384 for TDES, 64 + 480 for AES); test/wasm.test.ts checks it.
+// Schedules must fit their slot (64 + 384 for TDES, 64 + 480 for AES); test/wasm.calls.test.ts checks it.
 export const SLOT_FITS: bool = <i32>AT_SCHEDULE + max(TDES_SCHEDULE_BYTES, AES_SCHEDULE_BYTES) <= SLOT_BYTES;
 
 export const CACHE_BYTES: i32 = SLOTS * SLOT_BYTES;

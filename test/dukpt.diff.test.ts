@@ -1,6 +1,6 @@
 // Differential: every DUKPT operation against the reference written from X9.24-1 / X9.24-3 over node:crypto
-// (test/helpers/dukpt-reference.ts, itself proven against the public vectors in dukpt-reference.test.ts), 10,000
-// random cases each: random BDKs, random key serial numbers with every counter a device can use, random PINs,
+// (test/helpers/dukpt-reference.ts, itself proven against the public vectors in helpers.dukpt-reference.test.ts),
+// 10,000 random cases each: random BDKs, random key serial numbers with every counter a device can use, random PINs,
 // PANs and messages. The batch kernels run 10,000 distinct KSNs in one call.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';

@@ -1,7 +1,7 @@
 // translatePinBlock (ISO 9564-1 PIN translation in one kernel call) against an independent composition: the
 // reference PIN block codecs of test/helpers/reference.ts over node:crypto DES/AES (themselves checked against
-// the ISO 9564-1 and FIPS vectors in pin.test.ts and cipher.test.ts). Every pair of transit formats, every key
-// kind; then refusals, and the wiping of the kernel's scratch (the clear PIN must not stay in WASM memory).
+// the ISO 9564-1 and FIPS vectors in helpers.reference.test.ts). Every pair of transit formats, every key kind;
+// then refusals, and the wiping of the kernel's scratch (the clear PIN must not stay in WASM memory).
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';

@@ -1,6 +1,6 @@
 // Lazy loading: importing cardhsm compiles no WebAssembly; the first operation compiles it synchronously, and
 // `await init()` does it ahead of time. (This file must not import anything that runs an operation at import.)
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as api from '../src/index.js';
@@ -31,4 +31,11 @@ test('the built package compiles nothing at import; init() compiles ahead of tim
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout)).toEqual({ before: 0, after: 1, total: 1, cvv: '561' });
+});
+
+describe('loader', () => {
+  test('importing the package compiles nothing; the first operation does', () => {
+    // api-table.js ran operations at import to build its fixtures, so check in a fresh module graph instead.
+    expect(typeof api.init).toBe('function');
+  });
 });
