@@ -202,4 +202,7 @@ describe('contactless dynamic codes', () => {
 test('the reference parity and TDES agree with node:crypto on a sample (sanity of the oracle)', () => {
   const k = R.fromHex('0123456789ABCDEFFEDCBA9876543210');
   expect(x(refDesEcbEncrypt(k, new Uint8Array(8))).slice(0, 6)).toBe('08D7B4');
+  // The parity every reference key goes through: FIPS 46-3 odd parity in the last bit of each byte.
+  expect(x(R.refOddParity(R.fromHex('0022446688AACCEE00FF80FE7F01')))).toBe('0123456789ABCDEF01FE80FE7F01');
+  expect(R.refOddParity(k)).toEqual(k);
 });
