@@ -4,13 +4,13 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';
-import { blocks, bytesOf, desKey } from './helpers/arb.js';
+import { anyDesKey, blocks, bytesOf } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
 describe('round trips', () => {
   test('TDES ECB and CBC', () => {
     fc.assert(
-      fc.property(desKey, blocks(8, 16), bytesOf(8), (key, data, iv) => {
+      fc.property(anyDesKey, blocks(8, 16), bytesOf(8), (key, data, iv) => {
         expect(api.tdesDecryptEcb(key, api.tdesEncryptEcb(key, data))).toEqual(data);
         expect(api.tdesDecryptCbc(key, api.tdesEncryptCbc(key, data, iv), iv)).toEqual(data);
       }),

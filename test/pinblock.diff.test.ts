@@ -13,7 +13,7 @@ describe('PIN blocks against the reference', () => {
   test('PIN block formats 0-3 encode and decode', () => {
     const shortPan = arb.digits(2, 19);
     fc.assert(
-      fc.property(arb.pin, shortPan, fc.integer({ min: 0, max: 15 }), (pin, pan, seed) => {
+      fc.property(arb.anyPin, shortPan, fc.integer({ min: 0, max: 15 }), (pin, pan, seed) => {
         const n = 14 - pin.length;
         const fill1 = Array.from({ length: n }, (_, i) => '0123456789ABCDEF'[(seed + 5 * i) % 16]).join('');
         const fill3 = Array.from({ length: n }, (_, i) => 'ABCDEF'[(seed + i) % 6]).join('');
@@ -32,7 +32,7 @@ describe('PIN blocks against the reference', () => {
 
   test('PIN block format 4 encipher and decipher', () => {
     fc.assert(
-      fc.property(arb.aesKey, arb.pin, arb.digits(1, 19), arb.bytesOf(8), (key, pin, pan, fill) => {
+      fc.property(arb.aesKey, arb.anyPin, arb.digits(1, 19), arb.bytesOf(8), (key, pin, pan, fill) => {
         const block = api.encipherPinBlockIso4(key, pin, pan, fill);
         expect(block).toEqual(ref.refEncipherIso4(key, pin, pan, fill));
         expect(ref.refDecipherIso4(key, block, pan)).toBe(pin);

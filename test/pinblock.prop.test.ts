@@ -9,7 +9,7 @@ import { expectCardHsmError } from './helpers/errors.js';
 describe('PIN blocks', () => {
   test('decode∘encode = identity for every format (random fill)', () => {
     fc.assert(
-      fc.property(arb.pin, arb.digits(2, 19), arb.aesKey, (pin, pan, key) => {
+      fc.property(arb.anyPin, arb.digits(2, 19), arb.aesKey, (pin, pan, key) => {
         expect(api.decodePinBlockIso0(api.encodePinBlockIso0(pin, pan), pan)).toBe(pin);
         expect(api.decodePinBlockIso1(api.encodePinBlockIso1(pin))).toBe(pin);
         expect(api.decodePinBlockIso2(api.encodePinBlockIso2(pin))).toBe(pin);
@@ -21,7 +21,7 @@ describe('PIN blocks', () => {
 
   test('format 3 random fill is A-F; format 1 and 4 random fills differ between calls', () => {
     fc.assert(
-      fc.property(arb.pin, arb.digits(2, 19), (pin, pan) => {
+      fc.property(arb.anyPin, arb.digits(2, 19), (pin, pan) => {
         const clear = api.bytesToHex(api.encodePinBlockIso3(pin, pan));
         const field = api.bytesToHex(api.encodePinBlockIso0(pin, pan));
         // XOR of the ISO 3 and ISO 0 blocks is (3 xor 0) in the control nibble and (fill xor F) elsewhere.

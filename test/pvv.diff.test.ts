@@ -12,7 +12,7 @@ const opts = { numRuns: RUNS };
 describe('Visa PVV against the reference', () => {
   test('Visa PVV (single- and double-length PVK)', () => {
     fc.assert(
-      fc.property(arb.pvk, arb.pan, arb.digits(1, 1), arb.pin, (pvk, pan, pvki, pin) => {
+      fc.property(arb.pvk, arb.anyPan, arb.digits(1, 1), arb.anyPin, (pvk, pan, pvki, pin) => {
         expect(api.generateVisaPvv(pvk, pan, pvki, pin)).toBe(ref.refVisaPvv(pvk, pan, pvki, pin));
       }),
       opts,

@@ -8,7 +8,7 @@ import { expectCardHsmError } from './helpers/errors.js';
 describe('Visa PVV', () => {
   test('always 4 digits; verifies; depends only on the first 4 PIN digits', () => {
     fc.assert(
-      fc.property(arb.pvk, arb.pan, arb.digits(1, 1), arb.pin, (pvk, pan, pvki, pin) => {
+      fc.property(arb.pvk, arb.anyPan, arb.digits(1, 1), arb.anyPin, (pvk, pan, pvki, pin) => {
         const pvv = api.generateVisaPvv(pvk, pan, pvki, pin);
         expect(pvv).toMatch(/^[0-9]{4}$/);
         expect(api.verifyVisaPvv(pvk, pan, pvki, pin, pvv)).toBe(true);
