@@ -25,7 +25,7 @@ const AT_SCHEDULE: usize = 64;
 
 // The slots fill memory.ts CACHE (checked at compile time).
 if (SLOTS * SLOT_BYTES != CACHE_BYTES) ERROR('keycache.ts: the slots must fill memory.ts CACHE');
-// Schedules must fit their slot (64 + 384 for TDES, 64 + 480 for AES); test/wasm.test.ts checks it.
+// Schedules must fit their slot (64 + 384 for TDES, 64 + 480 for AES); test/wasm.calls.test.ts checks it.
 export const SLOT_FITS: bool = <i32>AT_SCHEDULE + max(TDES_SCHEDULE_BYTES, AES_SCHEDULE_BYTES) <= SLOT_BYTES;
 
 let tick: u32 = 0;

@@ -5,7 +5,7 @@
 // (clearKeyCache wipes it). An owner that lays out its region checks at compile time that the layout fills it.
 //
 // Tables hold no call data: constants, or derived once at start-up and only read afterwards. They stay beside their
-// algorithm (their layout is the algorithm) and are listed here; test/memory.test.ts checks that this list names
+// algorithm (their layout is the algorithm) and are listed here; test/kernel.memory.test.ts checks that this list names
 // every memory.data outside this file, with its size, and that the regions below are disjoint and fit in memory.
 //   des_tables.ts    IP_TABLE 64, P_TABLE 32, PC1_TABLE 56, PC2_TABLE 48, SHIFTS 16, S_BOXES 512 (FIPS 46-3)
 //   des_schedule.ts  PC1_BYTES 16384, PC2_BYTES 14336 (start-up)
@@ -101,7 +101,7 @@ export function wipe(ptr: usize, len: usize): void {
 
 /**
  * Writes the map of the regions above, in the order they are declared, to `dst` (8 bytes each: the address and the
- * size as u32) and returns how many there are: for test/memory.test.ts, which checks them against the memory given.
+ * size as u32) and returns how many there are: for test/kernel.memory.test.ts, which checks them against the memory given.
  */
 export function memoryMap(dst: usize): i32 {
   let n = 0;

@@ -8,18 +8,7 @@ import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { kernel } from '../src/wasm/_loader.js';
 import { refDesEcbEncrypt, refDesEcbDecrypt, refCvv, refVisaPvv } from './helpers/reference.js';
-
-/** A small seeded generator (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../scripts/mulberry32.mjs'; // seeded, so failures reproduce
 
 function randomBytes(rand: () => number, n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -63,7 +52,7 @@ describe('bitsliced ECB equals the table path and node:crypto', () => {
   for (const { name, keyBytes } of cases) {
     for (const decrypt of [false, true]) {
       test(`${name} ${decrypt ? 'decrypt' : 'encrypt'}, every size twice (~20,000 blocks)`, () => {
-        const rand = prng(keyBytes * 2 + +decrypt);
+        const rand = mulberry32(keyBytes * 2 + +decrypt);
         const f = decrypt ? api.tdesDecryptEcb : api.tdesEncryptEcb;
         const ref = decrypt ? refDesEcbDecrypt : refDesEcbEncrypt;
         for (const size of [...SIZES, ...SIZES]) {
@@ -78,7 +67,7 @@ describe('bitsliced ECB equals the table path and node:crypto', () => {
   }
 
   test('round trips through the sliced path, and a batch larger than one kernel buffer', () => {
-    const rand = prng(99);
+    const rand = mulberry32(99);
     const key = randomBytes(rand, 24);
     const data = randomBytes(rand, 8 * (65_536 + 200)); // two kernel calls: a full buffer, then 200 blocks
     const c = api.tdesEncryptEcb(key, data);
@@ -97,7 +86,7 @@ describe('bitsliced ECB equals the table path and node:crypto', () => {
 
 describe('bitsliced card batches equal single cards and the reference', () => {
   test('CVV: every size (~10,000 records), against generateCvv and refCvv', () => {
-    const rand = prng(7);
+    const rand = mulberry32(7);
     for (const size of SIZES) {
       const cvk = randomBytes(rand, 16);
       const items = Array.from({ length: size }, () => ({
@@ -114,7 +103,7 @@ describe('bitsliced card batches equal single cards and the reference', () => {
   });
 
   test('CVV: 15,000 records in one batch with one CVK (full groups and a partial one)', () => {
-    const rand = prng(8);
+    const rand = mulberry32(8);
     const cvk = randomBytes(rand, 16);
     const items = Array.from({ length: 15_000 }, () => ({
       pan: randomDigits(rand, 16),
@@ -126,7 +115,7 @@ describe('bitsliced card batches equal single cards and the reference', () => {
   });
 
   test('PVV: every size, 8- and 16-byte PVKs, against generateVisaPvv and refVisaPvv', () => {
-    const rand = prng(9);
+    const rand = mulberry32(9);
     for (const keyBytes of [8, 16]) {
       for (const size of SIZES.slice(0, -1)) {
         const pvk = randomBytes(rand, keyBytes);
@@ -150,7 +139,7 @@ describe('sliced calls leave no key or data in WASM memory', () => {
     const k = kernel();
     api.clearKeyCache();
     const before = k.mem.slice();
-    const rand = prng(10);
+    const rand = mulberry32(10);
     api.tdesEncryptEcb(randomBytes(rand, 24), randomBytes(rand, 8 * 1000));
     api.tdesDecryptEcb(randomBytes(rand, 8), randomBytes(rand, 8 * 200));
     const cards = Array.from({ length: 300 }, () => randomDigits(rand, 16));

@@ -5,14 +5,14 @@ import fc from 'fast-check';
 import { tdesEncryptEcb, tdesDecryptEcb, tdesEncryptCbc, tdesDecryptCbc } from '../src/index.js';
 import { refDesEcbEncrypt, refDesEcbDecrypt, refDesCbcEncrypt, refDesCbcDecrypt } from './helpers/reference.js';
 import { forgeTdes } from './helpers/forge.js';
-import { desKey, blocks, bytesOf } from './helpers/arb.js';
+import { anyDesKey, blocks, bytesOf } from './helpers/arb.js';
 
 const RUNS = 10_000;
 
 describe('TDES against node:crypto and node-forge', () => {
   test('ECB encrypt and decrypt', () => {
     fc.assert(
-      fc.property(desKey, blocks(8, 4), (key, data) => {
+      fc.property(anyDesKey, blocks(8, 4), (key, data) => {
         const c = tdesEncryptEcb(key, data);
         expect(c).toEqual(refDesEcbEncrypt(key, data));
         expect(c).toEqual(forgeTdes(key, data, 'ECB', undefined, false));
@@ -24,7 +24,7 @@ describe('TDES against node:crypto and node-forge', () => {
 
   test('CBC encrypt and decrypt', () => {
     fc.assert(
-      fc.property(desKey, blocks(8, 4), bytesOf(8), (key, data, iv) => {
+      fc.property(anyDesKey, blocks(8, 4), bytesOf(8), (key, data, iv) => {
         const c = tdesEncryptCbc(key, data, iv);
         expect(c).toEqual(refDesCbcEncrypt(key, data, iv));
         expect(c).toEqual(forgeTdes(key, data, 'CBC', iv, false));

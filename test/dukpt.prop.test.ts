@@ -6,10 +6,9 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';
 import { kernel } from '../src/wasm/_loader.js';
-import { bytesOf, digits, junk } from './helpers/arb.js';
+import { anyPin as pin, bytesOf, digits, junk } from './helpers/arb.js';
 import { aesKsn, tdesKsn } from './helpers/dukpt-arb.js';
 
-const pin = digits(4, 12);
 const pan = digits(12, 19);
 const aesBdk = fc.constantFrom(16, 24, 32).chain(bytesOf);
 const popcount = (n: number) => n.toString(2).replace(/0/g, '').length;

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import * as api from '../src/index.js';
 import * as R from './helpers/emv-reference.js';
 import { refDesEcbEncrypt } from './helpers/reference.js';
-import { bytesOf, digits, pin as pinArb } from './helpers/arb.js';
+import { expiry, serviceCode } from '../src/arbitraries.js';
+import { anyPin as pinArb, bytesOf, digits } from './helpers/arb.js';
 import { PROFILES, tagsOf } from './helpers/emv.js';
 
 const RUNS = 10_000;
@@ -188,7 +189,7 @@ describe('issuer scripts', () => {
 
 describe('contactless dynamic codes', () => {
   test('Visa dCVV (Options A and B)', () => {
-    fc.assert(fc.property(key16, pan, psn, digits(4, 4), digits(3, 3), bytesOf(2), option, (imk, p, s, e, sc, atc, o) => {
+    fc.assert(fc.property(key16, pan, psn, expiry(), serviceCode(), bytesOf(2), option, (imk, p, s, e, sc, atc, o) => {
       expect(api.generateDcvv(imk, p, s, e, sc, atc, { option: o })).toBe(R.refDcvv(imk, p, s, e, sc, atc, o));
     }), { numRuns: RUNS });
   });
@@ -202,4 +203,7 @@ describe('contactless dynamic codes', () => {
 test('the reference parity and TDES agree with node:crypto on a sample (sanity of the oracle)', () => {
   const k = R.fromHex('0123456789ABCDEFFEDCBA9876543210');
   expect(x(refDesEcbEncrypt(k, new Uint8Array(8))).slice(0, 6)).toBe('08D7B4');
+  // The parity every reference key goes through: FIPS 46-3 odd parity in the last bit of each byte.
+  expect(x(R.refOddParity(R.fromHex('0022446688AACCEE00FF80FE7F01')))).toBe('0123456789ABCDEF01FE80FE7F01');
+  expect(R.refOddParity(k)).toEqual(k);
 });

@@ -48,7 +48,7 @@ describe('key lifecycle', () => {
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3], kcv: 'ABCDEF' }), 'ERR_KCV_MISMATCH', 'kcv');
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1] }), 'ERR_LENGTH', 'components');
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3, c1] }), 'ERR_LENGTH', 'components');
-    const distinct = h('0123456789ABCDEFFEDCBA9876543210'); // c1's halves are equal: single DES, refused (weak.test.ts)
+    const distinct = h('0123456789ABCDEFFEDCBA9876543210'); // c1's halves are equal: single DES, refused (keys.weak.test.ts)
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))] }), 'ERR_KEY_PARITY', 'components[1]');
     expect(hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))], fixParity: true }).kcv).toBe(api.keyCheckValue(distinct));
     expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, h('00'.repeat(16))], fixParity: true }), 'ERR_WEAK_KEY', 'components');

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { aesCmac, tdesCmac, isoMac, hmac } from '../src/index.js';
 import { refCmac } from './helpers/reference.js';
 import { refHmac, refIsoMac } from './helpers/mac-reference.js';
-import { aesKey, bytesOf, desKey } from './helpers/arb.js';
+import { aesKey, anyDesKey, bytesOf } from './helpers/arb.js';
 
 const RUNS = 10_000;
 const message = fc.uint8Array({ maxLength: 70 });
@@ -19,7 +19,7 @@ describe('CMAC against the SP 800-38B reference', () => {
   });
 
   test('TDES-CMAC', () => {
-    fc.assert(fc.property(desKey, message, (key, m) => {
+    fc.assert(fc.property(anyDesKey, message, (key, m) => {
       expect(tdesCmac(key, m)).toEqual(refCmac(key, m, 'TDES'));
     }), { numRuns: RUNS });
   });
@@ -40,7 +40,7 @@ const macLength = fc.integer({ min: 4, max: 8 });
 
 describe('ISO/IEC 9797-1 against the reference', () => {
   test('MAC algorithm 1 (DES and TDES keys), padding 1-3, lengths 4-8', () => {
-    fc.assert(fc.property(desKey, message, padding, macLength, (key, m, p, len) => {
+    fc.assert(fc.property(anyDesKey, message, padding, macLength, (key, m, p, len) => {
       expect(isoMac(key, m, { algorithm: 1, padding: p, length: len })).toEqual(refIsoMac(key, m, 1, p, len));
     }), { numRuns: RUNS });
   });

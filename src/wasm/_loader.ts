@@ -58,7 +58,7 @@ function wasmApi(): WasmApi {
 
 /**
  * The kernel module's exports (see assembly/index.ts). Addresses and sizes are plain numbers. Kept by hand:
- * test/loader.exports.test.ts checks it against the built module's exports both ways, with each function's arity.
+ * test/wasm.loader.exports.test.ts checks it against the built module's exports both ways, with each function's arity.
  */
 export interface KernelExports {
   memory: WasmMemory;

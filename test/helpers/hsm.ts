@@ -46,3 +46,13 @@ export function makeHsm(lmk = LMK, extra: Partial<HsmOptions> = {}) {
   };
   return { hsm, audit, keys };
 }
+
+/**
+ * A development custodian (one component per key allowed) and `load`, which imports a clear test key as a key block
+ * of any usage and mode of use: for the facade tests that start from published vectors.
+ */
+export function keyLoader(lmk = LMK) {
+  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const load = (usage: string, algorithm: KeyAlgorithm, hex: string, modeOfUse?: string) => custodian.importKeyComponents({ usage, algorithm, modeOfUse, components: [hexToBytes(hex)], allowSingleComponent: true, fixParity: algorithm.startsWith('TDES') }).keyBlock;
+  return { custodian, load };
+}

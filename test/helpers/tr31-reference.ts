@@ -6,7 +6,7 @@
  * (knovichikhin/psec psec/tr31.py, openemv/tr31 src/tr31.c). Nothing here
  * imports the library under test. The only primitives are `node:crypto`
  * ciphers (through ./reference.ts) and the SP 800-38B CMAC in ./reference.ts,
- * which is proven against NIST vectors in reference.test.ts.
+ * which is proven against NIST vectors in test/helpers.reference.test.ts.
  *
  * Key block layout (all versions):
  *

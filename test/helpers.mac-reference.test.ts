@@ -1,8 +1,8 @@
-// Proves the ISO/IEC 9797-1 and HMAC reference (./mac-reference.ts) against every public vector in
-// ../vectors/isomac.json and ../vectors/hmac.json before the differential tests trust it.
+// Proves the ISO/IEC 9797-1 and HMAC reference (./helpers/mac-reference.ts) against every public vector in
+// ./vectors/isomac.json and ./vectors/hmac.json before the differential tests trust it.
 import { describe, expect, test } from 'vitest';
-import { loadVectors, str, title } from './vectors.js';
-import { refHmac, refIsoMac, refPad } from './mac-reference.js';
+import { loadVectors, str, title } from './helpers/vectors.js';
+import { refHmac, refIsoMac, refPad } from './helpers/mac-reference.js';
 
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();

@@ -1,12 +1,12 @@
-// Proves the DUKPT reference (./dukpt-reference.ts) against every vector of ../vectors/dukpt.json before the
+// Proves the DUKPT reference (./helpers/dukpt-reference.ts) against every vector of ./vectors/dukpt.json before the
 // differential tests trust it: IPEK, transaction keys, PIN blocks, retail MACs and data of X9.24-1 A.4; initial,
 // transaction and working keys and ISO 4 PIN blocks of the X9.24-3 supplement (AES-128 and AES-256 BDKs),
 // including the supplement's 17-bit counter 1FFFF that the library refuses; the TDES-CMACs openemv crafted and
 // moov-io's CMACs, HMACs and data, which fix the request/response conventions.
 import { describe, expect, test } from 'vitest';
-import { loadVectors, str, title } from './vectors.js';
-import * as r from './dukpt-reference.js';
-import { refAesCbcEncrypt, refCmac, refDesCbcEncrypt, refDesEcbEncrypt, refEncipherIso4, refEncodeIso0 } from './reference.js';
+import { loadVectors, str, title } from './helpers/vectors.js';
+import * as r from './helpers/dukpt-reference.js';
+import { refAesCbcEncrypt, refCmac, refDesCbcEncrypt, refDesEcbEncrypt, refEncipherIso4, refEncodeIso0 } from './helpers/reference.js';
 
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const x = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();

@@ -1,6 +1,6 @@
 /**
- * Proves the TR-31 / X9.143 reference in ./tr31-reference.ts against every
- * public key block in ../vectors/tr31.json:
+ * Proves the TR-31 / X9.143 reference in ./helpers/tr31-reference.ts against every
+ * public key block in ./vectors/tr31.json:
  *  - unwrap: MAC verifies, the clear key and the clear header come out, and the
  *    header fields and optional blocks read by the reference match the vector;
  *  - wrap: where the source fixes the padding, wrapping the key with that
@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { refDecodeTr31, refParseTr31Header, refUnwrapTr31, refWrapTr31 } from './tr31-reference.js';
+import { refDecodeTr31, refParseTr31Header, refUnwrapTr31, refWrapTr31 } from './helpers/tr31-reference.js';
 
 interface Tr31Vector {
   source: string;
@@ -32,7 +32,7 @@ interface Tr31Vector {
   };
 }
 
-const file = new URL('../vectors/tr31.json', import.meta.url);
+const file = new URL('./vectors/tr31.json', import.meta.url);
 const { vectors, legacyExtendedLength } = JSON.parse(readFileSync(file, 'utf8')) as {
   vectors: Tr31Vector[];
   legacyExtendedLength: { vectors: Tr31Vector[] };

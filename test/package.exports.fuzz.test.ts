@@ -169,7 +169,7 @@ async function targets(file: string): Promise<Array<{ name: string; make: () => 
       out.push({ name: `${name}.${staticName}`, make: async () => (args) => () => (value as unknown as Record<string, (...a: unknown[]) => unknown>)[staticName]!(...safeArgs(args)) });
     }
     const recipe = RECIPES[name];
-    if (recipe === undefined) throw new Error(`exported class ${name} needs a recipe in exports.fuzz.test.ts`);
+    if (recipe === undefined) throw new Error(`exported class ${name} needs a recipe in package.exports.fuzz.test.ts`);
     const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');
     for (const method of methods) {
       // A fresh instance per method, so that close() or wipe() does not decide what the other methods see.

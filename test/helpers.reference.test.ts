@@ -1,6 +1,6 @@
 /**
- * Proves the reference oracles in ./reference.ts against the public
- * known-answer vectors in ../vectors/*.json. Every vector in every file must be
+ * Proves the reference oracles in ./helpers/reference.ts against the public
+ * known-answer vectors in ./vectors/*.json. Every vector in every file must be
  * exercised by exactly one branch below; an unrecognised vector shape fails.
  */
 import { readFileSync } from 'node:fs';
@@ -32,12 +32,12 @@ import {
   refKcv,
   refLuhnCheckDigit,
   refVisaPvv,
-} from './reference.js';
+} from './helpers/reference.js';
 
 type Vector = Record<string, unknown> & { source: string };
 
 function loadVectors(name: string): Vector[] {
-  const url = new URL(`../vectors/${name}.json`, import.meta.url);
+  const url = new URL(`./vectors/${name}.json`, import.meta.url);
   const parsed = JSON.parse(readFileSync(url, 'utf8')) as { vectors: Vector[] };
   return parsed.vectors;
 }

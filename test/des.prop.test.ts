@@ -1,26 +1,18 @@
-// Properties of the block-cipher primitives: decrypt∘encrypt = identity, and malformed keys, data and IVs are
-// rejected with the documented error codes.
+// Properties of DES and TDES: decrypt∘encrypt = identity in ECB and CBC, inputs untouched and outputs fresh, and
+// malformed keys, data and IVs rejected with the documented error codes. (Three rejection tests check the AES or CMAC
+// counterpart of the same rule in the same test.)
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import * as api from '../src/index.js';
-import { aesKey, blocks, bytesOf, desKey } from './helpers/arb.js';
+import { anyDesKey, blocks, bytesOf } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
 describe('round trips', () => {
   test('TDES ECB and CBC', () => {
     fc.assert(
-      fc.property(desKey, blocks(8, 16), bytesOf(8), (key, data, iv) => {
+      fc.property(anyDesKey, blocks(8, 16), bytesOf(8), (key, data, iv) => {
         expect(api.tdesDecryptEcb(key, api.tdesEncryptEcb(key, data))).toEqual(data);
         expect(api.tdesDecryptCbc(key, api.tdesEncryptCbc(key, data, iv), iv)).toEqual(data);
-      }),
-    );
-  });
-
-  test('AES ECB and CBC', () => {
-    fc.assert(
-      fc.property(aesKey, blocks(16, 16), bytesOf(16), (key, data, iv) => {
-        expect(api.aesDecryptEcb(key, api.aesEncryptEcb(key, data))).toEqual(data);
-        expect(api.aesDecryptCbc(key, api.aesEncryptCbc(key, data, iv), iv)).toEqual(data);
       }),
     );
   });
@@ -40,11 +32,6 @@ describe('rejections', () => {
   test('DES keys of any other length: ERR_LENGTH on key', () => {
     fc.assert(fc.property(badLength([8, 16, 24]), (key) => {
       expectCardHsmError(() => api.tdesEncryptEcb(key, new Uint8Array(8)), 'ERR_LENGTH', 'key');
-    }));
-  });
-  test('AES keys of any other length: ERR_LENGTH on key', () => {
-    fc.assert(fc.property(badLength([16, 24, 32]), (key) => {
-      expectCardHsmError(() => api.aesEncryptEcb(key, new Uint8Array(16)), 'ERR_LENGTH', 'key');
     }));
   });
   test('data that is not whole blocks: ERR_LENGTH on data', () => {

@@ -200,3 +200,36 @@ describe('init(source?) and initSync(source?)', () => {
     }
   });
 });
+
+describe('loader', () => {
+  test('importing the package compiles nothing; the first operation does', async () => {
+    // Counted in a fresh module graph, whatever this file's own imports have loaded: each WebAssembly entry point
+    // that compiles or instantiates is wrapped with a counter before the package is imported again.
+    type Entry = 'Module' | 'Instance' | 'compile' | 'instantiate';
+    const wasm = (globalThis as unknown as { WebAssembly: Record<Entry, (...a: unknown[]) => unknown> }).WebAssembly;
+    const originals = { Module: wasm.Module, Instance: wasm.Instance, compile: wasm.compile, instantiate: wasm.instantiate };
+    let compilations = 0;
+    for (const name of ['Module', 'Instance'] as const) {
+      wasm[name] = function (...a: unknown[]) {
+        compilations++;
+        return Reflect.construct(originals[name], a);
+      };
+    }
+    for (const name of ['compile', 'instantiate'] as const) {
+      wasm[name] = (...a: unknown[]) => {
+        compilations++;
+        return originals[name](...a);
+      };
+    }
+    try {
+      vi.resetModules();
+      const fresh = await import('../src/index.js');
+      expect(fresh).not.toBe(api);
+      expect(compilations).toBe(0);
+      expect(fresh.generateCvv(fresh.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101')).toBe('561');
+      expect(compilations).toBeGreaterThan(0);
+    } finally {
+      Object.assign(wasm, originals);
+    }
+  });
+});

@@ -10,7 +10,8 @@ import { PanIssuer } from '../src/index.js';
 import { cardsAt, cardsFor, derivePins, type CardRecipe } from '../src/issue/_cards.js';
 import type { IssuedCard } from '../src/issue/cards.js';
 import { kernel } from '../src/wasm/_loader.js';
-import { aesKey, bytesOf, digits, expiry, serviceCode } from './helpers/arb.js';
+import { cvk, expiry, serviceCode } from '../src/arbitraries.js';
+import { aesKey, bytesOf, digits } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
 const k = kernel();
@@ -89,9 +90,9 @@ const policy = fc.record({ rejectRepeated: fc.boolean(), rejectSequences: fc.boo
 const recipe = fc.record({
   shape,
   panKey: aesKey,
-  cvk: bytesOf(16),
-  expiry,
-  serviceCode,
+  cvk: cvk(),
+  expiry: expiry(),
+  serviceCode: serviceCode(),
   token: fc.option(fc.record({ key: aesKey, options: tokenOptions }), { nil: undefined }),
   pin: fc.option(
     fc.record({ aes: fc.boolean(), tdes: tdesKey, aesKey, pvk: tdesKey.map((key) => key.subarray(0, 16)), pvki: digits(1, 1), length: fc.integer({ min: 4, max: 12 }), policy }),

@@ -1,10 +1,10 @@
-// Proves the EMV reference (./emv-reference.ts) against every public vector in ../vectors/emv-*.json before the
-// differential tests trust it. Each vector type is handled by one branch; an unknown type fails.
+// Proves the EMV reference (./helpers/emv-reference.ts) against every public vector in ./vectors/emv-*.json before
+// the differential tests trust it. Each vector type is handled by one branch; an unknown type fails.
 import { describe, expect, test } from 'vitest';
-import { loadVectors, title, type Vector } from './vectors.js';
-import { refDesEcbEncrypt, refEncodeIso2 } from './reference.js';
-import { refIsoMac } from './mac-reference.js';
-import * as R from './emv-reference.js';
+import { loadVectors, title, type Vector } from './helpers/vectors.js';
+import { refDesEcbEncrypt, refEncodeIso2 } from './helpers/reference.js';
+import { refIsoMac } from './helpers/mac-reference.js';
+import * as R from './helpers/emv-reference.js';
 
 const h = R.fromHex;
 const x = R.toHex;

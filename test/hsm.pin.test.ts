@@ -1,6 +1,6 @@
 // The PIN lifecycle on the Hsm facade with durable state: set, verify with a try counter and lock, generate,
 // activation codes, and fail-closed behaviour when the store is down. (Concurrency and the database adapters:
-// pin.concurrency.test.ts.)
+// hsm.pin.concurrency.test.ts.)
 import { describe, expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { CardHsmError, Hsm, MemoryAuditSink, MemoryStore, type Store } from '../src/index.js';
