@@ -5,8 +5,9 @@
 //            8 bytes big-endian) mod 10^d, C = the time window.
 // One call computes `count` consecutive windows for each of `n` cards, with the IMK's HMAC states set up once.
 //
-// Depends on: sha256.ts (HMAC-SHA-256), memory.ts (DCVV2_SCRATCH).
-import { hmacSetup, hmacFinish, sha256Wipe } from './sha256';
+// Depends on: hmac.ts (HMAC-SHA-256), sha256.ts (its wipe), memory.ts (DCVV2_SCRATCH).
+import { hmacKeys, hmacWith } from './hmac';
+import { sha256Wipe } from './sha256';
 import { DCVV2_SCRATCH, DCVV2_SCRATCH_BYTES } from './memory';
 
 // One contiguous scratch region (memory.ts DCVV2_SCRATCH: key states, K_card, messages, MACs), wiped in one go after
@@ -41,7 +42,7 @@ function truncate(digits: i32, dst: usize): void {
 /** HMAC-SHA-256(key states, C as 8 bytes big-endian) truncated into `digits` ASCII digits at `dst`. */
 function codeFor(inner: usize, outer: usize, window: u64, digits: i32, dst: usize): void {
   store<u64>(MSG, bswap<u64>(window));
-  hmacFinish(inner, outer, SCRATCH, MSG, 8, MAC);
+  hmacWith(256, inner, outer, SCRATCH, MSG, 8, MAC);
   truncate(digits, dst);
 }
 
@@ -52,7 +53,7 @@ function wipeAll(): void {
 
 /** The HMAC profile for `n` cards and `count` windows from `window`; codes of `digits` digits to `dst`. */
 export function dcvv2HmacBatch(imk: usize, imkLen: i32, ctx: usize, stride: i32, n: i32, window: f64, count: i32, digits: i32, dst: usize): void {
-  hmacSetup(imk, imkLen, IMK_I, IMK_O);
+  hmacKeys(256, imk, imkLen, IMK_I, IMK_O);
   const first = <u64>window;
   for (let i = 0; i < n; i++) {
     const rec = ctx + <usize>(i * stride);
@@ -60,8 +61,8 @@ export function dcvv2HmacBatch(imk: usize, imkLen: i32, ctx: usize, stride: i32,
     memory.copy(MSG, LABEL, 13);
     memory.copy(MSG + 13, rec + 1, len);
     store<u32>(MSG + 13 + len, bswap<u32>(256));
-    hmacFinish(IMK_I, IMK_O, SCRATCH, MSG, 13 + len + 4, MAC);
-    hmacSetup(MAC, 32, CARD_I, CARD_O); // K_card
+    hmacWith(256, IMK_I, IMK_O, SCRATCH, MSG, 13 + len + 4, MAC);
+    hmacKeys(256, MAC, 32, CARD_I, CARD_O); // K_card
     for (let w = 0; w < count; w++) codeFor(CARD_I, CARD_O, first + <u64>w, digits, dst + <usize>((i * count + w) * digits));
   }
   wipeAll();
@@ -69,7 +70,7 @@ export function dcvv2HmacBatch(imk: usize, imkLen: i32, ctx: usize, stride: i32,
 
 /** The truncation core alone (RFC 6238 with SHA-256): HMAC(key, counter) -> `digits` digits. For the RFC vectors. */
 export function hotpSha256(key: usize, keyLen: i32, counter: f64, digits: i32, dst: usize): void {
-  hmacSetup(key, keyLen, CARD_I, CARD_O);
+  hmacKeys(256, key, keyLen, CARD_I, CARD_O);
   codeFor(CARD_I, CARD_O, <u64>counter, digits, dst);
   wipeAll();
 }

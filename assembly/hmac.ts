@@ -1,6 +1,7 @@
-// HMAC (FIPS 198-1, RFC 2104) over SHA-256 (sha256.ts) and SHA-384/512 (sha512.ts), streamed: hmacStart keys the
-// inner and outer states, hmacUpdate absorbs whole blocks (a long message arrives in parts), hmacFinish pads and
-// writes the tag. The state between the calls of one public operation lives in REGION, wiped by hmacFinish.
+// HMAC (FIPS 198-1, RFC 2104) over SHA-256 (sha256.ts) and SHA-384/512 (sha512.ts), the kernel's one HMAC:
+// hmacKeys computes a key's inner and outer states (into any place: dynamic CVV2 keeps one pair per card), hmacWith
+// MACs one message from such states; streamed, hmacStart keys the states in REGION, hmacUpdate absorbs whole blocks
+// (a long message arrives in parts) and hmacFinish pads, writes the tag and wipes REGION.
 //
 // Depends on: sha256.ts, sha512.ts, memory.ts (HMAC_SCRATCH).
 import { compress, sha256Start, sha256Finish, sha256Wipe } from './sha256';
@@ -39,25 +40,45 @@ function finish(bits: i32, state: usize, prefix: u64, src: usize, len: i32, dst:
 }
 
 /**
- * Keys the HMAC for `bits` = 256, 384 or 512 with the `keyLen`-byte key at `key`: a key longer than the block is
- * hashed first (RFC 2104 2), then K XOR ipad and K XOR opad are absorbed into the inner and outer states.
+ * The states of the `keyLen`-byte key at `key` for `bits` = 256, 384 or 512, written to `inner` and `outer` (32
+ * bytes each for SHA-256, 64 otherwise): a key longer than the block is hashed first (RFC 2104 2), then K XOR ipad
+ * and K XOR opad are absorbed. The key block and the long key's hash state are wiped before returning.
  */
-export function hmacStart(bits: i32, key: usize, keyLen: i32): void {
+export function hmacKeys(bits: i32, key: usize, keyLen: i32, inner: usize, outer: usize): void {
   const b = blockBytes(bits);
   memory.fill(BLOCK, 0, 128);
   if (keyLen > b) {
     start(bits, STATE);
     finish(bits, STATE, 0, key, keyLen, BLOCK);
+    memory.fill(STATE, 0, 64);
   } else {
     memory.copy(BLOCK, key, keyLen);
   }
   for (let i = 0; i < b; i++) store<u8>(BLOCK + i, load<u8>(BLOCK + i) ^ 0x36);
-  start(bits, INNER);
-  absorb(bits, INNER, BLOCK);
+  start(bits, inner);
+  absorb(bits, inner, BLOCK);
   for (let i = 0; i < b; i++) store<u8>(BLOCK + i, load<u8>(BLOCK + i) ^ (0x36 ^ 0x5c));
-  start(bits, OUTER);
-  absorb(bits, OUTER, BLOCK);
+  start(bits, outer);
+  absorb(bits, outer, BLOCK);
   memory.fill(BLOCK, 0, 128);
+}
+
+/**
+ * The HMAC of `len` bytes at `src` from states made by hmacKeys (not modified: copied to `scratch`, 32 or 64
+ * bytes); the tag goes to `dst`, which may hold the message's last bytes no longer needed.
+ */
+export function hmacWith(bits: i32, inner: usize, outer: usize, scratch: usize, src: usize, len: i32, dst: usize): void {
+  const b = blockBytes(bits);
+  const size = bits == 256 ? 32 : 64;
+  memory.copy(scratch, inner, size);
+  finish(bits, scratch, <u64>b, src, len, dst);
+  memory.copy(scratch, outer, size);
+  finish(bits, scratch, <u64>b, dst, bits >> 3, dst);
+}
+
+/** Keys the streamed HMAC in REGION (see hmacKeys). */
+export function hmacStart(bits: i32, key: usize, keyLen: i32): void {
+  hmacKeys(bits, key, keyLen, INNER, OUTER);
   memory.copy(STATE, INNER, 64);
 }
 

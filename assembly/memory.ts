@@ -87,7 +87,7 @@ export const SHA1_SCRATCH_BYTES: i32 = 80 * 4 + 64;
 export const SHA1_SCRATCH: usize = memory.data(SHA1_SCRATCH_BYTES, 16);
 
 /** sha256.ts: the message schedule (64 words), the padding block (64), an over-long HMAC key's digest (32). */
-export const SHA256_SCRATCH_BYTES: i32 = 64 * 4 + 64 + 32;
+export const SHA256_SCRATCH_BYTES: i32 = 64 * 4 + 64;
 export const SHA256_SCRATCH: usize = memory.data(SHA256_SCRATCH_BYTES, 16);
 
 /** sha512.ts: the message schedule (80 u64 words) and the padding block (128). */

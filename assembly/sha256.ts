@@ -1,4 +1,4 @@
-// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (FIPS 198-1, RFC 2104) for the dynamic CVV2 kernels. The round
+// SHA-256 (FIPS 180-4), the hash of HMAC-SHA-256 (hmac.ts). The round
 // constants and initial hash value are derived at start-up from the primes, as FIPS 180-4 section 4.2.2 and 5.3.3
 // define them (fractional parts of cube and square roots), and checked against published digests in the tests.
 //
@@ -9,11 +9,10 @@ import { SHA256_SCRATCH, SHA256_SCRATCH_BYTES } from './memory';
 const K = memory.data(64 * 4, 16);
 const H0 = memory.data(8 * 4, 16);
 // Scratch (memory.ts SHA256_SCRATCH): the message schedule and the padding block (wiped by sha256Wipe, which the
-// callers run), and the digest of an over-long HMAC key (wiped by hmacSetup).
+// callers run).
 const W = SHA256_SCRATCH;
 const PAD = W + 64 * 4;
-const LONG_KEY = PAD + 64;
-if (64 * 4 + 64 + 32 != SHA256_SCRATCH_BYTES) ERROR('sha256.ts: the scratch layout must fill memory.ts SHA256_SCRATCH');
+if (64 * 4 + 64 != SHA256_SCRATCH_BYTES) ERROR('sha256.ts: the scratch layout must fill memory.ts SHA256_SCRATCH');
 
 function isPrime(n: i32): bool {
   for (let d = 2; d * d <= n; d++) if (n % d == 0) return false;
@@ -81,46 +80,6 @@ export function sha256Finish(state: usize, prefix: i32, src: usize, len: i32, ds
   compress(state, PAD);
   for (let i = 0; i < 8; i++) store<u32>(dst + (<usize>i << 2), bswap<u32>(load<u32>(state + (<usize>i << 2))));
   memory.fill(PAD, 0, 64);
-}
-
-/** SHA-256 of `len` bytes at `src` into `dst` (uses `state`, 32 bytes of scratch). */
-export function sha256(state: usize, src: usize, len: i32, dst: usize): void {
-  sha256Start(state);
-  sha256Finish(state, 0, src, len, dst);
-}
-
-/**
- * HMAC key setup: the inner and outer states after the ipad and opad blocks, written to `inner` and `outer`
- * (32 bytes each). Keys longer than 64 bytes are hashed first (RFC 2104).
- */
-export function hmacSetup(key: usize, keyLen: i32, inner: usize, outer: usize): void {
-  if (keyLen > 64) {
-    sha256(inner, key, keyLen, LONG_KEY); // sha256 uses PAD itself, so hash into a buffer of its own
-    memory.fill(PAD, 0, 64);
-    memory.copy(PAD, LONG_KEY, 32);
-    memory.fill(LONG_KEY, 0, 32);
-  } else {
-    memory.fill(PAD, 0, 64);
-    memory.copy(PAD, key, keyLen);
-  }
-  for (let i = 0; i < 64; i++) store<u8>(PAD + i, load<u8>(PAD + i) ^ 0x36);
-  sha256Start(inner);
-  compress(inner, PAD);
-  for (let i = 0; i < 64; i++) store<u8>(PAD + i, load<u8>(PAD + i) ^ (0x36 ^ 0x5c));
-  sha256Start(outer);
-  compress(outer, PAD);
-  memory.fill(PAD, 0, 64);
-}
-
-/**
- * HMAC-SHA-256 of `len` bytes at `src` from precomputed key states (not modified: copied to `scratch`, 32
- * bytes), 32-byte MAC to `dst` (which may hold the message's last bytes no longer needed).
- */
-export function hmacFinish(inner: usize, outer: usize, scratch: usize, src: usize, len: i32, dst: usize): void {
-  memory.copy(scratch, inner, 32);
-  sha256Finish(scratch, 64, src, len, dst);
-  memory.copy(scratch, outer, 32);
-  sha256Finish(scratch, 64, dst, 32, dst);
 }
 
 /** Wipes the schedule and padding scratch, which held message and key-derived words. */

@@ -13,6 +13,16 @@ function range(min: number, max: number): string {
   return min === max ? `${min}` : `${min}..${max}`;
 }
 
+/** True when `value` is a string of `min`..`max` ASCII digits (the hot paths' check before the precise one). */
+export function isDigits(value: unknown, min: number, max: number): boolean {
+  if (typeof value !== 'string' || value.length < min || value.length > max) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A string of `min`..`max` ASCII digits. */
 export function checkDigits(field: string, value: unknown, min: number, max: number): string {
   if (typeof value !== 'string') {

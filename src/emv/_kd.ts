@@ -1,7 +1,7 @@
 // EMV card records and ICC master keys as the kernel takes them, for the library's own uses (cryptograms, scripts,
 // dCVV, CVC3, personalisation, dynamic CVV2's TDES profile): cards checked and laid out, and master keys derived
 // for many cards under many IMKs in one pass. kd.ts has the public derivations (EMV 4.4 Book 2 Annex A1).
-import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.js';
+import { checkArray, checkBytes, checkDigits, checkOneOf, checkOptions, isDigits } from '../_validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import type { EmvCard, MasterKeyOption } from './kd.js';
 
@@ -29,15 +29,6 @@ export function putCard(m: Uint8Array, rec: number, card: EmvCard): void {
   for (let i = 0; i < pan.length; i++) m[rec + 1 + i] = pan.charCodeAt(i);
   m[rec + 20] = psn.charCodeAt(0);
   m[rec + 21] = psn.charCodeAt(1);
-}
-
-function isDigits(s: unknown, min: number, max: number): boolean {
-  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /**

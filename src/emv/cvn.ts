@@ -14,7 +14,7 @@
 // CVN 16/17 and the SK for CVN 20/21. Issuer scripts: Visa CVN 10/18 derive Visa SM session keys from the ATC, the
 // others common SM keys from the ARQC; the MAC covers header || ATC || ARQC || data (EMV 9.2.1.2 format 2).
 import { CardHsmError } from '../errors.js';
-import { checkArray, checkBytes, checkOptions } from '../_validate.js';
+import { checkArray, checkBytes, checkOptions, isDigits } from '../_validate.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
 import { deriveCommonSessionKey, deriveMastercardSessionKey, type EmvCard } from './kd.js';
 import { checkCard, checkKey16, masterKeys } from './_kd.js';
@@ -234,15 +234,6 @@ export interface EmvArqcItem {
   psn: string;
   tx: EmvTransaction;
   arqc: Uint8Array;
-}
-
-function isDigits(s: unknown, min: number, max: number): boolean {
-  if (typeof s !== 'string' || s.length < min || s.length > max) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /** True when `tx` has every tag at its length and an IAD the profile can read (no strings built). */
