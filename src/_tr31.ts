@@ -2,6 +2,7 @@
 // parsing and formatting, the version B/D key derivation and binding, and wrap/unwrap under a Tr31Kbpk whose
 // derived keys are kept between calls — the Hsm's vault wraps every key under its LMK that way.
 import { CardHsmError } from './errors.js';
+import { frozen } from './_freeze.js';
 import { bytesToHex, constantTimeEqual, hexToBytes } from './bytes.js';
 import { randomBytes } from './_bytes.js';
 import { checkOptions, checkUint8Array } from './_validate.js';
@@ -28,10 +29,10 @@ const VERSIONS: Record<Tr31Version, VersionInfo> = {
  * numeric proprietary range); reading accepts any well-formed value. The Hsm makes keys for the subset its
  * KEY_USAGE_RULES use (src/hsm/usage.ts).
  */
-export const X9143_USAGES = [
+export const X9143_USAGES = frozen([
   'B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
   'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4',
-] as const;
+] as const);
 
 export type X9143Usage = (typeof X9143_USAGES)[number];
 const USAGES: ReadonlySet<string> = new Set(X9143_USAGES);

@@ -258,3 +258,36 @@ describe('attack 10: a verify-only E6 key generating codes', () => {
     expect((await online.verifyDynamicCvv2({ cardRef: online.cardRef(PAN), imk: keys.imk, pan: PAN, psn: '00', expiry: '2812', code: issuance.generateDynamicCvv2({ imk: keys.imk, pan: PAN, psn: '00', expiry: '2812' }).code })).valid).toBe(true);
   });
 });
+
+describe('attack 11: relaxing the enforced tables through their exported objects', () => {
+  /** Every object reachable from `value` that is not frozen, by path. */
+  const unfrozen = (value: unknown, path: string): string[] => {
+    if (value === null || typeof value !== 'object') return [];
+    const own = Object.isFrozen(value) ? [] : [path];
+    return [...own, ...Object.entries(value).flatMap(([k, v]) => unfrozen(v, `${path}.${k}`))];
+  };
+
+  test('every exported table is deeply frozen (rules, profiles, activities, algorithms, usages, EMV profiles)', () => {
+    const tables = Object.entries(api).filter(([, v]) => v !== null && typeof v === 'object');
+    expect(tables.map(([name]) => name)).toEqual(expect.arrayContaining(['KEY_USAGE_RULES', 'HSM_PROFILES', 'METHOD_ACTIVITIES', 'ACTIVITIES', 'KEY_ALGORITHMS', 'X9143_USAGES', 'EMV_CVN_PROFILES']));
+    expect(tables.flatMap(([name, v]) => unfrozen(v, name))).toEqual([]);
+  });
+
+  test('writes into them throw, and the Hsm still enforces what it did: a PIN key is no CVK, an AES-256 KEK not exportable under TDES', () => {
+    const { custodian, issuance, keys } = bank();
+    expect(() => (api.KEY_USAGE_RULES['cvv.generate'].usages as string[]).push('P0')).toThrow(TypeError);
+    expect(() => ((api.KEY_ALGORITHMS.AES256 as { bytes: number }).bytes = 8)).toThrow(TypeError);
+    expect(() => ((api.HSM_PROFILES.authorization as string[]).length = 0)).toThrow(TypeError);
+    expect(() => ((api.METHOD_ACTIVITIES as Record<string, string>).generateKey = 'card.ref')).toThrow(TypeError);
+    expectCardHsmError(() => issuance.generateCvv({ cvk: keys.zpk, pan: PAN, expiry: '2812', serviceCode: '101' }), 'ERR_KEY_USAGE', 'cvk');
+    const aesKek = custodian.generateKey({ usage: 'K0', algorithm: 'AES256' }).keyBlock;
+    const tdesKek = custodian.generateKey({ usage: 'K0', algorithm: 'TDES2' }).keyBlock;
+    expectCardHsmError(() => custodian.exportKey({ keyBlock: aesKek, kek: tdesKek }), 'ERR_KEY_USAGE', 'kek');
+  });
+
+  test('a malformed key block names the caller\'s option, not "keyBlock"', () => {
+    const { issuance } = bank();
+    expectCardHsmError(() => issuance.generateCvv({ cvk: 'x', pan: PAN, expiry: '2812', serviceCode: '101' }), 'ERR_TR31_LENGTH', 'cvk');
+    expectCardHsmError(() => issuance.generateCvv({ cvk: `D0112C0TC00E0000${'0'.repeat(96)}`, pan: PAN, expiry: '2812', serviceCode: '101' }), 'ERR_TR31_MAC', 'cvk');
+  });
+});

@@ -98,7 +98,7 @@ describe('key lifecycle', () => {
   test('a key block made under another LMK fails with ERR_TR31_MAC', () => {
     const { keys } = makeHsm(OTHER_LMK);
     const { hsm } = makeHsm();
-    expectCardHsmError(() => hsm.generateCvv({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101' }), 'ERR_TR31_MAC', 'keyBlock');
+    expectCardHsmError(() => hsm.generateCvv({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101' }), 'ERR_TR31_MAC', 'cvk');
   });
 });
 

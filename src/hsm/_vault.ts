@@ -3,6 +3,7 @@
 // and unwrapped — and every key it makes is sealed here. Clear keys live only between open() and withKeys' end.
 import { createHmac } from 'node:crypto';
 import { CardHsmError } from '../errors.js';
+import { frozen } from '../_freeze.js';
 import { keyCheckValue } from '../keys/kcv.js';
 import { lmkCheckValue } from '../keys/lmk.js';
 import { parseTr31Header, type Tr31Header } from '../tr31.js';
@@ -12,7 +13,7 @@ import { requireUsage } from './_usage.js';
 
 export type KeyAlgorithm = 'TDES2' | 'TDES3' | 'AES128' | 'AES192' | 'AES256' | 'HMAC256';
 
-const ALGORITHMS: Record<KeyAlgorithm, { letter: string; bytes: number; strength: number }> = {
+const ALGORITHMS: Readonly<Record<KeyAlgorithm, { letter: string; bytes: number; strength: number }>> = frozen({
   // strength: security bits per NIST SP 800-57 Part 1 Table 2, for the export rule (never wrap a key under a weaker KEK)
   TDES2: { letter: 'T', bytes: 16, strength: 80 },
   TDES3: { letter: 'T', bytes: 24, strength: 112 },
@@ -20,10 +21,12 @@ const ALGORITHMS: Record<KeyAlgorithm, { letter: string; bytes: number; strength
   AES192: { letter: 'A', bytes: 24, strength: 192 },
   AES256: { letter: 'A', bytes: 32, strength: 256 },
   HMAC256: { letter: 'H', bytes: 32, strength: 256 },
-};
+});
 
-/** The key algorithms and their sizes in bytes. */
-export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { bytes: number }>> = ALGORITHMS;
+/** The key algorithms and their sizes in bytes: a frozen copy (the vault's own table is not reachable). */
+export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { readonly bytes: number }>> = frozen(
+  Object.fromEntries(Object.entries(ALGORITHMS).map(([name, a]) => [name, { bytes: a.bytes }])) as Record<KeyAlgorithm, { bytes: number }>,
+);
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as KeyAlgorithm[];
 
 /** Key bytes of an algorithm. */
@@ -68,6 +71,16 @@ export function checkKeyBlock(field: string, value: unknown): string {
   return value;
 }
 
+/** Runs `parse` on a caller's key block, naming the caller's option (not "keyBlock") in any error it raises. */
+function asField<T>(field: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof CardHsmError) || e.field === field) throw e;
+    throw new CardHsmError(e.code, e.message.replace(/^"(keyBlock|header)"/, `"${field}"`), field, e.reason);
+  }
+}
+
 /** Runs `body` with clear keys and zeroes them afterwards, whatever happens. */
 export function withKeys<T>(keys: OpenKey[], body: () => T): T {
   try {
@@ -106,12 +119,12 @@ export class KeyVault {
    */
   open(field: string, keyBlock: unknown, purpose: Purpose | null, note?: KeyNote): OpenKey {
     const block = checkKeyBlock(field, keyBlock);
-    const claimed = this.#kbpk.verified(block)?.header ?? parseTr31Header(block);
+    const claimed = this.#kbpk.verified(block)?.header ?? asField(field, () => parseTr31Header(block));
     if (claimed.version !== 'D') {
       throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`, field);
     }
     if (purpose) requireUsage(claimed, undefined, purpose, field);
-    const { header, key } = unwrapTr31With(this.#kbpk, block);
+    const { header, key } = asField(field, () => unwrapTr31With(this.#kbpk, block));
     try {
       const algorithm = algorithmOf(header, key.length);
       if (note && note.keyKcv === null && note.wanted) {

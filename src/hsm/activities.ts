@@ -3,6 +3,7 @@
 // profile (or a list of activities) and refuses everything else with ERR_NOT_AUTHORIZED before any key is opened.
 // KEY_USAGE_RULES (usage.ts) is the one table of which key may do what; METHOD_ACTIVITIES is the one table of
 // which caller may do what.
+import { frozen } from '../_freeze.js';
 
 export type Activity =
   | 'keys.describe' //  a key block's attributes and KCV
@@ -29,11 +30,11 @@ export type Activity =
   | 'emv.perso' //      ICC master keys derived for personalisation, exported under a KEK
   | 'terminal.data'; // data from and to terminals under DUKPT data keys (the acquirer's online host)
 
-export const ACTIVITIES: readonly Activity[] = [
+export const ACTIVITIES: readonly Activity[] = frozen([
   'keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate', 'card.ref', 'card.verify', 'card.generate', 'card.manage',
   'pin.verify', 'pin.translate', 'pin.clear', 'pin.issue', 'issue', 'token.tokenize', 'token.detokenize', 'data.encrypt', 'data.decrypt',
   'mac.generate', 'mac.verify', 'emv.authorize', 'emv.perso', 'terminal.data',
-];
+]);
 
 export type ProfileName = 'authorization' | 'issuance' | 'custodian';
 
@@ -46,14 +47,14 @@ const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.v
  * card codes, detokenization and data keys. `custodian` runs key ceremonies and LMK rotation, and nothing that
  * touches a card.
  */
-export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = {
+export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = frozen({
   authorization: AUTHORIZATION,
   issuance: [...AUTHORIZATION, 'card.generate', 'card.manage', 'pin.clear', 'pin.issue', 'issue', 'token.detokenize', 'data.encrypt', 'data.decrypt', 'emv.perso'],
   custodian: ['keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate'],
-};
+});
 
 /** Every public Hsm method and the activity it needs. */
-export const METHOD_ACTIVITIES = {
+export const METHOD_ACTIVITIES = frozen({
   describeKey: 'keys.describe',
   generateKey: 'keys.generate',
   importKeyComponents: 'keys.import',
@@ -111,7 +112,7 @@ export const METHOD_ACTIVITIES = {
   encryptDukptData: 'terminal.data',
   decryptDukptData: 'terminal.data',
   exportDukptInitialKey: 'keys.export',
-} as const satisfies Record<string, Activity>;
+} as const satisfies Record<string, Activity>);
 
 export type HsmMethod = keyof typeof METHOD_ACTIVITIES;
 

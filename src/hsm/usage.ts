@@ -1,6 +1,7 @@
 // Key usage rules (ANSI X9.143 key usage, algorithm and mode of use): every Hsm operation names the purpose it
 // needs a key for, and this table says which keys may serve it. _usage.ts enforces it before any cryptography.
 import type { X9143Usage } from '../tr31.js';
+import { frozen } from '../_freeze.js';
 
 export type Purpose =
   | 'cvv.generate'
@@ -44,8 +45,8 @@ const AES_ONLY = { A: [16, 24, 32] } as const;
 // EMV issuer master keys are double-length TDES (EMV Book 2 A1.4) and derive card keys: mode X, or N.
 const EMV_IMK = { modes: 'XN', algorithms: TDES_DOUBLE } as const;
 
-/** The rule table: the single source of truth for which key may do what. */
-export const RULES: Readonly<Record<Purpose, Rule>> = {
+/** The rule table: the single source of truth for which key may do what (frozen: it is also what is enforced). */
+export const RULES: Readonly<Record<Purpose, Rule>> = frozen({
   'cvv.generate': { usages: ['C0'], modes: 'CGN', algorithms: TDES_DOUBLE },
   'cvv.verify': { usages: ['C0'], modes: 'CVN', algorithms: TDES_DOUBLE },
   'pin.encrypt': { usages: ['P0'], modes: 'BEN', algorithms: TDES_OR_AES },
@@ -81,5 +82,5 @@ export const RULES: Readonly<Record<Purpose, Rule>> = {
   // keys are double-length TDES (X9.24-1), AES DUKPT keys AES (X9.24-3).
   'dukpt.derive': { usages: ['B0', 'B1'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
   'dukpt.export': { usages: ['B0'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
-};
+});
 
