@@ -11,9 +11,12 @@ import { parseHeader, Tr31Kbpk, unwrapTr31With, wrapTr31With } from './_tr31.js'
 
 /**
  * The key block version (header byte 0): 'A' and 'C' (TDES variant binding; read only), 'B' (TDES key derivation
- * binding) and 'D' (AES key derivation binding). The blocks are ANSI X9.143:2021 8.4.1 (version C) and 8.4.2
- * (version B), as reproduced in openemv/tr31's tests (test/vectors/tr31.json).
+ * binding) and 'D' (AES key derivation binding). The example writes a version B block and reads its version back,
+ * then reads ANSI X9.143:2021 8.4.1 (version C) and 8.4.2 (version B), as reproduced in openemv/tr31's tests
+ * (test/vectors/tr31.json).
  * @example
+ * const version = 'B'
+ * parseTr31Header(wrapTr31(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), { version, length: 0, usage: 'C0', algorithm: 'T', modeOfUse: 'C', keyVersion: '00', exportability: 'E', optionalBlocks: [], reserved: '00' }, hexToBytes('0123456789ABCDEFFEDCBA9876543210'))).version // => 'B'
  * unwrapTr31(hexToBytes('B8ED59E0A279A295E9F5ED7944FD06B9'), 'C0112B0TX12S0100KS1800604B120F929280000042B758A2400AB598AE37782823DAF0BA4BDB0DAFF34915345CA169AE1F976A429EB139E5').header.version // => 'C'
  * parseTr31Header('B0120B0TX12S0100KS1800604B120F929280000015CEB14B76D551F21EC43A75390FA118A98C6CB049E3B9E864A5F4A8B9A5108A6DB5635C95B042D7').version // => 'B'
  */
@@ -24,7 +27,10 @@ export type Tr31Version = 'A' | 'B' | 'C' | 'D';
  * order, then a PB (padding) block when needed. The block is paysec's test_tr31_wrap_example_aes_128
  * (test/vectors/tr31.json).
  * @example
- * parseTr31Header('D0144P0TE00N0200KS1800604B120F9292800000PB0800008C33D790E39C605B6966CB81E79ADBDFEF1341850A655F383783CB17F64E3D3E0901DC80A564B8365F0979A06904FEEA').optionalBlocks // => [{ id: 'KS', data: '00604B120F9292800000' }, { id: 'PB', data: '0000' }]
+ * const ks = { id: 'KS', data: '00604B120F9292800000' }
+ * const block = wrapTr31(hexToBytes('00112233445566778899AABBCCDDEEFF'), { version: 'D', length: 0, usage: 'P0', algorithm: 'T', modeOfUse: 'E', keyVersion: '00', exportability: 'N', optionalBlocks: [ks], reserved: '00' }, hexToBytes('FFEEDDCCBBAA99887766554433221100'), { padding: hexToBytes('DDCAA6156A32D4A2734F9AF8A06A') })
+ * block // => 'D0144P0TE00N0200KS1800604B120F9292800000PB0800008C33D790E39C605B6966CB81E79ADBDFEF1341850A655F383783CB17F64E3D3E0901DC80A564B8365F0979A06904FEEA'
+ * parseTr31Header(block).optionalBlocks // => [ks, { id: 'PB', data: '0000' }]
  */
 export interface Tr31OptionalBlock {
   /** Two characters, e.g. 'KS' (key set ID), 'KC' (KCV of the wrapped key), 'KP' (KCV of the KBPK), 'PB'. */
