@@ -40,8 +40,8 @@ export interface TokenOptions {
 /**
  * Tokens for many PANs (12..19 digits each; lengths may differ) under one AES key (16, 24 or 32 bytes), one per
  * PAN in order, the PANs of each length computed together (one FF1 pass per cycle-walking step). Options and
- * tokens as tokenizePan. The token values were computed with this library; test/token.test.ts checks the construction against
- * ff1Encrypt (NIST SP 800-38G samples) step by step.
+ * tokens as tokenizePan. The token values were computed with this library; test/token.test.ts checks the
+ * construction against ff1Encrypt (NIST SP 800-38G samples) step by step.
  * @example
  * tokenizePanBatch(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), ['4111111111111111', '5555555555554444']) // => ['4111111210731111', '5555554967094444']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index)
