@@ -55,8 +55,9 @@ export function tdesCmac(key: Uint8Array, data: Uint8Array): Uint8Array {
 
 /**
  * ISO/IEC 9797-1 MAC algorithm, padding method and MAC length (bytes, the leftmost of the output block), for
- * isoMac. The example is ISO/IEC 9797-1 Annex B's MAC algorithm 1 with padding method 1 and a 32-bit MAC over
- * "Now is the time for all " (test/vectors/isomac.json).
+ * isoMac. The example is MAC algorithm 1 with padding method 1 and a 32-bit MAC over ISO/IEC 9797-1 Annex B's
+ * "Now is the time for all ", the value as test/vectors/isomac.json has it (confirmed by the independent reference
+ * test/helpers/mac-reference.ts).
  * @example
  * const opts = { algorithm: 1, padding: 1, length: 4 }
  * bytesToHex(isoMac(hexToBytes('0123456789ABCDEF'), new TextEncoder().encode('Now is the time for all '), opts)) // => '70A30640'
@@ -84,8 +85,9 @@ function isoMacOptions(opts: unknown): Required<IsoMacOptions> {
  * ISO/IEC 9797-1 MAC algorithm 1 (CBC-MAC: single DES with an 8-byte key, TDES with a 16- or 24-byte key) or
  * algorithm 3 (retail MAC, ANSI X9.19: a 16-byte key K || K'), padding method 1, 2 or 3, of `data` (any length);
  * returns the leftmost `length` (4..8, default 8) bytes. Padding method 1 of empty data is one zero block, as
- * ISO/IEC 9797-1 (a positive number of blocks), pyemv and psec have it. The examples are ISO/IEC 9797-1:2011
- * Annex B (algorithm 3 with K = 0123456789ABCDEF, K' = FEDCBA9876543210; algorithm 1, 32-bit MAC).
+ * ISO/IEC 9797-1 (a positive number of blocks), pyemv and psec have it. The first example is ISO/IEC 9797-1:2011
+ * Annex B.4 (algorithm 3, K = 0123456789ABCDEF, K' = FEDCBA9876543210); the second, algorithm 1 over the same
+ * message, is test/vectors/isomac.json's value confirmed by the independent reference test/helpers/mac-reference.ts.
  * @example
  * bytesToHex(isoMac(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), new TextEncoder().encode('Now is the time for all '), { algorithm: 3, padding: 1 })) // => 'A1C72E74EA3FA9B6'
  * bytesToHex(isoMac(hexToBytes('0123456789ABCDEF'), new TextEncoder().encode('Now is the time for all '), { algorithm: 1, padding: 1, length: 4 })) // => '70A30640'
