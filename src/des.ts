@@ -15,7 +15,7 @@ function run(key: Uint8Array, data: Uint8Array, decrypt: boolean, iv: Uint8Array
 /**
  * TDES-ECB encryption of `data` (a multiple of 8 bytes, 0 included) under an 8-byte (single DES), 16-byte (2-key
  * TDES, K3 = K1) or 24-byte (3-key TDES) key; returns as many bytes. The DES example is FIPS PUB 81 Appendix B
- * ("Now is the time for all "); the TDES one is in test/vectors/des.json.
+ * ("Now is the time for all "); the TDES one is Botan's des.vec [TripleDES] first case.
  * @example
  * bytesToHex(tdesEncryptEcb(hexToBytes('0123456789ABCDEF'), hexToBytes('4E6F772069732074'))) // => '3FA40E8A984D4815'
  * bytesToHex(tdesEncryptEcb(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('0123456789ABCDE7'))) // => '7F1D0A77826B8AFF'
