@@ -25,15 +25,26 @@ const VERSIONS: Record<Tr31Version, VersionInfo> = {
 };
 
 /**
- * The key usages of X9.143-2022 (tables 2-5): the one list of usage codes. Writing a header accepts these (and the
- * numeric proprietary range); reading accepts any well-formed value. The Hsm makes keys for the subset its
- * KEY_USAGE_RULES use (src/hsm/usage.ts).
+ * The key usages of X9.143-2022 (tables 2-5): the one list of usage codes (38 of them). Writing a header accepts
+ * these (and the numeric proprietary range); reading accepts any well-formed value. The Hsm makes keys for the
+ * subset its KEY_USAGE_RULES use (src/hsm/usage.ts).
+ * @example
+ * X9143_USAGES.length // => 38
+ * ['P0', 'C0', 'K0', 'ZZ'].map((u) => X9143_USAGES.includes(u)) // => [true, true, true, false]
  */
 export const X9143_USAGES = frozen([
   'B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
   'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4',
 ] as const);
 
+/**
+ * One X9.143 key usage code ('P0' PIN encryption, 'C0' card verification, 'K0' key encryption, …): an element of
+ * X9143_USAGES. wrapTr31 refuses a usage outside the list (or the numeric proprietary range).
+ * @example
+ * const usage = 'C0'
+ * parseTr31Header(wrapTr31(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), `B0000${usage}TC00E0000`, hexToBytes('0123456789ABCDEFFEDCBA9876543210'))).usage // => 'C0'
+ * (() => { try { wrapTr31(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), 'B0000ZZTC00E0000', hexToBytes('0123456789ABCDEFFEDCBA9876543210')) } catch (e) { return [e.code, e.field] } })() // => ['ERR_TR31_HEADER', 'usage']
+ */
 export type X9143Usage = (typeof X9143_USAGES)[number];
 const USAGES: ReadonlySet<string> = new Set(X9143_USAGES);
 const ALGORITHMS = 'ADEHRST';

@@ -14,6 +14,13 @@ import { encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePin
 import { checkBytes, checkDigits, checkInt, checkOptions } from './_validate.js';
 import type { IssuedCard } from './issue/cards.js';
 
+/**
+ * Options of the `pan` and `invalidPan` arbitraries: a fixed BIN (1..11 digits) and the PAN length (13..19,
+ * default 16).
+ * @example
+ * const opts = { bin: '457173', length: 19 }
+ * fc.sample(pan(opts), 20).every((p) => p.length === 19 && p.startsWith('457173') && isLuhnValid(p)) // => true
+ */
 export interface PanOptions {
   /** 1..11 leading digits (BIN/IIN). Default: a random IIN whose first digit is 2-6. */
   bin?: string;
@@ -21,12 +28,24 @@ export interface PanOptions {
   length?: number;
 }
 
+/**
+ * Options of the `issuedCard` arbitrary: PanOptions and the CVK the card values are computed under.
+ * @example
+ * const opts = { bin: '412345', cvk: hexToBytes('12345678123456788765432187654321') }
+ * fc.sample(issuedCard(opts), 10).every((c) => c.pan.startsWith('412345') && verifyCvv2(opts.cvk, c.pan, c.expiry, c.cvv2)) // => true
+ */
 export interface IssuedCardOptions extends PanOptions {
   /** 16-byte CVK (CVK A || CVK B). Default: the test CVK 0123456789ABCDEFFEDCBA9876543210. */
   cvk?: Uint8Array;
 }
 
-/** A generated ISO 9564-1 PIN block with the inputs it was built from; `key` only for format 4. */
+/**
+ * A generated ISO 9564-1 PIN block with the inputs it was built from (a value of the `pinBlock` arbitrary); `key`
+ * only for format 4.
+ * @example
+ * Object.keys(fc.sample(pinBlock(4), 1)[0]).sort() // => ['block', 'key', 'pan', 'pin']
+ * fc.sample(pinBlock(4), 10).every(({ pin, pan, block, key }) => decipherPinBlockIso4(key, block, pan) === pin) // => true
+ */
 export interface GeneratedPinBlock {
   pin: string;
   pan: string;
@@ -34,7 +53,12 @@ export interface GeneratedPinBlock {
   key?: Uint8Array;
 }
 
-/** A generated card: the library's IssuedCard without its optional `token`, `pinBlock` and `pvv`. */
+/**
+ * A generated card (a value of the `issuedCard` arbitrary): the library's IssuedCard without its optional `token`,
+ * `pinBlock` and `pvv`.
+ * @example
+ * Object.keys(fc.sample(issuedCard(), 1)[0]).sort() // => ['cvv', 'cvv2', 'expiry', 'icvv', 'lastFour', 'pan', 'serviceCode']
+ */
 export type GeneratedCard = Omit<IssuedCard, 'token' | 'pinBlock' | 'pvv'>;
 
 const TEST_CVK_HEX = '0123456789ABCDEFFEDCBA9876543210';
@@ -68,7 +92,10 @@ function panOf({ bin, length }: { bin: string | undefined; length: number }): fc
 /**
  * Luhn-valid PANs (ISO/IEC 7812-1): `bin` ‖ random digits ‖ check digit, `length` digits in all.
  * Shrinks towards the smallest leading digit and a zero body.
- * @example fc.sample(pan({ bin: '411111' }), 1)[0] // 16 digits, starts '411111', isLuhnValid(…) === true
+ * @example
+ * fc.sample(pan({ bin: '411111' }), 20).every((p) => p.length === 16 && p.startsWith('411111') && isLuhnValid(p)) // => true
+ * fc.assert(fc.property(pan(), (p) => isLuhnValid(p))) // => undefined
+ * (() => { try { pan({ bin: '41111a' }) } catch (e) { return [e.code, e.field] } })() // => ['ERR_FORMAT', 'opts.bin']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (`opts`, `opts.bin` 1..11 digits, `opts.length` an integer 13..19)
  */
 export function pan(opts?: PanOptions): fc.Arbitrary<string> {
@@ -77,7 +104,8 @@ export function pan(opts?: PanOptions): fc.Arbitrary<string> {
 
 /**
  * Digit strings of PAN length that fail Luhn: a valid PAN with its check digit moved by 1..9 (mod 10).
- * @example fc.sample(invalidPan({ bin: '411111' }), 1)[0] // 16 digits, starts '411111', isLuhnValid(…) === false
+ * @example
+ * fc.sample(invalidPan({ bin: '411111' }), 20).every((p) => p.length === 16 && p.startsWith('411111') && !isLuhnValid(p)) // => true
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (as `pan`)
  */
 export function invalidPan(opts?: PanOptions): fc.Arbitrary<string> {
@@ -90,7 +118,8 @@ export function invalidPan(opts?: PanOptions): fc.Arbitrary<string> {
  * PINs that satisfy `checkPinPolicy(pin, policy)` (default policy: 4..12 digits, no repeated digit, no ascending or
  * descending run with wrap-around). Generated then filtered: the default policy refuses ~0.3% of 4-digit PINs.
  * A deny-list that refuses every PIN of the allowed lengths would make generation loop forever.
- * @example fc.sample(pin({ minLength: 6, maxLength: 6 }), 1)[0] // 6 digits, checkPinPolicy(…).ok === true
+ * @example
+ * fc.sample(pin({ minLength: 6, maxLength: 6 }), 20).every((p) => p.length === 6 && checkPinPolicy(p).ok) // => true
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (a malformed policy: fields `policy`, `policy.minLength`, …)
  */
 export function pin(policy?: PinPolicy): fc.Arbitrary<string> {
@@ -103,7 +132,8 @@ export function pin(policy?: PinPolicy): fc.Arbitrary<string> {
 
 /**
  * Expiry dates as 'YYMM' with MM 01..12 (shrinks towards '0001').
- * @example fc.sample(expiry(), 1)[0] // matches /^[0-9]{2}(0[1-9]|1[0-2])$/
+ * @example
+ * fc.sample(expiry(), 50).every((e) => /^[0-9]{2}(0[1-9]|1[0-2])$/.test(e)) // => true
  */
 export function expiry(): fc.Arbitrary<string> {
   const two = (n: number): string => String(n).padStart(2, '0');
@@ -112,7 +142,8 @@ export function expiry(): fc.Arbitrary<string> {
 
 /**
  * ISO 7813 service codes: interchange 1, 2, 5, 6, 7 or 9; authorization 0, 2 or 4; services 0..7 (shrinks to '100').
- * @example fc.sample(serviceCode(), 1)[0] // matches /^[125679][024][0-7]$/
+ * @example
+ * fc.sample(serviceCode(), 50).every((s) => /^[125679][024][0-7]$/.test(s)) // => true
  */
 export function serviceCode(): fc.Arbitrary<string> {
   const first = fc.constantFrom(1, 2, 5, 6, 7, 9);
@@ -123,7 +154,9 @@ export function serviceCode(): fc.Arbitrary<string> {
 /**
  * DES / TDES keys of `length` bytes (8, 16 or 24; default 16) with odd parity in every byte.
  * Shrinks towards 0101…01.
- * @example hasOddDesParity(fc.sample(desKey(24), 1)[0]!) // true
+ * @example
+ * fc.sample(desKey(24), 10).every((k) => k.length === 24 && hasOddDesParity(k)) // => true
+ * (() => { try { desKey(12) } catch (e) { return [e.code, e.field] } })() // => ['ERR_FORMAT', 'length']
  * @throws ERR_TYPE (not a number), ERR_FORMAT (not 8, 16 or 24)
  */
 export function desKey(length: 8 | 16 | 24 = 16): fc.Arbitrary<Uint8Array> {
@@ -134,7 +167,9 @@ export function desKey(length: 8 | 16 | 24 = 16): fc.Arbitrary<Uint8Array> {
 
 /**
  * Card verification keys: 16 bytes (CVK A ‖ CVK B) with odd parity, as `generateCvv` takes them.
- * @example fc.sample(cvk(), 1)[0]!.length // 16
+ * @example
+ * fc.sample(cvk(), 10).every((k) => k.length === 16 && hasOddDesParity(k)) // => true
+ * fc.assert(fc.property(cvk(), (k) => /^[0-9]{3}$/.test(generateCvv(k, '4123456789012345', '8701', '101')))) // => undefined
  */
 export function cvk(): fc.Arbitrary<Uint8Array> {
   return desKey(16);
@@ -156,7 +191,9 @@ function clearPinBlock(format: 0 | 1 | 2 | 3): fc.Arbitrary<GeneratedPinBlock> {
 /**
  * ISO 9564-1 PIN blocks of `format` with the PIN (default policy) and PAN they hold: 8-byte clear blocks for formats
  * 0-3, and for format 4 a 16-byte block enciphered under a generated 16-byte AES `key`. Fill is generated too.
- * @example const { pin, pan, block } = fc.sample(pinBlock(0), 1)[0]!; decodePinBlockIso0(block, pan) === pin // true
+ * @example
+ * fc.sample(pinBlock(0), 10).every(({ pin, pan, block }) => decodePinBlockIso0(block, pan) === pin) // => true
+ * fc.sample(pinBlock(3), 10).every(({ pin, pan, block }) => decodePinBlockIso3(block, pan) === pin) // => true
  * @throws ERR_TYPE (not a number), ERR_FORMAT (not 0..4)
  */
 export function pinBlock(format: 0 | 1 | 2 | 3 | 4): fc.Arbitrary<GeneratedPinBlock> {
@@ -173,7 +210,10 @@ export function pinBlock(format: 0 | 1 | 2 | 3 | 4): fc.Arbitrary<GeneratedPinBl
 /**
  * Issued cards: a Luhn-valid PAN, its last four digits, expiry, service code, and CVV / CVV2 / iCVV computed under
  * `opts.cvk` (default: the test CVK 0123456789ABCDEFFEDCBA9876543210 — never a production key).
- * @example const c = fc.sample(issuedCard({ bin: '412345' }), 1)[0]!; verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), c.pan, c.expiry, c.serviceCode, c.cvv) // true
+ * @example
+ * const c = fc.sample(issuedCard({ bin: '412345' }), 1)[0]
+ * verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), c.pan, c.expiry, c.serviceCode, c.cvv) // => true
+ * [c.pan.startsWith('412345'), c.lastFour === c.pan.slice(-4)] // => [true, true]
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (as `pan`; `opts.cvk` 16 bytes)
  */
 export function issuedCard(opts?: IssuedCardOptions): fc.Arbitrary<GeneratedCard> {

@@ -6,8 +6,12 @@ import { checkString, checkUint8Array } from './_validate.js';
 const HEX = '0123456789ABCDEF';
 
 /**
- * Decodes a hex string (either case, even length, no separators) into bytes.
- * @example hexToBytes('0123456789abcdef') // Uint8Array [0x01, 0x23, …, 0xEF]
+ * Decodes a hex string (either case, any even length including 0, no separators or `0x` prefix) into a fresh
+ * Uint8Array of half as many bytes.
+ * @example
+ * hexToBytes('0123456789abcdef') // => new Uint8Array([0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])
+ * hexToBytes('').length // => 0
+ * (() => { try { hexToBytes('ABC') } catch (e) { return [e.code, e.field] } })() // => ['ERR_LENGTH', 'hex']
  * @throws ERR_TYPE (not a string), ERR_LENGTH (odd length), ERR_FORMAT (a non-hex character)
  */
 export function hexToBytes(hex: string): Uint8Array {
@@ -48,9 +52,11 @@ function hexCodes(): Uint16Array {
 }
 
 /**
- * Encodes bytes as uppercase hex, in time linear in the length (a table lookup per byte; long inputs are written
- * as ASCII codes and decoded once).
- * @example bytesToHex(new Uint8Array([0x08, 0xd7, 0xb4])) // '08D7B4'
+ * Encodes bytes (a Uint8Array of any length) as uppercase hex, two characters per byte, in time linear in the
+ * length (a table lookup per byte; long inputs are written as ASCII codes and decoded once).
+ * @example
+ * bytesToHex(new Uint8Array([0x08, 0xd7, 0xb4])) // => '08D7B4'
+ * bytesToHex(hexToBytes('0a1b2c')) // => '0A1B2C'
  * @throws ERR_TYPE (not a Uint8Array)
  */
 export function bytesToHex(bytes: Uint8Array): string {
@@ -69,7 +75,12 @@ export function bytesToHex(bytes: Uint8Array): string {
 }
 
 /**
- * Constant-time equality of two byte arrays: the time depends only on the lengths.
+ * Constant-time equality of two byte arrays (any lengths): true when they hold the same bytes. The time depends
+ * only on the lengths, never on where the first difference is; arrays of different lengths are unequal.
+ * @example
+ * constantTimeEqual(hexToBytes('0102'), hexToBytes('0102')) // => true
+ * constantTimeEqual(hexToBytes('0102'), hexToBytes('0103')) // => false
+ * constantTimeEqual(hexToBytes('0102'), hexToBytes('010200')) // => false
  * @throws ERR_TYPE (not Uint8Arrays)
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

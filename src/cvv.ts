@@ -9,7 +9,13 @@ import { CVV_RECORD as RECORD } from './_cvv.js';
 
 const DIGITS = 3;
 
-/** One card's inputs to the CVV method. */
+/**
+ * One card's inputs to the CVV method, an item of generateCvvBatch. The example is row 1 of the public CVV test
+ * data table (CVK 0123456789ABCDEF FEDCBA9876543210), also Atalla command 5D's answer (test/vectors/cvv.json).
+ * @example
+ * const card = { pan: '4123456789012345', expiry: '8701', serviceCode: '101' }
+ * generateCvvBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [card]) // => ['561']
+ */
 export interface CvvInput {
   /** 12..19 digits; Luhn is not required (published vectors use Luhn-invalid PANs). */
   pan: string;
@@ -72,8 +78,12 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
 }
 
 /**
- * CVV (CVC1) of a card: Visa CVV method under `cvk` (16 bytes: CVK A || CVK B).
- * @example generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101') // '561'
+ * CVV (CVC1) of a card, 3 digits: the Visa CVV method under `cvk` (16 bytes: CVK A || CVK B) over `pan` (12..19
+ * digits; Luhn not required), `expiry` (4 digits, used in the order given, usually YYMM) and `serviceCode` (3
+ * digits). The examples are rows 1 and 2 of the public CVV test data table (test/vectors/cvv.json).
+ * @example
+ * generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101') // => '561'
+ * generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4999988887777000', '9105', '111') // => '245'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateCvv(cvk: Uint8Array, pan: string, expiry: string, serviceCode: string): string {
@@ -81,39 +91,75 @@ export function generateCvv(cvk: Uint8Array, pan: string, expiry: string, servic
   return cvvKernel(cvk, [{ pan, expiry, serviceCode }], () => '')[0]!;
 }
 
-/** CVV2 (CVC2): the CVV method with service code 000. @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT */
+/**
+ * CVV2 (CVC2), 3 digits: the CVV method with service code 000, under `cvk` (16 bytes) over `pan` (12..19 digits)
+ * and `expiry` (4 digits). The example is jPOS's testCalculateCVDImpl2 (JCESecurityModuleTest.java).
+ * @example
+ * generateCvv2(hexToBytes('12345678123456788765432187654321'), '123456789012', '1108') // => '453'
+ * generateCvv2(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701') === generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '000') // => true
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
 export function generateCvv2(cvk: Uint8Array, pan: string, expiry: string): string {
   return generateCvv(cvk, pan, expiry, '000');
 }
 
-/** iCVV (the chip card's CVV in its track-2 equivalent data): service code 999. @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT */
+/**
+ * iCVV (the chip card's CVV in its track-2 equivalent data), 3 digits: the CVV method with service code 999, under
+ * `cvk` (16 bytes) over `pan` (12..19 digits) and `expiry` (4 digits). The value was computed with this library
+ * and checked against the reference implementation in test/helpers/reference.ts.
+ * @example
+ * generateIcvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701') // => '651'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
 export function generateIcvv(cvk: Uint8Array, pan: string, expiry: string): string {
   return generateCvv(cvk, pan, expiry, '999');
 }
 
 /**
- * True when `cvv` (3 digits) is the CVV of the card; compared in constant time. Throws only for malformed input.
- * @example verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101', '561') // true
+ * True when `cvv` (3 digits) is the CVV of the card (arguments as generateCvv); compared in constant time. Returns
+ * false for a wrong CVV and throws only for malformed input. The example is the public CVV test data table's row 1.
+ * @example
+ * verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101', '561') // => true
+ * verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101', '562') // => false
+ * (() => { try { verifyCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101', '56') } catch (e) { return [e.code, e.field] } })() // => ['ERR_LENGTH', 'cvv']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyCvv(cvk: Uint8Array, pan: string, expiry: string, serviceCode: string, cvv: string): boolean {
   checkDigits('cvv', cvv, 3, 3);
   return constantTimeEqualString(generateCvv(cvk, pan, expiry, serviceCode), cvv);
 }
 
-/** True when `cvv2` is the card's CVV2 (service code 000). */
+/**
+ * True when `cvv2` (3 digits) is the card's CVV2 (service code 000) under `cvk` (16 bytes); constant-time, throws
+ * only for malformed input. The example is jPOS's testVerifyCVDImpl2.
+ * @example
+ * verifyCvv2(hexToBytes('12345678123456788765432187654321'), '123456789012', '1108', '453') // => true
+ * verifyCvv2(hexToBytes('12345678123456788765432187654321'), '123456789012', '1108', '454') // => false
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
 export function verifyCvv2(cvk: Uint8Array, pan: string, expiry: string, cvv2: string): boolean {
   return verifyCvv(cvk, pan, expiry, '000', cvv2);
 }
 
-/** True when `icvv` is the card's iCVV (service code 999). */
+/**
+ * True when `icvv` (3 digits) is the card's iCVV (service code 999) under `cvk` (16 bytes); constant-time, throws
+ * only for malformed input. The value was computed with this library (see generateIcvv).
+ * @example
+ * verifyIcvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '651') // => true
+ * verifyIcvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '561') // => false
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
 export function verifyIcvv(cvk: Uint8Array, pan: string, expiry: string, icvv: string): boolean {
   return verifyCvv(cvk, pan, expiry, '999', icvv);
 }
 
 /**
- * CVVs of many cards under one CVK in one pass through the kernel (the key schedule is expanded once). Use
- * serviceCode '000' for CVV2 and '999' for iCVV. Returns one 3-digit string per item, in order.
- * @example generateCvvBatch(cvk, [{ pan: '4123456789012345', expiry: '8701', serviceCode: '101' }]) // ['561']
+ * CVVs of many cards under one CVK (16 bytes) in one pass through the kernel (the key schedule is expanded once).
+ * Each item as generateCvv's arguments (CvvInput); use serviceCode '000' for CVV2 and '999' for iCVV. Returns one
+ * 3-digit string per item, in order. The examples are rows 1 and 2 of the public CVV test data table.
+ * @example
+ * generateCvvBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [{ pan: '4123456789012345', expiry: '8701', serviceCode: '101' }, { pan: '4999988887777000', expiry: '9105', serviceCode: '111' }]) // => ['561', '245']
+ * generateCvvBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), []) // => []
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pan`)
  */
 export function generateCvvBatch(cvk: Uint8Array, items: readonly CvvInput[]): string[] {

@@ -19,8 +19,25 @@ import { cvvOfDigitStrings } from './_cvv.js';
 import { withKernel, putAscii, getAscii } from './wasm/_calls.js';
 import { dcvv2Window } from './_dcvv2.js';
 
+/**
+ * The TW-DCVV2 v1 profile: 'HMAC' (the default; a 32-byte HMAC-SHA-256 IMK, NIST SP 800-108 card keys and RFC 6238
+ * truncation) or 'TDES' (a 16-byte TDES IMK, EMV Option A card keys and the Visa CVV method).
+ * The values are test/vectors/dcvv2.json's (no public standard defines TW-DCVV2: they were computed with the
+ * independent implementation test/helpers/dcvv2-reference.ts over node:crypto).
+ * @example
+ * const profile = 'TDES'
+ * generateDynamicCvv2(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '00', '2812', { at: Date.parse('2026-11-22T12:30:00Z'), profile }).code // => '505'
+ */
 export type Dcvv2Profile = 'HMAC' | 'TDES';
 
+/**
+ * Options of the dynamic CVV2 functions: the moment, the window length, the code length and the profile.
+ * The values are test/vectors/dcvv2.json's (no public standard defines TW-DCVV2: they were computed with the
+ * independent implementation test/helpers/dcvv2-reference.ts over node:crypto).
+ * @example
+ * const opts = { at: Date.parse('2026-11-22T12:30:00Z'), digits: 4 }
+ * generateDynamicCvv2(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), '4123456789012345', '01', '2812', opts).code // => '0266'
+ */
 export interface Dcvv2Options {
   /** The moment, as a Date or milliseconds since the Unix epoch (like Date.now()); default now. */
   at?: Date | number;
@@ -32,6 +49,15 @@ export interface Dcvv2Options {
   profile?: Dcvv2Profile;
 }
 
+/**
+ * One dynamic CVV2: the code (3 or 4 digits), its window number C and the window's bounds (`validFrom` inclusive,
+ * `expiresAt` exclusive).
+ * The values are test/vectors/dcvv2.json's (no public standard defines TW-DCVV2: they were computed with the
+ * independent implementation test/helpers/dcvv2-reference.ts over node:crypto).
+ * @example
+ * const c = generateDynamicCvv2(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), '4123456789012345', '00', '2812', { at: Date.parse('2026-11-22T12:30:00Z') })
+ * c // => { code: '670', window: 498708, validFrom: new Date('2026-11-22T12:00:00Z'), expiresAt: new Date('2026-11-22T13:00:00Z') }
+ */
 export interface Dcvv2Code {
   code: string;
   /** The window number C. */
@@ -40,6 +66,14 @@ export interface Dcvv2Code {
   expiresAt: Date;
 }
 
+/**
+ * A card of generateDynamicCvv2Batch: PAN (12..19 digits), PAN sequence number (2 digits) and expiry (YYMM).
+ * The values are test/vectors/dcvv2.json's (no public standard defines TW-DCVV2: they were computed with the
+ * independent implementation test/helpers/dcvv2-reference.ts over node:crypto).
+ * @example
+ * const card = { pan: '4123456789012345', psn: '00', expiry: '2812' }
+ * generateDynamicCvv2Batch(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), [card], { at: Date.parse('2026-11-22T12:30:00Z') })[0].code // => '670'
+ */
 export interface Dcvv2Card {
   pan: string;
   /** PAN sequence number, 2 digits. */
@@ -126,15 +160,30 @@ function describe(code: string, window: number, s: Settings): Dcvv2Code {
 }
 
 /**
- * The dynamic CVV2 of a card for the window containing `opts.at` (default now).
- * @example generateDynamicCvv2(imk, '4123456789012345', '00', '2812', { at: Date.UTC(2026, 10, 22, 12) }) // see README
+ * The dynamic CVV2 of a card for the window containing `opts.at` (default now): `imk` (32 bytes for the HMAC
+ * profile, 16 for TDES), `pan` (12..19 digits), `psn` (2 digits), `expiry` (4 digits, YYMM).
+ * The values are test/vectors/dcvv2.json's (no public standard defines TW-DCVV2: they were computed with the
+ * independent implementation test/helpers/dcvv2-reference.ts over node:crypto).
+ * @example
+ * const imk = hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F')
+ * generateDynamicCvv2(imk, '4123456789012345', '00', '2812', { at: Date.parse('2026-11-22T12:30:00Z') }) // => { code: '670', window: 498708, validFrom: new Date('2026-11-22T12:00:00Z'), expiresAt: new Date('2026-11-22T13:00:00Z') }
+ * generateDynamicCvv2(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '00', '2812', { at: Date.parse('2026-11-22T12:30:00Z'), profile: 'TDES' }).code // => '505'
  * @throws ERR_TYPE, ERR_LENGTH (IMK 32 bytes for HMAC, 16 for TDES), ERR_FORMAT
  */
 export function generateDynamicCvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, opts?: Dcvv2Options): Dcvv2Code {
   return generateDynamicCvv2Codes(imk, pan, psn, expiry, 1, opts)[0]!;
 }
 
-/** The codes of the current and the next `count - 1` windows (1..24), for cards that display codes offline. */
+/**
+ * The codes of the current and the next `count - 1` windows (`count` 1..24), for cards that display codes offline;
+ * other arguments as generateDynamicCvv2. The first code is test/vectors/dcvv2.json's; the next two were computed
+ * with this library.
+ * @example
+ * const codes = generateDynamicCvv2Codes(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), '4123456789012345', '00', '2812', 3, { at: Date.parse('2026-11-22T12:30:00Z') })
+ * codes.map((c) => c.code) // => ['670', '450', '518']
+ * codes[2].validFrom // => new Date('2026-11-22T14:00:00Z')
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (as generateDynamicCvv2; `count` outside 1..24)
+ */
 export function generateDynamicCvv2Codes(imk: Uint8Array, pan: string, psn: string, expiry: string, count: number, opts?: Dcvv2Options): Dcvv2Code[] {
   const s = settingsOf(opts);
   const key = checkImk(imk, s.profile);
@@ -144,7 +193,11 @@ export function generateDynamicCvv2Codes(imk: Uint8Array, pan: string, psn: stri
 }
 
 /**
- * The current window's codes for many cards, in one kernel call (HMAC profile) — for issuers that push codes.
+ * The current window's codes for many cards (Dcvv2Card), in one kernel call (HMAC profile) — for issuers that push
+ * codes. `imk` as generateDynamicCvv2; one Dcvv2Code per card, in order. The first code is test/vectors/dcvv2.json's;
+ * the second is the 3-digit form of its 4-digit '0266' for PSN 01 (computed with this library).
+ * @example
+ * generateDynamicCvv2Batch(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), [{ pan: '4123456789012345', psn: '00', expiry: '2812' }, { pan: '4123456789012345', psn: '01', expiry: '2812' }], { at: Date.parse('2026-11-22T12:30:00Z') }).map((c) => c.code) // => ['670', '266']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index)
  */
 export function generateDynamicCvv2Batch(imk: Uint8Array, cards: readonly Dcvv2Card[], opts?: Dcvv2Options): Dcvv2Code[] {
@@ -157,7 +210,14 @@ export function generateDynamicCvv2Batch(imk: Uint8Array, cards: readonly Dcvv2C
 /**
  * Checks a code against the windows from `back` before to `fwd` after the current one (back + fwd <= 2; defaults
  * 1 and 0). All windows are compared, in constant time; when several match, the one nearest the current window
- * wins (the current first, then the earlier of two equally near). `drift` = matched window - current window.
+ * wins (the current first, then the earlier of two equally near). `drift` = matched window - current window (null
+ * when no window matches). `code` has `opts.digits` digits; other arguments as generateDynamicCvv2. The code 670 is
+ * test/vectors/dcvv2.json's for the window 12:00-13:00 UTC.
+ * @example
+ * const imk = hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F')
+ * verifyDynamicCvv2(imk, '4123456789012345', '00', '2812', '670', { at: Date.parse('2026-11-22T12:59:59Z') }) // => { valid: true, drift: 0 }
+ * verifyDynamicCvv2(imk, '4123456789012345', '00', '2812', '670', { at: Date.parse('2026-11-22T13:10:00Z') }) // => { valid: true, drift: -1 }
+ * verifyDynamicCvv2(imk, '4123456789012345', '00', '2812', '670', { at: Date.parse('2026-11-22T14:10:00Z') }) // => { valid: false, drift: null }
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (malformed input only)
  */
 export function verifyDynamicCvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, code: string, opts?: Dcvv2Options & { back?: number; fwd?: number }): { valid: boolean; drift: number | null } {

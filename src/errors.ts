@@ -1,6 +1,14 @@
 // The one error class of cardhsm. Callers branch on `code` (stable) and `field`; messages state the rule and the
 // input's shape (type, length, position of a bad character), never the value of a key, PIN, PIN block or PAN.
 
+/**
+ * The stable codes of CardHsmError, one per kind of failure (see each member's comment). Branch on the code, never
+ * on the message text, which may be reworded.
+ * @example
+ * const code = (() => { try { generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '41234567890', '8701', '101') } catch (e) { return e.code } })()
+ * code // => 'ERR_LENGTH'
+ * ['ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT'].includes(code) // => true
+ */
 export type ErrorCode =
   | 'ERR_TYPE' // wrong JavaScript type (a number where a digit string is expected, …)
   | 'ERR_LENGTH' // right type, wrong length
@@ -35,6 +43,16 @@ export type ErrorCode =
   | 'ERR_KERNEL_LOAD' // init() could not fetch, compile or recognize the kernel from the source it was given
   | 'ERR_INTERNAL'; // a kernel trap: a bug, never bad input
 
+/**
+ * The one error class of cardhsm: a stable `code` (ErrorCode), the `field` at fault (an argument or option name,
+ * `items[3].pan` in batches) and, for some codes, a finer `reason`. The message states the rule and the input's
+ * shape (`"pan" expected 12..19 digits, got length=11`), never a key, PIN, PIN block or PAN.
+ * @example
+ * const e = (() => { try { generateCvv(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '41234567890', '8701', '101') } catch (err) { return err } })()
+ * [e instanceof CardHsmError, e.code, e.field] // => [true, 'ERR_LENGTH', 'pan']
+ * e.message // => '"pan" expected 12..19 digits, got length=11'
+ * new CardHsmError('ERR_PIN_POLICY', 'the PIN is a sequence', 'pin', 'SEQUENCE_ASC').reason // => 'SEQUENCE_ASC'
+ */
 export class CardHsmError extends Error {
   readonly code: ErrorCode;
   /** The argument or option at fault (`pan`, `key`, `opts.length`, …), when there is one. */

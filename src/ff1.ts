@@ -45,15 +45,27 @@ function run(key: Uint8Array, tweak: Uint8Array, radix: number, input: string, d
 }
 
 /**
- * FF1 encryption of a numeral string under an AES key (16, 24 or 32 bytes) and a tweak (0..1024 bytes).
- * @example ff1Encrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0), 10, '0123456789') // '2433477484'
+ * FF1 encryption of `input`, a string of numerals of `radix` (2..36 over 0-9a-z, or 62 over 0-9a-zA-Z), under an
+ * AES key (16, 24 or 32 bytes) and a tweak (0..1024 bytes); returns a string of the same length and alphabet.
+ * radix^length must be at least 1,000,000. The examples are NIST SP 800-38G FF1samples Samples #1 and #2.
+ * @example
+ * ff1Encrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0), 10, '0123456789') // => '2433477484'
+ * ff1Encrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), hexToBytes('39383736353433323130'), 10, '0123456789') // => '6124200773'
+ * (() => { try { ff1Encrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0), 10, '12345') } catch (e) { return [e.code, e.field] } })() // => ['ERR_LENGTH', 'input']
  * @throws ERR_TYPE, ERR_LENGTH (domain below 10^6, or halves beyond 63 bits), ERR_FORMAT (radix, characters)
  */
 export function ff1Encrypt(key: Uint8Array, tweak: Uint8Array, radix: number, input: string): string {
   return run(key, tweak, radix, input, false);
 }
 
-/** FF1 decryption; see ff1Encrypt. */
+/**
+ * FF1 decryption of `input` (numerals of `radix`) under an AES key (16, 24 or 32 bytes) and a tweak (0..1024
+ * bytes); see ff1Encrypt. The examples reverse NIST SP 800-38G FF1samples Samples #1 and #3 (radix 36).
+ * @example
+ * ff1Decrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0), 10, '2433477484') // => '0123456789'
+ * ff1Decrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), hexToBytes('3737373770717273373737'), 36, 'a9tv40mll9kdu509eum') // => '0123456789abcdefghi'
+ * @throws ERR_TYPE, ERR_LENGTH (domain below 10^6, or halves beyond 63 bits), ERR_FORMAT (radix, characters)
+ */
 export function ff1Decrypt(key: Uint8Array, tweak: Uint8Array, radix: number, input: string): string {
   return run(key, tweak, radix, input, true);
 }

@@ -31,8 +31,11 @@ function checkCommon(pvk: unknown, validationData: unknown, decimalizationTable:
 }
 
 /**
- * The natural PIN of `pinLength` (4..12) digits.
- * @example generateIbm3624Pin(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '0123456789012345', 4) // see README
+ * The natural PIN of `pinLength` (4..12) digits: `validationData` (16 hex characters) encrypted under `pvk` (8
+ * bytes: single DES; 16: TDES) and decimalized through `decimalizationTable` (16 digits). The example is psec's
+ * test_generate_ibm3624_pin case 1 (test/vectors/ibm3624.json).
+ * @example
+ * generateIbm3624Pin(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', 4) // => '4524'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateIbm3624Pin(pvk: Uint8Array, validationData: string, decimalizationTable: string, pinLength: number): string {
@@ -42,7 +45,12 @@ export function generateIbm3624Pin(pvk: Uint8Array, validationData: string, deci
 }
 
 /**
- * The offset (as many digits as the PIN) that turns the natural PIN into `pin` (4..12 digits).
+ * The offset (as many digits as the PIN) that turns the natural PIN into `pin` (4..12 digits); other arguments as
+ * generateIbm3624Pin. The examples are psec's test_generate_ibm3624_offset cases (PIN 1234 -> 7710, and the
+ * natural PIN 4524 -> 0000).
+ * @example
+ * generateIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '1234') // => '7710'
+ * generateIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '4524') // => '0000'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateIbm3624Offset(pvk: Uint8Array, validationData: string, decimalizationTable: string, pin: string): string {
@@ -52,8 +60,13 @@ export function generateIbm3624Offset(pvk: Uint8Array, validationData: string, d
 }
 
 /**
- * True when `offset` is the IBM 3624 offset of `pin`; constant-time. Throws only for malformed input (an offset
- * whose length differs from the PIN's is malformed: ERR_LENGTH on `offset`).
+ * True when `offset` is the IBM 3624 offset of `pin` (other arguments as generateIbm3624Pin); constant-time.
+ * Throws only for malformed input (an offset whose length differs from the PIN's is malformed: ERR_LENGTH on
+ * `offset`). The example is psec's test_generate_ibm3624_offset (PIN 1234 -> offset 7710).
+ * @example
+ * verifyIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '1234', '7710') // => true
+ * verifyIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '1234', '7711') // => false
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyIbm3624Offset(pvk: Uint8Array, validationData: string, decimalizationTable: string, pin: string, offset: string): boolean {
   const [data, table] = checkCommon(pvk, validationData, decimalizationTable);
@@ -69,7 +82,10 @@ export function verifyIbm3624Offset(pvk: Uint8Array, validationData: string, dec
  * Validation data for the IBM 3624 method built from a PAN, in the common convention: the leftmost 16 digits of
  * the PAN (all of a shorter PAN) right-padded with `pad` (a hex digit, default F) to 16 hex characters.
  * Issuers with another convention pass their own 16-character validation data instead.
- * @example ibm3624ValidationData('4123456789012') // '4123456789012FFF'
+ * @example
+ * ibm3624ValidationData('1122334455667788') // => '1122334455667788'
+ * ibm3624ValidationData('4123456789012') // => '4123456789012FFF'
+ * ibm3624ValidationData('4123456789012', '0') // => '4123456789012000'
  * @throws ERR_TYPE, ERR_LENGTH (PAN 2..19 digits), ERR_FORMAT
  */
 export function ibm3624ValidationData(pan: string, pad = 'F'): string {

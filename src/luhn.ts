@@ -19,8 +19,11 @@ function luhnSum(k: Kernel, s: string, doubleRightmost: boolean): number {
 }
 
 /**
- * The Luhn check digit to append to `digits` (1 or more digits).
- * @example luhnCheckDigit('7992739871') // '3'
+ * The Luhn check digit (one digit, as a string) to append to `digits` (a string of 1 or more ASCII digits, e.g. a
+ * PAN without its last digit). The example is the long-standing Wikipedia one (test/vectors/luhn.json).
+ * @example
+ * luhnCheckDigit('7992739871') // => '3'
+ * luhnCheckDigit('411111111111111') // => '1'
  * @throws ERR_TYPE, ERR_LENGTH (empty), ERR_FORMAT (a non-digit)
  */
 export function luhnCheckDigit(digits: string): string {
@@ -30,8 +33,12 @@ export function luhnCheckDigit(digits: string): string {
 
 /**
  * True when `pan` is a string of 2 or more digits whose last digit is its Luhn check digit; false for anything
- * else (never throws).
- * @example isLuhnValid('4111111111111111') // true
+ * else, a non-string included (never throws). Examples from TheAlgorithms/Python's is_luhn doctest
+ * (test/vectors/luhn.json).
+ * @example
+ * isLuhnValid('79927398713') // => true
+ * isLuhnValid('79927398710') // => false
+ * isLuhnValid('4111-1111') // => false
  */
 export function isLuhnValid(pan: string): boolean {
   if (typeof pan !== 'string' || pan.length < 2 || pan.length > MAX_DIGITS || !/^[0-9]+$/.test(pan)) return false;

@@ -11,7 +11,12 @@ import { checkSide, checkTranslation, packNibbles, pinKeySchedule, randomNibbles
 
 /**
  * ISO 9564-1 formats of PIN blocks in transit: 0, 1 and 3 under TDES PIN keys, 4 under AES. (Format 2 is for IC
- * cards offline and never travels encrypted: it has its own codec, and no translation or PIN key takes it.)
+ * cards offline and never travels encrypted: it has its own codec, and no translation or PIN key takes it.) The
+ * block is psec's ISO 0 vector (PIN 1234) encrypted under a test key; its translation to format 3 keeps the PIN.
+ * @example
+ * const format = 3
+ * const block = translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from: { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format } })
+ * decodePinBlockIso3(tdesDecryptEcb(hexToBytes('FEDCBA98765432100123456789ABCDEF'), block), '5555555551234567') // => '1234'
  */
 export type PinBlockFormat = 0 | 1 | 3 | 4;
 
@@ -86,48 +91,84 @@ const NO_FILL = new Uint8Array(8);
 const ISO0_ITEM = [['pin', 4, 12], ['pan', 2, 19]] as const;
 
 /**
- * ISO 9564-1 format 0 clear PIN block.
- * @example bytesToHex(encodePinBlockIso0('1234', '4111111111111111')) // '041225EEEEEEEEEE'
+ * ISO 9564-1 format 0 clear PIN block (8 bytes) of `pin` (4..12 digits) bound to `pan` (2..19 digits; its 12
+ * rightmost digits excluding the check digit). Encrypt it under a PIN key for transit. The examples are psec's
+ * test_encode_pinblock_iso_0 and the Thales payShield manual's format 01 example (test/vectors/pinblock.json).
+ * @example
+ * bytesToHex(encodePinBlockIso0('1234', '5555555551234567')) // => '041261AAAAEDCBA9'
+ * bytesToHex(encodePinBlockIso0('92389', '4000001234562')) // => '0592789FFFEDCBA9'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (PIN 4..12 digits, PAN 2..19 digits)
  */
 export function encodePinBlockIso0(pin: string, pan: string): Uint8Array {
   return encode(0, checkPin(pin), checkPan(pan), NO_FILL);
 }
 
-/** The PIN in a format 0 block. @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or F filler), ERR_TYPE, ERR_LENGTH */
+/**
+ * The PIN (4..12 digits) in a format 0 clear block (8 bytes) bound to `pan` (2..19 digits). The example is psec's
+ * test_decode_pinblock_iso_0; under another PAN the block does not decode.
+ * @example
+ * decodePinBlockIso0(hexToBytes('041261AAAAEDCBA9'), '5555555551234567') // => '1234'
+ * (() => { try { decodePinBlockIso0(hexToBytes('041261AAAAEDCBA9'), '4111111111111111') } catch (e) { return e.code } })() // => 'ERR_PINBLOCK_FORMAT'
+ * @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or F filler), ERR_TYPE, ERR_LENGTH
+ */
 export function decodePinBlockIso0(block: Uint8Array, pan: string): string {
   return decode(0, checkBlock(block), checkPan(pan));
 }
 
 /**
- * ISO 9564-1 format 1 block (no PAN). `fill`: the 14 - PIN length filler nibbles as hex; random when omitted.
- * @example bytesToHex(encodePinBlockIso1('1234', '0123456789')) // '1412340123456789'
+ * ISO 9564-1 format 1 clear block (8 bytes, no PAN) of `pin` (4..12 digits). `fill`: the 14 - PIN length filler
+ * nibbles as hex (0-F); from the CSPRNG when omitted. The example is IBM CCA's ISO-1 example (Basic Services
+ * Reference, Appendix E).
+ * @example
+ * bytesToHex(encodePinBlockIso1('123456', '6ABCFDE1')) // => '161234566ABCFDE1'
+ * decodePinBlockIso1(encodePinBlockIso1('1234')) // => '1234'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (PIN; fill of the wrong length or not hex)
  */
 export function encodePinBlockIso1(pin: string, fill?: string): Uint8Array {
   const p = checkPin(pin);
   return encode(1, p, '', fillBytes(1, p, fill));
 }
 
-/** The PIN in a format 1 block. @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH */
+/**
+ * The PIN (4..12 digits) in a format 1 clear block (8 bytes). The example is IBM CCA's ISO-1 example.
+ * @example
+ * decodePinBlockIso1(hexToBytes('161234566ABCFDE1')) // => '123456'
+ * @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH
+ */
 export function decodePinBlockIso1(block: Uint8Array): string {
   return decode(1, checkBlock(block), '');
 }
 
 /**
- * ISO 9564-1 format 2 block (no PAN; IC card offline PIN).
- * @example bytesToHex(encodePinBlockIso2('1234')) // '241234FFFFFFFFFF'
+ * ISO 9564-1 format 2 clear block (8 bytes, no PAN, F filler; IC card offline PIN) of `pin` (4..12 digits). The
+ * example is psec's test_encode_pinblock_iso_2.
+ * @example
+ * bytesToHex(encodePinBlockIso2('1234')) // => '241234FFFFFFFFFF'
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function encodePinBlockIso2(pin: string): Uint8Array {
   return encode(2, checkPin(pin), '', NO_FILL);
 }
 
-/** The PIN in a format 2 block. @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH */
+/**
+ * The PIN (4..12 digits) in a format 2 clear block (8 bytes). The example is psec's test_decode_pinblock_iso_2; a
+ * format 0 block is refused.
+ * @example
+ * decodePinBlockIso2(hexToBytes('241234FFFFFFFFFF')) // => '1234'
+ * (() => { try { decodePinBlockIso2(hexToBytes('041261AAAAEDCBA9')) } catch (e) { return e.code } })() // => 'ERR_PINBLOCK_FORMAT'
+ * @throws ERR_PINBLOCK_FORMAT, ERR_TYPE, ERR_LENGTH
+ */
 export function decodePinBlockIso2(block: Uint8Array): string {
   return decode(2, checkBlock(block), '');
 }
 
 /**
- * ISO 9564-1 format 3 block. `fill`: the 14 - PIN length filler nibbles, A-F only; random when omitted.
+ * ISO 9564-1 format 3 clear block (8 bytes) of `pin` (4..12 digits) bound to `pan` (2..19 digits, as format 0).
+ * `fill`: the 14 - PIN length filler nibbles, A-F only; from the CSPRNG when omitted. The example is paysec's
+ * test_encode_pinblock_iso_3 (fill all F).
+ * @example
+ * bytesToHex(encodePinBlockIso3('1234', '12345678901234', 'FFFFFFFFFF')) // => '341217BA9876FEDC'
+ * (() => { try { encodePinBlockIso3('1234', '12345678901234', '0123456789') } catch (e) { return [e.code, e.field] } })() // => ['ERR_FORMAT', 'fill']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function encodePinBlockIso3(pin: string, pan: string, fill?: string): Uint8Array {
@@ -136,14 +177,24 @@ export function encodePinBlockIso3(pin: string, pan: string, fill?: string): Uin
   return encode(3, p, a, fillBytes(3, p, fill));
 }
 
-/** The PIN in a format 3 block. @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or non A-F filler) */
+/**
+ * The PIN (4..12 digits) in a format 3 clear block (8 bytes) bound to `pan` (2..19 digits). The example is
+ * paysec's test_decode_pinblock_iso_3.
+ * @example
+ * decodePinBlockIso3(hexToBytes('341217BA9876FEDC'), '12345678901234') // => '1234'
+ * @throws ERR_PINBLOCK_FORMAT (wrong control, length, digit or non A-F filler), ERR_TYPE, ERR_LENGTH
+ */
 export function decodePinBlockIso3(block: Uint8Array, pan: string): string {
   return decode(3, checkBlock(block), checkPan(pan));
 }
 
 /**
- * ISO 9564-1:2017 format 4: the PIN enciphered under an AES key (16, 24 or 32 bytes) with the PAN (1..19 digits);
- * `fill` is the 8-byte random field (from the CSPRNG when omitted). Returns the 16-byte enciphered block.
+ * ISO 9564-1:2017 format 4: `pin` (4..12 digits) enciphered under an AES key (16, 24 or 32 bytes) with `pan`
+ * (1..19 digits); `fill` is the 8-byte random field (from the CSPRNG when omitted). Returns the 16-byte enciphered
+ * block. The example is psec's encipher_pinblock_iso_4 docstring (fill 1122334455667788).
+ * @example
+ * bytesToHex(encipherPinBlockIso4(hexToBytes('00112233445566778899AABBCCDDEEFF'), '1234', '1234567890123456', hexToBytes('1122334455667788'))) // => '7CDF645C86CAF763AE34637A66997534'
+ * encipherPinBlockIso4(hexToBytes('00112233445566778899AABBCCDDEEFF'), '1234', '1234567890123456').length // => 16
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function encipherPinBlockIso4(key: Uint8Array, pin: string, pan: string, fill?: Uint8Array): Uint8Array {
@@ -154,14 +205,24 @@ export function encipherPinBlockIso4(key: Uint8Array, pin: string, pan: string, 
   return encode(4, p, a, random, key);
 }
 
-/** The PIN in a format 4 block enciphered under `key`. @throws ERR_PINBLOCK_FORMAT (a wrong key or PAN shows up here) */
+/**
+ * The PIN (4..12 digits) in a format 4 block (16 bytes) enciphered under `key` (AES, 16, 24 or 32 bytes) with
+ * `pan` (1..19 digits). The example reverses psec's encipher_pinblock_iso_4 docstring; another PAN fails.
+ * @example
+ * decipherPinBlockIso4(hexToBytes('00112233445566778899AABBCCDDEEFF'), hexToBytes('7CDF645C86CAF763AE34637A66997534'), '1234567890123456') // => '1234'
+ * (() => { try { decipherPinBlockIso4(hexToBytes('00112233445566778899AABBCCDDEEFF'), hexToBytes('7CDF645C86CAF763AE34637A66997534'), '1234567890123457') } catch (e) { return e.code } })() // => 'ERR_PINBLOCK_FORMAT'
+ * @throws ERR_PINBLOCK_FORMAT (a wrong key or PAN shows up here), ERR_TYPE, ERR_LENGTH
+ */
 export function decipherPinBlockIso4(key: Uint8Array, block: Uint8Array, pan: string): string {
   checkBytes('key', key, [16, 24, 32]);
   return decode(4, checkBlock(block, 16), checkPan(pan, 1), key);
 }
 
 /**
- * Format 0 blocks for many PIN/PAN pairs in one pass through the kernel; one 8-byte block per item, in order.
+ * Format 0 blocks for many PIN/PAN pairs (PIN 4..12 digits, PAN 2..19) in one pass through the kernel; one 8-byte
+ * block per item, in order. The examples are psec's and the Thales payShield manual's (see encodePinBlockIso0).
+ * @example
+ * encodePinBlockIso0Batch([{ pin: '1234', pan: '5555555551234567' }, { pin: '92389', pan: '4000001234562' }]).map(bytesToHex) // => ['041261AAAAEDCBA9', '0592789FFFEDCBA9']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pin`)
  */
 export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: string }[]): Uint8Array[] {
@@ -169,7 +230,15 @@ export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: stri
   return encodeMany(0, records);
 }
 
-/** A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. */
+/**
+ * A PIN key and the ISO 9564 format of the blocks under it, for translatePinBlock. The example turns psec's ISO 0
+ * block (PIN 1234) under a TDES key into a format 4 block under an AES key.
+ * @example
+ * const from = { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }
+ * const to = { key: hexToBytes('00112233445566778899AABBCCDDEEFF'), format: 4 }
+ * const block = translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from, to })
+ * decipherPinBlockIso4(to.key, block, '5555555551234567') // => '1234'
+ */
 export interface PinBlockSide {
   /** TDES (8, 16 or 24 bytes) for formats 0, 1 and 3; AES (16, 24 or 32 bytes) for format 4. */
   key: Uint8Array;
@@ -181,8 +250,13 @@ export interface PinBlockSide {
  * re-encodes and encrypts the PIN in `to.format` under `to.key` — in one kernel call, so that the clear PIN
  * exists only in WASM memory, wiped before the call returns. Formats 0, 1, 3 (TDES ECB) and 4 (AES encipherment);
  * format 2 is for IC cards offline and never travels encrypted. Translation into format 1 from 0, 3 or 4 is
- * refused: format 1 carries no PAN, so it would strip the PAN binding that stops PIN-block attacks.
- * @example bytesToHex(translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from: { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 } })) // '1D399B7C36398D29'
+ * refused: format 1 carries no PAN, so it would strip the PAN binding that stops PIN-block attacks. `pinBlock` is
+ * 8 bytes (16 for format 4), `pan` 2..19 digits; returns the new block, 8 or 16 bytes. The example is psec's ISO 0
+ * block (PIN 1234, test_encode_pinblock_iso_0) under one TDES key translated to another, checked against the
+ * reference implementation in test/helpers.
+ * @example
+ * bytesToHex(translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from: { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 } })) // => '1D399B7C36398D29'
+ * (() => { try { translatePinBlock({ pinBlock: hexToBytes('230B4C43B8BA2C5C'), pan: '5555555551234567', from: { key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 1 } }) } catch (e) { return e.code } })() // => 'ERR_PIN_TRANSLATION'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT (a block that does not decode:
  *   a wrong key, PAN or format)
  */

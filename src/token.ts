@@ -14,6 +14,16 @@ import { ALNUM, ALNUM_CODES, checkKeyAndTweak, middleLength, permuteMiddles, rul
 import { isLuhnValid } from './luhn.js';
 import { decodeAscii } from './wasm/_calls.js';
 
+/**
+ * Options of tokenizePan, tokenizePanBatch and detokenizePan: the clear digits kept on each side, the alphabet of
+ * the middle, the tokens' Luhn property and the FF1 tweak. Detokenize with the same options.
+ * The token values were computed with this library; test/token.test.ts checks the construction against
+ * ff1Encrypt (NIST SP 800-38G samples) step by step.
+ * @example
+ * const opts = { keepLeft: 4, keepRight: 4, luhn: 'any' }
+ * tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111', opts) === '4111' + ff1Encrypt(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0), 10, '11111111') + '1111' // => true
+ * detokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111', opts), opts) // => '4111111111111111'
+ */
 export interface TokenOptions {
   /** Leading PAN digits kept in the clear, 0..8 (default 6: the BIN). */
   keepLeft?: number;
@@ -28,7 +38,12 @@ export interface TokenOptions {
 }
 
 /**
- * Tokens for many PANs of one length under one key (one FF1 pass per cycle-walking step). See tokenizePan.
+ * Tokens for many PANs (12..19 digits each; lengths may differ) under one AES key (16, 24 or 32 bytes), one per
+ * PAN in order, the PANs of each length computed together (one FF1 pass per cycle-walking step). Options and
+ * tokens as tokenizePan. The token values were computed with this library; test/token.test.ts checks the
+ * construction against ff1Encrypt (NIST SP 800-38G samples) step by step.
+ * @example
+ * tokenizePanBatch(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), ['4111111111111111', '5555555555554444']) // => ['4111111210731111', '5555554967094444']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index)
  */
 export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], opts?: TokenOptions): string[] {
@@ -73,7 +88,14 @@ function tokenizeGroup(tokenKey: Uint8Array, r: Rules, pans: readonly string[], 
  * A PAN's token under an AES key (16/24/32 bytes): deterministic for a given key, tweak and PAN, and reversible
  * with detokenizePan. Options: keepLeft (default 6), keepRight (default 4), alphabet ('numeric' default, or
  * 'alphanumeric' over 0-9A-Z), luhn ('invalid' default, 'valid', 'any'; numeric only), tweak (default empty).
- * @example tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111') // see README
+ * `pan`: 12..19 digits, Luhn-valid for 'invalid' and 'valid' tokens; the token has the PAN's length.
+ * The token values were computed with this library; test/token.test.ts checks the construction against
+ * ff1Encrypt (NIST SP 800-38G samples) step by step.
+ * @example
+ * tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111') // => '4111111210731111'
+ * tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111', { luhn: 'valid' }) // => '4111118544211111'
+ * tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111', { alphabet: 'alphanumeric' }) // => '411111KZZRNY1111'
+ * isLuhnValid(tokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111')) // => false
  * @throws ERR_TYPE, ERR_LENGTH (PAN 12-19 digits; a middle below FF1's domain), ERR_FORMAT (options; a PAN that
  *   fails Luhn for 'valid' and 'invalid' tokens)
  */
@@ -82,7 +104,13 @@ export function tokenizePan(tokenKey: Uint8Array, pan: string, opts?: TokenOptio
 }
 
 /**
- * The PAN behind a token made by tokenizePan with the same key and options.
+ * The PAN behind a token (12..19 characters) made by tokenizePan with the same key (AES, 16, 24 or 32 bytes) and
+ * options. The token values were computed with this library; test/token.test.ts checks the construction against
+ * ff1Encrypt (NIST SP 800-38G samples) step by step.
+ * @example
+ * detokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111210731111') // => '4111111111111111'
+ * detokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '411111KZZRNY1111', { alphabet: 'alphanumeric' }) // => '4111111111111111'
+ * (() => { try { detokenizePan(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), '4111111111111111') } catch (e) { return [e.code, e.field] } })() // => ['ERR_FORMAT', 'token']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (a token that this key and these options cannot have produced)
  */
 export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenOptions): string {

@@ -7,9 +7,33 @@ import { tdesEncryptEcb } from '../des.js';
 import { aesEncryptEcb } from '../aes.js';
 import { aesCmac, tdesCmac } from '../mac.js';
 
+/**
+ * The cipher of a key check value: 'TDES' (DES and TDES keys of 8, 16 or 24 bytes; an 8-byte key is single DES)
+ * or 'AES' (16, 24 or 32 bytes). A 16- or 24-byte key is TDES unless 'AES' is given. The AES value is a public Go
+ * test's (kek_test.go, test/vectors/kcv.json); the TDES one was computed with this library.
+ * @example
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90'), { algorithm: 'AES' }) // => '9AD77D'
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90'), { algorithm: 'TDES' }) // => '76CDB5'
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90')) // => '76CDB5'
+ */
 export type KcvAlgorithm = 'TDES' | 'AES';
+
+/**
+ * How a key check value is computed: 'ZEROS' encrypts one all-zero block (ANSI X9.24-1; the default for TDES),
+ * 'CMAC' takes the CMAC of one all-zero block (X9.24-1:2017, X9.143; the default for AES). The AES values are the
+ * component check values of a public Go test (kek_test.go, test/vectors/kcv.json).
+ * @example
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90'), { algorithm: 'AES', method: 'ZEROS' }) // => '40ED1B'
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90'), { algorithm: 'AES', method: 'CMAC' }) // => '9AD77D'
+ */
 export type KcvMethod = 'ZEROS' | 'CMAC';
 
+/**
+ * Options of keyCheckValue: the algorithm and method (defaults from the key length) and the length in bytes.
+ * @example
+ * const opts = { algorithm: 'TDES', method: 'ZEROS', length: 2 }
+ * keyCheckValue(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), opts) // => '08D7'
+ */
 export interface KcvOptions {
   /** Default from the key length: 8/16/24 bytes -> TDES, 32 -> AES (16 and 24 are TDES unless 'AES' is given). */
   algorithm?: KcvAlgorithm;
@@ -20,9 +44,14 @@ export interface KcvOptions {
 }
 
 /**
- * The key check value of `key`: uppercase hex of the leftmost `length` bytes of the encrypted zero block (ZEROS)
- * or of the CMAC of the zero block (CMAC).
- * @example keyCheckValue(hexToBytes('0123456789ABCDEFFEDCBA9876543210')) // '08D7B4'
+ * The key check value of `key` (8, 16 or 24 bytes for TDES; 16, 24 or 32 for AES): uppercase hex of the leftmost
+ * `opts.length` bytes (2..8, default 3) of the encrypted zero block (ZEROS) or of the CMAC of the zero block (CMAC).
+ * The algorithm defaults from the key length (32 bytes: AES, else TDES), the method from the algorithm. The TDES
+ * value extends psec's 2-byte `08D7` (knovichikhin/psec, test/vectors/kcv.json) to the usual 3 bytes.
+ * @example
+ * keyCheckValue(hexToBytes('0123456789ABCDEFFEDCBA9876543210')) // => '08D7B4'
+ * keyCheckValue(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), { length: 2 }) // => '08D7'
+ * keyCheckValue(hexToBytes('A1B2C3D4E5F60718293A4B5C6D7E8F90'), { algorithm: 'AES' }) // => '9AD77D'
  * @throws ERR_TYPE, ERR_LENGTH (key length for the algorithm), ERR_FORMAT (unknown algorithm or method, bad length)
  */
 export function keyCheckValue(key: Uint8Array, opts?: KcvOptions): string {

@@ -10,15 +10,27 @@ import { checkDistinctComponents, checkNotWeak } from './_weak.js';
 
 const LMK_BYTES = 32;
 
-/** The LMK's public fingerprint: AES-CMAC KCV (X9.24-1:2017), 3 bytes. */
+/**
+ * The LMK's public fingerprint: the AES-CMAC key check value (X9.24-1:2017) of `lmk` (32 bytes), 3 bytes as 6
+ * uppercase hex characters. The value was computed with this library (keyCheckValue, whose AES-CMAC check values
+ * match public vectors).
+ * @example
+ * lmkCheckValue(lmkFromHex('F0E1D2C3B4A5968778695A4B3C2D1E0FE1F0C3D2A5B4879669784B5A2D3C0F1E')) // => '03D202'
+ * @throws ERR_TYPE, ERR_LENGTH (not 32 bytes)
+ */
 export function lmkCheckValue(lmk: Uint8Array): string {
   checkBytes('lmk', lmk, [LMK_BYTES]);
   return keyCheckValue(lmk, { algorithm: 'AES', method: 'CMAC' });
 }
 
 /**
- * Combines 2-3 clear LMK components (32 bytes each) by XOR. Returns the LMK with its KCV and each component's KCV,
- * which the custodians compare against the values recorded when the components were generated.
+ * Combines 2-3 clear LMK components (32 bytes each) by XOR. Returns the LMK (32 bytes) with its KCV and each
+ * component's KCV (lmkCheckValue), which the custodians compare against the values recorded when the components
+ * were generated. The check values were computed with this library.
+ * @example
+ * const { lmk, kcv, componentKcvs } = combineLmkComponents([hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), hexToBytes('F0E0D0C0B0A090807060504030201000F1E1D1C1B1A191817161514131211101')])
+ * bytesToHex(lmk) // => 'F0E1D2C3B4A5968778695A4B3C2D1E0FE1F0C3D2A5B4879669784B5A2D3C0F1E'
+ * [kcv, componentKcvs] // => ['03D202', ['377822', '8ED5F9']]
  * @throws ERR_TYPE, ERR_LENGTH (component count or size), ERR_WEAK_KEY (identical components, an all-zero LMK)
  */
 export function combineLmkComponents(components: Uint8Array[]): { lmk: Uint8Array; kcv: string; componentKcvs: string[] } {
@@ -34,14 +46,27 @@ export function combineLmkComponents(components: Uint8Array[]): { lmk: Uint8Arra
   return { lmk, kcv: lmkCheckValue(lmk), componentKcvs: parts.map(lmkCheckValue) };
 }
 
-/** An LMK from configuration: 64 hex characters. @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT */
+/**
+ * An LMK (32 bytes) from configuration: exactly 64 hex characters, either case.
+ * @example
+ * lmkFromHex('F0E1D2C3B4A5968778695A4B3C2D1E0FE1F0C3D2A5B4879669784B5A2D3C0F1E').length // => 32
+ * (() => { try { lmkFromHex('0001') } catch (e) { return [e.code, e.field] } })() // => ['ERR_LENGTH', 'lmk']
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ */
 export function lmkFromHex(hex: string): Uint8Array {
   return hexToBytes(checkHex('lmk', hex, 2 * LMK_BYTES));
 }
 
 /**
- * A random LMK for development and tests, announced with a loud warning through `warn` (default: console.error):
- * keys made under it are worthless in production, and it exists only in this process unless the caller keeps it.
+ * A random LMK (32 bytes from the CSPRNG) for development and tests, announced with a loud warning naming its KCV
+ * through `warn` (default: console.error): keys made under it are worthless in production, and it exists only in
+ * this process unless the caller keeps it.
+ * @example
+ * const warnings = []
+ * const lmk = generateDevelopmentLmk((message) => warnings.push(message))
+ * lmk.length // => 32
+ * warnings[0].includes(`DEVELOPMENT LMK (KCV ${lmkCheckValue(lmk)})`) // => true
+ * @throws ERR_TYPE (`warn` not a function)
  */
 export function generateDevelopmentLmk(warn: (message: string) => void = console.error): Uint8Array {
   if (typeof warn !== 'function') throw new CardHsmError('ERR_TYPE', '"warn" expected a function', 'warn');

@@ -11,8 +11,11 @@ function oddParityByte(b: number): number {
 }
 
 /**
- * True when every byte of `key` has odd parity (an empty key has no bad byte, so is true).
- * @example hasOddDesParity(hexToBytes('0123456789ABCDEF')) // true; hasOddDesParity(hexToBytes('0022446688AACCEE')) // false
+ * True when every byte of `key` (a Uint8Array of any length; DES keys are 8, 16 or 24 bytes) has odd parity (an
+ * empty key has no bad byte, so is true).
+ * @example
+ * hasOddDesParity(hexToBytes('0123456789ABCDEF')) // => true
+ * hasOddDesParity(hexToBytes('0022446688AACCEE')) // => false
  * @throws ERR_TYPE
  */
 export function hasOddDesParity(key: Uint8Array): boolean {
@@ -23,8 +26,11 @@ export function hasOddDesParity(key: Uint8Array): boolean {
 }
 
 /**
- * A copy of `key` with each byte's least significant bit set for odd parity.
- * @example bytesToHex(fixDesParity(hexToBytes('0022446688AACCEE'))) // '0123456789ABCDEF'
+ * A copy of `key` (a Uint8Array of any length) with each byte's least significant bit set for odd parity; the
+ * other 7 bits, which are all DES uses, are unchanged.
+ * @example
+ * bytesToHex(fixDesParity(hexToBytes('0022446688AACCEE'))) // => '0123456789ABCDEF'
+ * hasOddDesParity(fixDesParity(hexToBytes('0022446688AACCEE'))) // => true
  * @throws ERR_TYPE
  */
 export function fixDesParity(key: Uint8Array): Uint8Array {

@@ -4,6 +4,18 @@
 import { checkCount, checkRef, checkSettingValue, checkText } from './_checks.js';
 import type { ActivationResult, AttemptState, CounterKind, Store } from './store.js';
 
+/**
+ * The Store in one process's memory, for tests and single-process tools: nothing survives the process, and other
+ * processes do not see it. Its methods check their arguments with the SQL stores' checks (ERR_FORMAT: an empty
+ * card reference, a negative limit, …).
+ * @example
+ * const memory = new MemoryStore()
+ * await memory.recordFailure('pin', 'CARD-REF', 3) // => { failed: 1, locked: false, applied: true }
+ * await memory.leaseRange('45717360/16', 1000, 10 ** 7) // => { start: 0, end: 1000 }
+ * await memory.putIdempotent('run-1', 'A') // => { created: true, value: 'A' }
+ * await memory.putIdempotent('run-1', 'B') // => { created: false, value: 'A' }
+ * await memory.recordFailure('pin', '', 3).catch((e) => [e.code, e.field]) // => ['ERR_FORMAT', 'cardRef']
+ */
 export class MemoryStore implements Store {
   readonly #attempts = new Map<string, AttemptState>();
   readonly #activation = new Map<string, { codeHash: string; attempts: number; used: boolean }>();

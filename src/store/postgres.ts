@@ -8,6 +8,15 @@ import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './_sql.js';
 import { storeUnavailable } from './_checks.js';
 import { loadDriver } from './_driver.js';
 
+/**
+ * Options of PostgresStore: the server's connection string and the pool size. The example needs no server: the
+ * constructor only checks the options (connections are made by the first call), and a non-string
+ * connectionString is refused.
+ * @example
+ * const options = { connectionString: 'postgres://cardhsm@127.0.0.1:1/cardhsm', max: 2 }
+ * await new PostgresStore(options).close() // => undefined
+ * (() => { try { new PostgresStore({ connectionString: 42 }) } catch (e) { return [e.code, e.field] } })() // => ['ERR_TYPE', 'connectionString']
+ */
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
   connectionString: string;
@@ -15,6 +24,18 @@ export interface PostgresStoreOptions {
   max?: number;
 }
 
+/**
+ * The Store on PostgreSQL, on node-postgres (an optional peer dependency, loaded when a PostgresStore is
+ * constructed), for card services with many instances: every mutation is one statement, the tables are made on
+ * first use, and any driver failure (refused connection, shutdown, timeout) is ERR_STORE_UNAVAILABLE, after which
+ * the pool reconnects. The example runs without a server: port 1 refuses the connection, so the call fails closed.
+ * @example
+ * const store = new PostgresStore({ connectionString: 'postgres://cardhsm@127.0.0.1:1/cardhsm' })
+ * await store.getAttempts('pin', 'CARD-REF').catch((e) => e.code) // => 'ERR_STORE_UNAVAILABLE'
+ * await store.close() // => undefined
+ * @throws ERR_TYPE (no connection string), ERR_STORE_UNAVAILABLE (pg missing; from its methods: the server cannot
+ *   be reached or written)
+ */
 export class PostgresStore extends SqlStore {
   readonly #pool: pg.Pool;
   #schema: Promise<void> | undefined;

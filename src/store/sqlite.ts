@@ -11,6 +11,15 @@ import { loadDriver } from './_driver.js';
 const BUSY_TIMEOUT_MS = 5_000;
 const BUSY_GIVE_UP_MS = 60_000;
 
+/**
+ * Options of SqliteStore: the database file (created with its tables if absent), or ':memory:' for a private
+ * in-memory database.
+ * @example
+ * const options = { path: ':memory:' }
+ * const store = new SqliteStore(options)
+ * await store.leaseRange('45717360/16', 1000, 10 ** 7) // => { start: 0, end: 1000 }
+ * await store.close() // => undefined
+ */
 export interface SqliteStoreOptions {
   /** Database file (created if absent), or ':memory:'. */
   path: string;
@@ -25,6 +34,20 @@ function isBusy(e: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
 }
 
+/**
+ * The Store in one SQLite file (WAL mode, synchronous=FULL), on better-sqlite3 (an optional dependency, loaded
+ * when a SqliteStore is constructed): the embedded default, shared by the processes of one machine. Busy is
+ * waited out (5 s busy timeout, then retries up to a minute), never reported. State survives closing and
+ * reopening, as in the example (`tmp` is a temporary directory).
+ * @example
+ * const store = new SqliteStore({ path: `${tmp}/sqlite-store-example.db` })
+ * await store.recordFailure('pin', 'CARD-REF', 3) // => { failed: 1, locked: false, applied: true }
+ * await store.close() // => undefined
+ * const reopened = new SqliteStore({ path: `${tmp}/sqlite-store-example.db` })
+ * await reopened.getAttempts('pin', 'CARD-REF') // => { failed: 1, locked: false }
+ * await reopened.close()
+ * @throws ERR_TYPE (no path), ERR_STORE_UNAVAILABLE (better-sqlite3 missing, a file that cannot be opened or written)
+ */
 export class SqliteStore extends SqlStore {
   readonly #db: Database.Database;
   readonly #statements = new Map<Statement, Database.Statement>();

@@ -3,16 +3,56 @@
 // never lose an update or exceed a limit. Cards are referenced by a keyed hash of the PAN (Hsm.cardRef), never
 // by the PAN; no table holds a PAN, PIN or key.
 
-/** Independent attempt counters per card. */
+/**
+ * Independent attempt counters per card: PIN, static CVV, static CVV2 and dynamic CVV2 each count and lock on
+ * their own.
+ * @example
+ * const store = new MemoryStore()
+ * await store.recordFailure('pin', 'CARD-REF', 3) // => { failed: 1, locked: false, applied: true }
+ * await store.getAttempts('cvv2', 'CARD-REF') // => { failed: 0, locked: false }
+ */
 export type CounterKind = 'pin' | 'cvv' | 'cvv2' | 'dcvv2';
 
+/**
+ * One card's counter of one kind: failed attempts since the last success or reset, and whether the card is locked
+ * (a lock stays until resetAttempts, e.g. a new PIN).
+ * @example
+ * const store = new MemoryStore()
+ * await store.getAttempts('pin', 'CARD-REF') // => { failed: 0, locked: false }
+ * await store.recordFailure('pin', 'CARD-REF', 2) // => { failed: 1, locked: false, applied: true }
+ * await store.recordFailure('pin', 'CARD-REF', 2) // => { failed: 2, locked: true, applied: true }
+ * await store.recordFailure('pin', 'CARD-REF', 2) // => { failed: 2, locked: true, applied: false }
+ */
 export interface AttemptState {
   failed: number;
   locked: boolean;
 }
 
+/**
+ * What Store.consumeActivationCode did: ACTIVATED (the code matched and is now used), MISMATCH (a failed attempt
+ * was counted), LOCKED (too many failures), USED (already activated) or NONE (no code stored for the card).
+ * @example
+ * const store = new MemoryStore()
+ * await store.putActivationCode('CARD-REF', 'HASH-A') // => undefined
+ * (await store.consumeActivationCode('CARD-REF', 'HASH-B', 3)).result // => 'MISMATCH'
+ * (await store.consumeActivationCode('CARD-REF', 'HASH-A', 3)).result // => 'ACTIVATED'
+ * (await store.consumeActivationCode('CARD-REF', 'HASH-A', 3)).result // => 'USED'
+ * (await store.consumeActivationCode('OTHER-REF', 'HASH-A', 3)).result // => 'NONE'
+ */
 export type ActivationResult = 'ACTIVATED' | 'MISMATCH' | 'LOCKED' | 'USED' | 'NONE';
 
+/**
+ * The store port: everything an Hsm must remember between calls (attempt counters, activation codes, counter
+ * ranges for PAN issuance, per-card settings, idempotency records), each mutation one atomic step. Adapters:
+ * MemoryStore (`cardhsm`), SqliteStore (`cardhsm/store/sqlite`), PostgresStore (`cardhsm/store/postgres`). Pass one
+ * as HsmOptions.store; the example's failure, recorded in the store directly, is what the Hsm then reports.
+ * @example
+ * const store = new MemoryStore()
+ * const host = new Hsm({ lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), store })
+ * const cardRef = host.cardRef('1122334455667788')
+ * await store.recordFailure('pin', cardRef, 3) // => { failed: 1, locked: false, applied: true }
+ * await host.getPinAttempts(cardRef) // => { failed: 1, remaining: 2, locked: false }
+ */
 export interface Store {
   /** Failed attempts and lock state (0 / false for a card never seen). */
   getAttempts(kind: CounterKind, cardRef: string): Promise<AttemptState>;

@@ -92,7 +92,17 @@ export function decodeAscii(bytes: Uint8Array): string {
   return LATIN1.decode(bytes);
 }
 
-/** Wipes every cached key schedule (and the clear keys they were expanded from) from WASM memory. */
+/**
+ * Wipes every cached key schedule (and the clear keys they were expanded from) from WASM memory: the small cache
+ * (8 slots, least recently used) that keeps repeated operations under one key fast, and the only WASM memory that
+ * holds key material between calls. Results are unchanged; the next call under a key expands its schedule again.
+ * The value is NIST SP 800-38B's AES-CMAC Example 1.
+ * @example
+ * const key = hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C')
+ * bytesToHex(aesCmac(key, new Uint8Array(0))) // => 'BB1D6929E95937287FA37D129B756746'
+ * clearKeyCache() // => undefined
+ * bytesToHex(aesCmac(key, new Uint8Array(0))) // => 'BB1D6929E95937287FA37D129B756746'
+ */
 export function clearKeyCache(): void {
   loadedKernel()?.x.clearKeyCache();
 }

@@ -40,13 +40,30 @@ interface ResponseLike {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-/** A compiled kernel: a `WebAssembly.Module` (typed loosely, as the DOM lib's own `WebAssembly.Module` is). */
+/**
+ * A compiled kernel: a `WebAssembly.Module` (typed loosely, as the DOM lib's own `WebAssembly.Module` is), e.g.
+ * `import wasm from 'cardhsm/cardhsm.wasm'` in a Worker, for init and initSync. Only this version's cardhsm.wasm
+ * is accepted, and only while no kernel is loaded: in the example the kernel is already loaded (the tests' first
+ * operation loaded it), so initSync returns at once and the empty module shown is never looked at. Before a
+ * kernel is loaded, the same call throws ERR_KERNEL_LOAD.
+ * @example
+ * const module = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]))
+ * module instanceof WebAssembly.Module // => true
+ * initSync(module) // => undefined
+ */
 export type KernelModule = object;
 
 /**
  * Where init() takes the kernel from: a compiled `WebAssembly.Module` (Workers: `import wasm from
  * 'cardhsm/cardhsm.wasm'`), the `.wasm` bytes, a fetch `Response` or its promise (compiled while it downloads
- * when served as `application/wasm`), or the URL of the `.wasm` file (fetched with `fetch`).
+ * when served as `application/wasm`), or the URL of the `.wasm` file (fetched with `fetch`). In a browser:
+ * `await init(new URL('cardhsm.wasm', location.href))` or `await init(fetch('/assets/cardhsm.wasm'))`. A source is
+ * read only while no kernel is loaded; in the example one already is, so init resolves at once without reading the
+ * (empty) Response, and operations run as before.
+ * @example
+ * const source = new Response(new Uint8Array(0), { headers: { 'content-type': 'application/wasm' } })
+ * await init(source) // => undefined
+ * bytesToHex(aesCmac(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0))) // => 'BB1D6929E95937287FA37D129B756746'
  */
 export type KernelSource = KernelModule | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response> | URL | string;
 
@@ -336,7 +353,12 @@ async function compileBytes(bytes: BufferSource): Promise<object> {
  * the `workerd` condition, the precompiled module imported from cardhsm.wasm. With `source` (see KernelSource),
  * that kernel, which must be this version's cardhsm.wasm. Calls made while a load is under way wait for it (their
  * own source unused); once a kernel is loaded, init() does nothing more. A failed load leaves none: call again.
- * @example await init(new URL('cardhsm.wasm', location.href))  // streaming compilation in a browser
+ * In a browser, `await init(new URL('cardhsm.wasm', location.href))` compiles while the file downloads. In Node,
+ * as in the example, `await init()` compiles the embedded kernel ahead of the first operation (the example's value
+ * is NIST SP 800-38B's AES-CMAC Example 1).
+ * @example
+ * await init() // => undefined
+ * bytesToHex(aesCmac(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0))) // => 'BB1D6929E95937287FA37D129B756746'
  * @throws ERR_TYPE (a source of another type), ERR_KERNEL_LOAD (a fetch that fails or answers an HTTP error,
  *   bytes that do not compile, a module that is not this version's kernel)
  */
@@ -364,7 +386,11 @@ async function defaultModuleAsync(): Promise<object> {
 /**
  * Loads the kernel synchronously: without `source` the build's own kernel (what the first operation does anyway),
  * or a compiled `WebAssembly.Module` or the `.wasm` bytes. Once a kernel is loaded, initSync() does nothing more.
- * @example initSync()  // Node: the embedded kernel, compiled now rather than on the first operation
+ * In Node, `initSync()` compiles the embedded kernel now rather than on the first operation (the example's value
+ * is FIPS 197 Appendix C.1).
+ * @example
+ * initSync() // => undefined
+ * bytesToHex(aesEncryptEcb(hexToBytes('000102030405060708090A0B0C0D0E0F'), hexToBytes('00112233445566778899AABBCCDDEEFF'))) // => '69C4E0D86A7B0430D8CDB78070B4C55A'
  * @throws ERR_TYPE (another type), ERR_KERNEL_LOAD (bytes that do not compile here, a module that is not this
  *   version's kernel), ERR_INIT_REQUIRED (no source, and the runtime does not compile synchronously)
  */
