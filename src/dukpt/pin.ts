@@ -92,8 +92,10 @@ const isDukptSide = (value: unknown): boolean => typeof value === 'object' && va
  * @param options.to `{ key, format }` (PinBlockSide) or another DUKPT side `{ bdk | initialKey, ksn, format }`
  * @returns the block under `to`: 8 bytes, or 16 for format 4
  * @example
- * bytesToHex(translateDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 } })) // => '7820FE6CFD54CE3A'
- * bytesToHex(tdesEncryptEcb(hexToBytes('FEDCBA98765432100123456789ABCDEF'), encodePinBlockIso0('1234', '4012345678909'))) // => '7820FE6CFD54CE3A'
+ * const from = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }
+ * const to = { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }
+ * bytesToHex(translateDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', from, to })) // => '7820FE6CFD54CE3A'
+ * bytesToHex(tdesEncryptEcb(to.key, encodePinBlockIso0('1234', '4012345678909'))) // => '7820FE6CFD54CE3A'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (also a KSN counter of 0 or too many one-bits), ERR_KEY_USAGE (a
  *   format the key cannot serve, a working key stronger than its BDK), ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT
  *   (a block that does not decode: a wrong BDK, KSN, PAN or format)
@@ -172,7 +174,10 @@ interface CheckedItem {
  * @param options.to `{ key, format }` (a PIN key, as for translatePinBlock)
  * @param options.items `{ ksn, pinBlock, pan }` (DukptPinItem; field names in errors carry the index: `items[3].ksn`)
  * @returns one new block or null per item, in order
- * @example translateDukptPinBlocks({ from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }, items: [{ ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }] }).map((b) => b && bytesToHex(b)) // => ['7820FE6CFD54CE3A']
+ * @example
+ * const from = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to = { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }
+ * const items = [{ ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }]
+ * translateDukptPinBlocks({ from, to, items }).map((b) => b && bytesToHex(b)) // => ['7820FE6CFD54CE3A']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE, ERR_PIN_TRANSLATION
  */
 export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
