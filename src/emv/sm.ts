@@ -180,7 +180,7 @@ export function generatePinChangeData(skSmc: Uint8Array, newPin: EncryptedPinBlo
 /**
  * Transaction context of a script: the ATC (9F36, 2 bytes) and ARQC (9F26, 8 bytes) of the online transaction the
  * script answers; they derive the session keys and enter the MAC. The example is knovichikhin/pyemv's
- * test_cvn_hsm.py test_mastercard_cvn16 (an application block command).
+ * test_cvn_hsm.py test_mastercard_cvn16 (a PIN unblock command, 84 24 00 00 08).
  * @example
  * const ctx = { atc: hexToBytes('001C'), arqc: hexToBytes('24CCF3DEE3158C70') }
  * bytesToHex(generateEmvScriptMac(MASTERCARD_CVN16, hexToBytes('FEDCBA98765432100123456789ABCDEF'), { pan: '1234567890123456', psn: '00' }, ctx, hexToBytes('8424000008'))) // => 'ED0AB162BAB1DE61'
@@ -217,7 +217,7 @@ function macInput(header: Uint8Array, ctx: ScriptContext, data: Uint8Array): Uin
 /**
  * The 8-byte MAC of an issuer script command under `profile`: the card's SMI session key from the IMK-SMI, over
  * header || ATC || ARQC || command data (EMV Book 2 9.2.1.2 format 2). The example is knovichikhin/pyemv's
- * test_cvn_hsm.py test_visa_cvn10 (application block, 84 18 00 00 08).
+ * test_cvn_hsm.py test_visa_cvn10 (an application unblock command, 84 18 00 00 08).
  * @param profile one of the EMV_CVN_PROFILES constants; @param imkSmi 16 bytes
  * @param card `{ pan, psn }`: 12..19 digits, 2 digits; @param ctx `{ atc, arqc }` (ScriptContext)
  * @param header the 5-byte APDU header (CLA INS P1 P2 Lc, Lc counting the MAC)
