@@ -15,6 +15,15 @@ import type { DukptKeySource } from './source.js';
 import type { AesDukptAlgorithm, AesDukptUsage } from './aes.js';
 import type { DukptDirection } from './mac.js';
 
+/**
+ * Options of encryptDukptData and decryptDukptData: the direction (DukptDirection: the key), the mode and IV, and
+ * for AES DUKPT the key usage. The example is moov-io/dukpt's des_test.go initial sequence #1 (the response,
+ * computed by moov-io: '4012345678909D987' zero-padded, CBC from a zero IV).
+ * @example
+ * const source = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }
+ * const opts = { direction: 'RESPONSE', mode: 'CBC', iv: new Uint8Array(8) }
+ * bytesToHex(encryptDukptData(source, hexToBytes('343031323334353637383930394439383700000000000000'), opts)) // => '1FCC89AF66222F27B903898BB2BC8589CDBFDE5EC6AFCC25'
+ */
 export interface DukptDataOptions {
   /** 'REQUEST' (default: the terminal's message) or 'RESPONSE' (the host's). */
   direction?: DukptDirection;
@@ -59,11 +68,17 @@ function run(source: unknown, data: Uint8Array, opts: unknown, decrypt: boolean)
 }
 
 /**
- * Encrypts data under the transaction's DUKPT data key (a host encrypting a response, or a test terminal).
- * @param source `{ bdk | initialKey, ksn, algorithm? }`: a 10-byte KSN for TDES DUKPT, 12 bytes for AES DUKPT
+ * Encrypts data under the transaction's DUKPT data key (a host encrypting a response, or a test terminal). The
+ * example is ANSI X9.24-1:2009 A.4.2 initial sequence #1 (the request data: '4012345678909D987' zero-padded), then
+ * moov-io/dukpt's aes_test.go TestAES128 initial sequence #1 (the same message, an AES-128 BDK).
+ * @param source `{ bdk | initialKey, ksn, algorithm? }` (DukptKeySource): a 10-byte KSN for TDES DUKPT, 12 bytes
+ *   for AES DUKPT
  * @param data whole blocks (8 bytes TDES, 16 AES); pad first as the message format says
- * @param opts `direction`, `mode`, `iv`, `usage` (DukptDataOptions)
- * @example bytesToHex(encryptDukptData({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, hexToBytes('343031323334353637383930394439383700000000000000'))) // 'FC0D53B7EA1FDA9EE68AAF2E70D9B9506229BE2AA993F04F'
+ * @param opts `direction`, `mode`, `iv`, `usage` (DukptDataOptions): by default a request, CBC from a zero IV
+ * @returns the ciphertext, as long as `data`
+ * @example
+ * bytesToHex(encryptDukptData({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, hexToBytes('343031323334353637383930394439383700000000000000'))) // => 'FC0D53B7EA1FDA9EE68AAF2E70D9B9506229BE2AA993F04F'
+ * bytesToHex(encryptDukptData({ bdk: hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), ksn: hexToBytes('123456789012345600000001') }, hexToBytes('3430313233343536373839303944393837000000000000000000000000000000'))) // => 'E5AFA5B408A3310E3D779C8A9A2AE29448BD5B4232582090DB703AF647205A79'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
 export function encryptDukptData(source: DukptKeySource, data: Uint8Array, opts?: DukptDataOptions): Uint8Array {
@@ -71,8 +86,11 @@ export function encryptDukptData(source: DukptKeySource, data: Uint8Array, opts?
 }
 
 /**
- * Decrypts data encrypted under the transaction's DUKPT data key (a host reading a terminal's request).
- * @example new TextDecoder().decode(decryptDukptData({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, hexToBytes('FC0D53B7EA1FDA9EE68AAF2E70D9B9506229BE2AA993F04F')).subarray(0, 17)) // '4012345678909D987'
+ * Decrypts data encrypted under the transaction's DUKPT data key (a host reading a terminal's request). Arguments
+ * as for encryptDukptData; `data` whole blocks. The example is ANSI X9.24-1:2009 A.4.2 initial sequence #1's
+ * encrypted request.
+ * @returns the plaintext, as long as `data` (padding included)
+ * @example new TextDecoder().decode(decryptDukptData({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001') }, hexToBytes('FC0D53B7EA1FDA9EE68AAF2E70D9B9506229BE2AA993F04F')).subarray(0, 17)) // => '4012345678909D987'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
 export function decryptDukptData(source: DukptKeySource, data: Uint8Array, opts?: DukptDataOptions): Uint8Array {

@@ -18,10 +18,25 @@ import { bindSource, KEY_AREA } from './_derive.js';
 import { checkSource, checkSourceKey, operationAlgorithm, workingKey, type CheckedSource } from './_source.js';
 import type { DukptKeySource } from './source.js';
 
-/** A DUKPT key source and the ISO 9564 format of the PIN blocks under its PIN keys. */
+/**
+ * A DUKPT key source (DukptKeySource) and the ISO 9564 format of the PIN blocks under its PIN keys: 0, 1 or 3 for
+ * TDES DUKPT; 4 (or 0, 1, 3 with `algorithm` TDES2 / TDES3) for AES DUKPT. The example is the ANSI X9.24-3:2017
+ * supplement's ISO format 4 PIN block #1 (AES-128 BDK, PIN 1234).
+ * @example
+ * const side = { bdk: hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), ksn: hexToBytes('123456789012345600000001'), format: 4 }
+ * decryptDukptPinBlock({ ...side, pinBlock: hexToBytes('A912150391AB65A67E52883D81CE2D15'), pan: '4111111111111111' }) // => '1234'
+ */
 export type DukptPinSide = DukptKeySource & { format: PinBlockFormat };
 
-/** The key side of a batch: a BDK or initial key with the format and (AES DUKPT) algorithm; KSNs come per item. */
+/**
+ * The key side of a batch (translateDukptPinBlocks' `from`): a BDK or initial key with the format and (AES DUKPT)
+ * algorithm; KSNs come per item. The example translates ANSI X9.24-1:2009 A.4.2 initial sequence #2's PIN block to
+ * a zone key, then opens the result under that key.
+ * @example
+ * const zpk = hexToBytes('FEDCBA98765432100123456789ABCDEF'), from = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }
+ * const [block] = translateDukptPinBlocks({ from, to: { key: zpk, format: 0 }, items: [{ ksn: hexToBytes('FFFF9876543210E00002'), pinBlock: hexToBytes('10A01C8D02C69107'), pan: '4012345678909' }] })
+ * decodePinBlockIso0(tdesDecryptEcb(zpk, block), '4012345678909') // => '1234'
+ */
 export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & { format: PinBlockFormat; algorithm?: AesDukptAlgorithm };
 
 /** What the kernel needs to derive a side's PIN key: algorithm indicator, bits, and the cipher mode of its schedule. */
@@ -67,11 +82,20 @@ const isDukptSide = (value: unknown): boolean => typeof value === 'object' && va
  * format }`), in one kernel call: the derived keys and the clear PIN exist only in WASM memory, wiped before the
  * call returns. TDES DUKPT (10-byte KSN) serves formats 0, 1, 3; AES DUKPT (12-byte KSN) format 4 (AES PIN key
  * of the BDK's length, or `algorithm`) and 0, 1, 3 with `algorithm` TDES2 or TDES3. Translating a PAN-bound
- * format into format 1 is refused, as by translatePinBlock. New fill for formats 1, 3 and 4 from the CSPRNG.
+ * format into format 1 is refused, as by translatePinBlock. New fill for formats 1, 3 and 4 from the CSPRNG. The example's
+ * block is ANSI X9.24-1:2009 A.4.2 initial sequence #1's (PIN 1234); the result is the format 0 block of that PIN
+ * under the zone key, as the second line computes it.
  * @param options.pinBlock 8 bytes (formats 0, 1, 3) or 16 (format 4)
  * @param options.pan 2..19 digits
- * @param options.from `{ bdk | initialKey, ksn, format, algorithm? }`: BDK or IPEK 16 bytes for TDES DUKPT, 16/24/32 for AES
- * @example bytesToHex(translateDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 } })) // '7820FE6CFD54CE3A'
+ * @param options.from `{ bdk | initialKey, ksn, format, algorithm? }` (DukptPinSide): BDK or IPEK 16 bytes for TDES
+ *   DUKPT, 16/24/32 for AES
+ * @param options.to `{ key, format }` (PinBlockSide) or another DUKPT side `{ bdk | initialKey, ksn, format }`
+ * @returns the block under `to`: 8 bytes, or 16 for format 4
+ * @example
+ * const from = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }
+ * const to = { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }
+ * bytesToHex(translateDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', from, to })) // => '7820FE6CFD54CE3A'
+ * bytesToHex(tdesEncryptEcb(to.key, encodePinBlockIso0('1234', '4012345678909'))) // => '7820FE6CFD54CE3A'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (also a KSN counter of 0 or too many one-bits), ERR_KEY_USAGE (a
  *   format the key cannot serve, a working key stronger than its BDK), ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT
  *   (a block that does not decode: a wrong BDK, KSN, PAN or format)
@@ -117,7 +141,16 @@ export function translateDukptPinBlock(options: { pinBlock: Uint8Array; pan: str
   }
 }
 
-/** One terminal's PIN block in a batch: its KSN, the block and the PAN. */
+/**
+ * One terminal's PIN block in a batch (translateDukptPinBlocks): its KSN (10 or 12 bytes, as the batch's scheme),
+ * the block (8 bytes, or 16 for format 4) and the PAN (2..19 digits). The example is ANSI X9.24-1:2009 A.4.2
+ * initial sequence #1 and #2 (PIN 1234 each time, so one translated block), then #1's block with #2's KSN.
+ * @example
+ * const a = { ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }
+ * const b = { ksn: hexToBytes('FFFF9876543210E00002'), pinBlock: hexToBytes('10A01C8D02C69107'), pan: '4012345678909' }
+ * const items = [a, b, { ...a, ksn: b.ksn }]
+ * translateDukptPinBlocks({ from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }, items }).map((x) => x && bytesToHex(x)) // => ['7820FE6CFD54CE3A', '7820FE6CFD54CE3A', null]
+ */
 export interface DukptPinItem {
   ksn: Uint8Array;
   pinBlock: Uint8Array;
@@ -134,12 +167,17 @@ interface CheckedItem {
 /**
  * translateDukptPinBlock for many terminals under one BDK (or initial key) into one PIN key: one kernel call per
  * 8,191 blocks, each with its own KSN. A block that does not decode under its derived key (a wrong KSN, PAN or
- * format) gives `null` in its place instead of failing the batch.
- * @param options.from `{ bdk | initialKey, format, algorithm? }` (the scheme follows the items' KSN length, which must agree)
+ * format) gives `null` in its place instead of failing the batch. The example's block is ANSI X9.24-1:2009 A.4.2
+ * initial sequence #1's (PIN 1234), translated to the zone key as translateDukptPinBlock's example.
+ * @param options.from `{ bdk | initialKey, format, algorithm? }` (DukptPinBatchSide; the scheme follows the items' KSN
+ *   length, which must agree)
  * @param options.to `{ key, format }` (a PIN key, as for translatePinBlock)
- * @param options.items `{ ksn, pinBlock, pan }` (field names in errors carry the index: `items[3].ksn`)
+ * @param options.items `{ ksn, pinBlock, pan }` (DukptPinItem; field names in errors carry the index: `items[3].ksn`)
  * @returns one new block or null per item, in order
- * @example translateDukptPinBlocks({ from: { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to: { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }, items: [{ ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }] }).map((b) => b && bytesToHex(b)) // ['7820FE6CFD54CE3A']
+ * @example
+ * const from = { bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), format: 0 }, to = { key: hexToBytes('FEDCBA98765432100123456789ABCDEF'), format: 0 }
+ * const items = [{ ksn: hexToBytes('FFFF9876543210E00001'), pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909' }]
+ * translateDukptPinBlocks({ from, to, items }).map((b) => b && bytesToHex(b)) // => ['7820FE6CFD54CE3A']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE, ERR_PIN_TRANSLATION
  */
 export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
@@ -210,9 +248,11 @@ function pinKey(side: { s: CheckedSource; key: PinKey }, at: string): Uint8Array
 
 /**
  * The PIN in a block encrypted under a DUKPT PIN key (a host that verifies the PIN itself). `pan` is required
- * for formats 0, 3 and 4.
+ * for formats 0, 3 and 4. The example is ANSI X9.24-1:2009 A.4.2 initial sequence #1.
  * @param options `{ pinBlock, pan?, bdk | initialKey, ksn, format, algorithm? }` as for translateDukptPinBlock's `from`
- * @example decryptDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }) // '1234'
+ *   (DukptPinSide): `pinBlock` 8 bytes (16 for format 4), `pan` 2..19 digits (1..19 for format 4)
+ * @returns the PIN, 4..12 digits
+ * @example decryptDukptPinBlock({ pinBlock: hexToBytes('1B9C1845EB993A7A'), pan: '4012345678909', bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 }) // => '1234'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE, ERR_PINBLOCK_FORMAT
  */
 export function decryptDukptPinBlock(options: DukptPinSide & { pinBlock: Uint8Array; pan?: string }): string {
@@ -237,8 +277,14 @@ export function decryptDukptPinBlock(options: DukptPinSide & { pinBlock: Uint8Ar
 /**
  * A PIN block encrypted under a DUKPT PIN key, as the terminal makes it (for tests, simulators and the
  * calculator). `fill`: formats 1 and 3, the filler nibbles as hex (random when omitted); format 4, the 8 random
- * bytes (from the CSPRNG when omitted).
- * @example bytesToHex(encryptDukptPinBlock({ pin: '1234', pan: '4012345678909', bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 })) // '1B9C1845EB993A7A'
+ * bytes (from the CSPRNG when omitted). The example is ANSI X9.24-1:2009 A.4.2 initial sequence #1, then the
+ * ANSI X9.24-3:2017 supplement's ISO format 4 PIN block #1 (AES-128 BDK, its random bytes as `fill`).
+ * @param options `{ pin, pan?, fill?, bdk | initialKey, ksn, format, algorithm? }` (DukptPinSide): `pin` 4..12
+ *   digits, `pan` 2..19 digits (1..19 for format 4; none for format 1)
+ * @returns the encrypted block: 8 bytes, or 16 for format 4
+ * @example
+ * bytesToHex(encryptDukptPinBlock({ pin: '1234', pan: '4012345678909', bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00001'), format: 0 })) // => '1B9C1845EB993A7A'
+ * bytesToHex(encryptDukptPinBlock({ pin: '1234', pan: '4111111111111111', bdk: hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), ksn: hexToBytes('123456789012345600000001'), format: 4, fill: hexToBytes('2F69ADDE2E9E7ACE') })) // => 'A912150391AB65A67E52883D81CE2D15'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
 export function encryptDukptPinBlock(options: DukptPinSide & { pin: string; pan?: string; fill?: string | Uint8Array }): Uint8Array {

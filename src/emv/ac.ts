@@ -26,11 +26,17 @@ function checkPadding(padding: unknown): 1 | 2 {
 }
 
 /**
- * An application cryptogram (ARQC, TC or AAC): ISO/IEC 9797-1 MAC algorithm 3 of `data` (0..1024 bytes, the
- * transaction data in the order the scheme defines) under the 16-byte AC session key, padding method 1 (default)
- * or 2. 8 bytes.
- * @example bytesToHex(generateArqc(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('00000000200000000000000001240000008000012411030900' + '3804823E58000001'), 2)) // '3B76CF10FECD8789'
- * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (padding)
+ * An application cryptogram (ARQC, TC or AAC): ISO/IEC 9797-1 MAC algorithm 3 of `data` under the AC session key
+ * (or, for Visa CVN 10, the ICC master key itself). The example is knovichikhin/pyemv's generate_ac docstring
+ * vector (tags 9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36, EMV padding).
+ * @param sessionKey 16 bytes (double-length TDES)
+ * @param data the transaction data in the order the scheme defines, 0..1024 bytes (emvArqcData assembles it)
+ * @param padding ISO/IEC 9797-1 padding method 1 (zeros; the default, Visa CVN 10) or 2 (80 then zeros; EMV CSK)
+ * @returns the 8-byte cryptogram
+ * @example
+ * const acData = hexToBytes('000000002000' + '000000000000' + '0124' + '0000008000' + '0124' + '110309' + '00' + '3804823E' + '5800' + '0001')
+ * bytesToHex(generateArqc(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), acData, 2)) // => '3B76CF10FECD8789'
+ * @throws ERR_TYPE, ERR_LENGTH (key not 16 bytes, data over 1024 bytes), ERR_FORMAT (padding)
  */
 export function generateArqc(sessionKey: Uint8Array, data: Uint8Array, padding: 1 | 2 = 1): Uint8Array {
   const key = checkKey16('sessionKey', sessionKey);
@@ -39,8 +45,14 @@ export function generateArqc(sessionKey: Uint8Array, data: Uint8Array, padding: 
 
 /**
  * True when `arqc` (8 bytes) is the cryptogram of `data` under the session key; compared in constant time. Throws
- * only for malformed input.
- * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ * only for malformed input. `sessionKey`, `data` and `padding` as for generateArqc. The example is
+ * knovichikhin/pyemv's generate_ac docstring vector, then the same cryptogram with its last bit flipped.
+ * @example
+ * const sk = hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB')
+ * const acData = hexToBytes('000000002000' + '000000000000' + '0124' + '0000008000' + '0124' + '110309' + '00' + '3804823E' + '5800' + '0001')
+ * verifyArqc(sk, acData, hexToBytes('3B76CF10FECD8789'), 2) // => true
+ * verifyArqc(sk, acData, hexToBytes('3B76CF10FECD8788'), 2) // => false
+ * @throws ERR_TYPE, ERR_LENGTH (arqc not 8 bytes, and as generateArqc), ERR_FORMAT
  */
 export function verifyArqc(sessionKey: Uint8Array, data: Uint8Array, arqc: Uint8Array, padding: 1 | 2 = 1): boolean {
   const expected = checkBytes('arqc', arqc, [8]);
@@ -49,9 +61,12 @@ export function verifyArqc(sessionKey: Uint8Array, data: Uint8Array, arqc: Uint8
 
 /**
  * ARPC method 1 (EMV Book 2 8.2.1): TDES of ARQC XOR (ARC || 00..00) under the AC session key or the ICC master key
- * (which one the scheme says: Visa CVN 10 and Mastercard CVN 16/17 use the MK). `arc` is the 2-byte authorisation
- * response code (tag 8A). 8 bytes; the issuer authentication data (tag 91) is ARPC || ARC.
- * @example bytesToHex(generateArpc1(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('1234567890ABCDEF'), hexToBytes('0000'))) // 'F5E6F44147E2F1B0'
+ * (which one the scheme says: Visa CVN 10 and Mastercard CVN 16/17 use the MK). The issuer authentication data (tag
+ * 91) is ARPC || ARC. The example is knovichikhin/pyemv's generate_arpc_1 docstring vector.
+ * @param iccMkOrSessionKey 16 bytes; @param arqc the card's cryptogram, 8 bytes
+ * @param arc the authorisation response code (tag 8A), 2 bytes
+ * @returns the 8-byte ARPC
+ * @example bytesToHex(generateArpc1(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('1234567890ABCDEF'), hexToBytes('0000'))) // => 'F5E6F44147E2F1B0'
  * @throws ERR_TYPE, ERR_LENGTH
  */
 export function generateArpc1(iccMkOrSessionKey: Uint8Array, arqc: Uint8Array, arc: Uint8Array): Uint8Array {
@@ -65,9 +80,12 @@ export function generateArpc1(iccMkOrSessionKey: Uint8Array, arqc: Uint8Array, a
 
 /**
  * ARPC method 2 (EMV Book 2 8.2.2): the leftmost 4 bytes of ISO/IEC 9797-1 MAC algorithm 3, padding method 2, of
- * ARQC || CSU || proprietary authentication data under the AC session key. `csu` is the 4-byte card status update,
- * `proprietaryData` 0..8 bytes. The issuer authentication data (tag 91) is ARPC || CSU || proprietary data.
- * @example bytesToHex(generateArpc2(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('1234567890ABCDEF'), hexToBytes('00000000'))) // '9308BEBC'
+ * ARQC || CSU || proprietary authentication data under the AC session key. The issuer authentication data (tag 91)
+ * is ARPC || CSU || proprietary data. The example is knovichikhin/pyemv's generate_arpc_2 docstring vector.
+ * @param key the AC session key, 16 bytes; @param arqc the card's cryptogram, 8 bytes
+ * @param csu the card status update, 4 bytes; @param proprietaryData 0..8 bytes (none by default)
+ * @returns the 4-byte ARPC
+ * @example bytesToHex(generateArpc2(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('1234567890ABCDEF'), hexToBytes('00000000'))) // => '9308BEBC'
  * @throws ERR_TYPE, ERR_LENGTH
  */
 export function generateArpc2(key: Uint8Array, arqc: Uint8Array, csu: Uint8Array, proprietaryData?: Uint8Array): Uint8Array {

@@ -14,6 +14,14 @@ import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 
 const HEAD = 48; // assembly/emv.ts EMV_AT_DATA
 
+/**
+ * Options of the CVC3: the master key derivation (EMV Book 2 A1.4), Option A by default; Option B applies to PANs
+ * of 17..19 digits only, so a 16-digit PAN gives the same CVC3 either way. The example is knovichikhin/pyemv's
+ * generate_cvc3 docstring vector.
+ * @example
+ * const imk = hexToBytes('01234567899876543210012345678998')
+ * generateCvc3(imk, '5123456789012345', '00', hexToBytes('5123456789012345D35121010000000000000F'), hexToBytes('005E'), hexToBytes('00000899'), { option: 'B' }) // => '29488'
+ */
 export interface Cvc3Options {
   option?: MasterKeyOption;
 }
@@ -26,13 +34,16 @@ function checkTrack(track: unknown): Uint8Array {
 }
 
 /**
- * The CVC3 of a contactless transaction, all 5 digits.
+ * The CVC3 of a contactless transaction, all 5 digits (the terminal keeps the rightmost 3..5). The example is
+ * knovichikhin/pyemv's generate_cvc3 docstring vector (track 2).
  * @param imkCvc3 the issuer's CVC3 master key, 16 bytes
  * @param pan 12..19 digits; @param psn 2 digits
  * @param trackData the track template the IVCVC3 covers, 1..128 bytes: track 2 as BCD nibbles (PAN 'D' expiry
  *   service code discretionary data, 'F'-padded), or track 1 as ASCII
  * @param atc tag 9F36, 2 bytes; @param un the unpredictable number, 4 bytes
- * @example generateCvc3(hexToBytes('01234567899876543210012345678998'), '5123456789012345', '00', hexToBytes('5123456789012345D35121010000000000000F'), hexToBytes('005E'), hexToBytes('00000899')) // '29488'
+ * @param opts `{ option }` (Cvc3Options): the master key derivation, 'A' by default
+ * @returns the CVC3, 5 digits
+ * @example generateCvc3(hexToBytes('01234567899876543210012345678998'), '5123456789012345', '00', hexToBytes('5123456789012345D35121010000000000000F'), hexToBytes('005E'), hexToBytes('00000899')) // => '29488'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trackData: Uint8Array, atc: Uint8Array, un: Uint8Array, opts?: Cvc3Options): string {
@@ -59,8 +70,14 @@ export function generateCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trac
 
 /**
  * True when `cvc3` (3..5 digits, as the terminal transmitted it) equals the rightmost digits of the card's CVC3;
- * compared in constant time. Throws only for malformed input.
- * @example verifyCvc3(hexToBytes('01234567899876543210012345678998'), '5123456789012345', '00', hexToBytes('5123456789012345D35121010000000000000F'), hexToBytes('005E'), hexToBytes('00000899'), '488') // true
+ * compared in constant time. Throws only for malformed input. The other arguments as for generateCvc3. The example
+ * is knovichikhin/pyemv's tests/test_cvv_hsm.py test_generate_cvc3_track2 (the rightmost 3 digits of 29488).
+ * @example
+ * const imk = hexToBytes('01234567899876543210012345678998'), track = hexToBytes('5123456789012345D35121010000000000000F')
+ * verifyCvc3(imk, '5123456789012345', '00', track, hexToBytes('005E'), hexToBytes('00000899'), '488') // => true
+ * verifyCvc3(imk, '5123456789012345', '00', track, hexToBytes('005E'), hexToBytes('00000899'), '29488') // => true
+ * verifyCvc3(imk, '5123456789012345', '00', track, hexToBytes('005F'), hexToBytes('00000899'), '488') // => false
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trackData: Uint8Array, atc: Uint8Array, un: Uint8Array, cvc3: string, opts?: Cvc3Options): boolean {
   checkDigits('cvc3', cvc3, 3, 5);

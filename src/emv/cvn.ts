@@ -22,7 +22,15 @@ import { generateArpc1, generateArpc2 } from './ac.js';
 import { checkProfile } from './_profiles.js';
 import type { CvnProfile, SessionKeyDerivation } from './profiles.js';
 
-/** The transaction data elements a cryptogram covers (EMV tags; fixed lengths in bytes; IAD 1..32). */
+/**
+ * The transaction data elements a cryptogram covers (EMV tags; fixed lengths in bytes; IAD 1..32, at least what
+ * the profile reads from it), each a Uint8Array as the terminal sent it. The example is the Visa VSDC Issuer
+ * Implementation Guide (Oct 2018) H.1 Example 1, as jPOS's CVN10DataBuilderTest publishes it.
+ * @example
+ * const tx = { amountAuthorized: hexToBytes('000000000100'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0840'), tvr: hexToBytes('0000000000'), transactionCurrencyCode: hexToBytes('0840'),
+ *   transactionDate: hexToBytes('181231'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('ABCDEF10'), aip: hexToBytes('1800'), atc: hexToBytes('0002'), iad: hexToBytes('06010A03000000') }
+ * bytesToHex(emvArqcData(VISA_CVN10, tx)) // => '00000000010000000000000008400000000000084018123101ABCDEF101800000203000000'
+ */
 export interface EmvTransaction {
   /** 9F02, 6 bytes (n12) */ amountAuthorized: Uint8Array;
   /** 9F03, 6 bytes */ amountOther: Uint8Array;
@@ -98,9 +106,14 @@ function writeData(p: CvnProfile, tx: EmvTransaction, m: Uint8Array, at: number)
 
 /**
  * The data an ARQC covers under `profile`, assembled from the transaction's tags (see the module header for the
- * layout of each CVN). Useful to check a terminal's assembly or to feed generateArqc directly.
- * @example bytesToHex(emvArqcData(VISA_CVN18, tx)) // '0000000040000000000000000124800004800001241911050152BF45851800001C06011203A0B800' (tx: pyemv
- *   test_visa_cvn18's tags, as in README)
+ * layout of each CVN). Useful to check a terminal's assembly or to feed generateArqc directly. The example's tags
+ * are knovichikhin/pyemv's test_cvn_hsm.py test_visa_cvn18.
+ * @param profile one of the EMV_CVN_PROFILES constants; @param tx the tags (EmvTransaction)
+ * @returns 33 bytes of tags, then the profile's part of the IAD
+ * @example
+ * const tx = { amountAuthorized: hexToBytes('000000004000'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0124'), tvr: hexToBytes('8000048000'), transactionCurrencyCode: hexToBytes('0124'),
+ *   transactionDate: hexToBytes('191105'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('52BF4585'), aip: hexToBytes('1800'), atc: hexToBytes('001C'), iad: hexToBytes('06011203A0B800') }
+ * bytesToHex(emvArqcData(VISA_CVN18, tx)) // => '0000000040000000000000000124800004800001241911050152BF45851800001C06011203A0B800'
  * @throws ERR_TYPE, ERR_LENGTH (a tag of the wrong length; an IAD too short for the profile), ERR_FORMAT (profile)
  */
 export function emvArqcData(profile: CvnProfile, tx: EmvTransaction): Uint8Array {
@@ -202,11 +215,18 @@ function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcIte
 
 /**
  * The ARQC a card computes under `profile` (the card's MK derived from the IMK, then the profile's session key,
- * data and padding), in one kernel call: for simulators, test hosts and personalisation checks.
+ * data and padding), in one kernel call: for simulators, test hosts and personalisation checks. The example is
+ * knovichikhin/pyemv's test_cvn_hsm.py test_visa_cvn18.
+ * @param profile one of the EMV_CVN_PROFILES constants
  * @param imkAc issuer master key for application cryptograms, 16 bytes
- * @example (imkAc 0123456789ABCDEFFEDCBA9876543210, tx as in emvArqcData's example)
- *   bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx)) // '7A788EA6B8A3E733'
- * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ * @param card `{ pan, psn }`: 12..19 digits, 2 digits; @param tx the tags (EmvTransaction)
+ * @returns the 8-byte ARQC
+ * @example
+ * const imkAc = hexToBytes('0123456789ABCDEFFEDCBA9876543210'), card = { pan: '1234567890123456', psn: '00' }
+ * const tx = { amountAuthorized: hexToBytes('000000004000'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0124'), tvr: hexToBytes('8000048000'), transactionCurrencyCode: hexToBytes('0124'),
+ *   transactionDate: hexToBytes('191105'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('52BF4585'), aip: hexToBytes('1800'), atc: hexToBytes('001C'), iad: hexToBytes('06011203A0B800') }
+ * bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, card, tx)) // => '7A788EA6B8A3E733'
+ * @throws ERR_TYPE, ERR_LENGTH (a key, tag or IAD of the wrong length), ERR_FORMAT (profile; PAN or PSN not digits)
  */
 export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction): Uint8Array {
   const p = checkProfile(profile);
@@ -216,8 +236,14 @@ export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: Em
 
 /**
  * Verifies an ARQC under `profile` in one kernel call (MK, session key, MAC and the comparison inside; nothing
- * secret in JS); compared in constant time. Throws only for malformed input.
- * @example verifyEmvArqc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733')) // true
+ * secret in JS); compared in constant time. Throws only for malformed input. Arguments as for generateEmvArqc, and
+ * `arqc` 8 bytes. The example is knovichikhin/pyemv's test_cvn_hsm.py test_visa_cvn18.
+ * @example
+ * const imkAc = hexToBytes('0123456789ABCDEFFEDCBA9876543210'), card = { pan: '1234567890123456', psn: '00' }
+ * const tx = { amountAuthorized: hexToBytes('000000004000'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0124'), tvr: hexToBytes('8000048000'), transactionCurrencyCode: hexToBytes('0124'),
+ *   transactionDate: hexToBytes('191105'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('52BF4585'), aip: hexToBytes('1800'), atc: hexToBytes('001C'), iad: hexToBytes('06011203A0B800') }
+ * verifyEmvArqc(VISA_CVN18, imkAc, card, tx, hexToBytes('7A788EA6B8A3E733')) // => true
+ * verifyEmvArqc(VISA_CVN18, imkAc, card, { ...tx, atc: hexToBytes('001D') }, hexToBytes('7A788EA6B8A3E733')) // => false
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction, arqc: Uint8Array): boolean {
@@ -228,7 +254,16 @@ export function verifyEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvC
   return runAc(p, imk, [item], true)[0] as boolean;
 }
 
-/** One transaction of a verification batch. */
+/**
+ * One transaction of a verification batch (verifyEmvArqcBatch): the card's PAN (12..19 digits) and PSN (2 digits),
+ * the tags (EmvTransaction) and the 8-byte ARQC to verify. The example is knovichikhin/pyemv's test_cvn_hsm.py
+ * test_visa_cvn18.
+ * @example
+ * const tx = { amountAuthorized: hexToBytes('000000004000'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0124'), tvr: hexToBytes('8000048000'), transactionCurrencyCode: hexToBytes('0124'),
+ *   transactionDate: hexToBytes('191105'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('52BF4585'), aip: hexToBytes('1800'), atc: hexToBytes('001C'), iad: hexToBytes('06011203A0B800') }
+ * const item = { pan: '1234567890123456', psn: '00', tx, arqc: hexToBytes('7A788EA6B8A3E733') }
+ * verifyEmvArqcBatch(VISA_CVN18, hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [item]) // => [true]
+ */
 export interface EmvArqcItem {
   pan: string;
   psn: string;
@@ -258,8 +293,15 @@ function wellFormed(p: CvnProfile, item: unknown): boolean {
 /**
  * Verifies many ARQCs of one profile and IMK (an authorization host's stream): groups of 128 run sliced in the
  * kernel with every card's keys per lane, one kernel crossing per chunk of thousands; one boolean per item, in
- * order, each compared in constant time.
- * @example verifyEmvArqcBatch(VISA_CVN18, imkAc, [{ pan: '1234567890123456', psn: '00', tx, arqc: hexToBytes('7A788EA6B8A3E733') }]) // [true]
+ * order, each compared in constant time. A wrong cryptogram gives false; only malformed input throws. The example
+ * is knovichikhin/pyemv's test_cvn_hsm.py test_visa_cvn18, then the same ARQC with its last bit flipped.
+ * @param profile one of the EMV_CVN_PROFILES constants; @param imkAc 16 bytes
+ * @param items `{ pan, psn, tx, arqc }` each (EmvArqcItem)
+ * @example
+ * const imkAc = hexToBytes('0123456789ABCDEFFEDCBA9876543210'), card = { pan: '1234567890123456', psn: '00' }
+ * const tx = { amountAuthorized: hexToBytes('000000004000'), amountOther: hexToBytes('000000000000'), terminalCountryCode: hexToBytes('0124'), tvr: hexToBytes('8000048000'), transactionCurrencyCode: hexToBytes('0124'),
+ *   transactionDate: hexToBytes('191105'), transactionType: hexToBytes('01'), unpredictableNumber: hexToBytes('52BF4585'), aip: hexToBytes('1800'), atc: hexToBytes('001C'), iad: hexToBytes('06011203A0B800') }
+ * verifyEmvArqcBatch(VISA_CVN18, imkAc, [{ ...card, tx, arqc: hexToBytes('7A788EA6B8A3E733') }, { ...card, tx, arqc: hexToBytes('7A788EA6B8A3E732') }]) // => [true, false]
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].tx.atc`)
  */
 export function verifyEmvArqcBatch(profile: CvnProfile, imkAc: Uint8Array, items: readonly EmvArqcItem[]): boolean[] {
@@ -277,7 +319,15 @@ export function verifyEmvArqcBatch(profile: CvnProfile, imkAc: Uint8Array, items
   return runAc(p, imk, list, true) as boolean[];
 }
 
-/** The issuer's answer to an ARQC: the ARC for method 1 profiles, the CSU (and optional data) for method 2. */
+/**
+ * The issuer's answer to an ARQC (generateEmvArpc): the ARC for method 1 profiles, the CSU (and optional data) for
+ * method 2; the other method's fields are refused (ERR_FORMAT). The example is knovichikhin/pyemv's
+ * test_cvn_hsm.py test_visa_cvn10 (ARC 3030).
+ * @example
+ * const response = { arc: hexToBytes('3030') }
+ * const tx = { atc: hexToBytes('001C'), unpredictableNumber: hexToBytes('52BF4585') }
+ * bytesToHex(generateEmvArpc(VISA_CVN10, hexToBytes('0123456789ABCDEFFEDCBA9876543210'), { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('29CCA15AE665FA2E'), response)) // => '28993816AFAE4AEB'
+ */
 export interface EmvArpcResponse {
   /** Authorisation response code, 2 bytes (tag 8A): ARPC method 1. */
   arc?: Uint8Array;
@@ -303,9 +353,14 @@ function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, u
 
 /**
  * The ARPC answering `arqc` under `profile`: method 1 (8 bytes, with `response.arc`) or method 2 (4 bytes, with
- * `response.csu` and optional `response.proprietaryData`), under the key the profile names. `tx` needs only the ATC
- * and unpredictable number (9F36, 9F37).
- * @example bytesToHex(generateEmvArpc(VISA_CVN18, imkAc, { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733'), { csu: hexToBytes('00000000') })) // '9AF514C1'
+ * `response.csu` and optional `response.proprietaryData`), under the key the profile names. The ARPC does not
+ * check the ARQC: verify it first. The example is knovichikhin/pyemv's test_cvn_hsm.py test_visa_cvn18.
+ * @param profile one of the EMV_CVN_PROFILES constants; @param imkAc 16 bytes; @param card `{ pan, psn }`
+ * @param tx only the ATC and unpredictable number (9F36, 2 bytes; 9F37, 4 bytes)
+ * @param arqc 8 bytes; @param response `{ arc }` (2 bytes) or `{ csu, proprietaryData? }` (4 bytes; 0..8 bytes)
+ * @example
+ * const tx = { atc: hexToBytes('001C'), unpredictableNumber: hexToBytes('52BF4585') }
+ * bytesToHex(generateEmvArpc(VISA_CVN18, hexToBytes('0123456789ABCDEFFEDCBA9876543210'), { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733'), { csu: hexToBytes('00000000') })) // => '9AF514C1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (the response of the other method)
  */
 export function generateEmvArpc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: Pick<EmvTransaction, 'atc' | 'unpredictableNumber'>, arqc: Uint8Array, response: EmvArpcResponse): Uint8Array {

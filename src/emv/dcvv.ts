@@ -15,17 +15,27 @@ import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 
 const RECORD = 40; // assembly/emv.ts EMV_DCVV_RECORD
 
-/** Options of the dCVV: the master key derivation (Option A by default; B for PANs over 16 digits). */
+/**
+ * Options of the dCVV: the master key derivation (Option A by default; B for PANs over 16 digits). The example is
+ * jPOS's JCESecurityModuleTest testVerifyDCVVImpl4 (Option B, a 19-digit PAN).
+ * @example
+ * const opts = { option: 'B' }
+ * generateDcvv(hexToBytes('12345678123456781234567812345678'), '1234567890123456789', '00', '1310', '226', hexToBytes('3210'), opts) // => '562'
+ */
 export interface DcvvOptions {
   option?: MasterKeyOption;
 }
 
 /**
- * The Visa dCVV of a contactless transaction (3 digits).
+ * The Visa dCVV of a contactless transaction: the Visa CVV method under the card's ICC master key over the ATC,
+ * the PAN from its 5th digit, expiry and service code (see the module header). The example is jPOS's
+ * JCESecurityModuleTest testGeneratedCVV_OptionA_KnownVector (IMK "4 times 12345678").
  * @param imkDcvv the issuer's dCVV master key, 16 bytes
  * @param pan 12..19 digits; @param psn 2 digits; @param expiry 4 digits (YYMM); @param serviceCode 3 digits
  * @param atc the application transaction counter (tag 9F36), 2 bytes
- * @example generateDcvv(hexToBytes('12345678123456781234567812345678'), '1234567890123456', '00', '1310', '226', hexToBytes('3210')) // '422'
+ * @param opts `{ option }` (DcvvOptions): the master key derivation, 'A' by default
+ * @returns the dCVV, 3 digits
+ * @example generateDcvv(hexToBytes('12345678123456781234567812345678'), '1234567890123456', '00', '1310', '226', hexToBytes('3210')) // => '422'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function generateDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expiry: string, serviceCode: string, atc: Uint8Array, opts?: DcvvOptions): string {
@@ -49,8 +59,13 @@ export function generateDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expi
 
 /**
  * True when `dcvv` (3 digits) is the card's dCVV for this ATC; compared in constant time. Throws only for
- * malformed input.
- * @example verifyDcvv(hexToBytes('12345678123456781234567812345678'), '1234567890123456', '00', '1310', '226', hexToBytes('3210'), '422') // true
+ * malformed input. The other arguments as for generateDcvv. The example is jPOS's JCESecurityModuleTest
+ * testVerifyDCVVImpl1, then the same dCVV for the next ATC.
+ * @example
+ * const imk = hexToBytes('12345678123456781234567812345678')
+ * verifyDcvv(imk, '1234567890123456', '00', '1310', '226', hexToBytes('3210'), '422') // => true
+ * verifyDcvv(imk, '1234567890123456', '00', '1310', '226', hexToBytes('3211'), '422') // => false
+ * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
 export function verifyDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expiry: string, serviceCode: string, atc: Uint8Array, dcvv: string, opts?: DcvvOptions): boolean {
   checkDigits('dcvv', dcvv, 3, 3);

@@ -14,9 +14,27 @@ import { tdesEncryptEcb } from '../des.js';
 import { fixDesParity } from '../keys/parity.js';
 import { checkCard, checkCards, checkKey16, checkOption, masterKeys, masterKeysFlat } from './_kd.js';
 
+/**
+ * How an ICC master key is derived from an issuer master key (EMV Book 2 A1.4): 'A' (A1.4.1) from the rightmost 16
+ * digits of PAN || PSN; 'B' (A1.4.2) from 16 decimalized digits of SHA-1(PAN || PSN), for PANs of 17..19 digits —
+ * a PAN of 16 digits or fewer takes Option A whichever is asked, as the specification says. The example's values are
+ * knovichikhin/pyemv's (kd.py derive_icc_mk_b docstring; tests/test_kd_hsm.py test_derive_icc_mk_b_pan16, which
+ * publishes key check digits).
+ * @example
+ * const imk = hexToBytes('0123456789ABCDEFFEDCBA9876543210')
+ * bytesToHex(deriveIccMasterKey(imk, '12345678901234567', '01', 'B')) // => 'AD406D7F6D7570916D75E5DCAB8CF737'
+ * keyCheckValue(deriveIccMasterKey(imk, '1234567890123456', '00', 'B'), { length: 2 }) // => 'BAB0'
+ * keyCheckValue(deriveIccMasterKey(imk, '1234567890123456', '00', 'A'), { length: 2 }) // => 'BAB0'
+ */
 export type MasterKeyOption = 'A' | 'B';
 
-/** One card's identity for key derivation: PAN (12..19 digits) and PAN sequence number (2 digits, tag 5F34). */
+/**
+ * One card's identity for key derivation: PAN (12..19 digits) and PAN sequence number (2 digits, tag 5F34; '00' when
+ * the card has none). The example is the module docstring vector of knovichikhin/pyemv kd.py.
+ * @example
+ * const card = { pan: '99012345678901234', psn: '45' }
+ * bytesToHex(deriveIccMasterKeyBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [card])) // => '67F8292358083E5EA7AB7FDA58D53B6B'
+ */
 export interface EmvCard {
   pan: string;
   psn: string;
@@ -24,12 +42,15 @@ export interface EmvCard {
 
 /**
  * The ICC master key of one card (EMV Book 2 A1.4): Option A from the rightmost 16 digits of PAN || PSN; Option B
- * (for PANs of 17-19 digits; shorter PANs take Option A, as the specification says) from SHA-1(PAN || PSN). 16
- * bytes with odd parity.
+ * (for PANs of 17-19 digits; shorter PANs take Option A, as the specification says) from SHA-1(PAN || PSN). The
+ * example is knovichikhin/pyemv's derive_icc_mk_a docstring vector.
  * @param imk issuer master key, 16 bytes (MK-AC, MK-SMI, MK-SMC, MK-CVC3, MK-dCVV, ...)
  * @param pan 12..19 digits; @param psn PAN sequence number, 2 digits ('00' when the card has none)
- * @example bytesToHex(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '12345678901234567', '01')) // '73AD54688CEF2934B0979857E3C719F1'
- * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
+ * @param option 'A' (default) or 'B' (MasterKeyOption)
+ * @returns the 16-byte ICC master key, odd parity
+ * @example bytesToHex(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '12345678901234567', '01')) // => '73AD54688CEF2934B0979857E3C719F1'
+ * @throws ERR_TYPE, ERR_LENGTH (imk not 16 bytes; pan or psn of the wrong length), ERR_FORMAT (non-digits; an
+ *   option other than 'A' or 'B')
  */
 export function deriveIccMasterKey(imk: Uint8Array, pan: string, psn: string, option: MasterKeyOption = 'A'): Uint8Array {
   const key = checkKey16('imk', imk);
@@ -56,8 +77,11 @@ function commonSessionKey(mk: Uint8Array, r: Uint8Array): Uint8Array {
 
 /**
  * EMV common session key derivation (EMV Book 2 A1.3.1) from an ICC master key and an 8-byte diversification value
- * R (ATC || 00 00 00 00 00 00 for the AC key; the ARQC for secure messaging, EMV SU-46). 16 bytes, odd parity.
- * @example bytesToHex(deriveCommonSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C000000000000'))) // 'E9FB384AF807B940FEDCEA613461B0C4'
+ * R (ATC || 00 00 00 00 00 00 for the AC key; the ARQC for secure messaging, EMV SU-46). The example is
+ * knovichikhin/pyemv's derive_common_sk docstring vector (ATC 001C).
+ * @param iccMk the card's ICC master key, 16 bytes; @param r the diversification value, 8 bytes
+ * @returns the 16-byte session key, odd parity
+ * @example bytesToHex(deriveCommonSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C000000000000'))) // => 'E9FB384AF807B940FEDCEA613461B0C4'
  * @throws ERR_TYPE, ERR_LENGTH (MK 16 bytes, R 8 bytes)
  */
 export function deriveCommonSessionKey(iccMk: Uint8Array, r: Uint8Array): Uint8Array {
@@ -66,8 +90,13 @@ export function deriveCommonSessionKey(iccMk: Uint8Array, r: Uint8Array): Uint8A
 
 /**
  * Mastercard's session key derivation (M/Chip SKD: the common derivation with R = ATC || 00 00 || UN), for CVN 16
- * and 17. `atc` is tag 9F36 (2 bytes), `un` tag 9F37 (4 bytes).
- * @example keyCheckValue(deriveMastercardSessionKey(deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1234567890123456', '00'), hexToBytes('001C'), hexToBytes('ABCDEF12')), { length: 2 }) // '2FD5'
+ * and 17. The example's check digits are knovichikhin/pyemv's (tests/test_cvn_hsm.py test_interac_cvn133).
+ * @param iccMk the card's ICC master key (MK-AC), 16 bytes
+ * @param atc tag 9F36, 2 bytes; @param un the unpredictable number, tag 9F37, 4 bytes
+ * @returns the 16-byte AC session key, odd parity
+ * @example
+ * const mk = deriveIccMasterKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1234567890123456', '00')
+ * keyCheckValue(deriveMastercardSessionKey(mk, hexToBytes('001C'), hexToBytes('ABCDEF12')), { length: 2 }) // => '2FD5'
  * @throws ERR_TYPE, ERR_LENGTH
  */
 export function deriveMastercardSessionKey(iccMk: Uint8Array, atc: Uint8Array, un: Uint8Array): Uint8Array {
@@ -80,8 +109,10 @@ export function deriveMastercardSessionKey(iccMk: Uint8Array, atc: Uint8Array, u
 
 /**
  * Visa's secure messaging session key (VIS, for CVN 10 and 18 issuer scripts): the MK's halves XOR 0^6 || ATC and
- * 0^6 || (ATC XOR FFFF), odd parity.
- * @example bytesToHex(deriveVisaSmSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C'))) // '0123456789ABCDF2FEDCBA987654CDF2'
+ * 0^6 || (ATC XOR FFFF), odd parity. The example is knovichikhin/pyemv's derive_visa_sm_sk docstring vector.
+ * @param iccMk the card's MK-SMI or MK-SMC, 16 bytes; @param atc tag 9F36, 2 bytes
+ * @returns the 16-byte session key, odd parity
+ * @example bytesToHex(deriveVisaSmSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C'))) // => '0123456789ABCDF2FEDCBA987654CDF2'
  * @throws ERR_TYPE, ERR_LENGTH
  */
 export function deriveVisaSmSessionKey(iccMk: Uint8Array, atc: Uint8Array): Uint8Array {
@@ -97,7 +128,13 @@ export function deriveVisaSmSessionKey(iccMk: Uint8Array, atc: Uint8Array): Uint
   return out;
 }
 
-/** Options of the EMV2000 tree derivation; the specification recommends the defaults. */
+/**
+ * Options of the EMV2000 tree derivation (deriveEmv2000TreeSessionKey); the specification recommends the defaults.
+ * The example is one of knovichikhin/pyemv's test_derive_emv2000_tree_sk vectors (H 16, b 2, IV F0..F0, ATC 00FF).
+ * @example
+ * const opts = { height: 16, branchFactor: 2, iv: hexToBytes('F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0') }
+ * bytesToHex(deriveEmv2000TreeSessionKey(hexToBytes('0123456789ABCDEF0123456789ABCDEF'), hexToBytes('00FF'), opts)) // => '2086F81AAB731FF8CED9BF6DA7191CA2'
+ */
 export interface Emv2000TreeOptions {
   /** Tree height H, 1..16; default 8. */
   height?: number;
@@ -110,8 +147,12 @@ export interface Emv2000TreeOptions {
 /**
  * EMV2000 tree session key derivation (EMV 4.1 Book 2 A1.3): for legacy cards; EMVCo replaced it by the common
  * derivation in 2005 (bulletin SU-46). F(X, Y, j) = TDES_X(YL XOR j mod b) || TDES_X(YR XOR j mod b XOR F0); the
- * tree walks from IK_0 = MK, IK_-1 = IV to height H; SK = F(IK_H-1, IK_H-2, ATC) XOR IK_H-2, odd parity.
- * @example bytesToHex(deriveEmv2000TreeSessionKey(hexToBytes('0123456789ABCDEF0123456789ABCDEF'), hexToBytes('0000'))) // '80BF3145AECB948A5201DAB9EF469875'
+ * tree walks from IK_0 = MK, IK_-1 = IV to height H; SK = F(IK_H-1, IK_H-2, ATC) XOR IK_H-2, odd parity. The
+ * example is knovichikhin/pyemv's derive_emv2000_tree_sk docstring vector (the default H 8, b 4, zero IV).
+ * @param iccMk the card's ICC master key, 16 bytes; @param atc tag 9F36, 2 bytes
+ * @param opts `height`, `branchFactor`, `iv` (Emv2000TreeOptions)
+ * @returns the 16-byte session key, odd parity
+ * @example bytesToHex(deriveEmv2000TreeSessionKey(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('001C'))) // => 'E5BF6D1067F194B0A89B7F5D83BC64A2'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (height, branch factor, or b^H not above 65,535)
  */
 export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, opts?: Emv2000TreeOptions): Uint8Array {
@@ -151,7 +192,14 @@ export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, 
  * ICC master keys of many cards under one IMK in one kernel pass (the derivation data is built in WASM, then one
  * ECB batch per chunk of thousands runs bitsliced), as one flat buffer: card i's 16-byte key is bytes 16i..16i+16
  * (a batch of 100,000 keys costs no 100,000 objects; take `subarray(16 * i, 16 * i + 16)` where one is needed).
- * @example bytesToHex(deriveIccMasterKeyBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [{ pan: '12345678901234567', psn: '01' }])) // '73AD54688CEF2934B0979857E3C719F1'
+ * The example's two keys are knovichikhin/pyemv's kd.py docstring vectors (derive_icc_mk_a and the module's).
+ * @param imk issuer master key, 16 bytes; @param cards `{ pan, psn }` (EmvCard) each
+ * @param option 'A' (default) or 'B', for every card
+ * @returns 16 bytes per card, in order, odd parity
+ * @example
+ * const mks = deriveIccMasterKeyBatch(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), [{ pan: '12345678901234567', psn: '01' }, { pan: '99012345678901234', psn: '45' }])
+ * bytesToHex(mks.subarray(0, 16)) // => '73AD54688CEF2934B0979857E3C719F1'
+ * bytesToHex(mks.subarray(16, 32)) // => '67F8292358083E5EA7AB7FDA58D53B6B'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`)
  */
 export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array {

@@ -6,7 +6,15 @@ import { checkOptions } from '../_validate.js';
 import { type EmvCard, type MasterKeyOption } from './kd.js';
 import { checkCards, checkKey16, checkOption, masterKeys } from './_kd.js';
 
-/** Issuer master keys, 16 bytes each; cvc3 and dcvv only when the product uses them. */
+/**
+ * Issuer master keys (IMKs), 16 bytes each: ac, smi and smc always; cvc3 and dcvv only when the product uses them
+ * (each given key gives the card a key of its own). The example's dCVV IMK is jPOS's "4 times 12345678".
+ * @example
+ * const imks = { ac: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), smi: hexToBytes('FEDCBA98765432100123456789ABCDEF'), smc: hexToBytes('89ABCDEF0123456776543210FEDCBA98'), dcvv: hexToBytes('12345678123456781234567812345678') }
+ * const [perso] = derivePersoKeys(imks, [{ pan: '1234567890123456', psn: '00' }])
+ * Object.keys(perso) // => ['pan', 'psn', 'mkAc', 'mkSmi', 'mkSmc', 'mkDcvv']
+ * bytesToHex(perso.mkDcvv) === bytesToHex(deriveIccMasterKey(imks.dcvv, '1234567890123456', '00')) // => true
+ */
 export interface PersoIssuerKeys {
   ac: Uint8Array;
   smi: Uint8Array;
@@ -15,7 +23,15 @@ export interface PersoIssuerKeys {
   dcvv?: Uint8Array;
 }
 
-/** One card's ICC master keys (16 bytes each, odd parity), named after the issuer keys they come from. */
+/**
+ * One card's ICC master keys (16 bytes each, odd parity), named after the issuer keys they come from, with the
+ * card's PAN and PSN. The example's check digits are knovichikhin/pyemv's (tests/test_cvn_hsm.py test_visa_cvn10:
+ * the ICC master keys of its three IMKs).
+ * @example
+ * const [perso] = derivePersoKeys({ ac: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), smi: hexToBytes('FEDCBA98765432100123456789ABCDEF'), smc: hexToBytes('89ABCDEF0123456776543210FEDCBA98') }, [{ pan: '1234567890123456', psn: '00' }])
+ * [perso.pan, perso.psn, perso.mkCvc3] // => ['1234567890123456', '00', undefined]
+ * [perso.mkAc, perso.mkSmi, perso.mkSmc].map((k) => keyCheckValue(k, { length: 2 })) // => ['BAB0', 'F010', 'B154']
+ */
 export interface PersoCardKeys {
   pan: string;
   psn: string;
@@ -32,8 +48,15 @@ const FIELDS = { ac: 'mkAc', smi: 'mkSmi', smc: 'mkSmc', cvc3: 'mkCvc3', dcvv: '
 /**
  * The ICC master keys of every card of an issued set under the issuer's IMKs (Option A, or B for PANs over 16
  * digits), in one kernel pass per chunk: each card's derivation data is built once and each IMK enciphers the
- * whole chunk as one ECB batch. One record per card, in order.
- * @example keyCheckValue(derivePersoKeys({ ac: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), smi, smc }, [{ pan: '1234567890123456', psn: '00' }])[0].mkAc, { length: 2 }) // 'BAB0'
+ * whole chunk as one ECB batch. One record per card, in order. The example's MK-AC check digits are
+ * knovichikhin/pyemv's (tests/test_kd_hsm.py test_derive_icc_mk_b_pan16).
+ * @param imks `{ ac, smi, smc, cvc3?, dcvv? }` (PersoIssuerKeys), 16 bytes each
+ * @param cards `{ pan, psn }` each (EmvCard); @param option 'A' (default) or 'B', for every card
+ * @returns `{ pan, psn, mkAc, mkSmi, mkSmc, mkCvc3?, mkDcvv? }` per card (PersoCardKeys)
+ * @example
+ * const perso = derivePersoKeys({ ac: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), smi: hexToBytes('FEDCBA98765432100123456789ABCDEF'), smc: hexToBytes('89ABCDEF0123456776543210FEDCBA98') }, [{ pan: '1234567890123456', psn: '00' }, { pan: '12345678901234567', psn: '01' }])
+ * keyCheckValue(perso[0].mkAc, { length: 2 }) // => 'BAB0'
+ * bytesToHex(perso[1].mkAc) // => '73AD54688CEF2934B0979857E3C719F1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`, `imks.smc`)
  */
 export function derivePersoKeys(imks: PersoIssuerKeys, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): PersoCardKeys[] {
