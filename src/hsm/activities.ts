@@ -12,8 +12,11 @@
  * @example
  * const activities = ['card.ref', 'keys.describe']
  * const narrow = new Hsm({ lmk: new Uint8Array(32).fill(1), activities })
- * [narrow.toJSON().profile, narrow.cardRef('4123456789012345').length]  // => ['custom', 64]
- * (() => { try { narrow.generateKey({ usage: 'D0', algorithm: 'AES128' }) } catch (e) { return e.code } })()  // => 'ERR_NOT_AUTHORIZED'
+ * narrow.toJSON().profile  // => 'custom'
+ * narrow.cardRef('4123456789012345').length  // => 64
+ * let refused
+ * try { narrow.generateKey({ usage: 'D0', algorithm: 'AES128' }) } catch (e) { refused = e.code }
+ * refused  // => 'ERR_NOT_AUTHORIZED'
  */
 export type Activity =
   | 'keys.describe' //  a key block's attributes and KCV
