@@ -81,7 +81,8 @@ const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.v
  *
  * @example
  * HSM_PROFILES.custodian  // => ['keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate']
- * [HSM_PROFILES.authorization.includes('pin.verify'), HSM_PROFILES.authorization.includes('pin.clear')]  // => [true, false]
+ * HSM_PROFILES.authorization.includes('pin.verify')  // => true
+ * HSM_PROFILES.authorization.includes('pin.clear')  // => false
  * HSM_PROFILES.issuance.length  // => 19
  */
 export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = {
