@@ -64,10 +64,10 @@ export interface HsmOptions {
 
 /**
  * The attributes of a new key block (ANSI X9.143 header fields), for Hsm.generateKey and importKeyComponents. `usage`
- * is a usage some KEY_USAGE_RULES entry names ('B0', 'C0', 'D0', 'E0'-'E6', 'K0', 'K1', 'M0'-'M7', 'P0', 'V1', 'V2');
- * `modeOfUse` one letter (default B for P0, D0, K0, K1; C for C0, V1, V2; X for E6; N otherwise); `exportability` 'E'
- * (default), 'N' (never leaves under a KEK) or 'S'; `keyVersion` 2 letters or digits (default '00'). Anything else
- * throws ERR_FORMAT naming the field.
+ * is one that some KEY_USAGE_RULES entry names (B0, B1, C0, D0, E0, E1, E2, E4, E6, K0, K1, M0, M1, M3, M5, M6, M7, P0,
+ * V1, V2); `modeOfUse` one letter (default B for P0, D0, K0, K1; C for C0, V1, V2; X for E6; N otherwise);
+ * `exportability` 'E' (default), 'N' (never leaves under a KEK) or 'S'; `keyVersion` 2 letters or digits (default
+ * '00'). Anything else throws ERR_FORMAT naming the field.
  *
  * @example
  * const attributes = { usage: 'V2', algorithm: 'TDES2', exportability: 'N', keyVersion: '07' }
@@ -274,8 +274,9 @@ export interface CardCvv2CheckOptions extends Cvv2CheckOptions {
 
 /**
  * A clear PIN to encrypt under a P0 key (Hsm.encryptClearPin, the only way a clear PIN enters): `pin` 4-12 digits,
- * `pan` 12-19 digits (formats 0 and 3 bind the block to it; format 1 ignores it), `format` 0, 1 or 3 under a TDES key,
- * 4 under an AES key (ERR_KEY_USAGE otherwise). Returns the encrypted block: 8 bytes, or 16 for format 4.
+ * `pan` 2-19 digits (1-19 for format 4; formats 0, 3 and 4 bind the block to it, format 1 ignores it), `format` 0, 1 or
+ * 3 under a TDES key, 4 under an AES key (ERR_KEY_USAGE otherwise). Returns the encrypted block: 8 bytes, or 16 for
+ * format 4.
  *
  * @example
  * const block = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: '5555555551234567', format: 0 })
@@ -308,7 +309,7 @@ export interface PinBlockSideOptions {
 
 /**
  * A PIN block re-encrypted from one P0 key and format to another in one kernel call (Hsm.translatePinBlock): the clear
- * PIN never leaves WASM memory. `pinBlock` 8 bytes (16 for format 4), `pan` 12-19 digits. ISO 0, 3 or 4 to ISO 1 is
+ * PIN never leaves WASM memory. `pinBlock` 8 bytes (16 for format 4), `pan` 2-19 digits. ISO 0, 3 or 4 to ISO 1 is
  * refused (ERR_PIN_TRANSLATION: format 1 carries no PAN); a block that does not decode is ERR_PINBLOCK_FORMAT.
  *
  * @example
