@@ -45,8 +45,32 @@ import { constantTimeEqualString } from '../_bytes.js';
 import { CardHsmError } from '../errors.js';
 import { checkBytes } from '../_validate.js';
 
+/**
+ * How an audited operation ended: 'success'; 'failure' for a verification that answered "no" (a wrong CVV, PIN,
+ * MAC or ARQC); 'error' when the operation threw (the record then carries `errorCode`).
+ *
+ * @example
+ * const audit = new MemoryAuditSink()
+ * const audited = new Hsm({ lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), activities: 'issuance', audit })
+ * audited.verifyCvv({ cvk: keys.cvk, pan: '4123456789012345', expiry: '8701', serviceCode: '101', cvv: '561' })  // => true
+ * audited.verifyCvv({ cvk: keys.cvk, pan: '4123456789012345', expiry: '8701', serviceCode: '101', cvv: '562' })  // => false
+ * try { audited.verifyCvv({ cvk: keys.zpk, pan: '4123456789012345', expiry: '8701', serviceCode: '101', cvv: '561' }) } catch {}
+ * audit.records.map((r) => [r.outcome, r.errorCode])  // => [['success', undefined], ['failure', undefined], ['error', 'ERR_KEY_USAGE']]
+ */
 export type AuditOutcome = 'success' | 'failure' | 'error';
 
+/**
+ * One audit record: which Hsm method ran, under which activity and profile, with which key (KCV and usage), for
+ * which card (masked PAN) and how it ended. Never a key, PIN, PIN block or full PAN. The Hsm writes one per
+ * operation to its `audit` sink; a JsonlAuditSink adds writer, seq, prev and mac to each line.
+ *
+ * @example
+ * const audit = new MemoryAuditSink()
+ * const audited = new Hsm({ lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), activities: 'issuance', audit })
+ * audited.generateCvv({ cvk: keys.cvk, pan: '4123456789012345', expiry: '8701', serviceCode: '101' })  // => '561'
+ * audit.records[0]  // => { time: audit.records[0].time, operation: 'generateCvv', activity: 'card.generate', profile: 'issuance', keyKcv: '08D7B4', usage: 'C0', pan: '412345******2345', outcome: 'success' }
+ * audit.write({ time: '2025-01-01T12:00:00.000Z', operation: 'verifyPin', activity: 'pin.verify', profile: 'authorization', keyKcv: null, usage: null, outcome: 'error', errorCode: 'ERR_PIN_LOCKED' })  // => undefined
+ */
 export interface AuditRecord {
   /** ISO 8601 time of the operation (as Date#toISOString gives it; an offset instead of Z is allowed). */
   time: string;
@@ -66,12 +90,34 @@ export interface AuditRecord {
   pan?: string;
 }
 
-/** A custom sink: an exception from write fails the audited operation (fail closed). */
+/**
+ * A custom sink: any object with a `write(record)` method, given as HsmOptions.audit. The record arrives checked
+ * (a copy of its documented fields). An exception from write fails the audited operation (fail closed).
+ *
+ * @example
+ * const seen = []
+ * const sink = { write: (record) => seen.push(`${record.operation} ${record.outcome}`) }
+ * new Hsm({ lmk: new Uint8Array(32).fill(1), audit: sink }).cardRef('4123456789012345').length  // => 64
+ * seen  // => ['cardRef success']
+ * const failing = new Hsm({ lmk: new Uint8Array(32).fill(1), audit: { write() { throw new Error('disk full') } } })
+ * let failed
+ * try { failing.cardRef('4123456789012345') } catch (e) { failed = e.message }
+ * failed  // => 'disk full'
+ */
 export interface AuditSink {
   write(record: AuditRecord): void;
 }
 
-/** What verifyAuditLog found. `badLine` and `reason` only when `ok` is false. */
+/**
+ * What verifyAuditLog found. `badLine` and `reason` only when `ok` is false.
+ *
+ * @example
+ * const path = `${tmp}/hsm-audit-verification.jsonl`
+ * const first = new Hsm({ lmk: new Uint8Array(32).fill(1), audit: new JsonlAuditSink(path) })
+ * first.cardRef('4123456789012345').length  // => 64
+ * new Hsm({ lmk: new Uint8Array(32).fill(2), audit: new JsonlAuditSink(path) }).cardRef('4123456789012345').length  // => 64
+ * verifyAuditLog(path, { hsm: first })  // => { ok: false, records: 1, writers: 1, torn: [], badLine: 2, reason: 'the MAC does not verify: the record was changed, or made under another key' }
+ */
 export interface AuditVerification {
   ok: boolean;
   /** Records whose MAC and chain verified (up to the failure, when there is one). */
@@ -188,8 +234,13 @@ function openForReading(path: string, missingOk: boolean): number | undefined {
 // Sinks
 
 /**
- * Keeps records in memory (tests, or a caller that forwards them elsewhere). Records written through auditWriter
+ * Keeps records in memory, in `records` (tests, or a caller that forwards them elsewhere). Records the Hsm writes
  * arrive checked (a copy of their documented fields); write itself keeps what it is given.
+ *
+ * @example
+ * const memory = new MemoryAuditSink()
+ * new Hsm({ lmk: new Uint8Array(32).fill(1), activities: 'custodian', audit: memory }).generateKey({ usage: 'D0', algorithm: 'AES128' }).keyBlock.length  // => 144
+ * memory.records.map((r) => [r.operation, r.activity, r.profile, r.usage, r.outcome])  // => [['generateKey', 'keys.generate', 'custodian', 'D0', 'success']]
  */
 export class MemoryAuditSink implements AuditSink {
   readonly records: AuditRecord[] = [];
@@ -220,6 +271,13 @@ const registeredKeys = new WeakMap<object, Uint8Array>();
  * @param path the file, created (mode 0600) on the first append; an existing file is never rewritten.
  * @throws ERR_TYPE (path not a non-empty string), ERR_FILE (the path exists but is not a readable regular file).
  *   A torn last line is not an error: see `tornAtOpen`.
+ * @example
+ * const trail = new JsonlAuditSink(`${tmp}/hsm-audit-jsonl.jsonl`)  // nothing is created until the Hsm writes
+ * trail.writer.length  // => 16
+ * trail.tornAtOpen  // => false
+ * const audited = new Hsm({ lmk: new Uint8Array(32).fill(1), audit: trail })
+ * audited.cardRef('4123456789012345').length  // => 64
+ * verifyAuditLog(trail.path, { hsm: audited })  // => { ok: true, records: 1, writers: 1, torn: [] }
  */
 export class JsonlAuditSink {
   readonly path: string;
@@ -462,6 +520,12 @@ function verificationKey(options: unknown): Uint8Array {
  * @param options `{ key }` (the 32-byte audit key) or `{ hsm }` (an Hsm, whose registered key is used).
  * @throws ERR_TYPE (path or options), ERR_LENGTH (key not 32 bytes), ERR_KEY_USAGE (no key registered for hsm),
  *   ERR_FILE (missing, unreadable, not a regular file)
+ * @example
+ * const auditKey = hsm.importKeyComponents({ usage: 'M7', algorithm: 'HMAC256', components: [new Uint8Array(32).fill(7)], allowSingleComponent: true }).keyBlock
+ * const path = `${tmp}/hsm-audit-verify.jsonl`
+ * new Hsm({ lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), auditKey, audit: new JsonlAuditSink(path) }).cardRef('4123456789012345').length  // => 64
+ * verifyAuditLog(path, { key: new Uint8Array(32).fill(7) })  // => { ok: true, records: 1, writers: 1, torn: [] }
+ * verifyAuditLog(path, { key: new Uint8Array(32) }).reason  // => 'the MAC does not verify: the record was changed, or made under another key'
  */
 export function verifyAuditLog(path: string, options: { key: Uint8Array } | { hsm: object }): AuditVerification {
   const file = checkPath(path);
@@ -505,7 +569,15 @@ export function verifyAuditLog(path: string, options: { key: Uint8Array } | { hs
   return failure === undefined ? result : { ...result, ...failure };
 }
 
-/** A PAN masked to its first 6 and last 4 digits, for audit records and logs; undefined for anything else. */
+/**
+ * A PAN (10-19 ASCII digits) masked to its first 6 and last 4 digits, as PCI DSS v4.0 req. 3.4.1 allows for
+ * display, for audit records and logs; undefined for anything else (never throws).
+ *
+ * @example
+ * maskPan('4123456789012345')  // => '412345******2345'
+ * maskPan('4123456789012345678')  // => '412345*********5678'
+ * maskPan('4123 4567')  // => undefined
+ */
 export function maskPan(pan: unknown): string | undefined {
   if (typeof pan !== 'string' || !/^[0-9]{10,19}$/.test(pan)) return undefined;
   return pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);

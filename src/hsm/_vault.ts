@@ -11,6 +11,17 @@ import { Tr31Kbpk, unwrapTr31With, wrapTr31With } from '../_tr31.js';
 import { type Purpose } from './usage.js';
 import { requireUsage } from './_usage.js';
 
+/**
+ * The algorithm and length of a key under the LMK: 'TDES2' (16 bytes) and 'TDES3' (24) triple DES, 'AES128',
+ * 'AES192', 'AES256' (16, 24, 32 bytes) and 'HMAC256' (a 32-byte HMAC-SHA-256 key). Given to generateKey and
+ * importKeyComponents; describeKey reports it. The key block header carries the letter (T, A, H), the length
+ * tells the rest.
+ *
+ * @example
+ * const algorithm = 'AES192'
+ * hsm.describeKey(hsm.generateKey({ usage: 'D0', algorithm }).keyBlock).algorithm  // => 'AES192'
+ * KEY_ALGORITHMS[algorithm].bytes  // => 24
+ */
 export type KeyAlgorithm = 'TDES2' | 'TDES3' | 'AES128' | 'AES192' | 'AES256' | 'HMAC256';
 
 const ALGORITHMS: Readonly<Record<KeyAlgorithm, { letter: string; bytes: number; strength: number }>> = frozen({
@@ -23,7 +34,16 @@ const ALGORITHMS: Readonly<Record<KeyAlgorithm, { letter: string; bytes: number;
   HMAC256: { letter: 'H', bytes: 32, strength: 256 },
 });
 
-/** The key algorithms and their sizes in bytes: a frozen copy (the vault's own table is not reachable). */
+/**
+ * The key algorithms (KeyAlgorithm) and their key sizes in bytes: a frozen copy (the vault's own table, which the
+ * export rule reads, is not reachable).
+ *
+ * @example
+ * Object.keys(KEY_ALGORITHMS)  // => ['TDES2', 'TDES3', 'AES128', 'AES192', 'AES256', 'HMAC256']
+ * KEY_ALGORITHMS.TDES3.bytes  // => 24
+ * KEY_ALGORITHMS.HMAC256.bytes  // => 32
+ * Object.isFrozen(KEY_ALGORITHMS.AES256)  // => true
+ */
 export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { readonly bytes: number }>> = frozen(
   Object.fromEntries(Object.entries(ALGORITHMS).map(([name, a]) => [name, { bytes: a.bytes }])) as Record<KeyAlgorithm, { bytes: number }>,
 );
@@ -35,8 +55,21 @@ export const keyBytes = (algorithm: KeyAlgorithm): number => ALGORITHMS[algorith
 /** True when a key of `subject` is stronger than a key of `protector` can protect (SP 800-57). */
 export const strongerThan = (subject: KeyAlgorithm, protector: KeyAlgorithm): boolean => ALGORITHMS[subject].strength > ALGORITHMS[protector].strength;
 
+/**
+ * A key made or moved by the Hsm: the key block (a TR-31 string: version D under the LMK, or under a KEK for
+ * exportKey and exportDukptInitialKey) and the key's check value (6 uppercase hex digits: X9.24-1 zeros method for
+ * TDES keys, AES-CMAC for AES and HMAC keys).
+ *
+ * @example
+ * const { keyBlock, kcv } = hsm.importKeyComponents({ usage: 'C0', algorithm: 'TDES2', components: [hexToBytes('0123456789ABCDEFFEDCBA9876543210'), hexToBytes('01010101010101010101010101010101')] })
+ * kcv  // => '08D7B4'
+ * hsm.describeKey(keyBlock).kcv  // => '08D7B4'
+ * keyBlock.slice(0, 1)  // => 'D'
+ */
 export interface KeyResult {
+  /** The TR-31 key block (uppercase ASCII). */
   keyBlock: string;
+  /** The key's check value: 6 uppercase hex digits. */
   kcv: string;
 }
 

@@ -3,6 +3,15 @@
 import type { X9143Usage } from '../tr31.js';
 import { frozen } from '../_freeze.js';
 
+/**
+ * What an Hsm operation needs a key for, e.g. 'pin.encrypt' or 'cvv.verify': the keys of KEY_USAGE_RULES. A key
+ * whose header does not allow the purpose is refused with ERR_KEY_USAGE before any cryptography.
+ *
+ * @example
+ * const purpose = 'cvv.verify'
+ * KEY_USAGE_RULES[purpose]  // => { usages: ['C0'], modes: 'CVN', algorithms: { T: [16] } }
+ * Object.keys(KEY_USAGE_RULES).length  // => 26
+ */
 export type Purpose =
   | 'cvv.generate'
   | 'cvv.verify'
@@ -45,7 +54,19 @@ const AES_ONLY = { A: [16, 24, 32] } as const;
 // EMV issuer master keys are double-length TDES (EMV Book 2 A1.4) and derive card keys: mode X, or N.
 const EMV_IMK = { modes: 'XN', algorithms: TDES_DOUBLE } as const;
 
-/** The rule table: the single source of truth for which key may do what (frozen: it is also what is enforced). */
+/**
+ * The rule table (exported as KEY_USAGE_RULES): for each purpose, the X9.143 key usages, modes of use and
+ * algorithms (header letter → allowed key lengths in bytes) a key block must have. The single source of truth for
+ * which key may do what (frozen: it is also what is enforced); the Hsm checks it on the header before unwrapping
+ * and refuses with ERR_KEY_USAGE.
+ *
+ * @example
+ * KEY_USAGE_RULES['pin.encrypt']  // => { usages: ['P0'], modes: 'BEN', algorithms: { T: [16, 24], A: [16, 24, 32] } }
+ * KEY_USAGE_RULES['dcvv2.generate'].modes  // => 'CGXN'
+ * let refused
+ * try { hsm.generateCvv({ cvk: keys.zpk, pan: '4123456789012345', expiry: '8701', serviceCode: '101' }) } catch (e) { refused = [e.code, e.field] }
+ * refused  // => ['ERR_KEY_USAGE', 'cvk']
+ */
 export const RULES: Readonly<Record<Purpose, Rule>> = frozen({
   'cvv.generate': { usages: ['C0'], modes: 'CGN', algorithms: TDES_DOUBLE },
   'cvv.verify': { usages: ['C0'], modes: 'CVN', algorithms: TDES_DOUBLE },
