@@ -95,7 +95,19 @@ export function httpError(e: unknown): { status: number; body: ErrorEnvelope; in
     const field = e.field === undefined ? undefined : (CORE_FIELDS[e.field] ?? e.field);
     return { status, body: envelope(status, code, e.message, field), internal: false };
   }
+  if (isStoreFailure(e)) return { status: 503, body: envelope(503, 'STORE_UNAVAILABLE', 'the store cannot be reached or written; nothing was decided'), internal: false };
   return { status: 500, body: envelope(500, 'INTERNAL', 'the request could not be completed'), internal: true };
+}
+
+/**
+ * A database driver's failure to reach or write the database (pg connection and server-shutdown errors, SQLite
+ * busy or I/O errors, a pool already closed): the service fails closed with 503 rather than guessing.
+ */
+export function isStoreFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = String((e as { code?: unknown }).code ?? '');
+  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|57P0[1-3]|08\d{3}|53\d{3}|SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL))/.test(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|driver has already been destroyed|Cannot use a pool after calling end|database connection is not open/i.test(e.message);
 }
 
 export function envelope(status: number, code: string, detail: string, field?: string): ErrorEnvelope {
