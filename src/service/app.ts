@@ -30,6 +30,9 @@ declare module 'fastify' {
   }
 }
 
+/** Every route the app serves (method and URL template), HEAD aside: for the test that OpenAPI lists them all. */
+export const servedRoutes = new WeakMap<object, Array<{ method: string; url: string }>>();
+
 export type App = FastifyInstance<import('node:http').Server, import('node:http').IncomingMessage, import('node:http').ServerResponse, import('fastify').FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface Handled {
@@ -89,6 +92,11 @@ function validationError(err: { validation?: Array<{ keyword: string; instancePa
 export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Registrar) => void>): Promise<{ app: App; metrics: Metrics }> {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20, return503OnClosing: true, forceCloseConnections: true }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   const metrics = createMetrics();
+  const served: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') served.push({ method, url: route.url });
+  });
+  servedRoutes.set(app, served);
 
   // Bodies are typed as sent (no coercion: "100" is not a quantity); query strings and paths arrive as text and
   // are coerced. Neither drops unknown properties: they are errors.
