@@ -65,17 +65,16 @@ export function createContext(o: ContextOptions): Ctx {
     ...(audit === undefined ? {} : { audit }),
   };
   const vault = new Hsm({ ...common, activities: ['card.ref', 'data.encrypt', 'data.decrypt'] });
+  // Every Hsm is made now, while the LMK is at hand (the caller may wipe it once the service has started): one
+  // per profile and PIN try limit in use.
   const hsms = new Map<string, Hsm>();
-  const hsm = (profile: 'authorization' | 'issuance', group?: AffinityGroup): Hsm => {
-    const limit = group?.pinTryLimit ?? 3;
-    const key = `${profile}/${limit}`;
-    let h = hsms.get(key);
-    if (!h) {
-      h = new Hsm({ ...common, activities: profile, pinTryLimit: limit, pinPolicy: { ...PIN_POLICY }, dcvv2: { windowSeconds: config.dcvv2WindowSeconds } });
-      hsms.set(key, h);
+  const limits = new Set([3, ...[...config.groups.values()].map((g) => g.pinTryLimit)]);
+  for (const profile of ['authorization', 'issuance'] as const) {
+    for (const limit of limits) {
+      hsms.set(`${profile}/${limit}`, new Hsm({ ...common, activities: profile, pinTryLimit: limit, pinPolicy: { ...PIN_POLICY }, dcvv2: { windowSeconds: config.dcvv2WindowSeconds } }));
     }
-    return h;
-  };
+  }
+  const hsm = (profile: 'authorization' | 'issuance', group?: AffinityGroup): Hsm => hsms.get(`${profile}/${group?.pinTryLimit ?? 3}`)!;
   const recordKey = config.recordKey;
   return {
     config,

@@ -97,7 +97,9 @@ export async function startTestService(o: Partial<ConfigOptions> & { now?: () =>
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-svc-'));
   const store = o.store ?? `sqlite:${join(dir, 'cardhsm.db')}`;
   const config = resolveConfig(testConfig({ ...o, store }), {});
-  const service = await startService({ config, lmk: hexToBytes(LMK_HEX), jobPollMs: 200, ...(o.now ? { now: o.now } : {}) });
+  const lmk = hexToBytes(LMK_HEX);
+  const service = await startService({ config, lmk, jobPollMs: 200, ...(o.now ? { now: o.now } : {}) });
+  lmk.fill(0); // as `cardhsm serve` does: the service must not need the caller's copy after start
   const as = (role: Role | 'all' | 'none') => {
     const id = `cli-${role.replace('_', '-')}`;
     return new CardhsmClient({ url: service.url, clientId: id, secret: SECRETS[id]!, ...(o.now ? { now: () => Math.floor(o.now!() / 1000) } : {}) });
