@@ -16,7 +16,7 @@ import { serve, stop, stopAll, writeConfig, type Node } from './helpers/serve.js
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 
 const vault = new Hsm({ lmk: hexToBytes(LMK_HEX), activities: ['data.decrypt'] });
-const unseal = (sealed: string) => new TextDecoder().decode(vault.decryptData({ key: keyBlocks().record_key, data: hexToBytes(sealed.slice(32)), mode: 'CBC', iv: hexToBytes(sealed.slice(0, 32)) })).replace(/F+$/, '');
+const unseal = (sealed: string) => new TextDecoder().decode(vault.decryptData({ key: keyBlocks().record_key!, data: hexToBytes(sealed.slice(32)), mode: 'CBC', iv: hexToBytes(sealed.slice(0, 32)) })).replace(/F+$/, '');
 
 describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
   let db: Postgres;

@@ -4,7 +4,7 @@
 // query strings and paths coerced from text; unknown properties and parameters refused, never dropped), run, and
 // serialized by its response schema. Every failure leaves as the seeds' error envelope; a 5xx never carries a
 // message or stack. The OpenAPI 3.1 document is built from the same schemas and served, unsigned, at /openapi.json.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -150,15 +150,20 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
     if (req.bodyError) throw req.bodyError;
   });
 
-  const started = new WeakMap<FastifyRequest, bigint>();
-  app.addHook('onRequest', async (req) => {
-    started.set(req, process.hrtime.bigint());
-  });
-  app.addHook('onResponse', async (req, reply) => {
+  // Label children are looked up once per route, method and status: label hashing per request is not free.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(v: number): void }>();
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
-    const t0 = started.get(req);
-    if (t0 !== undefined) metrics.latency.observe({ route, method: req.method }, Number(process.hrtime.bigint() - t0) / 1e9);
+    const key = `${route} ${req.method}`;
+    const full = `${key} ${reply.statusCode}`;
+    let c = counters.get(full);
+    if (!c) counters.set(full, (c = metrics.requests.labels({ route, method: req.method, status: String(reply.statusCode) })));
+    c.inc();
+    let t = timers.get(key);
+    if (!t) timers.set(key, (t = metrics.latency.labels({ route, method: req.method })));
+    t.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler((err: unknown, _req, reply) => {

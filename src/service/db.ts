@@ -4,7 +4,7 @@
 // lookups — never a clear PAN, CVV or PIN; shipments, accounts, durable jobs, idempotency records per client and
 // the signature nonces of the last 300 s. Booleans are 0/1 integers and times ISO-8601 text (lease deadlines are
 // epoch milliseconds), so that one query reads the same on both databases.
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type Migration, type MigrationProvider } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { loadDriver } from '../store/driver.js';
@@ -215,6 +215,8 @@ export interface ServiceDatabase {
   db: Db;
   /** Signature nonces: on SQLite a second connection with synchronous=NORMAL (see openDatabase). */
   nonces: Db;
+  /** Records a signature nonce; false when the client used it before (a replay). */
+  spendNonce(clientId: string, nonce: string, expiresAt: number): Promise<boolean>;
   /** SQLite file path, or the PostgreSQL URL (for the Hsm's store). */
   target: string;
   close(): Promise<void>;
@@ -241,12 +243,15 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
         throw storeUnavailable(e);
       }
     };
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: open('FULL') }) });
-    const nonces = new Kysely<Database>({ dialect: new SqliteDialect({ database: open('NORMAL') }) });
+    const nonceConnection = open('NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(open('FULL')) }) });
+    const nonces = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(nonceConnection) }) });
+    const insertNonce = nonces.insertInto('svc_nonces').values({ client_id: '', nonce: '', expires_at: 0 }).onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing()).compile().sql;
     result = {
       kind: 'sqlite',
       db,
       nonces,
+      spendNonce: groupCommit(nonceConnection, insertNonce),
       target: path,
       async close() {
         await nonces.destroy();
@@ -258,7 +263,9 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
     const pool = new Pool({ connectionString: store, max: 20, connectionTimeoutMillis: 5_000, query_timeout: 15_000 });
     pool.on('error', () => {}); // a dropped idle connection must not crash the process
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    result = { kind: 'postgres', db, nonces: db, target: store, close: () => db.destroy() };
+    const spendNonce = async (clientId: string, nonce: string, expiresAt: number) =>
+      (await db.insertInto('svc_nonces').values({ client_id: clientId, nonce, expires_at: expiresAt }).onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing()).returning('nonce').executeTakeFirst()) !== undefined;
+    result = { kind: 'postgres', db, nonces: db, spendNonce, target: store, close: () => db.destroy() };
   }
   try {
     const { error } = await new Migrator({ db: result.db as unknown as Kysely<unknown>, provider, migrationTableName: 'svc_migrations', migrationLockTableName: 'svc_migrations_lock' }).migrateToLatest();
@@ -268,6 +275,61 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
     throw storeUnavailable(e);
   }
   return result;
+}
+
+/**
+ * A better-sqlite3 connection whose prepare() reuses statements: Kysely prepares every query it runs, and on the
+ * hot paths preparing cost more than running. Kysely holds the connection under a mutex and never iterates with
+ * these statements, so reusing one is safe.
+ */
+function cachedStatements(d: BetterSqlite3.Database): { prepare(sql: string): BetterSqlite3.Statement; close(): void } {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text: string) {
+      let s = cache.get(text);
+      if (!s) {
+        s = d.prepare(text);
+        if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+        cache.set(text, s);
+      }
+      return s;
+    },
+    close: () => d.close(),
+  };
+}
+
+/**
+ * Nonce inserts on SQLite, group-committed: those that arrive in one turn of the event loop run in one
+ * transaction (as SqliteStore does for its writes), each answered after the commit.
+ */
+function groupCommit(d: BetterSqlite3.Database, insertSql: string): (clientId: string, nonce: string, expiresAt: number) => Promise<boolean> {
+  let insert: BetterSqlite3.Statement | undefined; // prepared on first use: the migration creates the table
+  let pending: Array<{ params: [string, string, number]; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    try {
+      insert ??= d.prepare(insertSql);
+      const fresh = d.transaction(() => batch.map((w) => insert!.run(w.params).changes === 1)).immediate();
+      batch.forEach((w, i) => w.resolve(fresh[i]!));
+    } catch (e) {
+      for (const w of batch) w.reject(storeUnavailable(e));
+    }
+  };
+  return (clientId, nonce, expiresAt) =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ params: [clientId, nonce, expiresAt], resolve, reject });
+    });
+}
+
+/**
+ * A query compiled once, run again with other parameters (in the order of the compiled placeholders): Kysely's
+ * builder and compiler cost more than a hot lookup itself.
+ */
+export function prepared<R>(db: Db, query: Compilable<R>): (parameters: readonly unknown[]) => Promise<R[]> {
+  const compiled = query.compile();
+  return async (parameters) => (await db.executeQuery<R>({ ...compiled, parameters })).rows;
 }
 
 /** A cheap round trip: the readiness probe. */

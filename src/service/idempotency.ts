@@ -72,13 +72,7 @@ export async function idempotent(ctx: Ctx, clientId: string, key: string, hash: 
 
 /** Records a signature nonce; a nonce seen before within its window is a replay (401). */
 export async function spendNonce(ctx: Ctx, clientId: string, nonce: string, expiresAt: number): Promise<void> {
-  const row = await ctx.database.nonces
-    .insertInto('svc_nonces')
-    .values({ client_id: clientId, nonce, expires_at: expiresAt })
-    .onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing())
-    .returning('nonce')
-    .executeTakeFirst();
-  if (!row) throw replayed();
+  if (!(await ctx.database.spendNonce(clientId, nonce, expiresAt))) throw replayed();
 }
 
 export async function purgeNonces(ctx: Ctx): Promise<void> {

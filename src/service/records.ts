@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { AffinityGroup } from './config.js';
 import type { Ctx } from './context.js';
 import { newId } from './context.js';
-import type { CardsTable, Database } from './db.js';
+import { prepared, type CardsTable, type Database } from './db.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { hasRole, type Caller } from './roles.js';
 import type { CardView } from './schemas.js';
@@ -47,14 +47,27 @@ export function cardView(ctx: Ctx, row: CardRow): CardView {
   };
 }
 
+/** The two hot lookups, compiled once per database. */
+const lookups = new WeakMap<object, { byId: (p: readonly unknown[]) => Promise<CardRow[]>; byRef: (p: readonly unknown[]) => Promise<CardRow[]> }>();
+
+function lookup(ctx: Ctx) {
+  let l = lookups.get(ctx.database);
+  if (!l) {
+    const { db } = ctx.database;
+    l = { byId: prepared(db, db.selectFrom('svc_cards').selectAll().where('id', '=', '')), byRef: prepared(db, db.selectFrom('svc_cards').selectAll().where('card_ref', '=', '')) };
+    lookups.set(ctx.database, l);
+  }
+  return l;
+}
+
 export async function cardById(ctx: Ctx, id: string, field = 'id'): Promise<CardRow> {
-  const row = await ctx.database.db.selectFrom('svc_cards').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await lookup(ctx).byId([id]))[0];
   if (!row) throw notFound('card', field);
   return row;
 }
 
 export async function cardByPan(ctx: Ctx, pan: string): Promise<CardRow> {
-  const row = await ctx.database.db.selectFrom('svc_cards').selectAll().where('card_ref', '=', ctx.cardRef(pan)).executeTakeFirst();
+  const row = (await lookup(ctx).byRef([ctx.cardRef(pan)]))[0];
   if (!row) throw notFound('card', 'pan');
   return row;
 }

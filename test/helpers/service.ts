@@ -127,7 +127,7 @@ export function pinBlockIso0(pin: string, pan: string, keyHex = CLEAR_KEYS.zpk):
 }
 
 export const ADDRESS = { street_name: 'Street', street_number: '123', floor: '5', apartment: 'A', city: 'Buenos Aires', region: 'Buenos Aires', country: 'Argentina', zip_code: '5653', neighborhood: 'Palermo' };
-export const RECEIVER = { full_name: 'Gonzalo Iglesias', document_type: 'DNI', document_number: '35354896', telephone_number: '1132421452' };
+export const RECEIVER = { full_name: 'Gonzalo Iglesias', document_type: 'DNI' as const, document_number: '35354896', telephone_number: '1132421452' };
 
 /** Polls `check` until it returns a value (bounded: at most `tries` times, `ms` apart). */
 export async function eventually<T>(check: () => Promise<T | undefined>, tries = 300, ms = 50): Promise<T> {
