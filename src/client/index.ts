@@ -201,7 +201,7 @@ export class CardhsmClient {
 
   // ---- seed 000 --------------------------------------------------------------------------------------------------
 
-  async addEmbossingRecord(input: EmbossingRecordInput, options: { idempotencyKey?: string } = {}): Promise<{ card_id: string; status: string; last_four: string; expiration_date: string; service_code: string; cardholder_name: string; shipment_id: string; pan?: string }> {
+  async addEmbossingRecord(input: EmbossingRecordInput, options: { idempotencyKey?: string } = {}): Promise<{ card_id: string; status: string; last_four: string; expiration_date: string; service_code: string; cardholder_name: string; shipment_id: string }> {
     return (await this.#call<{ data: never }>('POST', '/cards/embosser/l8vf', input, this.#key4(options.idempotencyKey))).data;
   }
   async massIssue(input: MassIssueInput, options: { idempotencyKey?: string } = {}): Promise<MassIssueJob> {

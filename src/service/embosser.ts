@@ -6,7 +6,7 @@ import type { Ctx } from './context.js';
 import { newId } from './context.js';
 import { conflict, unprocessable } from './errors.js';
 import { cardRow, cardView, expirationDate, insertShipment, nowIso, selectedCard, today } from './records.js';
-import { hasRole, type Caller } from './roles.js';
+import type { Caller } from './roles.js';
 import { issueFor, requirePinRules, setClearPin } from './cards.js';
 import type { CardView } from './schemas.js';
 
@@ -57,7 +57,6 @@ export async function addEmbossingRecord(
     cardholder_name: row.cardholder_name ?? '',
     shipment_id: row.shipment_id!,
     limits: row.limits === null ? null : (JSON.parse(row.limits) as Record<string, unknown>),
-    ...(hasRole(caller, 'pci') ? { pan: ctx.unsealPan(row.pan_enc) } : {}),
   };
 }
 
