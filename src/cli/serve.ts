@@ -169,7 +169,8 @@ export function registerServe(program: Command, io: Io): void {
       lmk.fill(0);
     }
     if (dev) {
-      writeFileSync(DEV_CLIENT_FILE, JSON.stringify({ url: service.url, ...dev } satisfies DevClient, null, 2) + '\n', { mode: 0o600 });
+      const { clientId, secret, affinityGroupId, pinKey, transportKey } = dev;
+      writeFileSync(DEV_CLIENT_FILE, JSON.stringify({ url: service.url, clientId, secret, affinityGroupId, pinKey, transportKey } satisfies DevClient, null, 2) + '\n', { mode: 0o600 });
       chmodSync(DEV_CLIENT_FILE, 0o600);
       io.err(`cardhsm serve: WARNING: development API client ${dev.clientId} (every role) and affinity group ${dev.affinityGroupId}; credentials and clear development keys in ./${DEV_CLIENT_FILE}`);
     }
