@@ -89,8 +89,8 @@ describe('signatures', () => {
   test('timestamps outside ±300 s are refused; inside the window a nonce is good once (a replay is 401)', async () => {
     const path = `/cards/v1/config/affinity-groups/${GROUP}`;
     const now = Math.floor(Date.now() / 1000);
-    expect((await signed({ method: 'GET', path, timestamp: now - 301 })).json?.errors?.[0]?.code).toBe('SIGNATURE_EXPIRED');
-    expect((await signed({ method: 'GET', path, timestamp: now + 301 })).json?.errors?.[0]?.code).toBe('SIGNATURE_EXPIRED');
+    expect((await signed({ method: 'GET', path, timestamp: now - 310 })).json?.errors?.[0]?.code).toBe('SIGNATURE_EXPIRED');
+    expect((await signed({ method: 'GET', path, timestamp: now + 310 })).json?.errors?.[0]?.code).toBe('SIGNATURE_EXPIRED');
     expect((await signed({ method: 'GET', path, timestamp: now - 250 })).status).toBe(200);
     const nonce = randomBytes(16).toString('hex');
     expect((await signed({ method: 'GET', path, nonce, timestamp: now })).status).toBe(200);

@@ -225,8 +225,7 @@ export interface ServiceDatabase {
 /**
  * Opens the database named by `store` (`sqlite:<path>` or postgres://…) and runs the migrations (once, under the
  * migrator's lock, so concurrent nodes may start together). On SQLite the records connection keeps
- * synchronous=FULL like the Hsm's store; the nonce connection uses NORMAL — a nonce lost to a power cut could be
- * replayed only within the 300 s window straddling that cut, and in exchange a signed read costs no fsync.
+ * synchronous=FULL like the Hsm's store; nonces go through nonceLedger on a connection with synchronous=NORMAL.
  */
 export async function openDatabase(store: string): Promise<ServiceDatabase> {
   let result: ServiceDatabase;
@@ -247,13 +246,15 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(open('FULL')) }) });
     const nonces = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(nonceConnection) }) });
     const insertNonce = nonces.insertInto('svc_nonces').values({ client_id: '', nonce: '', expires_at: 0 }).onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing()).compile().sql;
+    const ledger = nonceLedger(nonceConnection, insertNonce);
     result = {
       kind: 'sqlite',
       db,
       nonces,
-      spendNonce: groupCommit(nonceConnection, insertNonce),
+      spendNonce: ledger.spend,
       target: path,
       async close() {
+        ledger.stop();
         await nonces.destroy();
         await db.destroy();
       },
@@ -299,28 +300,59 @@ function cachedStatements(d: BetterSqlite3.Database): { prepare(sql: string): Be
 }
 
 /**
- * Nonce inserts on SQLite, group-committed: those that arrive in one turn of the event loop run in one
- * transaction (as SqliteStore does for its writes), each answered after the commit.
+ * Signature nonces on SQLite (one node per database file): answered from memory — a set per 10-second bucket of
+ * expiry, dropped whole once expired — and written behind to svc_nonces every 100 ms in one transaction, from which
+ * a restarted node reloads the unexpired ones. A signed read thus costs no write on its path; what a crash can
+ * lose is the last 100 ms of nonces, replayable within their 300 s only across that crash. (PostgreSQL, with
+ * several nodes, records every nonce before answering.)
  */
-function groupCommit(d: BetterSqlite3.Database, insertSql: string): (clientId: string, nonce: string, expiresAt: number) => Promise<boolean> {
+function nonceLedger(d: BetterSqlite3.Database, insertSql: string): { spend: (clientId: string, nonce: string, expiresAt: number) => Promise<boolean>; stop: () => void } {
+  const buckets = new Map<number, Set<string>>();
+  let pending: Array<[string, string, number]> = [];
   let insert: BetterSqlite3.Statement | undefined; // prepared on first use: the migration creates the table
-  let pending: Array<{ params: [string, string, number]; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }> = [];
+  let loaded = false;
+  const bucketOf = (expiresAt: number) => Math.floor(expiresAt / 10_000);
+  const remember = (key: string, expiresAt: number) => {
+    const b = bucketOf(expiresAt);
+    let set = buckets.get(b);
+    if (!set) buckets.set(b, (set = new Set()));
+    set.add(key);
+  };
   const flush = () => {
     const batch = pending;
     pending = [];
+    if (batch.length === 0) return;
+    insert ??= d.prepare(insertSql);
     try {
-      insert ??= d.prepare(insertSql);
-      const fresh = d.transaction(() => batch.map((w) => insert!.run(w.params).changes === 1)).immediate();
-      batch.forEach((w, i) => w.resolve(fresh[i]!));
-    } catch (e) {
-      for (const w of batch) w.reject(storeUnavailable(e));
+      d.transaction(() => batch.forEach((row) => insert!.run(row))).immediate();
+    } catch {
+      pending.unshift(...batch); // kept in memory (still refused as replays); written on the next flush
     }
   };
-  return (clientId, nonce, expiresAt) =>
-    new Promise((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ params: [clientId, nonce, expiresAt], resolve, reject });
-    });
+  const timer = setInterval(() => {
+    flush();
+    const now = bucketOf(Date.now());
+    for (const b of buckets.keys()) if (b < now) buckets.delete(b);
+  }, 100);
+  timer.unref();
+  return {
+    async spend(clientId, nonce, expiresAt) {
+      if (!loaded) {
+        loaded = true;
+        const rows = d.prepare('SELECT client_id, nonce, expires_at FROM svc_nonces WHERE expires_at >= ?').all(Date.now()) as Array<{ client_id: string; nonce: string; expires_at: number }>;
+        for (const r of rows) remember(`${r.client_id}\n${r.nonce}`, Number(r.expires_at));
+      }
+      const key = `${clientId}\n${nonce}`;
+      for (const set of buckets.values()) if (set.has(key)) return false;
+      remember(key, expiresAt);
+      pending.push([clientId, nonce, expiresAt]);
+      return true;
+    },
+    stop() {
+      clearInterval(timer);
+      flush();
+    },
+  };
 }
 
 /**
