@@ -9,7 +9,12 @@ import fc from 'fast-check';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ROUTE_ACCESS, ROLES } from '../src/service/roles.js';
 import { servedRoutes } from '../src/service/app.js';
-import { ADDRESS, GROUP, SECRETS, startTestService, type TestService } from './helpers/service.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexToBytes } from '../src/index.js';
+import { resolveConfig, startService } from '../src/service/main.js';
+import { ADDRESS, GROUP, LMK_HEX, SECRETS, startTestService, testConfig, type TestService } from './helpers/service.js';
 
 let svc: TestService;
 let doc: { paths: Record<string, Record<string, { operationId?: string; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>; openapi: string };
@@ -111,6 +116,25 @@ describe('signatures', () => {
   });
 });
 
+test('a nonce spent before a restart is still refused after it (SQLite: written behind, reloaded at start)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cardhsm-nonce-'));
+  try {
+    const config = resolveConfig(testConfig({ store: `sqlite:${join(dir, 'n.db')}` }), {});
+    const path = `/cards/v1/config/affinity-groups/${GROUP}`;
+    const nonce = randomBytes(16).toString('hex');
+    const timestamp = Math.floor(Date.now() / 1000);
+    for (const expected of [200, 401]) {
+      const s = await startService({ config, lmk: hexToBytes(LMK_HEX) });
+      const canonical = ['CARDHSM-HMAC-SHA256', 'GET', path, String(timestamp), nonce, 'cli-all', createHash('sha256').update('').digest('hex')].join('\n');
+      const r = await fetch(`${s.url}${path}`, { headers: { 'x-cardhsm-client': 'cli-all', 'x-cardhsm-timestamp': String(timestamp), 'x-cardhsm-nonce': nonce, 'x-cardhsm-signature': createHmac('sha256', SECRETS['cli-all']!).update(canonical).digest('hex') } });
+      expect(r.status).toBe(expected);
+      await s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('roles', () => {
   test('every signed route: 403 for each client without its role, before validation; never 403 for a client with it', async () => {
     expect([...operations.keys()].filter((k) => k in ROUTE_ACCESS).sort()).toEqual(Object.keys(ROUTE_ACCESS).sort());
@@ -182,6 +206,20 @@ describe('fuzz', () => {
       );
     }
   }, 300_000);
+
+  test('random query strings on the GET routes: only 4xx or success, never a 5xx', async () => {
+    const card = await svc.all.createCard({ user_id: 'usr-q', affinity_group_id: GROUP, card_type: 'VIRTUAL' });
+    const key = fc.oneof(fc.constantFrom('extend', 'sort', 'filter[status]', 'filter[innominate]', 'page[size]', 'page[number]', 'filter[', 'filter[]', '__proto__', 'constructor'), fc.string({ maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(key, fc.string({ maxLength: 20 })), { maxLength: 4 }), fc.constantFrom(`/cards/v1/${card.id}`, '/cards/v1/'), async (pairs, base) => {
+        const q = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+        const r = await signed({ method: 'GET', path: q ? `${base}?${q}` : base });
+        expect(r.status, `${base}?${q} ${r.text}`).toBeLessThan(500);
+        if (r.status >= 400) expect(r.json?.errors?.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
 
   test('malformed JSON, a wrong content type and an oversized body are 4xx envelopes too', async () => {
     const broken = await signed({ method: 'POST', path: '/cards/pin/validation', body: '{"card_id": ' });
