@@ -24,14 +24,14 @@ async function populate(svc: TestService): Promise<Secrets> {
   const pins = ['4929', '8252', '3817', '6024'];
   const v = await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] }, { idempotencyKey: 'dump-1' });
   await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] }, { idempotencyKey: 'dump-1' }); // replay
-  await all.updateCard(v.id, { pin: pins[1] });
+  await all.updateCard(v.id, { pin: pins[1]! });
   const p = await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'PHYSICAL', address: ADDRESS });
   const { activation_code } = await all.embossCard(p.id);
-  await all.activateCard({ activation_code: activation_code!, pin: pins[2] });
+  await all.activateCard({ activation_code: activation_code!, pin: pins[2]! });
   const d = await all.createCard({ user_id: 'usr-dump', affinity_group_id: DCVV_GROUP, card_type: 'VIRTUAL' });
   await all.dynamicValues({ card_id: d.id });
   await all.securityValues({ card_id: d.id, generate_pin: true });
-  await all.instantCard({ user_id: 'usr-dump', affinity_group_id: GROUP, pin: pins[3] });
+  await all.instantCard({ user_id: 'usr-dump', affinity_group_id: GROUP, pin: pins[3]! });
   await all.addEmbossingRecord({ affinity_group_id: GROUP, cardholder_name: 'DUMP TEST', address: ADDRESS });
   const batch = await all.createBatch({ affinity_group_id: GROUP, quantity: 20, distribution_type: 'CLIENT', address: ADDRESS, receiver: RECEIVER });
   const job = await all.massIssue({ affinity_group_id: GROUP, quantity: 20 });
