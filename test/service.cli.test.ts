@@ -78,7 +78,7 @@ describe('development service', () => {
     const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: workdir(), encoding: 'utf8', env: { ...process.env, CARDHSM_LMK: '11'.repeat(32) } });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--config');
-  });
+  }, 60_000);
 });
 
 describe('--config', () => {
@@ -91,7 +91,7 @@ describe('--config', () => {
     expect((await client.getAffinityGroup(GROUP)).id).toBe(GROUP);
     expect(existsSync(join(dir, 'cardhsm-dev-client.json'))).toBe(false);
     expect(await stop(node)).toBe(0);
-  });
+  }, 60_000);
 
   test('a wrong configuration is refused at start, every problem with its path, no secret echoed', () => {
     const dir = workdir();
@@ -114,6 +114,9 @@ describe('--config', () => {
     const otherLmk = run(good, { TEST_LMK: 'FF'.repeat(32) });
     expect(otherLmk.status).toBe(2);
     expect(otherLmk.stderr).toContain('does not verify under this LMK');
+    const checked = spawnSync(process.execPath, [CLI, 'serve', '--config', writeConfig(dir, { store: `sqlite:${join(dir, 'ok.db')}` }), '--check'], { cwd: dir, encoding: 'utf8' });
+    expect(checked.status).toBe(0);
+    expect(checked.stdout).toMatch(/configuration OK: 3 affinity groups, 7 API clients/);
     const notJson = run('{ "store": ');
     expect(notJson.status).toBe(2);
     expect(notJson.stderr).toContain('--config');

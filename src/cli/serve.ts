@@ -115,13 +115,15 @@ export function registerServe(program: Command, io: Io): void {
     .option('--config <file>', 'cardhsm.config.json: LMK source, store, key sets, affinity groups, API clients (see README)')
     .option('--host <address>', 'listen address (default 127.0.0.1, or the configuration)')
     .option('--port <n>', 'listen port, 0 for a free one (default 8080, or the configuration)')
-    .option('--store <spec>', 'development service only: sqlite:<path> or a postgres:// URL (default sqlite:./cardhsm.db)');
-  examples(cmd, ['cardhsm serve --port 0', 'cardhsm serve: listening on http://127.0.0.1:…']);
+    .option('--store <spec>', 'development service only: sqlite:<path> or a postgres:// URL (default sqlite:./cardhsm.db)')
+    .option('--check', 'check the configuration (shape, references, every key block under the LMK) and exit');
+  // The example must end by itself (test/cli.test.ts runs every help example): the check, not the server.
+  examples(cmd, ['cardhsm serve --check', 'cardhsm serve: configuration OK: 1 affinity group, 1 API client, store sqlite:…']);
   cmd.action(async (o: Record<string, string | undefined>, c: Command) => {
     const g = c.optsWithGlobals() as { lmkFile?: string };
     const port = o.port === undefined ? undefined : int(o.port, '--port');
     if (port !== undefined && (port < 0 || port > 65535)) throw new CardHsmError('ERR_FORMAT', '--port expected 0..65535', '--port');
-    const { resolveConfig, ConfigError, startService } = await import('../service/main.js');
+    const { resolveConfig, ConfigError, startService, checkKeys } = await import('../service/main.js');
     let fileConfig: Record<string, unknown>;
     let lmk: Uint8Array;
     let dev: Omit<DevClient, 'url'> | undefined;
@@ -155,6 +157,19 @@ export function registerServe(program: Command, io: Io): void {
       throw e;
     }
     if (config.store.startsWith('sqlite:')) config = { ...config, store: `sqlite:${resolve(config.store.slice('sqlite:'.length))}` };
+    if (o.check) {
+      const problems = checkKeys(config, lmk);
+      lmk.fill(0);
+      if (problems.length > 0) {
+        io.err(`cardhsm: ERR_CONFIG: ${new ConfigError(problems).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+      const store = config.store.startsWith('sqlite:') ? config.store : 'postgres://…';
+      io.out(`cardhsm serve: configuration OK: ${n(config.groups.size, 'affinity group')}, ${n(config.clients.size, 'API client')}, store ${store}`);
+      return;
+    }
     let service;
     try {
       service = await startService({ config, lmk, log: (line) => io.err(`cardhsm serve: ${line}`) });

@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 export { resolveConfig, ConfigError, type ServiceConfig, type AffinityGroup, type ApiClient } from './config.js';
 export { ROLES, ROUTE_ACCESS, type Role } from './roles.js';
 export { SIGNATURE_HEADERS, canonicalString, sign, bodySha256 } from './auth.js';
+export { checkKeys } from './context.js';
 
 export interface StartOptions {
   config: ServiceConfig;
