@@ -1,7 +1,7 @@
 // `npm run bench`: every workload, cardhsm against its peers in the same run, the targets as PASS/FAIL lines, and
 // bench/RESULTS.md with the machine, Node version, commit and date. Options: --json FILE (machine-readable
 // results written to FILE; `--json -` for stdout, best with `npm run -s bench` so that npm's banner stays out),
-// --quick (shorter samples), --only id,id (a subset; the CLI row is `cli-issue`). Workloads import the package itself (`cardhsm`, i.e.
+// --quick (shorter samples), --only id,id (a subset; the CLI row is `cli-issue`; `service` runs the four `cardhsm serve` rows). Workloads import the package itself (`cardhsm`, i.e.
 // dist/, as users get it): tsx, which runs this file, compiles with keepNames, and its per-closure __name calls
 // would otherwise be charged to cardhsm.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,6 +19,7 @@ import { cliIssuance } from './cli.bench.js';
 import { macWorkloads } from './mac.bench.js';
 import { emvWorkloads } from './emv.bench.js';
 import { dukptWorkloads } from './dukpt.bench.js';
+import { serviceRows, type ServiceRow } from './service.bench.js';
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
@@ -79,6 +80,14 @@ async function main(): Promise<void> {
   const cliRow = !only || only.has('cli-issue') ? cliIssuance(quick) : undefined;
   if (cliRow) log(`\nREADME's main job end to end: cardhsm issue --count ${cliRow.count.toLocaleString('en-US')} to JSONL with the SQLite store (fresh process, medians of ${cliRow.runs}): ${fmt(cliRow.cli)} cards/s; the library's pooled issueCards in the same run: ${fmt(cliRow.library)} cards/s (${((100 * cliRow.cli) / cliRow.library).toFixed(0)} %)`);
 
+  const wantsService = !only || [...only].some((id) => id === 'service' || id.startsWith('service-'));
+  const service: ServiceRow[] = wantsService ? await serviceRows(quick, only) : [];
+  if (service.length > 0) {
+    log(`\ncardhsm serve (built CLI, autocannon on loopback, signed requests, ${service[0]!.connections} connections, ${service[0]!.seconds} s each; server and load share the cores)`);
+    for (const r of service) log(`  ${`${r.title} [${r.store}]`.padEnd(52)} ${fmt(r.requestsPerSecond).padStart(10)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms${r.non2xx ? `   non-2xx ${r.non2xx}` : ''}`);
+  }
+  const svc = (id: string) => service.find((r) => r.id === id);
+
   const get = (id: string) => rows.find((r) => r.id === id);
   const peer = (id: string, name: string) => get(id)?.peers.find((p) => p.name.startsWith(name))?.opsPerSecond;
   const targets: Array<[string, number | undefined, number]> = [
@@ -91,6 +100,9 @@ async function main(): Promise<void> {
     ['full card with 2 worker threads ÷ one thread ≥ 1.8', multi ? multi.parallel / multi.single : undefined, 1.8],
     ['cold start ≤ 25 ms (value: 25 ÷ ms, ≥ 1)', 25 / cold, 1],
     ['cardhsm issue end to end ÷ library pooled issueCards ≥ 0.8', cliRow ? cliRow.cli / cliRow.library : undefined, 0.8],
+    ['serve: GET /cards/v1/{id} ≥ 10,000 req/s (value in k req/s)', svc('service-get-card') ? svc('service-get-card')!.requestsPerSecond / 1e3 : undefined, 10],
+    ['serve: POST /cards/pin/validation on SQLite ≥ 2,500 req/s (value in k req/s)', svc('service-pin-validation-sqlite') ? svc('service-pin-validation-sqlite')!.requestsPerSecond / 1e3 : undefined, 2.5],
+    ['serve: POST /cards/pin/dynamic-values ≥ 5,000 req/s (value in k req/s)', svc('service-dynamic-values') ? svc('service-dynamic-values')!.requestsPerSecond / 1e3 : undefined, 5],
   ];
   log('\ntargets');
   for (const [what, value, goal] of targets) log(`  ${value === undefined ? 'SKIP' : value >= goal ? 'PASS' : 'FAIL'}  ${what}: ${value === undefined ? 'not measured' : value.toFixed(2)}`);
@@ -107,6 +119,7 @@ async function main(): Promise<void> {
     '|---|---|---:|---|---:|---:|',
     ...rows.flatMap((r) => r.peers.map((p, i) => `| ${i === 0 ? r.title : ''} | ${i === 0 ? r.unit : ''} | ${i === 0 ? fmt(r.cardhsm.opsPerSecond) : ''} | ${p.name} | ${fmt(p.opsPerSecond)} | ${(r.cardhsm.opsPerSecond / p.opsPerSecond).toFixed(2)}× |`)),
     ...(cliRow ? ['', `README's main job end to end (\`cardhsm issue --count ${cliRow.count.toLocaleString('en-US')}\` to JSONL, SQLite store, fresh process, medians of ${cliRow.runs}): ${fmt(cliRow.cli)} cards/s, ${((100 * cliRow.cli) / cliRow.library).toFixed(0)} % of the library's pooled issueCards in the same run (${fmt(cliRow.library)} cards/s).`] : []),
+    ...(service.length > 0 ? ['', '`cardhsm serve` (built CLI, autocannon on loopback, signed requests):', '', '| route | store | req/s | p50 ms | p99 ms |', '|---|---|---:|---:|---:|', ...service.map((r) => `| ${r.title} | ${r.store} | ${fmt(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} |`)] : []),
     ...(multi ? ['', `Full card, runs of ${multi.count.toLocaleString('en-US')} cards with ${multi.workers} worker threads (medians of ${multi.runs}): ${fmt(multi.parallel)} cards/s, ${(multi.parallel / multi.single).toFixed(2)}× one thread (${fmt(multi.single)}). The process's first pooled run, which starts the threads: ${fmt(multi.coldParallel)} cards/s (${(multi.coldParallel / multi.single).toFixed(2)}×), first card after ${multi.coldFirstCardMs.toFixed(0)} ms.`] : []),
     '',
     '## Targets',
@@ -116,7 +129,7 @@ async function main(): Promise<void> {
   ].join('\n');
   if (!only) writeFileSync(new URL('./RESULTS.md', import.meta.url), md);
   if (jsonTarget !== undefined) {
-    const text = JSON.stringify({ date, machine, node: process.version, commit: commit(), openssl, coldStartMs: cold, rows, multi, cli: cliRow, targets: targets.map(([what, value, goal]) => ({ what, value, goal, pass: value === undefined ? null : value >= goal })) }, null, 2) + '\n';
+    const text = JSON.stringify({ date, machine, node: process.version, commit: commit(), openssl, coldStartMs: cold, rows, multi, cli: cliRow, service, targets: targets.map(([what, value, goal]) => ({ what, value, goal, pass: value === undefined ? null : value >= goal })) }, null, 2) + '\n';
     if (json) process.stdout.write(text);
     else writeFileSync(jsonTarget, text);
   }

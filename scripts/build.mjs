@@ -12,11 +12,12 @@ const require = createRequire(import.meta.url);
 // The package's entry points (package.json "exports" and "bin"), and the worker the issuance pool starts by path.
 // src/core.ts is cardhsm/core on Node and Deno: built with the rest, it shares their chunks (one kernel, one
 // CardHsmError class for a program that imports both cardhsm and cardhsm/core).
-const entryPoints = ['src/index.ts', 'src/core.ts', 'src/store/sqlite.ts', 'src/store/postgres.ts', 'src/arbitraries.ts', 'src/cli/main.ts', 'src/issue/worker.ts'];
+const entryPoints = ['src/index.ts', 'src/core.ts', 'src/store/sqlite.ts', 'src/store/postgres.ts', 'src/arbitraries.ts', 'src/cli/main.ts', 'src/issue/worker.ts', 'src/service/main.ts', 'src/client/index.ts'];
 
 // Packages the built code imports at run time instead of carrying inside it: the store drivers and fast-check
-// (optional, installed by the user) and the command line's dependencies.
-const external = ['better-sqlite3', 'pg', 'fast-check', 'commander', 'cli-progress', 'read'];
+// (optional, installed by the user), the command line's dependencies, and the service's (Fastify and its plugins,
+// TypeBox, Ajv, Kysely, prom-client) — loaded only by the service entry and `cardhsm serve`, never by 'cardhsm'.
+const external = ['better-sqlite3', 'pg', 'fast-check', 'commander', 'cli-progress', 'read', 'fastify', '@fastify/swagger', '@fastify/type-provider-typebox', '@sinclair/typebox', 'ajv', 'kysely', 'prom-client'];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 

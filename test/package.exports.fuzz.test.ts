@@ -18,11 +18,16 @@ const MAX_MS = 5_000; // a hang guard, not a speed target: every call here fails
 const work = mkdtempSync(join(tmpdir(), 'cardhsm-fuzz-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The entry points: package.json "exports", mapped from dist/*.js to the sources. */
+/**
+ * The library's entry points: package.json "exports", mapped from dist/*.js to the sources. `cardhsm/service`
+ * and `cardhsm/client` are the HTTP boundary, not library calls: they are fuzzed over HTTP, every route with random
+ * JSON and query strings (test/service.auth.test.ts), and their errors are the HTTP error envelope.
+ */
+const HTTP_ENTRIES = new Set(['./service', './client']);
 function entryPoints(): Array<[string, string]> {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, string | { import?: string }> };
   return Object.entries(pkg.exports)
-    .filter(([, target]) => typeof target === 'object' && target.import?.endsWith('.js'))
+    .filter(([name, target]) => !HTTP_ENTRIES.has(name) && typeof target === 'object' && target.import?.endsWith('.js'))
     .map(([name, target]) => [name, (target as { import: string }).import.replace(/^\.\/dist\//, '../src/').replace(/\.js$/, '.ts')]);
 }
 

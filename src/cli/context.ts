@@ -19,6 +19,8 @@ interface DevFile {
   warning: string;
   lmk: string;
   keys: Record<string, string>;
+  /** `cardhsm serve`'s development keys, apart from `issue`'s (whose runs are bound to their key set). */
+  service?: Record<string, string>;
 }
 
 export interface LmkSource {
@@ -74,6 +76,31 @@ export function developmentKeys(lmk: Uint8Array): Record<string, string> {
   }
   if (changed) writeFileSync(DEV_FILE, JSON.stringify(dev, null, 2) + '\n', { mode: 0o600 });
   return dev.keys;
+}
+
+const DEV_SERVICE_KEYS: Record<string, { usage: string; algorithm: KeyAlgorithm }> = {
+  imk: { usage: 'E6', algorithm: 'HMAC256' },
+  recordKey: { usage: 'D0', algorithm: 'AES256' },
+};
+
+/**
+ * `cardhsm serve`'s extra development key blocks (the dynamic CVV2 IMK and the record key that seals stored
+ * PANs), kept beside the development LMK and created on first use by a custodian Hsm.
+ */
+export function developmentServiceKeys(lmk: Uint8Array): Record<string, string> {
+  const dev = readDev();
+  if (!dev) throw new CardHsmError('ERR_FORMAT', 'no development LMK in this folder', 'lmk');
+  const hsm = new Hsm({ lmk, activities: 'custodian' });
+  dev.service ??= {};
+  let changed = false;
+  for (const [name, spec] of Object.entries(DEV_SERVICE_KEYS)) {
+    if (dev.service[name] === undefined) {
+      dev.service[name] = hsm.generateKey(spec).keyBlock;
+      changed = true;
+    }
+  }
+  if (changed) writeFileSync(DEV_FILE, JSON.stringify(dev, null, 2) + '\n', { mode: 0o600 });
+  return dev.service;
 }
 
 /** The store: SQLite at ./cardhsm.db by default, or PostgreSQL for a postgres:// URL. */

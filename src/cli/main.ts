@@ -12,6 +12,7 @@ import { registerIssue } from './issue.js';
 import { registerMac } from './mac.js';
 import { registerEmv } from './emv.js';
 import { registerDukpt } from './dukpt.js';
+import { registerServe } from './serve.js';
 import { EXIT, reportError, stdio, type Io } from './output.js';
 import { inFlagTerms, parserError } from './flags.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: Io): Command {
   registerMac(program, io);
   registerEmv(program, io);
   registerDukpt(program, io);
+  registerServe(program, io);
   examples(
     program.command('bench').description('runs the benchmark suite (in a clone of the repository)').allowUnknownOption().action((_o: unknown, c: Command) => {
       const root = fileURLToPath(new URL('../../', import.meta.url));

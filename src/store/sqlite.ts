@@ -1,7 +1,9 @@
 // SqliteStore: the embedded default — one file, WAL mode, on better-sqlite3 (an optional dependency, loaded when
 // a SqliteStore is constructed). Processes on one machine share the file; SQLite serializes writers, and a writer
 // waits (busy timeout 5 s, then retries for up to a minute) rather than failing: busy is never reported as
-// unavailable.
+// unavailable. Writes are group-committed: the statements that arrive while the event loop is busy run in one
+// transaction — each statement still atomic on its own, each promise resolved only after the commit — so that a
+// busy card service pays one fsync (synchronous=FULL) per turn of the event loop instead of one per statement.
 import type Database from 'better-sqlite3';
 import { CardHsmError } from '../errors.js';
 import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './_sql.js';
@@ -34,10 +36,20 @@ function isBusy(e: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
 }
 
+/** Statements that only read: they run at once, outside the group commit. */
+const READS: ReadonlySet<Statement> = new Set(['getAttempts', 'getActivationCode', 'rangeNext', 'getSetting', 'getIdempotent']);
+
+interface PendingWrite {
+  statement: Statement;
+  params: unknown[];
+  resolve: (rows: Row[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The Store in one SQLite file (WAL mode, synchronous=FULL), on better-sqlite3 (an optional dependency, loaded
  * when a SqliteStore is constructed): the embedded default, shared by the processes of one machine. Busy is
- * waited out (5 s busy timeout, then retries up to a minute), never reported. State survives closing and
+ * waited out (5 s busy timeout, then retries up to a minute), never reported; writes are group-committed. State survives closing and
  * reopening, as in the example (`tmp` is a temporary directory).
  * @example
  * const store = new SqliteStore({ path: `${tmp}/sqlite-store-example.db` })
@@ -51,6 +63,9 @@ function isBusy(e: unknown): boolean {
 export class SqliteStore extends SqlStore {
   readonly #db: Database.Database;
   readonly #statements = new Map<Statement, Database.Statement>();
+  /** Writes waiting for the next group commit (at most one turn of the event loop). */
+  #pending: PendingWrite[] = [];
+  #scheduled = false;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -82,18 +97,65 @@ export class SqliteStore extends SqlStore {
     }
   }
 
+  #run(statement: Statement, params: unknown[]): Row[] {
+    let s = this.#statements.get(statement);
+    if (!s) {
+      s = this.#db.prepare(named(SQL[statement]));
+      this.#statements.set(statement, s);
+    }
+    return s.reader ? (s.all(bind(params)) as Row[]) : (s.run(bind(params)), []);
+  }
+
   protected async query(statement: Statement, params: unknown[]): Promise<Row[]> {
-    return this.#retryBusy(() => {
-      let s = this.#statements.get(statement);
-      if (!s) {
-        s = this.#db.prepare(named(SQL[statement]));
-        this.#statements.set(statement, s);
+    if (READS.has(statement)) return this.#retryBusy(() => this.#run(statement, params));
+    return new Promise<Row[]>((resolve, reject) => {
+      this.#pending.push({ statement, params, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
       }
-      return s.reader ? (s.all(bind(params)) as Row[]) : (s.run(bind(params)), []);
+    });
+  }
+
+  /**
+   * Runs the waiting writes in one IMMEDIATE transaction. A statement that fails is undone alone (SQLite aborts the
+   * statement, not the transaction) and rejects its own caller; a commit that fails rejects them all.
+   */
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    let outcomes: Array<{ rows: Row[] } | { error: unknown }> = [];
+    try {
+      this.#retryBusy(() => {
+        outcomes = [];
+        this.#db
+          .transaction(() => {
+            for (const w of batch) {
+              try {
+                outcomes.push({ rows: this.#run(w.statement, w.params) });
+              } catch (e) {
+                if (isBusy(e)) throw e; // the whole transaction is retried
+                outcomes.push({ error: e });
+              }
+            }
+          })
+          .immediate();
+      });
+    } catch (e) {
+      for (const w of batch) w.reject(e instanceof CardHsmError ? e : storeUnavailable(e));
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if ('error' in o) w.reject(storeUnavailable(o.error));
+      else w.resolve(o.rows);
     });
   }
 
   async close(): Promise<void> {
+    this.#flush(); // writes already accepted are committed (or rejected), never dropped
     this.#db.close();
   }
 }

@@ -41,7 +41,16 @@ export function installPackedTarball(work: string): string {
   npmOffline(work, ['pack', '--ignore-scripts', '--pack-destination', work], root);
   npmOffline(work, ['pack', '--ignore-scripts', '--pack-destination', deps, ...runtimePackages().map((p) => `./${p}`)], root);
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  // The project's nested "overrides" (versions it pins inside its dependencies' trees, e.g. one fast-uri for
+  // Fastify and Ajv) go to the app too: offline, npm can install only the versions packed here. (A package's own
+  // pin, ".", is dropped: every package is a direct dependency of the app here, which npm would not override.)
+  const { overrides = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { overrides?: Record<string, unknown> };
+  const nested = Object.fromEntries(
+    Object.entries(overrides)
+      .filter(([, v]) => typeof v === 'object' && v !== null)
+      .map(([k, v]) => [k, Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([name]) => name !== '.'))]),
+  );
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', overrides: nested }));
   const tarball = readdirSync(work).find((f) => f.startsWith('cardhsm-') && f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack wrote no cardhsm-*.tgz');
   npmOffline(work, ['install', '--ignore-scripts', join(work, tarball), ...readdirSync(deps).map((f) => join(deps, f))], app);
