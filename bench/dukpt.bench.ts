@@ -24,10 +24,13 @@ function counters(n: number, maxBits: number): number[] {
 function ksns(aes: boolean): Uint8Array[] {
   const table = counters(20_000, aes ? 16 : 10);
   let seed = 0x2545f491;
-  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % table.length;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % table.length;
+  };
   return Array.from({ length: COUNT }, (_, i) => {
     const counter = table[next()]!;
-    if (aes) return hexToBytes('12345678' + i.toString(16).padStart(8, '0') + counter.toString(16).padStart(8, '0'));
+    if (aes) return hexToBytes(`12345678${i.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`);
     // 59-bit key set and device ID, then the 21-bit counter: the device number sits above the counter.
     const big = (0xffff987654n << 40n) | (BigInt(i) << 21n) | BigInt(counter);
     return hexToBytes(big.toString(16).padStart(20, '0'));

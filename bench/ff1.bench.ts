@@ -38,7 +38,10 @@ export function ff1Workloads(): Workload[] {
       cardhsm: {
         name: 'cardhsm PanIssuer.pansAt',
         ops: 10_000,
-        run: () => issuer.pansAt((counter = (counter + 10_000) % 900_000_000), 10_000),
+        run: () => {
+          counter = (counter + 10_000) % 900_000_000;
+          return issuer.pansAt(counter, 10_000);
+        },
       },
       peers: [{ name: '@noble/ciphers FF1', ops: 10_000, run: () => Array.from({ length: 10_000 }, (_, k) => pan(counter + k)) }],
       check: () => same('noble', issuer.pansAt(0, 1000), Array.from({ length: 1000 }, (_, k) => pan(k))),

@@ -42,7 +42,7 @@ function peerCards() {
   const pvkCipher = nodeEcb(CLEAR.pvk);
   // cardhsm's issued-PIN derivation, written out: R_j = TDES(PVK, TDES(PVK, B1) xor B2_j), decimal nibbles in order.
   const derivePin = (p: string): string => {
-    const d = Buffer.from((p.padEnd(31, 'F') + '0'), 'hex');
+    const d = Buffer.from((`${p.padEnd(31, 'F')}0`), 'hex');
     const y1 = pvkCipher.update(d.subarray(0, 8));
     let pin = '';
     for (let j = 0; ; j++) {
@@ -77,7 +77,10 @@ export function issueWorkloads(): Workload[] {
       title: 'full mass-issuance card (PAN, CVV, CVV2, iCVV, PVV, ISO 0 block under a ZPK, token), batches of 10,000',
       unit: 'cards/s',
       cardhsm: { name: 'cardhsm issueCards', ops: BATCH, run: () => drain(hsm.issueCards({ bin: BIN, count: BATCH, expiry: EXPIRY, ...keys })) },
-      peers: [{ name: 'node:crypto + @noble/ciphers', ops: BATCH, run: () => peer((start += BATCH), BATCH) }],
+      peers: [{ name: 'node:crypto + @noble/ciphers', ops: BATCH, run: () => {
+        start += BATCH;
+        return peer(start, BATCH);
+      } }],
       check: async () => {
         const fresh = issuerHsm();
         const ours = await drain(fresh.hsm.issueCards({ bin: BIN, count: 500, expiry: EXPIRY, ...fresh.keys }));

@@ -141,10 +141,10 @@ export function pvvWith(encrypt: EcbOp) {
 }
 
 /** The ISO 0 PAN field: 0000 || the 12 rightmost PAN digits before the check digit. */
-const iso0PanField = (pan: string): Buffer => Buffer.from('0000' + pan.slice(-13, -1).padStart(12, '0'), 'hex');
+const iso0PanField = (pan: string): Buffer => Buffer.from(`0000${pan.slice(-13, -1).padStart(12, '0')}`, 'hex');
 
 function iso0(pin: string, pan: string): Buffer {
-  const pinField = Buffer.from(('0' + pin.length.toString(16) + pin).padEnd(16, 'F'), 'hex');
+  const pinField = Buffer.from((`0${pin.length.toString(16)}${pin}`).padEnd(16, 'F'), 'hex');
   const panField = iso0PanField(pan);
   return Buffer.from(pinField.map((b, i) => b ^ panField[i]!));
 }

@@ -28,7 +28,7 @@ const json = jsonTarget === '-';
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]!.split(',')) : undefined;
-const log = (s = '') => (json ? process.stderr : process.stdout).write(s + '\n');
+const log = (s = '') => (json ? process.stderr : process.stdout).write(`${s}\n`);
 
 /** OpenSSL's own block rate for a cipher (openssl speed, 16 KiB buffers), or undefined without openssl. */
 function opensslBlocksPerSecond(cipher: string, legacy: boolean): number | undefined {
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   ].join('\n');
   if (!only) writeFileSync(new URL('./RESULTS.md', import.meta.url), md);
   if (jsonTarget !== undefined) {
-    const text = JSON.stringify({ date, machine, node: process.version, commit: commit(), openssl, coldStartMs: cold, rows, multi, cli: cliRow, service, targets: targets.map(([what, value, goal]) => ({ what, value, goal, pass: value === undefined ? null : value >= goal })) }, null, 2) + '\n';
+    const text = `${JSON.stringify({ date, machine, node: process.version, commit: commit(), openssl, coldStartMs: cold, rows, multi, cli: cliRow, service, targets: targets.map(([what, value, goal]) => ({ what, value, goal, pass: value === undefined ? null : value >= goal })) }, null, 2)}\n`;
     if (json) process.stdout.write(text);
     else writeFileSync(jsonTarget, text);
   }

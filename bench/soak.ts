@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let n = 0;
   const t0 = performance.now();
   for await (const card of hsm.issueCards({ bin: BIN, count: cards, expiry: EXPIRY, ...keys })) {
-    if (!out.write(JSON.stringify(card) + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(`${JSON.stringify(card)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     if (++n % 500_000 === 0) samples.push(process.memoryUsage().rss);
   }
   await new Promise<void>((r) => out.end(() => r()));

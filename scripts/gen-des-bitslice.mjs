@@ -421,8 +421,8 @@ const POLARITY = polarityWords();
 const complementedRound = (r) => ((r + 1) >> 1) & 1;
 
 // A plain DES from the same tables, on arrays of bits (1-based positions as in FIPS 46-3).
-const bitsOf = (hex) => [...BigInt('0x' + hex).toString(2).padStart(64, '0')].map(Number);
-const hexOf = (bits) => BigInt('0b' + bits.join('')).toString(16).toUpperCase().padStart(16, '0');
+const bitsOf = (hex) => [...BigInt(`0x${hex}`).toString(2).padStart(64, '0')].map(Number);
+const hexOf = (bits) => BigInt(`0b${bits.join('')}`).toString(16).toUpperCase().padStart(16, '0');
 const permute = (bits, table) => table.map((p) => bits[p - 1]);
 
 /** The 16 round keys as des_schedule.ts stores them: { x: kx, y: ky }. */
@@ -534,7 +534,7 @@ checkModel();
 // 5. Emission
 // ---------------------------------------------------------------------------------------------------------------
 
-const hex32 = (v) => '0x' + v.toString(16).padStart(8, '0');
+const hex32 = (v) => `0x${v.toString(16).padStart(8, '0')}`;
 const slotOfInputBit = (b) => IP.indexOf(b + 1); // 0-based input bit -> IP-order slot
 
 /** One round; `lanes` loads each key mask as a v128 (a bit per block: per-block keys) instead of a splat u32. */
@@ -569,7 +569,7 @@ function emitRound(lanes = false) {
 // three levels of swapmove; it is its own inverse. Shifts are on 64-bit lanes: the masks keep bits in their bytes.
 function emitBitTranspose(indent) {
   const lines = [];
-  for (const [j, mask] of [[1, '0x55'], [2, '0x33'], [4, '0x0f']]) {
+  for (const j of [1, 2, 4]) {
     for (let g = 0; g < 8; g++) {
       if (g & j) continue;
       lines.push(`${indent}t = v128.and(v128.xor(i64x2.shr_u(a${g}, ${j}), a${g + j}), m${j});`);
@@ -670,7 +670,7 @@ function maskBitVectors() {
 
 function emitExpandKey() {
   const lines = [];
-  maskBitVectors().forEach((v, q) => lines.push(`  const b${q} = ${v};`));
+  for (const [q, v] of maskBitVectors().entries()) lines.push(`  const b${q} = ${v};`);
   lines.push('  for (let r = 0; r < 16; r++) {');
   lines.push('    const kr = decrypt ? 15 - r : r;');
   lines.push('    // Rounds whose source half is stored complemented (see the polarity note in the generator).');
@@ -707,7 +707,10 @@ function laneTables() {
   for (let j = 0; j < 8; j++) for (let i = 0; i < 6; i++) { const { word, bit } = keyBit(j, i); pol[maskIndex(j, i)] = (POLARITY[word] >>> bit) & 1; }
   // The lanes' masks must equal bsExpandKey's for every key: check on random keys against modelMasks.
   let seed = 0x2545f491;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 1;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 16) & 1;
+  };
   for (let trial = 0; trial < 64; trial++) {
     const key = Array.from({ length: 64 }, rand);
     const schedule = keySchedule(key);

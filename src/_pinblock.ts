@@ -22,7 +22,7 @@ const DECODE_ERRORS = ['', 'control field', 'PIN length (4..12)', 'PIN digit (0-
 /** Nibbles packed high first into 8 bytes: the kernel's fill field. */
 export function packNibbles(nibbles: readonly number[]): Uint8Array {
   const out = new Uint8Array(8);
-  nibbles.forEach((v, i) => (out[i >> 1]! |= v << (i & 1 ? 0 : 4)));
+  for (const [i, v] of nibbles.entries()) out[i >> 1]! |= v << (i & 1 ? 0 : 4);
   return out;
 }
 

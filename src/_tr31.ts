@@ -131,7 +131,7 @@ function formatOptionalBlock(b: Tr31OptionalBlock): string {
   if (short <= 0xff) return b.id + short.toString(16).toUpperCase().padStart(2, '0') + b.data;
   const long = 10 + b.data.length; // ID, '00', '04' (4 hex characters of length follow), the length
   if (long > 0xffff) throw headerError('"header" optional block data is too long', 'optionalBlocks');
-  return b.id + '0004' + long.toString(16).toUpperCase().padStart(4, '0') + b.data;
+  return `${b.id}0004${long.toString(16).toUpperCase().padStart(4, '0')}${b.data}`;
 }
 
 /** Checks a header for writing (strict) and normalizes it; optional blocks are padded with a PB block. */
@@ -227,7 +227,10 @@ export class Tr31Kbpk {
   }
   keys(version: Tr31Version): { kbek: Uint8Array; kbmk: Uint8Array } {
     let k = this.#derived.get(version);
-    if (!k) this.#derived.set(version, (k = deriveKeys(version, this.kbpk)));
+    if (!k) {
+      k = deriveKeys(version, this.kbpk);
+      this.#derived.set(version, k);
+    }
     return k;
   }
   /** A block unwrapped before under this KBPK, or undefined. Its header is frozen: it is shared. */

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { CardHsmError } from './errors.js';
 import { hexToBytes } from './bytes.js';
 import { luhnCheckDigit } from './luhn.js';
-import { type PinPolicy } from './pinpolicy.js';
+import type { PinPolicy } from './pinpolicy.js';
 import { pinPolicyPredicate } from './_pinpolicy.js';
 import { fixDesParity } from './keys/parity.js';
 import { generateCvv, generateCvv2, generateIcvv } from './cvv.js';

@@ -132,7 +132,7 @@ function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, 
         putAscii(m, ctx + i * CONTEXT_STRIDE + 1, context);
       });
       k.x.dcvv2HmacBatch(keyAt, imk.length, ctx, CONTEXT_STRIDE, chunk.length, first, count, digits, k.OUT);
-      chunk.forEach((_, i) => result.push(Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits))));
+      chunk.forEach((_, i) => void result.push(Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits))));
     }
     return result;
   });

@@ -63,7 +63,9 @@ export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], 
     else byLength.set(s.length, [i]);
   });
   const tokens = new Array<string>(list.length);
-  for (const [length, at] of byLength) tokenizeGroup(tokenKey, r, at.map((i) => list[i] as string), length).forEach((t, j) => (tokens[at[j]!] = t));
+  for (const [length, at] of byLength) tokenizeGroup(tokenKey, r, at.map((i) => list[i] as string), length).forEach((t, j) => {
+      tokens[at[j]!] = t;
+    });
   return tokens;
 }
 

@@ -17,7 +17,9 @@ import { testHsm } from './helpers/hsm.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function workdir(): string {
   const d = mkdtempSync(join(tmpdir(), 'cardhsm-cli-'));
@@ -91,7 +93,7 @@ function examplesOf(path: string[]): Example[] {
 
 /** A line matches exactly, or up to a trailing '…' (for values that change per run), with '…' inside as a wildcard. */
 function matches(line: string, pattern: string): boolean {
-  const re = new RegExp('^' + pattern.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(`^${pattern.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
   return re.test(line);
 }
 
@@ -112,7 +114,7 @@ describe('help examples', () => {
     expect(r.stderr.split('\n').filter((l) => l && !l.includes('development LMK') && !l.includes('component'))).toEqual([]);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.length, r.stdout).toBe(e.expected.length);
-    lines.forEach((l, i) => expect(matches(l, e.expected[i]!), `${l} vs ${e.expected[i]}`).toBe(true));
+    lines.forEach((l, i) => void expect(matches(l, e.expected[i]!), `${l} vs ${e.expected[i]}`).toBe(true));
     expect(r.code).toBe(0);
   });
 });
@@ -294,11 +296,11 @@ describe('issue files: nothing lost, nothing exposed', () => {
 
     expect(run([...ISSUE, '--out', 'd.jsonl', '--idempotency-key', 'fix1'], cwd).code).toBe(0);
     const good = lines(cwd, 'd.jsonl');
-    writeFileSync(join(cwd, 'e.jsonl'), [...good.slice(0, 3), 'garbage', ...good.slice(4, 6)].join('\n') + '\n');
+    writeFileSync(join(cwd, 'e.jsonl'), `${[...good.slice(0, 3), 'garbage', ...good.slice(4, 6)].join('\n')}\n`);
     const garbled = run([...ISSUE, '--out', 'e.jsonl', '--idempotency-key', 'fix1'], cwd);
     expect(garbled.code).toBe(2);
     expect(garbled.stderr).toContain('record 4 differs');
-    writeFileSync(join(cwd, 'f.jsonl'), [...good, good[0]!, good[1]!].join('\n') + '\n');
+    writeFileSync(join(cwd, 'f.jsonl'), `${[...good, good[0]!, good[1]!].join('\n')}\n`);
     const tooMany = run([...ISSUE, '--out', 'f.jsonl', '--idempotency-key', 'fix1'], cwd);
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain('holds 12 records, more than --count 10');
@@ -317,7 +319,7 @@ describe('issue files: nothing lost, nothing exposed', () => {
     const full = readFileSync(join(cwd, 'c.jsonl'), 'latin1');
     expect((JSON.parse(full.split('\n')[0]!) as api.IssuedCard).pinBlock).toMatch(/^[0-9A-F]{32}$/);
     const records = full.split('\n');
-    writeFileSync(join(cwd, 'c.jsonl'), records.slice(0, 5).join('\n') + '\n' + records[5]!.slice(0, 40)); // 5 whole records and a cut one
+    writeFileSync(join(cwd, 'c.jsonl'), `${records.slice(0, 5).join('\n')}\n${records[5]!.slice(0, 40)}`); // 5 whole records and a cut one
     const resumed = run(args, cwd);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/^issued 5 cards to c\.jsonl \(resumed after 5 verified records\)/);
@@ -398,7 +400,7 @@ describe('the command line speaks in flags and never echoes a value', () => {
       const help = helpOf(path);
       if (help.includes('Commands:')) continue;
       const flags = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+) </gm)].map((m) => m[1]!).filter((f) => f !== '--out' && f !== '--store');
-      const r = run([...path, ...flags.flatMap((f) => [f, MARK]), '--unknown-flag=' + MARK], cwd);
+      const r = run([...path, ...flags.flatMap((f) => [f, MARK]), `--unknown-flag=${MARK}`], cwd);
       if (r.code === 0 || r.code === 1) leaks.push(`${path.join(' ')} exited ${r.code}`);
       if ((r.stdout + r.stderr).includes('Zq7EcHo') || (r.stdout + r.stderr).includes('4111111111111111')) leaks.push(`${path.join(' ')}: ${r.stderr.trim()}`);
     }

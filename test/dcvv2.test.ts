@@ -41,7 +41,7 @@ describe('known answers (test/vectors/dcvv2.json)', () => {
 
 const card = fc.record({ pan: anyPan, psn: digits(2, 2), expiry: expiry() });
 const when = fc.integer({ min: 1_000_000_000_000, max: 4_000_000_000_000 });
-const windowSeconds = fc.constantFrom(60, 300, 900, 3600, 86_400 > 64_800 ? 64_800 : 86_400);
+const windowSeconds = fc.constantFrom(60, 300, 900, 3600, 64_800);
 
 describe('differential: 10,000 cases per profile against the reference', () => {
   test('HMAC profile', () => {
@@ -65,7 +65,7 @@ describe('differential: 10,000 cases per profile against the reference', () => {
   test('the batch equals single calls', () => {
     const cards = Array.from({ length: 50 }, (_, i) => ({ pan: String(4000000000000000 + i * 131), psn: '00', expiry: '2812' }));
     const batch = api.generateDynamicCvv2Batch(IMK, cards, { at: 1.8e12 });
-    cards.forEach((c, i) => expect(batch[i]).toEqual(api.generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: 1.8e12 })));
+    cards.forEach((c, i) => void expect(batch[i]).toEqual(api.generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: 1.8e12 })));
   });
 });
 

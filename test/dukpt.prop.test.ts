@@ -271,7 +271,7 @@ describe('errors never reveal a key, PIN or PAN', () => {
     () => api.translateDukptPinBlock({ pinBlock: block, pan: '5413330089020029', from: { bdk, ksn, format: 0 }, to: { key: bdk, format: 0 } }),
     () => api.decryptDukptPinBlock({ bdk, ksn: api.hexToBytes('FFFF9876543210E00002'), format: 0, pinBlock: block, pan }),
     () => api.deriveDukptTransactionKey(bdk, api.hexToBytes('FFFF9876543210E007FF')),
-    () => api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin: pin + 'x', pan }),
+    () => api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin: `${pin}x`, pan }),
     () => api.deriveAesDukptWorkingKey(bdk, api.hexToBytes('123456789012345600000001'), { usage: 'PIN_ENCRYPTION', algorithm: 'AES256' }),
   ];
   test.each(calls.map((fn, i) => [i, fn] as const))('call %i', (_, fn) => {

@@ -13,7 +13,7 @@ function keys(v: Vector): { mk: Uint8Array; sk: Uint8Array } {
   if (v.type === 'chain') return { mk, sk: api.deriveCommonSessionKey(mk, h(str(v, 'r'))) };
   const skd = str(v, 'skd');
   if (skd === 'NONE') return { mk, sk: mk };
-  if (skd === 'COMMON') return { mk, sk: api.deriveCommonSessionKey(mk, h(str(v, 'atc') + '000000000000')) };
+  if (skd === 'COMMON') return { mk, sk: api.deriveCommonSessionKey(mk, h(`${str(v, 'atc')}000000000000`)) };
   return { mk, sk: api.deriveMastercardSessionKey(mk, h(str(v, 'atc')), h(str(v, 'un'))) };
 }
 

@@ -120,7 +120,7 @@ describe('PIN change data', () => {
       expect(visa[9]).toBe(0x80);
       const vis = visa.slice(1, 9);
       for (let i = 4; i < 8; i++) vis[i]! ^= mkAc[i]!;
-      expect(api.bytesToHex(vis)).toBe(('0' + pin.length.toString(16).toUpperCase() + pin).padEnd(16, 'F'));
+      expect(api.bytesToHex(vis)).toBe((`0${pin.length.toString(16).toUpperCase()}${pin}`).padEnd(16, 'F'));
     }), { numRuns: 500 });
   });
 });

@@ -140,7 +140,7 @@ describe('characters outside the alphabet: ERR_FORMAT on input', () => {
       [9, '0123456789'], // '9' is not a radix-9 numeral
       [16, '0123456789abcdefg'],
       [36, '0123456789ABCDEFGHI'], // radix 36 is lowercase only
-      [35, '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, 20) + 'z'],
+      [35, `${'0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, 20)}z`],
       [62, '0123456789abcdef_hij'],
       [62, 'abcdefghij😀klmnopq'], // a surrogate pair: two code units, neither a numeral
       [62, 'abcdefgh\u0000ijklmnop'],

@@ -40,7 +40,7 @@ describe('cryptogram vectors (emv-ac.json)', () => {
       case 'jpos': {
         const mk = chainMk(v);
         const skd = v.type === 'chain' ? 'R' : s(v, 'skd');
-        const sk = skd === 'R' ? R.refCommonSessionKey(mk, h(s(v, 'r'))) : skd === 'NONE' ? mk : skd === 'COMMON' ? R.refCommonSessionKey(mk, h(s(v, 'atc') + '000000000000')) : R.refMastercardSessionKey(mk, h(s(v, 'atc')), h(s(v, 'un')));
+        const sk = skd === 'R' ? R.refCommonSessionKey(mk, h(s(v, 'r'))) : skd === 'NONE' ? mk : skd === 'COMMON' ? R.refCommonSessionKey(mk, h(`${s(v, 'atc')}000000000000`)) : R.refMastercardSessionKey(mk, h(s(v, 'atc')), h(s(v, 'un')));
         expect(x(R.refArqc(sk, h(s(v, 'data')), v.padding as 1 | 2))).toBe(v.arqc);
         if (v.arpc === undefined) return;
         const key = v.arpcKey === 'MK' ? mk : sk;

@@ -214,7 +214,7 @@ describe('Visa PVV (pvv.json)', () => {
       }
       if (typeof v.tspPanDigits === 'string') {
         // Any check digit may follow the 11 TSP digits; '0' is used here.
-        expect(refVisaPvv(pvk, v.tspPanDigits + '0', pvki, pin)).toBe(expected);
+        expect(refVisaPvv(pvk, `${v.tspPanDigits}0`, pvki, pin)).toBe(expected);
         checked = true;
       }
       expect(checked).toBe(true);

@@ -49,7 +49,7 @@ function toHex(b: Uint8Array): string {
 
 /** Header with its length field zeroed: the wrapper must fill it in. */
 function zeroLength(header: string): string {
-  return header.slice(0, 1) + '0000' + header.slice(5);
+  return `${header.slice(0, 1)}0000${header.slice(5)}`;
 }
 
 /** Flip one hexadecimal character (or, in the header, one letter/digit). */
@@ -161,7 +161,7 @@ describe('TR-31 reference: header parsing of published optional-block layouts', 
   // knovichikhin/psec tests/test_tr31.py: test_header_load_optional_256 and
   // test_header_load_optional_extended_length (extended-length optional blocks).
   it('psec test_header_load_optional_256: KS0002010A + 256 data characters', () => {
-    const h = refParseTr31Header('B0000P0TE00N0200KS0002010A' + 'P'.repeat(256) + 'PB0600', { extendedLengthUnit: 'bytes' });
+    const h = refParseTr31Header(`B0000P0TE00N0200KS0002010A${'P'.repeat(256)}PB0600`, { extendedLengthUnit: 'bytes' });
     expect(h.header.length).toBe(288);
     expect(h.optionalBlocks).toEqual([
       { id: 'KS', data: 'P'.repeat(256) },
@@ -211,6 +211,6 @@ describe('TR-31 reference: wrap input checks', () => {
   it('unwrap rejects a length field that disagrees with the block', () => {
     const v = vectors.find((x) => x.keyBlock.startsWith('B0080P0TE00E0000'));
     if (!v) throw new Error('vector missing');
-    expect(() => refUnwrapTr31(hex(v.kbpk), v.keyBlock + '00000000')).toThrow(/length/);
+    expect(() => refUnwrapTr31(hex(v.kbpk), `${v.keyBlock}00000000`)).toThrow(/length/);
   });
 });

@@ -164,7 +164,7 @@ describe('attack 7: a forgeable audit trail', () => {
       prev.set(l.writer, mac);
       return JSON.stringify({ ...line, mac });
     });
-    writeFileSync(path, forged.join('\n') + '\n');
+    writeFileSync(path, `${forged.join('\n')}\n`);
     expect(verifyAuditLog(path, { hsm: a }).ok).toBe(false);
   });
 
@@ -213,7 +213,7 @@ describe('attack 8: duplicate PANs across nested prefixes', () => {
     const used = new Set<string>();
     await fc.assert(
       // Prefixes from a small tree (457173 plus up to 5 digits of 0 and 1) so that nesting is the common case.
-      fc.asyncProperty(fc.stringMatching(/^[01]{0,5}$/).map((tail) => '457173' + tail), fc.constantFrom(13, 16), async (bin, length) => {
+      fc.asyncProperty(fc.stringMatching(/^[01]{0,5}$/).map((tail) => `457173${tail}`), fc.constantFrom(13, 16), async (bin, length) => {
         const pans = await drain(hsm.issueCards({ bin, length, count: 5, expiry: '2812', ...keys })).catch((e: api.CardHsmError) => {
           // Refused as overlapping, or as too small for another 5 (a 1-digit range holds 10 PANs).
           expect(['ERR_PAN_RANGE_OVERLAP', 'ERR_RANGE_EXHAUSTED']).toContain(e.code);

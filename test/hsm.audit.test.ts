@@ -60,7 +60,7 @@ function rechain(lines: string[], mac: (body: string) => string): string[] {
   });
 }
 
-const hmacUnder = (key: Uint8Array) => (body: string) => createHmac('sha256', key).update('cardhsm-audit-v1\n' + body).digest('hex');
+const hmacUnder = (key: Uint8Array) => (body: string) => createHmac('sha256', key).update(`cardhsm-audit-v1\n${body}`).digest('hex');
 
 describe('a keyed chain', () => {
   test('records chain and verify, under the key or the key registered for an owner', () => {
@@ -85,10 +85,10 @@ describe('a keyed chain', () => {
     for (const line of lines) {
       const { mac, ...rest } = JSON.parse(line) as LineObject;
       expect(hmacUnder(KEY)(JSON.stringify(rest))).toBe(mac);
-      expect(line).toBe(JSON.stringify(rest).slice(0, -1) + `,"mac":"${mac}"}`);
+      expect(line).toBe(`${JSON.stringify(rest).slice(0, -1)},"mac":"${mac}"}`);
     }
     // The attack harness below is sound: re-chained under the right key, the log verifies.
-    writeFileSync(path, rechain(lines, hmacUnder(KEY)).join('\n') + '\n');
+    writeFileSync(path, `${rechain(lines, hmacUnder(KEY)).join('\n')}\n`);
     expect(verifyAuditLog(path, { key: KEY }).ok).toBe(true);
   });
 
@@ -107,7 +107,7 @@ describe('a keyed chain', () => {
     writeFileSync(path, '');
     expect(verifyAuditLog(path, { key: KEY })).toEqual({ ok: true, records: 0, writers: 0, torn: [] });
     writeLog(path, 2);
-    writeFileSync(path, '\n\n' + readLines(path).join('\n\n') + '\n\n');
+    writeFileSync(path, `\n\n${readLines(path).join('\n\n')}\n\n`);
     expect(verifyAuditLog(path, { key: KEY })).toEqual({ ok: true, records: 2, writers: 1, torn: [] });
   });
 
@@ -134,7 +134,7 @@ describe('a keyed chain', () => {
     ['deleting a writer\'s first record', (ls) => ls.slice(1), 2],
     ['reordering two records of a writer', (ls) => [ls[2]!, ls[1]!, ls[0]!, ...ls.slice(3)], 1],
     ['swapping two later records of a writer', (ls) => [...ls.slice(0, 4), ls[6]!, ls[5]!, ls[4]!, ...ls.slice(7)], 5],
-    ['inserting a forged record (a guessed mac)', (ls) => [...ls.slice(0, 3), edit(ls[2]!, (o) => ((o.seq = 2), (o.mac = 'ab'.repeat(32)))), ...ls.slice(3)], 4],
+    ['inserting a forged record (a guessed mac)', (ls) => [...ls.slice(0, 3), edit(ls[2]!, (o) => Object.assign(o, { seq: 2, mac: 'ab'.repeat(32) })), ...ls.slice(3)], 4],
     ['inserting a record made under another key as a new writer', (ls) => [...ls.slice(0, 3), rechain([edit(ls[0]!, (o) => (o.writer = 'fedcba9876543210'))], hmacUnder(OTHER_KEY))[0]!, ...ls.slice(3)], 4],
     ['duplicating a record', (ls) => [...ls.slice(0, 3), ls[2]!, ...ls.slice(3)], 4],
     ['a line that is JSON but not a record', (ls) => [...ls.slice(0, 3), '{}', ...ls.slice(3)], 4],
@@ -145,7 +145,7 @@ describe('a keyed chain', () => {
     const b = auditWriter(new JsonlAuditSink(path), KEY);
     for (let i = 0; i < 10; i++) (i % 2 === 0 ? a : b)(record(i, i === 4 ? { outcome: 'error', errorCode: 'ERR_FORMAT' } : {}));
     expect(verifyAuditLog(path, { key: KEY })).toMatchObject({ ok: true, records: 10, writers: 2 });
-    writeFileSync(path, change(readLines(path)).join('\n') + '\n');
+    writeFileSync(path, `${change(readLines(path)).join('\n')}\n`);
     const result = verifyAuditLog(path, { key: KEY });
     expect(result).toMatchObject({ ok: false, badLine });
     expect(result.reason).toEqual(expect.any(String));
@@ -234,7 +234,7 @@ describe('torn lines (a crash mid-append)', () => {
     writeLog(path, 5);
     const lines = readLines(path);
     lines[2] = lines[2]!.slice(0, 50);
-    writeFileSync(path, lines.join('\n') + '\n');
+    writeFileSync(path, `${lines.join('\n')}\n`);
     expect(verifyAuditLog(path, { key: KEY })).toMatchObject({ ok: false, records: 2, torn: [3], badLine: 4 });
   });
 
@@ -256,7 +256,7 @@ describe('torn lines (a crash mid-append)', () => {
     b(record(3));
     const lines = readLines(path);
     lines[2] = lines[2]!.slice(0, 70); // A's last record, cut as a crash would
-    writeFileSync(path, lines.join('\n') + '\n');
+    writeFileSync(path, `${lines.join('\n')}\n`);
     expect(verifyAuditLog(path, { key: KEY })).toEqual({ ok: true, records: 3, writers: 2, torn: [3] });
   });
 
@@ -277,7 +277,7 @@ describe('torn lines (a crash mid-append)', () => {
   test('a line that is not UTF-8, or over 64 KiB, is torn', () => {
     const path = freshPath();
     writeLog(path, 1);
-    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from([0x7b, 0xff, 0xfe, 0x0a]), Buffer.from('x'.repeat(70_000) + '\n')]));
+    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from([0x7b, 0xff, 0xfe, 0x0a]), Buffer.from(`${'x'.repeat(70_000)}\n`)]));
     expect(verifyAuditLog(path, { key: KEY })).toEqual({ ok: true, records: 1, writers: 1, torn: [2, 3] });
   });
 
@@ -299,7 +299,7 @@ describe('the sink object', () => {
     const path = freshPath();
     const sink = new JsonlAuditSink(path);
     const names = new Set<string | symbol>();
-    for (let o: object | null = sink; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) Reflect.ownKeys(o).forEach((k) => names.add(k));
+    for (let o: object | null = sink; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) for (const k of Reflect.ownKeys(o)) names.add(k);
     const callable = [...names].filter((k) => k !== 'constructor' && typeof (sink as unknown as Record<string | symbol, unknown>)[k] === 'function');
     expect(callable).toEqual([]);
     expect(Object.keys(sink).sort()).toEqual(['path', 'tornAtOpen', 'writer']);

@@ -165,7 +165,7 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
       await client.connect();
       const tables = (await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows as { tablename: string }[];
       let dump = '';
-      for (const { tablename } of tables) dump += JSON.stringify((await client.query(`SELECT * FROM ${tablename}`)).rows) + '\n';
+      for (const { tablename } of tables) dump += `${JSON.stringify((await client.query(`SELECT * FROM ${tablename}`)).rows)}\n`;
       await client.end();
       expect(tables.length).toBeGreaterThanOrEqual(5);
       expect(secretsIn(dump)).toEqual([]);

@@ -35,7 +35,7 @@ describe('flatten', () => {
         const it = flatten(slices(a));
         const results = await Promise.all(Array.from({ length: calls }, () => it.next()));
         const flat = a.flat();
-        results.forEach((r, i) => expect(r).toEqual(i < flat.length ? { done: false, value: flat[i] } : { done: true, value: undefined }));
+        results.forEach((r, i) => void expect(r).toEqual(i < flat.length ? { done: false, value: flat[i] } : { done: true, value: undefined }));
       }),
     );
   });

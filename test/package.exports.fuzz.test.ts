@@ -67,8 +67,8 @@ function echoable(args: unknown, out: string[] = [], depth = 0): string[] {
     const head = args.slice(0, 64);
     if (args.includes(MARK) || /^[0-9]{10,}$/.test(head) || /^[0-9A-F]{16,}$/.test(head)) out.push(head.slice(0, 40));
   }
-  else if (Array.isArray(args) && depth < 4) args.forEach((a) => echoable(a, out, depth + 1));
-  else if (args !== null && typeof args === 'object' && !(args instanceof Uint8Array) && depth < 4 && Object.getPrototypeOf(args) === Object.prototype) Object.values(args).forEach((a) => echoable(a, out, depth + 1));
+  else if (Array.isArray(args) && depth < 4) for (const a of args) echoable(a, out, depth + 1);
+  else if (args !== null && typeof args === 'object' && !(args instanceof Uint8Array) && depth < 4 && Object.getPrototypeOf(args) === Object.prototype) for (const a of Object.values(args)) echoable(a, out, depth + 1);
   return out;
 }
 

@@ -20,7 +20,7 @@ const workdir = () => {
 };
 afterAll(() => {
   stopAll();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 interface DevClient {

@@ -155,7 +155,7 @@ describe('errors', () => {
     expectCardHsmError(() => api.detokenizePan(KEY, api.tokenizePan(KEY, PAN, { luhn: 'valid' })), 'ERR_FORMAT', 'token'); // a valid token read as 'invalid'
     expectCardHsmError(() => api.detokenizePan(KEY, '411111ABCDEF1111'), 'ERR_FORMAT', 'token');
     // A batch reports its first bad PAN in order, whatever the kind of fault or the PAN lengths.
-    expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, '411111111111111111' + api.luhnCheckDigit('411111111111111111'), '4111111111111112', '411111111111x111']), 'ERR_FORMAT', 'pans[2]');
+    expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, `411111111111111111${api.luhnCheckDigit('411111111111111111')}`, '4111111111111112', '411111111111x111']), 'ERR_FORMAT', 'pans[2]');
     expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, '41111', '4111111111111112']), 'ERR_LENGTH', 'pans[1]');
   });
 });

@@ -29,7 +29,7 @@ describe('TR-31 against the reference', () => {
       fc.property(scenario, ({ version, kbpk, usage, key, padBlocks, ks }) => {
         const pad = padding(version, key.length, padBlocks);
         const opt = ks ? (version === 'B' ? 'KS1800604B120F9292800000' : 'KS1800604B120F9292800000PB080000') : '';
-        const header = `${version}0000${usage}TB00E${ks ? '0' + String(opt.length > 24 ? 2 : 1) : '00'}00${opt}`;
+        const header = `${version}0000${usage}TB00E${ks ? `0${String(opt.length > 24 ? 2 : 1)}` : '00'}00${opt}`;
         const ours = api.wrapTr31(kbpk, header, key, { padding: pad });
         expect(api.bytesToHex(refUnwrapTr31(kbpk, ours).key)).toBe(api.bytesToHex(key));
         const theirs = refWrapTr31(kbpk, header, key, pad);

@@ -79,7 +79,7 @@ describe('extended-length optional blocks (ANSI X9.143:2021 6.2 table 1)', () =>
       expect(header.optionalBlocks).toEqual((v.header as unknown as { optionalBlocks: unknown }).optionalBlocks);
     }
     // psec tests/test_tr31.py test_header_load_optional_256 and _extended_length (headers, no MAC).
-    expect(api.parseTr31Header('B0288P0TE00N0200KS0002010A' + 'P'.repeat(256) + 'PB0600').optionalBlocks[0]).toEqual({ id: 'KS', data: 'P'.repeat(256) });
+    expect(api.parseTr31Header(`B0288P0TE00N0200KS0002010A${'P'.repeat(256)}PB0600`).optionalBlocks[0]).toEqual({ id: 'KS', data: 'P'.repeat(256) });
     expect(api.parseTr31Header('B0048P0TE00N0200KS00011600604B120F9292PB0A000000').optionalBlocks[0]).toEqual({ id: 'KS', data: '00604B120F9292' });
   });
 
@@ -153,13 +153,13 @@ describe('unwrap errors', () => {
   const block = api.wrapTr31(kbpk, 'D0000P0AE00E0000', h('000102030405060708090A0B0C0D0E0F'));
   test('precise codes', () => {
     expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, 10)), 'ERR_TR31_LENGTH', 'keyBlock');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, block + '00'), 'ERR_TR31_LENGTH', 'keyBlock');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, 'E' + block.slice(1)), 'ERR_TR31_HEADER', 'version');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, 1) + '01X2' + block.slice(5)), 'ERR_TR31_HEADER', 'length');
+    expectCardHsmError(() => api.unwrapTr31(kbpk, `${block}00`), 'ERR_TR31_LENGTH', 'keyBlock');
+    expectCardHsmError(() => api.unwrapTr31(kbpk, `E${block.slice(1)}`), 'ERR_TR31_HEADER', 'version');
+    expectCardHsmError(() => api.unwrapTr31(kbpk, `${block.slice(0, 1)}01X2${block.slice(5)}`), 'ERR_TR31_HEADER', 'length');
     expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, -1) + (block.at(-1) === '0' ? '1' : '0')), 'ERR_TR31_MAC', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(h('FF112233445566778899AABBCCDDEEFF'), block), 'ERR_TR31_MAC', 'keyBlock');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, -1) + 'a'), 'ERR_FORMAT', 'keyBlock');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, 'D0048P0AE00E0000' + '00'.repeat(16)), 'ERR_TR31_LENGTH', 'keyBlock');
+    expectCardHsmError(() => api.unwrapTr31(kbpk, `${block.slice(0, -1)}a`), 'ERR_FORMAT', 'keyBlock');
+    expectCardHsmError(() => api.unwrapTr31(kbpk, `D0048P0AE00E0000${'00'.repeat(16)}`), 'ERR_TR31_LENGTH', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(kbpk, 42 as never), 'ERR_TYPE', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31('00112233' as never, block), 'ERR_TYPE', 'kbpk');
   });

@@ -183,9 +183,9 @@ describe('init(source?) and initSync(source?)', () => {
   test('where WebAssembly does not compile synchronously (Chromium before 115), the first operation throws ERR_INIT_REQUIRED; after await init() it works', async () => {
     const { core, loader, cvv } = await fresh();
     const real = W.Module;
-    const refusing = function () {
+    const refusing = (() => {
       throw new RangeError('WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.');
-    } as unknown as ModuleCtor;
+    }) as unknown as ModuleCtor;
     Object.assign(refusing, { exports: real.exports, prototype: (real as unknown as { prototype: unknown }).prototype });
     W.Module = refusing;
     try {
@@ -210,7 +210,7 @@ describe('loader', () => {
     const originals = { Module: wasm.Module, Instance: wasm.Instance, compile: wasm.compile, instantiate: wasm.instantiate };
     let compilations = 0;
     for (const name of ['Module', 'Instance'] as const) {
-      wasm[name] = function (...a: unknown[]) {
+      wasm[name] = (...a: unknown[]) => {
         compilations++;
         return Reflect.construct(originals[name], a);
       };

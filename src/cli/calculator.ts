@@ -39,7 +39,7 @@ export function examples(cmd: Command, ...items: Array<[string, string]>): Comma
   return cmd.addHelpText('after', `\nExample${items.length > 1 ? 's' : ''}:\n${text}\n`);
 }
 
-type Action = (opts: Record<string, string | undefined>, g: Globals, ...args: Array<string | undefined>) => number | void;
+type Action = (opts: Record<string, string | undefined>, g: Globals, ...args: Array<string | undefined>) => number | undefined;
 
 /** Registers an action that reads its options, the global flags and its arguments, and returns an exit code. */
 export function act(cmd: Command, run: Action): Command {

@@ -64,7 +64,7 @@ export function scanExisting(path: string, csv: boolean): ExistingFile {
     let carry = Buffer.alloc(0); // bytes after the last newline so far
     let lines = 0;
     let wholeBytes = 0;
-    for (let n, position = 0; (n = readSync(fd, buffer, 0, CHUNK, position)) > 0; position += n) {
+    for (let position = 0, n = readSync(fd, buffer, 0, CHUNK, 0); n > 0; position += n, n = readSync(fd, buffer, 0, CHUNK, position)) {
       const chunk = buffer.subarray(0, n);
       const last = chunk.lastIndexOf(10);
       if (last < 0) {
@@ -159,7 +159,7 @@ export class CardFile {
         // A new file, or an existing one without a whole line (only a cut first record): start it afresh.
         this.#fd = openSync(this.#path, this.#existing ? 'w' : 'wx', 0o600);
         fchmodSync(this.#fd, 0o600);
-        if (this.#header !== undefined) this.#write(this.#fd, this.#header + '\n');
+        if (this.#header !== undefined) this.#write(this.#fd, `${this.#header}\n`);
       }
     } catch (e) {
       if (e instanceof CardHsmError) throw e;

@@ -46,7 +46,7 @@ export function loadLmk(io: Io, lmkFile: string | undefined): LmkSource {
   let dev = readDev();
   if (!dev) {
     dev = { warning: 'DEVELOPMENT LMK AND KEYS — never use for real cards', lmk: bytesToHex(randomBytes(32)), keys: {} };
-    writeFileSync(DEV_FILE, JSON.stringify(dev, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(DEV_FILE, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
     io.err(`cardhsm: created a development LMK in ./${DEV_FILE}`);
   }
   const lmk = lmkFromHex(dev.lmk);
@@ -74,7 +74,7 @@ export function developmentKeys(lmk: Uint8Array): Record<string, string> {
       changed = true;
     }
   }
-  if (changed) writeFileSync(DEV_FILE, JSON.stringify(dev, null, 2) + '\n', { mode: 0o600 });
+  if (changed) writeFileSync(DEV_FILE, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
   return dev.keys;
 }
 
@@ -99,7 +99,7 @@ export function developmentServiceKeys(lmk: Uint8Array): Record<string, string> 
       changed = true;
     }
   }
-  if (changed) writeFileSync(DEV_FILE, JSON.stringify(dev, null, 2) + '\n', { mode: 0o600 });
+  if (changed) writeFileSync(DEV_FILE, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
   return dev.service;
 }
 

@@ -1,7 +1,7 @@
 // Errors in the user's words: a library error names an API field ("panKey", "opts.length"); on the command line
 // it names the flag the user typed (--pan-key, --length). Parser errors are re-worded from their codes, so that
 // no option value (a key typed as --cvk2=…) is ever echoed.
-import { CommanderError, type Command } from 'commander';
+import type { CommanderError, Command } from 'commander';
 import { CardHsmError } from '../errors.js';
 import { parseError } from './output.js';
 

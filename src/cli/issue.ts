@@ -36,7 +36,7 @@ export function line(card: IssuedCard, csv: boolean): string {
   let s = `{"pan":"${card.pan}","lastFour":"${card.lastFour}","expiry":"${card.expiry}","serviceCode":"${card.serviceCode}","cvv":"${card.cvv}","cvv2":"${card.cvv2}","icvv":"${card.icvv}"`;
   if (card.token !== undefined) s += `,"token":"${card.token}"`;
   if (card.pinBlock !== undefined) s += `,"pinBlock":"${card.pinBlock}","pvv":"${card.pvv}"`;
-  return s + '}';
+  return `${s}}`;
 }
 
 interface Progress {

@@ -18,7 +18,7 @@ function hsmFor(io: Io, c: Command): { hsm: Hsm; g: Globals } {
 }
 
 /** Runs an async key command and sets the exit code. */
-function asyncAct(cmd: Command, run: (o: Record<string, unknown>, c: Command) => Promise<number | void>): Command {
+function asyncAct(cmd: Command, run: (o: Record<string, unknown>, c: Command) => Promise<number | undefined>): Command {
   return cmd.action(async (o: Record<string, unknown>, c: Command) => {
     const code = await run(o, c);
     if (typeof code === 'number' && code !== EXIT.OK) process.exitCode = code;
@@ -60,7 +60,7 @@ function saveKey(o: Record<string, unknown>, keyBlock: string): void {
   }
   keys[name] = keyBlock;
   try {
-    writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   } catch (e) {
     throw fileError('--keys-file', e, 'write');
   }

@@ -145,7 +145,7 @@ export function registerServe(program: Command, io: Io): void {
       dev = built.client;
     }
     if (o.host !== undefined || port !== undefined) fileConfig.listen = { ...((fileConfig.listen as object) ?? {}), ...(o.host === undefined ? {} : { host: o.host }), ...(port === undefined ? {} : { port }) };
-    let config;
+    let config: ReturnType<typeof resolveConfig>;
     try {
       config = resolveConfig(fileConfig, process.env);
     } catch (e) {
@@ -170,7 +170,7 @@ export function registerServe(program: Command, io: Io): void {
       io.out(`cardhsm serve: configuration OK: ${n(config.groups.size, 'affinity group')}, ${n(config.clients.size, 'API client')}, store ${store}`);
       return;
     }
-    let service;
+    let service: Awaited<ReturnType<typeof startService>>;
     try {
       service = await startService({ config, lmk, log: (line) => io.err(`cardhsm serve: ${line}`) });
     } catch (e) {
@@ -185,7 +185,7 @@ export function registerServe(program: Command, io: Io): void {
     }
     if (dev) {
       const { clientId, secret, affinityGroupId, pinKey, transportKey } = dev;
-      writeFileSync(DEV_CLIENT_FILE, JSON.stringify({ url: service.url, clientId, secret, affinityGroupId, pinKey, transportKey } satisfies DevClient, null, 2) + '\n', { mode: 0o600 });
+      writeFileSync(DEV_CLIENT_FILE, `${JSON.stringify({ url: service.url, clientId, secret, affinityGroupId, pinKey, transportKey } satisfies DevClient, null, 2)}\n`, { mode: 0o600 });
       chmodSync(DEV_CLIENT_FILE, 0o600);
       io.err(`cardhsm serve: WARNING: development API client ${dev.clientId} (every role) and affinity group ${dev.affinityGroupId}; credentials and clear development keys in ./${DEV_CLIENT_FILE}`);
     }

@@ -5,9 +5,9 @@
 import { CardHsmError } from '../errors.js';
 import { checkBytes, checkOneOf, checkOptions } from '../_validate.js';
 import { checkKsn, schemeOfKsn, type DukptScheme } from './_ksn.js';
-import { type AesDukptAlgorithm, type AesDukptUsage } from './aes.js';
+import type { AesDukptAlgorithm, AesDukptUsage } from './aes.js';
 import { AES_DUKPT_ALGORITHMS, aesWorkingKeys } from './_aes.js';
-import { type DukptVariant } from './tdes.js';
+import type { DukptVariant } from './tdes.js';
 import { tdesWorkingKeys } from './_tdes.js';
 import type { KeySource } from './_derive.js';
 

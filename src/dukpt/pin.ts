@@ -12,7 +12,7 @@ import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
 import { decipherPinBlockIso4, decodePinBlockIso0, decodePinBlockIso1, decodePinBlockIso3, encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso3, type PinBlockFormat, type PinBlockSide } from '../pinblock.js';
 import { checkSide, requireDecoded, translationFill, writeDecodeRecord, TRANSLATE_OUT, TRANSLATE_RECORD, checkPinBlockFormat, checkTranslation } from '../_pinblock.js';
 import { checkKsn, schemeOfKsn } from './_ksn.js';
-import { type AesDukptAlgorithm } from './aes.js';
+import type { AesDukptAlgorithm } from './aes.js';
 import { workingSpec } from './_aes.js';
 import { bindSource, KEY_AREA } from './_derive.js';
 import { checkSource, checkSourceKey, operationAlgorithm, workingKey, type CheckedSource } from './_source.js';

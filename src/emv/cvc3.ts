@@ -9,7 +9,7 @@ import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, getAscii, ALG_TDES } from '../wasm/_calls.js';
-import { type MasterKeyOption } from './kd.js';
+import type { MasterKeyOption } from './kd.js';
 import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 
 const HEAD = 48; // assembly/emv.ts EMV_AT_DATA

@@ -10,7 +10,7 @@
 import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { withKernel, selectKey, putAscii, getAscii, ALG_TDES } from '../wasm/_calls.js';
-import { type MasterKeyOption } from './kd.js';
+import type { MasterKeyOption } from './kd.js';
 import { checkCard, checkKey16, checkOption, putCard } from './_kd.js';
 
 const RECORD = 40; // assembly/emv.ts EMV_DCVV_RECORD

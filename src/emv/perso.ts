@@ -3,7 +3,7 @@
 // integrity and confidentiality), and where the product uses them MK-CVC3 (Mastercard contactless) and MK-dCVV
 // (Visa contactless). Clear keys out: the caller (the Hsm, later) wraps them under a KEK for the bureau.
 import { checkOptions } from '../_validate.js';
-import { type EmvCard, type MasterKeyOption } from './kd.js';
+import type { EmvCard, MasterKeyOption } from './kd.js';
 import { checkCards, checkKey16, checkOption, masterKeys } from './_kd.js';
 
 /**
@@ -67,7 +67,7 @@ export function derivePersoKeys(imks: PersoIssuerKeys, cards: readonly EmvCard[]
   const derived = masterKeys(keys, list, checkOption(option));
   return list.map((card, i) => {
     const rec: Record<string, unknown> = { pan: card.pan, psn: card.psn };
-    names.forEach((n, j) => (rec[FIELDS[n]] = derived[j]![i]));
+    for (const [j, n] of names.entries()) rec[FIELDS[n]] = derived[j]![i];
     return rec as unknown as PersoCardKeys;
   });
 }

@@ -14,7 +14,7 @@ import { checkBytes, checkDigits, checkOneOf, checkOptions } from '../_validate.
 import { tdesEncryptCbc, tdesEncryptEcb } from '../des.js';
 import { isoMacUnchecked } from '../_mac.js';
 import { withKernel, selectKey, ALG_TDES } from '../wasm/_calls.js';
-import { type PinBlockSide } from '../pinblock.js';
+import type { PinBlockSide } from '../pinblock.js';
 import { checkSide, pinKeySchedule, requireDecoded, writeDecodeRecord } from '../_pinblock.js';
 import { deriveCommonSessionKey, deriveVisaSmSessionKey, type EmvCard } from './kd.js';
 import { checkKey16, checkCard, masterKeys } from './_kd.js';
@@ -313,7 +313,10 @@ export function generateEmvPinChange(profile: CvnProfile, keys: PinChangeIssuerK
     const smc = scriptKey(p, imkSmc, cardOk, context);
     derived.push(smc);
     let mkAc: Uint8Array | undefined;
-    if (imkAc) derived.push((mkAc = masterKeys([imkAc], [cardOk], p.masterKey)[0]![0]!));
+    if (imkAc) {
+      mkAc = masterKeys([imkAc], [cardOk], p.masterKey)[0]![0]!;
+      derived.push(mkAc);
+    }
     const pinData = generatePinChangeData(smc, newPin, { pinBlock: vis ? 'VIS' : 'ISO2', encryption: p.scriptEncryption, iccMkAc: mkAc, currentPin });
     const header = Uint8Array.of(0x84, 0x24, 0x00, currentPin ? 0x01 : 0x02, pinData.length + 8);
     const smi = scriptKey(p, imkSmi, cardOk, context);

@@ -314,7 +314,7 @@ function endsInPartialLine(path: string): boolean {
 
 /** Appends one whole line with a single write on an O_APPEND descriptor; ERR_FILE when it cannot. */
 function appendLine(state: SinkState, line: string): void {
-  const data = Buffer.from((state.newline ? '\n' : '') + line + '\n', 'utf8');
+  const data = Buffer.from(`${(state.newline ? '\n' : '') + line}\n`, 'utf8');
   let fd: number;
   try {
     fd = openSync(state.path, APPEND_FLAGS, 0o600);

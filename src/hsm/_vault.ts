@@ -8,7 +8,7 @@ import { keyCheckValue } from '../keys/kcv.js';
 import { lmkCheckValue } from '../keys/lmk.js';
 import { parseTr31Header, type Tr31Header } from '../tr31.js';
 import { Tr31Kbpk, unwrapTr31With, wrapTr31With } from '../_tr31.js';
-import { type Purpose } from './usage.js';
+import type { Purpose } from './usage.js';
 import { requireUsage } from './_usage.js';
 
 /**

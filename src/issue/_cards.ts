@@ -5,9 +5,9 @@
 import { CardHsmError } from '../errors.js';
 import { tdesEncryptEcb } from '../des.js';
 import { isLuhnValid } from '../luhn.js';
-import { type TokenOptions } from '../token.js';
+import type { TokenOptions } from '../token.js';
 import { tokenPlan, type TokenPlan } from '../_token.js';
-import { type PinPolicy } from '../pinpolicy.js';
+import type { PinPolicy } from '../pinpolicy.js';
 import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH } from '../_pinpolicy.js';
 import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/_calls.js';
 import type { PanIssuer } from './pan.js';
@@ -205,7 +205,7 @@ export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCar
   const cards = new Array<IssuedCard>(pans.length);
   for (const length of lengths) {
     const at = pans.flatMap((p, i) => (p.length === length ? [i] : []));
-    cardsFor(recipe, at.map((i) => pans[i]!)).forEach((c, j) => (cards[at[j]!] = c));
+    for (const [j, c] of cardsFor(recipe, at.map((i) => pans[i]!)).entries()) cards[at[j]!] = c;
   }
   return cards;
 }

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
 import { checkDigits, checkExpiryYymm, checkInt, checkOneOf } from '../_validate.js';
-import { type TokenOptions } from '../token.js';
+import type { TokenOptions } from '../token.js';
 import { tokenPlan } from '../_token.js';
 import type { PinPolicy } from '../pinpolicy.js';
 import type { Store } from '../store/store.js';

@@ -158,7 +158,7 @@ export interface PoolOptions {
 export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<CardText> {
   const run = nextRun++;
   const workers = acquire(options.workers);
-  workers.forEach((w, i) => w.start(run, recipe, i === 0 ? options.failOnceAt : undefined));
+  for (const [i, w] of workers.entries()) w.start(run, recipe, i === 0 ? options.failOnceAt : undefined);
   let turn = 0;
   const inFlight: Array<{ start: number; count: number; result: Promise<CardText> }> = [];
   const submit = (start: number, count: number) => {

@@ -45,7 +45,8 @@ export function flatten<T>(source: AsyncGenerator<T[]>): AsyncGenerator<T, void>
       return queue(async () => {
         finish();
         await source.return(undefined);
-        return { done: true, value: (await value) as void };
+        await value;
+        return { done: true, value: undefined };
       });
     },
     throw(e) {

@@ -158,10 +158,16 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
     const key = `${route} ${req.method}`;
     const full = `${key} ${reply.statusCode}`;
     let c = counters.get(full);
-    if (!c) counters.set(full, (c = metrics.requests.labels({ route, method: req.method, status: String(reply.statusCode) })));
+    if (!c) {
+      c = metrics.requests.labels({ route, method: req.method, status: String(reply.statusCode) });
+      counters.set(full, c);
+    }
     c.inc();
     let t = timers.get(key);
-    if (!t) timers.set(key, (t = metrics.latency.labels({ route, method: req.method })));
+    if (!t) {
+      t = metrics.latency.labels({ route, method: req.method });
+      timers.set(key, t);
+    }
     t.observe(reply.elapsedTime / 1000);
     done();
   });

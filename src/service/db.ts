@@ -315,7 +315,10 @@ function nonceLedger(d: BetterSqlite3.Database, insertSql: string): { spend: (cl
   const remember = (key: string, expiresAt: number) => {
     const b = bucketOf(expiresAt);
     let set = buckets.get(b);
-    if (!set) buckets.set(b, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      buckets.set(b, set);
+    }
     set.add(key);
   };
   const flush = () => {
@@ -324,7 +327,9 @@ function nonceLedger(d: BetterSqlite3.Database, insertSql: string): { spend: (cl
     if (batch.length === 0) return;
     insert ??= d.prepare(insertSql);
     try {
-      d.transaction(() => batch.forEach((row) => insert!.run(row))).immediate();
+      d.transaction(() => {
+        for (const row of batch) insert!.run(row);
+      }).immediate();
     } catch {
       pending.unshift(...batch); // kept in memory (still refused as replays); written on the next flush
     }

@@ -103,7 +103,7 @@ export async function* massIssueLines(ctx: Ctx, caller: Caller, id: string, with
       const v = hsm.exportSecurityValues({ cvk: group.keys.cvk, pan, expiry: row.expiry, serviceCode: row.service_code, transportKey });
       const token = hsm.tokenizePan({ tokenKey: group.keys.token_key, pan, alphabet: group.panTokenType === 'ALPHANUMERIC' ? 'alphanumeric' : 'numeric' });
       const line = { card_id: row.id, last_four: row.last_four, expiration_date: expirationDate(row.expiry), service_code: row.service_code, ...(withPan ? { pan } : {}), pan_token: token, cvv: v.cvv, cvv2: v.cvv2, icvv: v.icvv, transport_kcv: v.transportKcv };
-      text += JSON.stringify(line) + '\n';
+      text += `${JSON.stringify(line)}\n`;
     }
     yield text;
   }
@@ -111,7 +111,7 @@ export async function* massIssueLines(ctx: Ctx, caller: Caller, id: string, with
 
 /** A job's id from the request's idempotency key: a retry that lost its answer finds the job it created. */
 function jobIdFor(requestKey: string, prefix: string): string {
-  return `${prefix}-${BigInt('0x' + createHash('sha256').update(requestKey).digest('hex').slice(0, 32)).toString(36)}`;
+  return `${prefix}-${BigInt(`0x${createHash('sha256').update(requestKey).digest('hex').slice(0, 32)}`).toString(36)}`;
 }
 
 function newJob(ctx: Ctx, caller: Caller, kind: JobKind, id: string, groupId: string, quantity: number, params: JobParams): JobsTable {

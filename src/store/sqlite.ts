@@ -79,7 +79,9 @@ export class SqliteStore extends SqlStore {
         this.#db.pragma('journal_mode = WAL');
         // FULL: a recorded PIN failure survives power loss (NORMAL could lose the last commits).
         this.#db.pragma('synchronous = FULL');
-        this.#db.transaction(() => SCHEMA.forEach((ddl) => this.#db.exec(ddl))).immediate();
+        this.#db.transaction(() => {
+          for (const ddl of SCHEMA) this.#db.exec(ddl);
+        }).immediate();
       });
     } catch (e) {
       throw e instanceof CardHsmError ? e : storeUnavailable(e);
@@ -103,7 +105,9 @@ export class SqliteStore extends SqlStore {
       s = this.#db.prepare(named(SQL[statement]));
       this.#statements.set(statement, s);
     }
-    return s.reader ? (s.all(bind(params)) as Row[]) : (s.run(bind(params)), []);
+    if (s.reader) return s.all(bind(params)) as Row[];
+    s.run(bind(params));
+    return [];
   }
 
   protected async query(statement: Statement, params: unknown[]): Promise<Row[]> {

@@ -32,7 +32,7 @@ export function refOddParity(key: Uint8Array): Uint8Array {
 export function refY(pan: string, psn: string, option: 'A' | 'B'): Uint8Array {
   if (option === 'A' || pan.length <= 16) return fromHex((pan + psn).slice(-16).padStart(16, '0'));
   const digits = pan + psn;
-  const digest = createHash('sha1').update(fromHex(digits.length % 2 ? '0' + digits : digits)).digest('hex').toUpperCase();
+  const digest = createHash('sha1').update(fromHex(digits.length % 2 ? `0${digits}` : digits)).digest('hex').toUpperCase();
   let y = [...digest].filter((c) => c <= '9').join('');
   y += [...digest].filter((c) => c > '9').map((c) => String(c.charCodeAt(0) - 65)).join('');
   return fromHex(y.slice(0, 16));
@@ -135,7 +135,7 @@ function refAcKey(profile: RefProfile, imk: Uint8Array, pan: string, psn: string
   const mk = refMasterKey(imk, pan, psn, spec.option);
   if (spec.sk === 'NONE' || (forArpc && spec.arpcKey === 'MK')) return mk;
   if (spec.sk === 'MASTERCARD') return refMastercardSessionKey(mk, fromHex(tx['9F36']), fromHex(tx['9F37']));
-  return refCommonSessionKey(mk, fromHex(tx['9F36'] + '000000000000'));
+  return refCommonSessionKey(mk, fromHex(`${tx['9F36']}000000000000`));
 }
 
 export function refProfileArqc(profile: RefProfile, imk: Uint8Array, pan: string, psn: string, tx: RefTx): string {
@@ -168,12 +168,12 @@ export function refEncipher(sk: Uint8Array, data: Uint8Array, mode: 'VISA' | 'MA
 
 /** ISO 9564-1 format 2: 2 | L | PIN | F... */
 export function refIso2Block(pin: string): Uint8Array {
-  return fromHex(('2' + pin.length.toString(16) + pin).padEnd(16, 'F'));
+  return fromHex((`2${pin.length.toString(16)}${pin}`).padEnd(16, 'F'));
 }
 
 /** VIS: (0 | L | PIN | F...) XOR (0000 0000 || UDK-A bytes 5-8) [XOR current PIN, left-justified, zero-filled]. */
 export function refVisBlock(pin: string, mkAc: Uint8Array, current?: string): Uint8Array {
-  let block = xor(fromHex(('0' + pin.length.toString(16) + pin).padEnd(16, 'F')), concat(new Uint8Array(4), mkAc.subarray(4, 8)));
+  let block = xor(fromHex((`0${pin.length.toString(16)}${pin}`).padEnd(16, 'F')), concat(new Uint8Array(4), mkAc.subarray(4, 8)));
   if (current !== undefined) block = xor(block, fromHex(current.padEnd(16, '0')));
   return block;
 }

@@ -16,10 +16,10 @@ for await (const card of hsm.issueCards({ bin: job.bin, length: job.length, coun
   // before the test kills them however fast issuance is, and the kill lands mid-lease.
   if (job.pauseMs && lines.length === Math.floor(job.batchSize / 2)) await new Promise((r) => setTimeout(r, job.pauseMs));
   if (lines.length === job.batchSize) {
-    writeSync(fd, lines.join('\n') + '\n');
+    writeSync(fd, `${lines.join('\n')}\n`);
     lines = [];
   }
 }
-if (lines.length) writeSync(fd, lines.join('\n') + '\n');
+if (lines.length) writeSync(fd, `${lines.join('\n')}\n`);
 closeSync(fd);
 await store.close();

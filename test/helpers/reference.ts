@@ -408,7 +408,7 @@ function panField03(pan: string): Uint8Array {
   if (!isDigits(pan) || pan.length < 2) throw new Error('PAN must be at least 2 digits');
   const withoutCheck = pan.slice(0, -1);
   const twelve = withoutCheck.slice(-12).padStart(12, '0');
-  return hexToBytes('0000' + twelve);
+  return hexToBytes(`0000${twelve}`);
 }
 
 /** Parse a 16-nibble plain PIN field of formats 0-3; return [control, pin, fill]. */
@@ -424,7 +424,7 @@ function parsePinField(field: Uint8Array): { control: string; pin: string; fill:
 
 export function refEncodeIso0(pin: string, pan: string): Uint8Array {
   checkPin(pin, 14);
-  const pinField = hexToBytes(('0' + lengthNibble(pin) + pin).padEnd(16, 'F'));
+  const pinField = hexToBytes((`0${lengthNibble(pin)}${pin}`).padEnd(16, 'F'));
   return xorBytes(pinField, panField03(pan));
 }
 
@@ -441,7 +441,7 @@ export function refEncodeIso1(pin: string, fill: string): Uint8Array {
   if (fill.length !== 14 - pin.length || !/^[0-9A-Fa-f]*$/.test(fill)) {
     throw new Error(`format 1 fill must be ${14 - pin.length} hex nibbles`);
   }
-  return hexToBytes('1' + lengthNibble(pin) + pin + fill.toUpperCase());
+  return hexToBytes(`1${lengthNibble(pin)}${pin}${fill.toUpperCase()}`);
 }
 
 export function refDecodeIso1(block: Uint8Array): string {
@@ -453,7 +453,7 @@ export function refDecodeIso1(block: Uint8Array): string {
 
 export function refEncodeIso2(pin: string): Uint8Array {
   checkPin(pin, 14);
-  return hexToBytes(('2' + lengthNibble(pin) + pin).padEnd(16, 'F'));
+  return hexToBytes((`2${lengthNibble(pin)}${pin}`).padEnd(16, 'F'));
 }
 
 export function refDecodeIso2(block: Uint8Array): string {
@@ -469,7 +469,7 @@ export function refEncodeIso3(pin: string, pan: string, fill: string): Uint8Arra
   if (fill.length !== 14 - pin.length || !/^[A-Fa-f]*$/.test(fill)) {
     throw new Error(`format 3 fill must be ${14 - pin.length} nibbles in A-F`);
   }
-  const pinField = hexToBytes('3' + lengthNibble(pin) + pin + fill.toUpperCase());
+  const pinField = hexToBytes(`3${lengthNibble(pin)}${pin}${fill.toUpperCase()}`);
   return xorBytes(pinField, panField03(pan));
 }
 
@@ -487,7 +487,7 @@ export function refDecodeIso3(block: Uint8Array, pan: string): string {
 function pinField4(pin: string, fill8: Uint8Array): Uint8Array {
   checkPin(pin, 14);
   if (fill8.length !== 8) throw new Error('format 4 random fill must be 8 bytes');
-  const first = hexToBytes(('4' + lengthNibble(pin) + pin).padEnd(16, 'A'));
+  const first = hexToBytes((`4${lengthNibble(pin)}${pin}`).padEnd(16, 'A'));
   return concatBytes(first, fill8);
 }
 

@@ -18,7 +18,7 @@ const running = new Set<ChildProcess>();
 
 /** Writes a configuration (LMK in lmk.hex beside it) into `dir` and returns its path. */
 export function writeConfig(dir: string, o: ConfigOptions): string {
-  writeFileSync(join(dir, 'lmk.hex'), LMK_HEX + '\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'lmk.hex'), `${LMK_HEX}\n`, { mode: 0o600 });
   const path = join(dir, 'cardhsm.config.json');
   writeFileSync(path, JSON.stringify({ ...testConfig(o), lmk: { file: 'lmk.hex' } }, null, 2), { mode: 0o600 });
   return path;

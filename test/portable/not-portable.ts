@@ -21,7 +21,7 @@ export function notPortableCause(e: unknown): NotPortableError | undefined {
 
 /** A stand-in for `what`: calling it, constructing it or reading any property of it throws NotPortableError. */
 export function notPortable(what: string): never {
-  const thrower = function () {
+  const thrower = () => {
     throw new NotPortableError(what);
   };
   return new Proxy(thrower, {
