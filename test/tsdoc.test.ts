@@ -6,6 +6,13 @@
 // In scope for every example: all exports of every entry point, fast-check as `fc`, a temporary directory `tmp`,
 // and — as the Hsm class example builds them — `hsm` (an Hsm with every activity over a MemoryStore) and `keys`
 // (key blocks of the fixed test keys, test/helpers/hsm.ts: keys.cvk is the C0 key 0123456789ABCDEFFEDCBA9876543210…).
+// For the examples of cardhsm/client and cardhsm/service, a real service (test/helpers/service.ts startTestService:
+// 127.0.0.1, a free port, SQLite in a temporary folder, the LMK of `hsm`), started once when an example first names
+// one of these and stopped after the file: `service` (its base URL), `dev` (a development client's credentials as
+// `cardhsm serve` writes them to cardhsm-dev-client.json: { url, clientId, secret, affinityGroupId, pinKey,
+// transportKey }, every role, the group afg-test; pinKey and transportKey are the client's clear zone PIN and
+// transport keys), `client` (a CardhsmClient signed in as `dev`), `clientAs(role)` (a client with that one role)
+// and `configFile` (the configuration file object the service runs: test/helpers/service.ts testConfig).
 import { afterAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +23,7 @@ import fc from 'fast-check';
 import { MemoryStore } from '../src/index.js';
 import { compileExample, runExample } from './helpers/examples.js';
 import { makeHsm } from './helpers/hsm.js';
+import { CLEAR_KEYS, GROUP, SECRETS, startTestService, testConfig, type TestService } from './helpers/service.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,10 +73,22 @@ const symbols = publicSymbols();
 const tmp = mkdtempSync(join(tmpdir(), 'cardhsm-tsdoc-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function scope(): Promise<Record<string, unknown>> {
+let api: Promise<TestService> | undefined;
+afterAll(async () => (await api)?.close());
+
+/** The service fixtures, for an example that names one of them (the service starts on the first). */
+async function apiScope(code: string): Promise<Record<string, unknown>> {
+  if (!/\b(service|dev|client|clientAs|configFile)\b/.test(code)) return {};
+  api ??= startTestService();
+  const svc = await api;
+  const dev = { url: svc.url, clientId: 'cli-all', secret: SECRETS['cli-all'], affinityGroupId: GROUP, pinKey: CLEAR_KEYS.zpk, transportKey: CLEAR_KEYS.transport };
+  return { service: svc.url, dev, client: svc.all, clientAs: svc.as, configFile: testConfig({ store: `sqlite:${join(svc.dir, 'cardhsm.db')}` }) };
+}
+
+async function scope(code: string): Promise<Record<string, unknown>> {
   const modules = await Promise.all(entries.map((f) => import(f)));
   const { hsm, keys } = makeHsm(undefined, { store: new MemoryStore() });
-  return Object.assign({}, ...modules, { fc, tmp, hsm, keys });
+  return Object.assign({}, ...modules, { fc, tmp, hsm, keys }, await apiScope(code));
 }
 
 describe('TSDoc', () => {
@@ -80,6 +100,6 @@ describe('TSDoc', () => {
 
   const examples = symbols.flatMap((s) => s.examples.map((code, i) => [`${s.home}: ${s.name}${s.examples.length > 1 ? ` #${i + 1}` : ''}`, code] as const));
   test.each(examples)('%s', async (_, code) => {
-    await runExample(code, await scope());
+    await runExample(code, await scope(code));
   });
 });

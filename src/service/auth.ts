@@ -11,6 +11,19 @@ import type { ApiClient } from './config.js';
 import { ServiceError } from './errors.js';
 
 export const SIGNATURE_SCHEME = 'CARDHSM-HMAC-SHA256';
+/**
+ * The four request headers of a signature: the client id, the timestamp (Unix seconds, within ±300 s of the server's
+ * clock), the nonce (16-64 characters of [A-Za-z0-9_-], once per client within that window) and the signature (64
+ * lowercase hex characters: sign() over canonicalString()). A request without them is refused with 401
+ * SIGNATURE_MISSING, a wrong signature (or an unknown client) with SIGNATURE_INVALID, a nonce used before with
+ * SIGNATURE_REPLAYED. The example signs a request by hand against the running `service` — what CardhsmClient does.
+ * @example
+ * const path = `/cards/v1/config/affinity-groups/${dev.affinityGroupId}`, ts = String(Math.floor(Date.now() / 1000)), nonce = crypto.randomUUID()
+ * const signature = sign(dev.secret, canonicalString('GET', path, ts, nonce, dev.clientId, bodySha256(undefined)))
+ * const headers = { [SIGNATURE_HEADERS.client]: dev.clientId, [SIGNATURE_HEADERS.timestamp]: ts, [SIGNATURE_HEADERS.nonce]: nonce, [SIGNATURE_HEADERS.signature]: signature }
+ * (await (await fetch(service + path, { headers })).json()).data.pin_try_limit  // => 3
+ * (await (await fetch(service + path, { headers })).json()).errors[0].code  // => 'SIGNATURE_REPLAYED'
+ */
 export const SIGNATURE_HEADERS = {
   client: 'x-cardhsm-client',
   timestamp: 'x-cardhsm-timestamp',
@@ -24,15 +37,38 @@ const TIMESTAMP = /^[0-9]{1,12}$/;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 
+/**
+ * The body's digest for the canonical string: lowercase hex SHA-256 of the raw body bytes as sent (any length;
+ * `undefined` or empty for a request without a body). The examples are the FIPS 180-2 SHA-256 example "abc" and the
+ * digest of the empty string.
+ * @example
+ * bodySha256(new TextEncoder().encode('abc'))  // => 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ * bodySha256(undefined)  // => 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ */
 export function bodySha256(body: Uint8Array | undefined): string {
   return body === undefined || body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(body).digest('hex');
 }
 
+/**
+ * The string a request's signature covers: `CARDHSM-HMAC-SHA256`, the method (upper-cased here), the path with its
+ * query exactly as sent, the timestamp (Unix seconds, as a decimal string), the nonce, the client id and the body's
+ * bodySha256, joined with `\n` (no trailing newline). Nothing is checked here; verification refuses malformed parts.
+ * @example
+ * canonicalString('get', '/cards/v1/crd-1?extend=pan', '1700000000', 'nonce-0123456789abcdef', 'cli-backend', bodySha256(undefined)).split('\n')  // => ['CARDHSM-HMAC-SHA256', 'GET', '/cards/v1/crd-1?extend=pan', '1700000000', 'nonce-0123456789abcdef', 'cli-backend', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']
+ */
 export function canonicalString(method: string, pathWithQuery: string, timestamp: string, nonce: string, clientId: string, bodyHash: string): string {
   return [SIGNATURE_SCHEME, method.toUpperCase(), pathWithQuery, timestamp, nonce, clientId, bodyHash].join('\n');
 }
 
-/** The signature of a request: lowercase hex HMAC-SHA-256 under the secret's UTF-8 bytes. */
+/**
+ * The signature of a request: lowercase hex HMAC-SHA-256 (64 characters) of `canonical` (canonicalString) under the
+ * secret's UTF-8 bytes (a client's secret is 32-256 characters). The first example is RFC 4231 test case 2; the
+ * second, a canonical string signed here and checked with `openssl dgst -sha256 -hmac`.
+ * @example
+ * sign('Jefe', 'what do ya want for nothing?')  // => '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'
+ * const canonical = canonicalString('GET', '/cards/v1/crd-1?extend=pan', '1700000000', 'nonce-0123456789abcdef', 'cli-backend', bodySha256(undefined))
+ * sign('a secret of at least 32 characters', canonical)  // => '63f2946088b01eaaefee0560e5dbb215c9fc1aaa7a45af91bfa0eeb3e94b7bb2'
+ */
 export function sign(secret: string, canonical: string): string {
   return createHmac('sha256', secret).update(canonical).digest('hex');
 }

@@ -81,7 +81,17 @@ export type ConfigFile = Static<typeof ConfigSchema>;
 export type GroupConfig = Static<typeof Group>;
 export type KeySetConfig = Static<typeof KeySet>;
 
-/** A resolved affinity group: the file's settings with defaults applied and its key set attached. */
+/**
+ * A resolved affinity group (ServiceConfig.groups): the file's `affinity_groups[]` entry in camelCase, with its
+ * defaults applied (panLength 16, countryCode ARG, serviceCode 101, pinOnCreation true, pinTryLimit 3, panTokenType
+ * NUMERIC, innominate and externalShipping false) and its key set's key blocks attached. The API serves it, without
+ * the keys, at GET /cards/v1/config/affinity-groups/{id}. The example reads the group afg-test of the `service`'s
+ * configuration file, which leaves those defaults unset.
+ * @example
+ * const group = resolveConfig(configFile, {}).groups.get('afg-test')
+ * [group.bin, group.panLength, group.serviceCode, group.pinTryLimit, group.panTokenType]  // => ['45717360', 16, '101', 3, 'NUMERIC']
+ * (await client.getAffinityGroup(group.id)).months_to_expiration === group.monthsToExpiration  // => true
+ */
 export interface AffinityGroup {
   id: string;
   name: string;
@@ -104,6 +114,17 @@ export interface AffinityGroup {
   panTokenType: 'NUMERIC' | 'ALPHANUMERIC';
 }
 
+/**
+ * A resolved API client (ServiceConfig.clients): its id (`cli-…`), its secret (32-256 characters, from `secret` or
+ * the environment variable `secret_env` names), its roles, and the key blocks of its zone PIN key (P0: PIN blocks
+ * for validation arrive under it) and transport key (D0 TDES: security values leave under it), if configured. In
+ * the example, the `service`'s back-office client signs a call that needs the cards role.
+ * @example
+ * const backOffice = resolveConfig(configFile, {}).clients.get('cli-back-office')
+ * [...backOffice.roles]  // => ['back_office']
+ * const api = new CardhsmClient({ url: service, clientId: backOffice.id, secret: backOffice.secret })
+ * await api.getAffinityGroup(dev.affinityGroupId).catch((e) => [e.status, e.code])  // => [403, 'FORBIDDEN']
+ */
 export interface ApiClient {
   id: string;
   secret: string;
@@ -112,6 +133,18 @@ export interface ApiClient {
   transportKey: string | undefined;
 }
 
+/**
+ * A checked configuration, as resolveConfig returns it and startService and checkKeys take it: the listen address
+ * (host, port; 0 for a free port), the store (`sqlite:<path>` or a postgres:// URL), the record key and optional
+ * card-reference key blocks, the audit log path, the dynamic CVV2 window (seconds), the job lease (seconds) and chunk
+ * size (cards), and the affinity groups and API clients by id. The example resolves the `service`'s configuration
+ * file and checks its key blocks under its LMK.
+ * @example
+ * const config = resolveConfig(configFile, {})
+ * [config.host, config.port, config.dcvv2WindowSeconds, config.jobs]  // => ['127.0.0.1', 0, 3600, { leaseSeconds: 30, chunkSize: 100 }]
+ * [[...config.groups.keys()], config.clients.size]  // => [['afg-test', 'afg-dcvv', 'afg-nocode'], 7]
+ * checkKeys(config, lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'))  // => []
+ */
 export interface ServiceConfig {
   host: string;
   port: number;
@@ -126,7 +159,15 @@ export interface ServiceConfig {
   clients: ReadonlyMap<string, ApiClient>;
 }
 
-/** A configuration problem: its JSON path and what is wrong (never the value). */
+/**
+ * A refused configuration: `problems` lists each problem as its JSON path and what is wrong (never the value, a key
+ * or a secret), and the message joins them. resolveConfig throws it for the shape and the references, startService
+ * for key blocks that do not check under the LMK (checkKeys).
+ * @example
+ * const refused = (file) => { try { resolveConfig(file, {}) } catch (e) { return [e.name, e.problems] } }
+ * refused({ ...configFile, clients: [] })  // => ['ConfigError', ['/clients: Expected array length to be greater or equal to 1']]
+ * refused({ ...configFile, affinity_groups: [{ ...configFile.affinity_groups[0], key_set: 'other' }] })  // => ['ConfigError', ['/affinity_groups/0/key_set: no key set named "other" in /key_sets']]
+ */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -135,8 +176,22 @@ export class ConfigError extends Error {
 }
 
 /**
- * Checks a parsed configuration file and resolves it. `env` supplies `secret_env` values. Throws ConfigError with
- * every problem found. Key blocks are checked for their usage separately, by the service at start (checkKeys).
+ * Checks a parsed configuration file (`cardhsm.config.json`, see README "Configuration") and resolves it: the shape
+ * (a TypeBox schema: unknown fields refused), then the references (each group's key set, a dcvv group's imk, a BIN
+ * that leaves room in its PAN length, unique ids, exactly one of `secret` and `secret_env` per client), with defaults
+ * applied (listen 127.0.0.1:8080, store sqlite:./cardhsm.db, a 3600 s dynamic CVV2 window, 30 s job leases, chunks of
+ * 100). `env` supplies the `secret_env` values (at least 32 characters). Returns the ServiceConfig and the file's
+ * `lmk` source. Key blocks are checked for their usage separately, under the LMK, by the service at start (checkKeys).
+ *
+ * The example's key blocks are `keys` (the test keys under the test LMK): a minimal file with one group and one client.
+ *
+ * @throws ConfigError with every problem found (at most 20 of the shape), each with its JSON path.
+ * @example
+ * const group = { id: 'afg-prepaid', name: 'PREPAID AR', key_set: 'main', bin: '45717360', card_types: ['VIRTUAL'], product_type: 'PREPAID', provider: 'VISA', months_to_expiration: 36, activation_code_enabled: false, dcvv_enabled: false }
+ * const file = { record_key: keys.aesDek, key_sets: { main: { cvk: keys.cvk, pan_key: keys.aesDek, pin_key: keys.zpk, pvk: keys.pvk, token_key: keys.aesDek } }, affinity_groups: [group], clients: [{ id: 'cli-backend', secret_env: 'BACKEND_SECRET', roles: ['cards'] }] }
+ * const config = resolveConfig(file, { BACKEND_SECRET: 'a secret of at least 32 characters' })
+ * [config.host, config.port, config.store, config.groups.get('afg-prepaid').panLength]  // => ['127.0.0.1', 8080, 'sqlite:./cardhsm.db', 16]
+ * (() => { try { resolveConfig(file, {}) } catch (e) { return e.problems } })()  // => ['/clients/0/secret_env: the environment variable BACKEND_SECRET is unset or shorter than 32 characters']
  */
 export function resolveConfig(file: unknown, env: Readonly<Record<string, string | undefined>>): ServiceConfig & { lmk: ConfigFile['lmk'] } {
   if (!Value.Check(ConfigSchema, file)) {

@@ -112,7 +112,18 @@ export function createContext(o: ContextOptions): Ctx {
   };
 }
 
-/** Expected usage of each configured key block, checked at start (a wrong LMK shows here, not on the first card). */
+/**
+ * Checks every key block of a configuration under `lmk` (32 bytes) against its expected usage and algorithm: the
+ * record key (D0 AES), the card-reference key (M7 HMAC256), each key set's cvk (C0 TDES2), pan_key and token_key (D0
+ * AES), pin_key (P0 TDES), pvk (V2 TDES2) and imk (E6), each client's zone PIN key (P0 TDES) and transport key (D0
+ * TDES). Returns the problems, each with its JSON path (empty: all good); startService throws them as a ConfigError,
+ * so a wrong LMK shows at start, not on the first card. Never throws for a bad block, never names a key.
+ * @example
+ * const config = resolveConfig(configFile, {})
+ * checkKeys(config, lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'))  // => []
+ * checkKeys({ ...config, recordKey: keys.cvk }, lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'))  // => ['/record_key: expected a D0 key (AES128 or AES192 or AES256), got C0 TDES2']
+ * checkKeys(config, lmkFromHex('F0E0D0C0B0A090807060504030201000F1E1D1C1B1A191817161514131211101'))[0]  // => '/record_key: the key block does not verify under this LMK'
+ */
 export function checkKeys(config: ServiceConfig, lmk: Uint8Array): string[] {
   const hsm = new Hsm({ lmk, activities: 'authorization' });
   const problems: string[] = [];

@@ -22,7 +22,18 @@ export { ROLES, ROUTE_ACCESS, type Role } from './roles.js';
 export { SIGNATURE_HEADERS, canonicalString, sign, bodySha256 } from './auth.js';
 export { checkKeys } from './context.js';
 
+/**
+ * What startService needs: the checked configuration (resolveConfig), the LMK (32 bytes) and, optionally, a clock
+ * (milliseconds), a log line sink and the job runner's poll interval (ms). The example starts a second service from
+ * the `service`'s configuration file on a store of its own.
+ * @example
+ * const options = { config: resolveConfig({ ...configFile, store: `sqlite:${tmp}/start-options.db` }, {}), lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), jobPollMs: 500 }
+ * const running = await startService(options)
+ * (await (await fetch(`${running.url}/healthz`)).json())  // => { data: { status: 'ok' } }
+ * await running.close()  // => undefined
+ */
 export interface StartOptions {
+  /** The checked configuration (resolveConfig); the listen port 0 binds a free port. */
   config: ServiceConfig;
   /** The LMK (32 bytes); copied by the Hsms, so the caller may wipe it after start. */
   lmk: Uint8Array;
@@ -34,6 +45,16 @@ export interface StartOptions {
   jobPollMs?: number;
 }
 
+/**
+ * A started service: its URL (with the port actually bound), the Fastify app and the handlers' context, and close(),
+ * which stops taking requests, lets the running job chunk finish and closes the databases (calling it again waits
+ * for the same close).
+ * @example
+ * const running = await startService({ config: resolveConfig({ ...configFile, store: `sqlite:${tmp}/running.db` }, {}), lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F') })
+ * [/^http:\/\/127\.0\.0\.1:[0-9]+$/.test(running.url), running.ctx.config.groups.size]  // => [true, 3]
+ * await running.close()  // => undefined
+ * await fetch(`${running.url}/healthz`).then((r) => r.status, (e) => e.name)  // => 'TypeError'
+ */
 export interface RunningService {
   /** http://host:port (the bound port when the configuration asked for port 0). */
   url: string;
@@ -42,6 +63,15 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * The route modules startService registers (cards, batches, embosser, PIN, accounts): each a function that declares
+ * its routes to a registrar. Between them they serve every operation of ROUTE_ACCESS; the example collects their
+ * operationIds with a registrar that only records them.
+ * @example
+ * const operations = []
+ * ROUTES.forEach((register) => register({ route: (route) => operations.push(route.operationId) }))
+ * operations.sort()  // => Object.keys(ROUTE_ACCESS).sort()
+ */
 export const ROUTES = [cardRoutes, batchRoutes, embosserRoutes, pinRoutes, accountRoutes];
 
 async function openStore(target: ServiceConfig['store']): Promise<Store> {
@@ -53,6 +83,23 @@ async function openStore(target: ServiceConfig['store']): Promise<Store> {
   return new PostgresStore({ connectionString: target, max: 20 });
 }
 
+/**
+ * Starts the card-management API (what `cardhsm serve` runs): checks every key block under the LMK (checkKeys),
+ * opens the database and the Hsm's store named by `config.store` (migrations run once, under a lock), builds the
+ * Hsms (so the caller may wipe `lmk` once this resolves), listens on `config.host`:`config.port` and starts the job
+ * runner. The example starts a service on SQLite in `tmp`, asks its readiness probe, and stops it; then a start under
+ * another LMK, refused before anything is opened.
+ *
+ * @throws ConfigError (a key block of the wrong usage, or one that does not verify under this LMK: every problem with
+ * its JSON path), ERR_STORE_UNAVAILABLE (the database cannot be opened or migrated), or the listen error (a port in
+ * use).
+ * @example
+ * const running = await startService({ config: resolveConfig({ ...configFile, store: `sqlite:${tmp}/start.db` }, {}), lmk: lmkFromHex('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F') })
+ * (await (await fetch(`${running.url}/readyz`)).json())  // => { data: { status: 'ready' } }
+ * await running.close()  // => undefined
+ * const otherLmk = lmkFromHex('F0E0D0C0B0A090807060504030201000F1E1D1C1B1A191817161514131211101')
+ * await startService({ config: resolveConfig({ ...configFile, store: `sqlite:${tmp}/refused.db` }, {}), lmk: otherLmk }).catch((e) => [e.name, e.problems[0]])  // => ['ConfigError', '/record_key: the key block does not verify under this LMK']
+ */
 export async function startService(o: StartOptions): Promise<RunningService> {
   const problems = checkKeys(o.config, o.lmk);
   if (problems.length > 0) throw new ConfigError(problems);
