@@ -62,13 +62,16 @@ describe('round trips and one-bit changes', () => {
   });
 
   test('CVC3: round trip with 3, 4 or 5 digits; a flipped UN bit changes the 5-digit code', () => {
+    let collisions = 0;
     fc.assert(fc.property(key16, pan, psn, fc.uint8Array({ minLength: 1, maxLength: 40 }), bytesOf(2), bytesOf(4), fc.integer({ min: 3, max: 5 }), fc.nat(), (imk, p, s, t, atc, un, n, bit) => {
       const full = api.generateCvc3(imk, p, s, t, atc, un);
       expect(api.verifyCvc3(imk, p, s, t, atc, un, full.slice(5 - n))).toBe(true);
-      // The last 2 bytes of a TDES block: a changed input gives another code except with probability 1/65536.
-      const other = api.generateCvc3(imk, p, s, t, atc, flip(un, bit));
-      expect(other === full ? 'collision' : 'differs').toBe('differs');
+      // The last 2 bytes of a TDES block: a changed input gives another code except with probability 1/65536, so
+      // over 500 runs a collision or two may happen by chance (0.8% of runs see one); a code that ignored the UN
+      // would collide every time.
+      if (api.generateCvc3(imk, p, s, t, atc, flip(un, bit)) === full) collisions++;
     }), { numRuns: 500 });
+    expect(collisions).toBeLessThan(3);
   });
 });
 

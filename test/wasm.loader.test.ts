@@ -210,10 +210,13 @@ describe('loader', () => {
     const originals = { Module: wasm.Module, Instance: wasm.Instance, compile: wasm.compile, instantiate: wasm.instantiate };
     let compilations = 0;
     for (const name of ['Module', 'Instance'] as const) {
-      wasm[name] = (...a: unknown[]) => {
-        compilations++;
-        return Reflect.construct(originals[name], a);
-      };
+      // A Proxy keeps the constructor's prototype, so `instanceof WebAssembly.Module` still works while counting.
+      wasm[name] = new Proxy(originals[name], {
+        construct(target, a) {
+          compilations++;
+          return Reflect.construct(target, a);
+        },
+      });
     }
     for (const name of ['compile', 'instantiate'] as const) {
       wasm[name] = (...a: unknown[]) => {

@@ -185,7 +185,8 @@ export type ActivationInput = Static<typeof R.ActivationBody>;
  * const card = await client.createCard({ user_id: 'usr-ana', affinity_group_id: dev.affinityGroupId, card_type: 'VIRTUAL', pin: '4929' })
  * await client.invalidPinAttempts({ card_id: card.id })  // => { card_id: card.id, failed_attempts: 0, remaining_attempts: 3, locked: false, try_limit: 3 }
  * const dynamic = await client.dynamicValues({ card_id: card.id })
- * (await client.getCard(card.id, { extend: ['cvv'] })).cvv === dynamic.cvv  // => true
+ * const shown = await client.getCard(card.id, { extend: ['cvv'] }) // the same code while its window lasts
+ * shown.cvv_expiration_time === dynamic.cvv_expiration_time ? shown.cvv === dynamic.cvv : shown.cvv_expiration_time > dynamic.cvv_expiration_time  // => true
  */
 export type CardSelector = Static<typeof R.CardBody>;
 /**
