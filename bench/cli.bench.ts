@@ -21,7 +21,10 @@ function cli(cwd: string, args: string[]): number {
 
 /** The library's rate for `count` cards with the folder's development keys and store, in a fresh process. */
 function library(cwd: string, count: number): number {
-  const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as { lmk: string; keys: Record<string, string> };
+  const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as {
+    lmk: string;
+    keys: Record<string, string>;
+  };
   const script = `
     const { Hsm, hexToBytes } = await import(${JSON.stringify(join(DIST, 'index.js'))});
     const { SqliteStore } = await import(${JSON.stringify(join(DIST, 'store', 'sqlite.js'))});
@@ -49,7 +52,9 @@ export function cliIssuance(quick: boolean): { count: number; runs: number; cli:
     const cliRates: number[] = [];
     const libRates: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      cliRates.push(count / cli(cwd, ['issue', '--bin', '45717360', '--count', String(count), '--out', `cards-${i}.jsonl`]));
+      cliRates.push(
+        count / cli(cwd, ['issue', '--bin', '45717360', '--count', String(count), '--out', `cards-${i}.jsonl`]),
+      );
       rmSync(join(cwd, `cards-${i}.jsonl`));
       libRates.push(library(cwd, count));
     }

@@ -16,17 +16,53 @@ export function dcvv2Workloads(): Workload[] {
       id: 'dcvv2-single',
       title: 'dynamic CVV2, single code',
       unit: 'codes/s',
-      cardhsm: { name: 'cardhsm generateDynamicCvv2', ops: 1, run: () => { const c = DCARDS[i++ % DCARDS.length]!; generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: AT }); } },
-      peers: [{ name: 'node:crypto HMAC', ops: 1, run: () => { const c = DCARDS[i++ % DCARDS.length]!; nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW); } }],
-      check: () => same('node', DCARDS.slice(0, 300).map((c) => generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: AT }).code), DCARDS.slice(0, 300).map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW))),
+      cardhsm: {
+        name: 'cardhsm generateDynamicCvv2',
+        ops: 1,
+        run: () => {
+          const c = DCARDS[i++ % DCARDS.length]!;
+          generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: AT });
+        },
+      },
+      peers: [
+        {
+          name: 'node:crypto HMAC',
+          ops: 1,
+          run: () => {
+            const c = DCARDS[i++ % DCARDS.length]!;
+            nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW);
+          },
+        },
+      ],
+      check: () =>
+        same(
+          'node',
+          DCARDS.slice(0, 300).map((c) => generateDynamicCvv2(IMK, c.pan, c.psn, c.expiry, { at: AT }).code),
+          DCARDS.slice(0, 300).map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW)),
+        ),
     },
     {
       id: 'dcvv2-batch',
       title: 'dynamic CVV2, one window for 10,000 cards',
       unit: 'codes/s',
-      cardhsm: { name: 'cardhsm generateDynamicCvv2Batch', ops: DCARDS.length, run: () => generateDynamicCvv2Batch(IMK, DCARDS, { at: AT }) },
-      peers: [{ name: 'node:crypto HMAC', ops: DCARDS.length, run: () => DCARDS.map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW)) }],
-      check: () => same('node', generateDynamicCvv2Batch(IMK, DCARDS.slice(0, 500), { at: AT }).map((c) => c.code), DCARDS.slice(0, 500).map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW))),
+      cardhsm: {
+        name: 'cardhsm generateDynamicCvv2Batch',
+        ops: DCARDS.length,
+        run: () => generateDynamicCvv2Batch(IMK, DCARDS, { at: AT }),
+      },
+      peers: [
+        {
+          name: 'node:crypto HMAC',
+          ops: DCARDS.length,
+          run: () => DCARDS.map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW)),
+        },
+      ],
+      check: () =>
+        same(
+          'node',
+          generateDynamicCvv2Batch(IMK, DCARDS.slice(0, 500), { at: AT }).map((c) => c.code),
+          DCARDS.slice(0, 500).map((c) => nodeDcvv2(IMK, c.pan, c.psn, c.expiry, WINDOW)),
+        ),
     },
   ];
 }

@@ -41,14 +41,34 @@ export function dukptWorkloads(): Workload[] {
   const pins = CARDS.map((_, i) => String(1000 + ((i * 7907) % 9000)));
   const tdesKsns = ksns(false);
   const aesKsns = ksns(true);
-  const tdesItems = tdesKsns.map((ksn, i) => ({ ksn, pan: CARDS[i]!.pan, pinBlock: encryptDukptPinBlock({ bdk: TDES_BDK, ksn, format: 0, pin: pins[i]!, pan: CARDS[i]!.pan }) }));
-  const aesItems = aesKsns.map((ksn, i) => ({ ksn, pan: CARDS[i]!.pan, pinBlock: encryptDukptPinBlock({ bdk: AES_BDK, ksn, format: 4, pin: pins[i]!, pan: CARDS[i]!.pan }) }));
+  const tdesItems = tdesKsns.map((ksn, i) => ({
+    ksn,
+    pan: CARDS[i]!.pan,
+    pinBlock: encryptDukptPinBlock({ bdk: TDES_BDK, ksn, format: 0, pin: pins[i]!, pan: CARDS[i]!.pan }),
+  }));
+  const aesItems = aesKsns.map((ksn, i) => ({
+    ksn,
+    pan: CARDS[i]!.pan,
+    pinBlock: encryptDukptPinBlock({ bdk: AES_BDK, ksn, format: 4, pin: pins[i]!, pan: CARDS[i]!.pan }),
+  }));
   const nodeTdes = nodeTdesDukptTranslate(TDES_BDK, ZPK);
   const nodeAes = nodeAesDukptTranslate(AES_BDK, ZPK);
   const to = { key: ZPK, format: 0 as const };
   const ours = {
-    tdes: (n: number) => translateDukptPinBlock({ pinBlock: tdesItems[n]!.pinBlock, pan: tdesItems[n]!.pan, from: { bdk: TDES_BDK, ksn: tdesItems[n]!.ksn, format: 0 }, to }),
-    aes: (n: number) => translateDukptPinBlock({ pinBlock: aesItems[n]!.pinBlock, pan: aesItems[n]!.pan, from: { bdk: AES_BDK, ksn: aesItems[n]!.ksn, format: 4 }, to }),
+    tdes: (n: number) =>
+      translateDukptPinBlock({
+        pinBlock: tdesItems[n]!.pinBlock,
+        pan: tdesItems[n]!.pan,
+        from: { bdk: TDES_BDK, ksn: tdesItems[n]!.ksn, format: 0 },
+        to,
+      }),
+    aes: (n: number) =>
+      translateDukptPinBlock({
+        pinBlock: aesItems[n]!.pinBlock,
+        pan: aesItems[n]!.pan,
+        from: { bdk: AES_BDK, ksn: aesItems[n]!.ksn, format: 4 },
+        to,
+      }),
     tdesBatch: () => translateDukptPinBlocks({ from: { bdk: TDES_BDK, format: 0 }, to, items: tdesItems }),
     aesBatch: () => translateDukptPinBlocks({ from: { bdk: AES_BDK, format: 4 }, to, items: aesItems }),
   };

@@ -21,7 +21,12 @@ export function ff1Workloads(): Workload[] {
       unit: 'tokens/s',
       cardhsm: { name: 'cardhsm tokenizePan', ops: 1, run: () => tokenizePan(KEY, PANS[i++ % PANS.length]!) },
       peers: [{ name: '@noble/ciphers FF1', ops: 1, run: () => token(PANS[i++ % PANS.length]!) }],
-      check: () => same('noble', PANS.slice(0, 300).map((p) => tokenizePan(KEY, p)), PANS.slice(0, 300).map(token)),
+      check: () =>
+        same(
+          'noble',
+          PANS.slice(0, 300).map((p) => tokenizePan(KEY, p)),
+          PANS.slice(0, 300).map(token),
+        ),
     },
     {
       id: 'token-batch',
@@ -43,8 +48,19 @@ export function ff1Workloads(): Workload[] {
           return issuer.pansAt(counter, 10_000);
         },
       },
-      peers: [{ name: '@noble/ciphers FF1', ops: 10_000, run: () => Array.from({ length: 10_000 }, (_, k) => pan(counter + k)) }],
-      check: () => same('noble', issuer.pansAt(0, 1000), Array.from({ length: 1000 }, (_, k) => pan(k))),
+      peers: [
+        {
+          name: '@noble/ciphers FF1',
+          ops: 10_000,
+          run: () => Array.from({ length: 10_000 }, (_, k) => pan(counter + k)),
+        },
+      ],
+      check: () =>
+        same(
+          'noble',
+          issuer.pansAt(0, 1000),
+          Array.from({ length: 1000 }, (_, k) => pan(k)),
+        ),
     },
   ];
 }

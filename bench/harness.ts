@@ -49,7 +49,9 @@ function measure(c: Contender, maxTime: number): Promise<Measured> {
       defer: async,
       maxTime,
       minSamples: 5,
-      fn: async ? (d: Benchmark.Deferred) => void (c.run() as Promise<unknown>).then(() => d.resolve()) : () => void c.run(),
+      fn: async
+        ? (d: Benchmark.Deferred) => void (c.run() as Promise<unknown>).then(() => d.resolve())
+        : () => void c.run(),
       onComplete: () => resolve({ name: c.name, opsPerSecond: bench.hz * c.ops, rme: bench.stats.rme }),
       onError: (e: unknown) => reject(e),
     } as Benchmark.Options);
@@ -67,7 +69,9 @@ export async function runWorkload(w: Workload, maxTime: number): Promise<Row> {
 
 /** Throws unless every entry of `got` equals `want` (as JSON). */
 export function same(what: string, want: unknown, got: unknown): void {
-  if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`cross-check failed: ${what} disagrees with cardhsm`);
+  if (JSON.stringify(want) !== JSON.stringify(got))
+    throw new Error(`cross-check failed: ${what} disagrees with cardhsm`);
 }
 
-export const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
+export const fmt = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1);

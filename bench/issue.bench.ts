@@ -19,10 +19,21 @@ const BATCH = 10_000;
 function issuerHsm() {
   // Known keys in one component: a development custodian, as the benchmarks compare against clear-key peers.
   const lmk = new Uint8Array(32).fill(0x22);
-  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const custodian = new Hsm({
+    lmk,
+    activities: 'custodian',
+    development: { allowSingleComponent: true, warn: () => {} },
+  });
   const hsm = new Hsm({ lmk, activities: 'issuance', store: new MemoryStore() });
-  const imp = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128', key: Uint8Array) => custodian.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true }).keyBlock;
-  const keys = { cvk: imp('C0', 'TDES2', CLEAR.cvk), pvk: imp('V2', 'TDES2', CLEAR.pvk), pinKey: imp('P0', 'TDES2', CLEAR.zpk), panKey: imp('D0', 'AES256', CLEAR.panKey), tokenKey: imp('D0', 'AES128', CLEAR.tokenKey) };
+  const imp = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128', key: Uint8Array) =>
+    custodian.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true }).keyBlock;
+  const keys = {
+    cvk: imp('C0', 'TDES2', CLEAR.cvk),
+    pvk: imp('V2', 'TDES2', CLEAR.pvk),
+    pinKey: imp('P0', 'TDES2', CLEAR.zpk),
+    panKey: imp('D0', 'AES256', CLEAR.panKey),
+    tokenKey: imp('D0', 'AES128', CLEAR.tokenKey),
+  };
   return { hsm, keys };
 }
 
@@ -42,7 +53,7 @@ function peerCards() {
   const pvkCipher = nodeEcb(CLEAR.pvk);
   // cardhsm's issued-PIN derivation, written out: R_j = TDES(PVK, TDES(PVK, B1) xor B2_j), decimal nibbles in order.
   const derivePin = (p: string): string => {
-    const d = Buffer.from((`${p.padEnd(31, 'F')}0`), 'hex');
+    const d = Buffer.from(`${p.padEnd(31, 'F')}0`, 'hex');
     const y1 = pvkCipher.update(d.subarray(0, 8));
     let pin = '';
     for (let j = 0; ; j++) {
@@ -59,10 +70,23 @@ function peerCards() {
   };
   return (start: number, n: number): IssuedCard[] => {
     const pans = Array.from({ length: n }, (_, i) => pan(start + i));
-    const cvvs = cvv(['101', '000', '999'].flatMap((serviceCode) => pans.map((p) => ({ pan: p, expiry: EXPIRY, serviceCode }))));
+    const cvvs = cvv(
+      ['101', '000', '999'].flatMap((serviceCode) => pans.map((p) => ({ pan: p, expiry: EXPIRY, serviceCode }))),
+    );
     return pans.map((p, i) => {
       const pin = derivePin(p);
-      return { pan: p, lastFour: p.slice(-4), expiry: EXPIRY, serviceCode: '101', cvv: cvvs[i]!, cvv2: cvvs[n + i]!, icvv: cvvs[2 * n + i]!, token: token(p), pinBlock: bytesToHex(iso0(pin, p)), pvv: pvv(p, '1', pin) };
+      return {
+        pan: p,
+        lastFour: p.slice(-4),
+        expiry: EXPIRY,
+        serviceCode: '101',
+        cvv: cvvs[i]!,
+        cvv2: cvvs[n + i]!,
+        icvv: cvvs[2 * n + i]!,
+        token: token(p),
+        pinBlock: bytesToHex(iso0(pin, p)),
+        pvv: pvv(p, '1', pin),
+      };
     });
   };
 }
@@ -76,11 +100,21 @@ export function issueWorkloads(): Workload[] {
       id: 'issue-card',
       title: 'full mass-issuance card (PAN, CVV, CVV2, iCVV, PVV, ISO 0 block under a ZPK, token), batches of 10,000',
       unit: 'cards/s',
-      cardhsm: { name: 'cardhsm issueCards', ops: BATCH, run: () => drain(hsm.issueCards({ bin: BIN, count: BATCH, expiry: EXPIRY, ...keys })) },
-      peers: [{ name: 'node:crypto + @noble/ciphers', ops: BATCH, run: () => {
-        start += BATCH;
-        return peer(start, BATCH);
-      } }],
+      cardhsm: {
+        name: 'cardhsm issueCards',
+        ops: BATCH,
+        run: () => drain(hsm.issueCards({ bin: BIN, count: BATCH, expiry: EXPIRY, ...keys })),
+      },
+      peers: [
+        {
+          name: 'node:crypto + @noble/ciphers',
+          ops: BATCH,
+          run: () => {
+            start += BATCH;
+            return peer(start, BATCH);
+          },
+        },
+      ],
       check: async () => {
         const fresh = issuerHsm();
         const ours = await drain(fresh.hsm.issueCards({ bin: BIN, count: 500, expiry: EXPIRY, ...fresh.keys }));
@@ -103,14 +137,23 @@ export { issuerHsm, BIN, EXPIRY };
 /** Timed runs of each kind (odd, for a median): the two-thread ratio moves by ~0.1 from one run to the next. */
 const RUNS = 5;
 
-export async function multiCoreIssuance(quick: boolean): Promise<{ workers: number; runs: number; count: number; single: number; parallel: number; coldParallel: number; coldFirstCardMs: number }> {
+export async function multiCoreIssuance(quick: boolean): Promise<{
+  workers: number;
+  runs: number;
+  count: number;
+  single: number;
+  parallel: number;
+  coldParallel: number;
+  coldFirstCardMs: number;
+}> {
   const { hsm, keys } = issuerHsm();
   const count = quick ? 200_000 : 1_000_000;
   const run = async (workers: number) => {
     const t0 = performance.now();
     let first = 0;
     let n = 0;
-    for await (const _ of hsm.issueCards({ bin: BIN, count, expiry: EXPIRY, ...keys, workers })) if (n++ === 0) first = performance.now();
+    for await (const _ of hsm.issueCards({ bin: BIN, count, expiry: EXPIRY, ...keys, workers }))
+      if (n++ === 0) first = performance.now();
     return { rate: n / ((performance.now() - t0) / 1000), firstCardMs: first - t0 };
   };
   await run(1); // warm-up
@@ -122,7 +165,15 @@ export async function multiCoreIssuance(quick: boolean): Promise<{ workers: numb
     parallels.push((await run(2)).rate);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[RUNS >> 1]!;
-  return { workers: 2, runs: RUNS, count, single: median(singles), parallel: median(parallels), coldParallel: cold.rate, coldFirstCardMs: cold.firstCardMs };
+  return {
+    workers: 2,
+    runs: RUNS,
+    count,
+    single: median(singles),
+    parallel: median(parallels),
+    coldParallel: cold.rate,
+    coldFirstCardMs: cold.firstCardMs,
+  };
 }
 
 /**
@@ -131,7 +182,10 @@ export async function multiCoreIssuance(quick: boolean): Promise<{ workers: numb
  */
 export function multiCoreIssuanceFresh(quick: boolean): ReturnType<typeof multiCoreIssuance> {
   const script = `import('${new URL('./issue.bench.ts', import.meta.url).href}').then((m) => m.multiCoreIssuance(${quick})).then((r) => process.stdout.write(JSON.stringify(r)))`;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) throw new Error(`multi-core benchmark process failed: ${child.stderr}`);
   return Promise.resolve(JSON.parse(child.stdout));
 }

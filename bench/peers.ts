@@ -43,7 +43,10 @@ export const nodeReusedOp = (key: Uint8Array, decrypt = false): EcbOp => {
 };
 
 /** node:crypto with a cipher made per operation. */
-export const nodePerOp = (key: Uint8Array, decrypt = false): EcbOp => (data) => nodeEcb(key, decrypt).update(data);
+export const nodePerOp =
+  (key: Uint8Array, decrypt = false): EcbOp =>
+  (data) =>
+    nodeEcb(key, decrypt).update(data);
 
 // ---- CVV ---------------------------------------------------------------------------------------------------
 
@@ -69,7 +72,8 @@ export function decimalizeNibbles(block: Uint8Array, count: number): string {
   return out;
 }
 
-const cvvData = (pan: string, expiry: string, sc: string): Buffer => Buffer.from((pan + expiry + sc).padEnd(32, '0'), 'hex');
+const cvvData = (pan: string, expiry: string, sc: string): Buffer =>
+  Buffer.from((pan + expiry + sc).padEnd(32, '0'), 'hex');
 
 /** The CVV method with ciphers made per call. */
 export function nodeCvvPerOp(cvk: Uint8Array, pan: string, expiry: string, sc: string): string {
@@ -137,14 +141,15 @@ export function forgeCvv(cvk: Uint8Array) {
 
 /** Visa PVV: the TSP (11 PAN digits, PVKI, 4 PIN digits) encrypted under the PVK, decimalized to 4 digits. */
 export function pvvWith(encrypt: EcbOp) {
-  return (pan: string, pvki: string, pin: string): string => decimalize(encrypt(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
+  return (pan: string, pvki: string, pin: string): string =>
+    decimalize(encrypt(Buffer.from(pan.slice(-12, -1) + pvki + pin.slice(0, 4), 'hex')), 4);
 }
 
 /** The ISO 0 PAN field: 0000 || the 12 rightmost PAN digits before the check digit. */
 const iso0PanField = (pan: string): Buffer => Buffer.from(`0000${pan.slice(-13, -1).padStart(12, '0')}`, 'hex');
 
 function iso0(pin: string, pan: string): Buffer {
-  const pinField = Buffer.from((`0${pin.length.toString(16)}${pin}`).padEnd(16, 'F'), 'hex');
+  const pinField = Buffer.from(`0${pin.length.toString(16)}${pin}`.padEnd(16, 'F'), 'hex');
   const panField = iso0PanField(pan);
   return Buffer.from(pinField.map((b, i) => b ^ panField[i]!));
 }
@@ -201,7 +206,11 @@ export function nobleToken(key: Uint8Array) {
 
 /** A PAN from a counter: prefix || FF1(counter) || Luhn, with noble's FF1. */
 export function noblePan(key: Uint8Array, bin: string, bodyDigits: number) {
-  const ff1 = FF1(10, key, Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  const ff1 = FF1(
+    10,
+    key,
+    Uint8Array.from(bin, (c) => c.charCodeAt(0)),
+  );
   return (counter: number): string => {
     const body = ff1.encrypt([...String(counter).padStart(bodyDigits, '0')].map(Number)).join('');
     return bin + body + luhnDigit(bin + body);
@@ -211,7 +220,13 @@ export function noblePan(key: Uint8Array, bin: string, bodyDigits: number) {
 // ---- Dynamic CVV2 ------------------------------------------------------------------------------------------
 
 export function nodeDcvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, window: number): string {
-  const kdf = Buffer.concat([Buffer.from([0, 0, 0, 1]), Buffer.from('TW-DCVV2'), Buffer.from([0]), Buffer.from(`${pan}|${psn}|${expiry}`), Buffer.from([0, 0, 1, 0])]);
+  const kdf = Buffer.concat([
+    Buffer.from([0, 0, 0, 1]),
+    Buffer.from('TW-DCVV2'),
+    Buffer.from([0]),
+    Buffer.from(`${pan}|${psn}|${expiry}`),
+    Buffer.from([0, 0, 1, 0]),
+  ]);
   const card = createHmac('sha256', imk).update(kdf).digest();
   const c = Buffer.alloc(8);
   c.writeBigUInt64BE(BigInt(window));
@@ -219,7 +234,6 @@ export function nodeDcvv2(imk: Uint8Array, pan: string, psn: string, expiry: str
   const off = mac[31]! & 15;
   return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000).padStart(3, '0');
 }
-
 
 // ---- ISO/IEC 9797-1 and EMV ----------------------------------------------------------------------------------
 
@@ -365,7 +379,10 @@ export function nodeAesDukptTranslate(bdk: Uint8Array, zpk: Uint8Array) {
   };
   return (ksn: Uint8Array, block: Uint8Array, pan: string): Buffer => {
     const bdkData = (b: number) => data(0x8001, bits / 64 + 0, bits, ksn.subarray(0, 8), b);
-    let key: Buffer = Buffer.concat([bdkCipher.update(bdkData(1)), ...(bits > 128 ? [bdkCipher.update(bdkData(2))] : [])]).subarray(0, bits / 8);
+    let key: Buffer = Buffer.concat([
+      bdkCipher.update(bdkData(1)),
+      ...(bits > 128 ? [bdkCipher.update(bdkData(2))] : []),
+    ]).subarray(0, bits / 8);
     const counter = Buffer.from(ksn).readUInt32BE(8);
     const context = Buffer.from(ksn.subarray(4, 12));
     let walked = 0;

@@ -18,9 +18,20 @@ const PEER_CIPHERS: Array<[string, (key: Uint8Array, decrypt?: boolean) => EcbOp
 
 export function pinWorkloads(): Workload[] {
   const lmk = new Uint8Array(32).fill(0x11);
-  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const custodian = new Hsm({
+    lmk,
+    activities: 'custodian',
+    development: { allowSingleComponent: true, warn: () => {} },
+  });
   const hsm = new Hsm({ lmk }); // the online host's profile, authorization: it translates PIN blocks
-  const block = (k: Uint8Array, usage = 'P0') => custodian.importKeyComponents({ usage, algorithm: 'TDES2', components: [k], allowSingleComponent: true, fixParity: true }).keyBlock;
+  const block = (k: Uint8Array, usage = 'P0') =>
+    custodian.importKeyComponents({
+      usage,
+      algorithm: 'TDES2',
+      components: [k],
+      allowSingleComponent: true,
+      fixParity: true,
+    }).keyBlock;
   const zpk1 = block(ZPK1);
   const zpk2 = block(ZPK2);
   const blocks = CARDS.map((c, i) => tdesEncryptEcb(ZPK1, encodePinBlockIso0(PINS[i]!, c.pan)));
@@ -30,11 +41,20 @@ export function pinWorkloads(): Workload[] {
 
   const pvvs = PEER_CIPHERS.map(([name, op]) => ({ name, pvv: pvvWith(op(CVK)) }));
   const iso0s = PEER_CIPHERS.map(([name, op]) => ({ name, iso0: iso0EncryptWith(op(ZPK1)) }));
-  const translates = PEER_CIPHERS.map(([name, op]) => ({ name: `${name}, clear keys`, translate: translateWith(op(ZPK1, true), op(ZPK2)) }));
+  const translates = PEER_CIPHERS.map(([name, op]) => ({
+    name: `${name}, clear keys`,
+    translate: translateWith(op(ZPK1, true), op(ZPK2)),
+  }));
   const ours = {
     pvv: (n: number) => generateVisaPvv(CVK, CARDS[n]!.pan, '1', PINS[n]!),
     iso0: (n: number) => tdesEncryptEcb(ZPK1, encodePinBlockIso0(PINS[n]!, CARDS[n]!.pan)),
-    translate: (n: number) => hsm.translatePinBlock({ pinBlock: blocks[n]!, pan: CARDS[n]!.pan, from: { key: zpk1, format: 0 }, to: { key: zpk2, format: 0 } }),
+    translate: (n: number) =>
+      hsm.translatePinBlock({
+        pinBlock: blocks[n]!,
+        pan: CARDS[n]!.pan,
+        from: { key: zpk1, format: 0 },
+        to: { key: zpk2, format: 0 },
+      }),
   };
   const peer = (name: string, run: (n: number) => unknown): Contender => ({ name, ops: 1, run: () => run(next()) });
   return [
@@ -44,7 +64,15 @@ export function pinWorkloads(): Workload[] {
       unit: 'PVV/s',
       cardhsm: peer('cardhsm generateVisaPvv', ours.pvv),
       peers: pvvs.map((p) => peer(p.name, (n) => p.pvv(CARDS[n]!.pan, '1', PINS[n]!))),
-      check: () => pvvs.forEach((p) => void same(p.name, sample.map((_, n) => ours.pvv(n)), sample.map((c, n) => p.pvv(c.pan, '1', PINS[n]!)))),
+      check: () =>
+        pvvs.forEach(
+          (p) =>
+            void same(
+              p.name,
+              sample.map((_, n) => ours.pvv(n)),
+              sample.map((c, n) => p.pvv(c.pan, '1', PINS[n]!)),
+            ),
+        ),
     },
     {
       id: 'iso0-encrypt',
@@ -52,7 +80,15 @@ export function pinWorkloads(): Workload[] {
       unit: 'blocks/s',
       cardhsm: peer('cardhsm encodePinBlockIso0 + tdesEncryptEcb', ours.iso0),
       peers: iso0s.map((p) => peer(p.name, (n) => p.iso0(PINS[n]!, CARDS[n]!.pan))),
-      check: () => iso0s.forEach((p) => void same(p.name, sample.map((_, n) => bytesToHex(ours.iso0(n))), sample.map((c, n) => bytesToHex(p.iso0(PINS[n]!, c.pan))))),
+      check: () =>
+        iso0s.forEach(
+          (p) =>
+            void same(
+              p.name,
+              sample.map((_, n) => bytesToHex(ours.iso0(n))),
+              sample.map((c, n) => bytesToHex(p.iso0(PINS[n]!, c.pan))),
+            ),
+        ),
     },
     {
       id: 'pin-translate',
@@ -60,7 +96,15 @@ export function pinWorkloads(): Workload[] {
       unit: 'translations/s',
       cardhsm: peer('cardhsm Hsm.translatePinBlock (key blocks)', ours.translate),
       peers: translates.map((p) => peer(p.name, (n) => p.translate(blocks[n]!, CARDS[n]!.pan))),
-      check: () => translates.forEach((p) => void same(p.name, sample.map((_, n) => bytesToHex(ours.translate(n))), sample.map((c, n) => bytesToHex(p.translate(blocks[n]!, c.pan))))),
+      check: () =>
+        translates.forEach(
+          (p) =>
+            void same(
+              p.name,
+              sample.map((_, n) => bytesToHex(ours.translate(n))),
+              sample.map((c, n) => bytesToHex(p.translate(blocks[n]!, c.pan))),
+            ),
+        ),
     },
   ];
 }

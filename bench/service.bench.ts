@@ -35,7 +35,10 @@ export interface ServiceRow {
 }
 
 function start(dir: string, config: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', config, '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', '--config', config, '--port', '0'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -50,11 +53,24 @@ function start(dir: string, config: string): Promise<{ url: string; proc: ChildP
 }
 
 /** Signs a request in place (a fresh nonce and timestamp each time). */
-function signRequest(req: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }) {
+function signRequest(req: {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}) {
   const body = typeof req.body === 'string' ? req.body : (req.body?.toString() ?? '');
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(12).toString('base64url');
-  const canonical = ['CARDHSM-HMAC-SHA256', req.method!, req.path!, ts, nonce, CLIENT, createHash('sha256').update(body).digest('hex')].join('\n');
+  const canonical = [
+    'CARDHSM-HMAC-SHA256',
+    req.method!,
+    req.path!,
+    ts,
+    nonce,
+    CLIENT,
+    createHash('sha256').update(body).digest('hex'),
+  ].join('\n');
   req.headers = {
     ...req.headers,
     'x-cardhsm-client': CLIENT,
@@ -72,10 +88,20 @@ function signRequest(req: { method?: string; path?: string; headers?: Record<str
  * computing HMACs; past them, requests are signed as they go.
  */
 function presign(method: string, path: string, body: string | undefined, count: number): Array<Record<string, string>> {
-  return Array.from({ length: count }, () => signRequest({ method, path, ...(body === undefined ? {} : { body }) }).headers!);
+  return Array.from(
+    { length: count },
+    () => signRequest({ method, path, ...(body === undefined ? {} : { body }) }).headers!,
+  );
 }
 
-async function load(url: string, method: 'GET' | 'POST', path: string, body: string | undefined, seconds: number, connections: number) {
+async function load(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body: string | undefined,
+  seconds: number,
+  connections: number,
+) {
   const signed = presign(method, path, body, seconds * 20_000);
   let next = 0;
   const result = await autocannon({
@@ -94,7 +120,12 @@ async function load(url: string, method: 'GET' | 'POST', path: string, body: str
       },
     ],
   });
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 /** The service rows; `stores` chooses SQLite and/or PostgreSQL (skipped without PostgreSQL binaries). */
@@ -104,7 +135,8 @@ export async function serviceRows(quick: boolean, only?: Set<string>): Promise<S
   const rows: ServiceRow[] = [];
   const want = (id: string) => !only || only.has(id) || only.has('service');
   const stores: Array<'SQLite' | 'PostgreSQL'> = [];
-  if (want('service-get-card') || want('service-pin-validation-sqlite') || want('service-dynamic-values')) stores.push('SQLite');
+  if (want('service-get-card') || want('service-pin-validation-sqlite') || want('service-dynamic-values'))
+    stores.push('SQLite');
   if (want('service-pin-validation-postgres') && postgresAvailable()) stores.push('PostgreSQL');
   for (const store of stores) {
     const dir = mkdtempSync(join(tmpdir(), 'cardhsm-bench-svc-'));
@@ -113,27 +145,61 @@ export async function serviceRows(quick: boolean, only?: Set<string>): Promise<S
     const server = await start(dir, config);
     try {
       const client = new CardhsmClient({ url: server.url, clientId: CLIENT, secret: SECRET });
-      const card = await client.createCard({ user_id: 'usr-bench', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: '4929' });
+      const card = await client.createCard({
+        user_id: 'usr-bench',
+        affinity_group_id: GROUP,
+        card_type: 'VIRTUAL',
+        pin: '4929',
+      });
       const pan = (await client.getCard(card.id, { extend: ['pan'] })).pan!;
       const pinBody = JSON.stringify({ card_id: card.id, pin_block: pinBlockIso0('4929', pan) });
       const dynBody = JSON.stringify({ card_id: card.id });
       // Cross-check each workload's answer before timing it.
       const v = await client.request('POST', '/cards/pin/validation', { body: JSON.parse(pinBody) });
-      if (v.status !== 200 || (v.body as { data: { valid: boolean } }).data.valid !== true) throw new Error('bench: the PIN validation workload does not validate');
+      if (v.status !== 200 || (v.body as { data: { valid: boolean } }).data.valid !== true)
+        throw new Error('bench: the PIN validation workload does not validate');
       const d = await client.dynamicValues({ card_id: card.id });
       if (!/^[0-9]{3}$/.test(d.cvv)) throw new Error('bench: the dynamic-values workload returns no code');
       if ((await client.getCard(card.id)).id !== card.id) throw new Error('bench: GET returns another card');
       const run = async (id: string, title: string, method: 'GET' | 'POST', path: string, body?: string) => {
         if (!want(id)) return;
         const r = await load(server.url, method, path, body, seconds, connections);
-        rows.push({ id, title, store, requestsPerSecond: r.rps, p99Ms: r.p99, p50Ms: r.p50, non2xx: r.non2xx, connections, seconds });
+        rows.push({
+          id,
+          title,
+          store,
+          requestsPerSecond: r.rps,
+          p99Ms: r.p99,
+          p50Ms: r.p50,
+          non2xx: r.non2xx,
+          connections,
+          seconds,
+        });
       };
       if (store === 'SQLite') {
         await run('service-get-card', 'GET /cards/v1/{id}', 'GET', `/cards/v1/${card.id}`);
-        await run('service-pin-validation-sqlite', 'POST /cards/pin/validation (counted)', 'POST', '/cards/pin/validation', pinBody);
-        await run('service-dynamic-values', 'POST /cards/pin/dynamic-values', 'POST', '/cards/pin/dynamic-values', dynBody);
+        await run(
+          'service-pin-validation-sqlite',
+          'POST /cards/pin/validation (counted)',
+          'POST',
+          '/cards/pin/validation',
+          pinBody,
+        );
+        await run(
+          'service-dynamic-values',
+          'POST /cards/pin/dynamic-values',
+          'POST',
+          '/cards/pin/dynamic-values',
+          dynBody,
+        );
       } else {
-        await run('service-pin-validation-postgres', 'POST /cards/pin/validation (counted)', 'POST', '/cards/pin/validation', pinBody);
+        await run(
+          'service-pin-validation-postgres',
+          'POST /cards/pin/validation (counted)',
+          'POST',
+          '/cards/pin/validation',
+          pinBody,
+        );
       }
     } finally {
       server.proc.kill('SIGTERM');

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const before = kernel().x.memory.buffer.byteLength;
   for (let done = 0; done < ops; done += CARDS.length) generateCvvBatch(CVK, CARDS);
   const after = kernel().x.memory.buffer.byteLength;
-  console.log(`WASM memory over ${ops.toLocaleString('en-US')} CVVs: ${before} -> ${after} bytes (${after === before ? 'PASS: no growth' : 'FAIL: grew'})`);
+  console.log(
+    `WASM memory over ${ops.toLocaleString('en-US')} CVVs: ${before} -> ${after} bytes (${after === before ? 'PASS: no growth' : 'FAIL: grew'})`,
+  );
 
   const cards = arg('--cards', 10_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-soak-'));
@@ -36,8 +38,12 @@ async function main(): Promise<void> {
   const mb = (b: number) => (b / 2 ** 20).toFixed(0);
   const settled = samples.slice(Math.min(2, samples.length - 1));
   const growth = settled.length > 1 ? settled.at(-1)! - settled[0]! : 0;
-  console.log(`streamed ${n.toLocaleString('en-US')} cards in ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS every 500,000 cards (MiB): ${samples.map(mb).join(' ')}`);
-  console.log(`RSS after warm-up changed by ${mb(growth)} MiB (${Math.abs(growth) < 64 * 2 ** 20 ? 'PASS: flat' : 'FAIL: growing'})`);
+  console.log(
+    `streamed ${n.toLocaleString('en-US')} cards in ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS every 500,000 cards (MiB): ${samples.map(mb).join(' ')}`,
+  );
+  console.log(
+    `RSS after warm-up changed by ${mb(growth)} MiB (${Math.abs(growth) < 64 * 2 ** 20 ? 'PASS: flat' : 'FAIL: growing'})`,
+  );
 }
 
 await main();

@@ -12,17 +12,45 @@ const require = createRequire(import.meta.url);
 // The package's entry points (package.json "exports" and "bin"), and the worker the issuance pool starts by path.
 // src/core.ts is cardhsm/core on Node and Deno: built with the rest, it shares their chunks (one kernel, one
 // CardHsmError class for a program that imports both cardhsm and cardhsm/core).
-const entryPoints = ['src/index.ts', 'src/core.ts', 'src/store/sqlite.ts', 'src/store/postgres.ts', 'src/arbitraries.ts', 'src/cli/main.ts', 'src/issue/worker.ts', 'src/service/main.ts', 'src/client/index.ts'];
+const entryPoints = [
+  'src/index.ts',
+  'src/core.ts',
+  'src/store/sqlite.ts',
+  'src/store/postgres.ts',
+  'src/arbitraries.ts',
+  'src/cli/main.ts',
+  'src/issue/worker.ts',
+  'src/service/main.ts',
+  'src/client/index.ts',
+];
 
 // Packages the built code imports at run time instead of carrying inside it: the store drivers and fast-check
 // (optional, installed by the user), the command line's dependencies, and the service's (Fastify and its plugins,
 // TypeBox, Ajv, Kysely, prom-client) — loaded only by the service entry and `cardhsm serve`, never by 'cardhsm'.
-const external = ['better-sqlite3', 'pg', 'fast-check', 'commander', 'cli-progress', 'read', 'fastify', '@fastify/swagger', '@fastify/type-provider-typebox', '@sinclair/typebox', 'ajv', 'kysely', 'prom-client'];
+const external = [
+  'better-sqlite3',
+  'pg',
+  'fast-check',
+  'commander',
+  'cli-progress',
+  'read',
+  'fastify',
+  '@fastify/swagger',
+  '@fastify/type-provider-typebox',
+  '@sinclair/typebox',
+  'ajv',
+  'kysely',
+  'prom-client',
+];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 // Declarations only: esbuild emits the JavaScript.
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'], { cwd: root, stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'],
+  { cwd: root, stdio: 'inherit' },
+);
 
 await esbuild.build({
   absWorkingDir: root,
@@ -53,7 +81,9 @@ copyFileSync(new URL('../build/cardhsm.wasm', import.meta.url), new URL('../dist
 const noNodeBuiltins = {
   name: 'no-node-builtins',
   setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} imported by ${args.importer}: cardhsm/core must run without Node builtins` }] }));
+    build.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} imported by ${args.importer}: cardhsm/core must run without Node builtins` }],
+    }));
   },
 };
 
@@ -61,11 +91,21 @@ const noNodeBuiltins = {
 const workerdKernel = {
   name: 'workerd-kernel',
   setup(build) {
-    build.onResolve({ filter: /^\.\/_kernel-default\.js$/ }, (args) => ({ path: fileURLToPath(new URL('_kernel-default.workerd.ts', `file://${args.resolveDir}/`)) }));
+    build.onResolve({ filter: /^\.\/_kernel-default\.js$/ }, (args) => ({
+      path: fileURLToPath(new URL('_kernel-default.workerd.ts', `file://${args.resolveDir}/`)),
+    }));
     build.onResolve({ filter: /^\.\/cardhsm\.wasm$/ }, () => ({ path: './cardhsm.wasm', external: true }));
   },
 };
 
-const portable = { absWorkingDir: root, entryPoints: ['src/core.ts'], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'warning' };
+const portable = {
+  absWorkingDir: root,
+  entryPoints: ['src/core.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+};
 await esbuild.build({ ...portable, outfile: 'dist/core.browser.js', plugins: [noNodeBuiltins] });
 await esbuild.build({ ...portable, outfile: 'dist/core.workerd.js', plugins: [noNodeBuiltins, workerdKernel] });

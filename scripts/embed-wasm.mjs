@@ -8,7 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const wasm = readFileSync(new URL('../build/cardhsm.wasm', import.meta.url));
 const module = new WebAssembly.Module(wasm);
-const { exports } = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('kernel aborted'); } } });
+const { exports } = new WebAssembly.Instance(module, {
+  env: {
+    abort: () => {
+      throw new Error('kernel aborted');
+    },
+  },
+});
 const constants = WebAssembly.Module.exports(module)
   .filter((e) => e.kind === 'global')
   .map((e) => `  ${e.name}: ${Number(exports[e.name].value)},`);
@@ -26,7 +32,9 @@ writeFileSync(new URL('../src/wasm/_kernel.generated.ts', import.meta.url), sour
 
 // The same function as src/wasm/_loader.ts kernelFingerprint(): FNV-1a (32 bits) over the sorted export names,
 // each followed by a comma, and their count.
-const names = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+const names = WebAssembly.Module.exports(module)
+  .map((e) => e.name)
+  .sort();
 let h = 0x811c9dc5;
 for (const c of names.map((n) => `${n},`).join('')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
 const id = `${names.length}:${h.toString(16).padStart(8, '0')}`;

@@ -33,7 +33,12 @@ function fail(message) {
 function parseTable(source, name, length) {
   const m = source.match(new RegExp(`const ${name} = memory\\.data<u8>\\(\\[([^\\]]*)\\]\\)`));
   if (!m) fail(`table ${name} not found in assembly/des_tables.ts`);
-  const values = m[1].replace(/\/\/[^\n]*/g, '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const values = m[1]
+    .replace(/\/\/[^\n]*/g, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (values.length !== length || values.some((v) => !Number.isInteger(v))) {
     fail(`table ${name}: expected ${length} numbers`);
   }
@@ -50,13 +55,15 @@ const SBOX = parseTable(source, 'S_BOXES', 512);
 
 // FIPS 46-3, E bit-selection table (1-based bits of R).
 const E = [
-  32, 1, 2, 3, 4, 5, 4, 5, 6, 7, 8, 9, 8, 9, 10, 11, 12, 13, 12, 13, 14, 15, 16, 17,
-  16, 17, 18, 19, 20, 21, 20, 21, 22, 23, 24, 25, 24, 25, 26, 27, 28, 29, 28, 29, 30, 31, 32, 1,
+  32, 1, 2, 3, 4, 5, 4, 5, 6, 7, 8, 9, 8, 9, 10, 11, 12, 13, 12, 13, 14, 15, 16, 17, 16, 17, 18, 19, 20, 21, 20, 21, 22,
+  23, 24, 25, 24, 25, 26, 27, 28, 29, 28, 29, 30, 31, 32, 1,
 ];
 
 /** FP = IP^-1, derived as des.ts derives it. */
 const FP = new Array(64);
-IP.forEach((from, i) => { FP[from - 1] = i + 1; });
+IP.forEach((from, i) => {
+  FP[from - 1] = i + 1;
+});
 
 /**
  * The word and bit (0 = least significant) of des.ts's round-key words (kx, ky) that hold the subkey bit for S-box
@@ -96,8 +103,14 @@ const VAR = Array.from({ length: 6 }, (_, i) => {
 });
 const SPAN = [32n, 16n, 8n, 4n, 2n, 1n];
 const canon = (f) => (f & 1n ? f ^ ALL : f);
-const cofactor0 = (f, v) => { const g = f & ~VAR[v] & ALL; return g | (g << SPAN[v]); };
-const cofactor1 = (f, v) => { const g = f & VAR[v]; return g | (g >> SPAN[v]); };
+const cofactor0 = (f, v) => {
+  const g = f & ~VAR[v] & ALL;
+  return g | (g << SPAN[v]);
+};
+const cofactor1 = (f, v) => {
+  const g = f & VAR[v];
+  return g | (g >> SPAN[v]);
+};
 
 const GATES = {
   and: (a, b) => a & b,
@@ -181,7 +194,9 @@ function decompositions(f, v, cost) {
   if (canon(f0) === 0n) return [{ kind: 'and', v, cost: 1 + cost(f1) }];
   if (canon(f1) === 0n) return [{ kind: 'and', v, cost: 1 + cost(f0) }];
   if (canon(d) === 0n) return [{ kind: 'xor', v, cost: 1 + cost(f0) }];
-  const c0 = cost(f0), c1 = cost(f1), cd = cost(d);
+  const c0 = cost(f0),
+    c1 = cost(f1),
+    cd = cost(d);
   return [
     { kind: 'pd', v, cost: 2 + c0 + cd },
     { kind: 'nd', v, cost: 2 + c1 + cd },
@@ -220,12 +235,20 @@ function synthesize(circuit, f, noise, flip = null) {
     cost(g);
     const { kind, v } = memo.get(c);
     const V = circuit.byFunction.get(canon(VAR[v]));
-    const f0 = cofactor0(g, v), f1 = cofactor1(g, v), d = f0 ^ f1;
+    const f0 = cofactor0(g, v),
+      f1 = cofactor1(g, v),
+      d = f0 ^ f1;
     if (kind === 'and') return circuit.gate(V, build(canon(f0) === 0n ? f1 : f0), g);
     if (kind === 'xor') return circuit.gate(V, build(f0), g);
     const [a, b] = kind === 'pd' ? [f0, d] : kind === 'nd' ? [f1, d] : [f0, f1];
     let A, B;
-    if (flip?.()) { B = build(b); A = build(a); } else { A = build(a); B = build(b); }
+    if (flip?.()) {
+      B = build(b);
+      A = build(a);
+    } else {
+      A = build(a);
+      B = build(b);
+    }
     if (kind === 'pd') return circuit.gate(A, circuit.gate(V, B, VAR[v] & d), g);
     if (kind === 'nd') return circuit.gate(A, circuit.gate(V, B, ~VAR[v] & d & ALL), g);
     return circuit.gate(circuit.gate(V, A, ~VAR[v] & f0 & ALL), circuit.gate(V, B, VAR[v] & f1), g);
@@ -236,7 +259,15 @@ function synthesize(circuit, f, noise, flip = null) {
 /** A copy of `circuit` keeping only the nodes that `roots` use; returns it and the old-to-new node map. */
 function prune(circuit, roots) {
   const used = new Set();
-  const mark = (n) => { if (!used.has(n)) { used.add(n); if (n.op !== 'in') { mark(n.a); mark(n.b); } } };
+  const mark = (n) => {
+    if (!used.has(n)) {
+      used.add(n);
+      if (n.op !== 'in') {
+        mark(n.a);
+        mark(n.b);
+      }
+    }
+  };
   roots.forEach(mark);
   const copy = new Circuit();
   const map = new Map(copy.nodes.map((n, i) => [circuit.nodes[i], n]));
@@ -256,7 +287,10 @@ function perturbation(seed, amp) {
 
 /** Rebuilds output `o` of `box` against the gates the other outputs need, perturbed by `seed` (0: none). */
 function reroute(box, o, seed) {
-  const { copy, map } = prune(box.circuit, box.outputs.filter((_, i) => i !== o));
+  const { copy, map } = prune(
+    box.circuit,
+    box.outputs.filter((_, i) => i !== o),
+  );
   const { noise, flip } = perturbation(seed, 0.9);
   const outputs = box.outputs.map((n, i) => (i === o ? synthesize(copy, box.targets[o], noise, flip) : map.get(n)));
   return { ...box, circuit: copy, outputs };
@@ -274,11 +308,14 @@ function synthesizeBox(j, { order, seed, amp = 0.9, flips = false, moves = [] })
   const outputs = [];
   for (const o of order) outputs[o] = synthesize(circuit, targets[o], noise, flips ? flip : null);
   let box = { circuit, outputs, targets, choice: { order, seed, amp, flips, moves } };
-  for (let improved = true; improved;) {
+  for (let improved = true; improved; ) {
     improved = false;
     for (const o of order) {
       const next = reroute(box, o, 0);
-      if (next.circuit.gateCount < box.circuit.gateCount) { box = next; improved = true; }
+      if (next.circuit.gateCount < box.circuit.gateCount) {
+        box = next;
+        improved = true;
+      }
     }
   }
   box = pruned(box);
@@ -322,7 +359,10 @@ function search(trials, which, amps) {
     for (let t = 0; t < 4 * trials; t++) {
       const move = [t % 4, 100000 * (j + 1) + t];
       const next = pruned(reroute(best, ...move));
-      if (next.circuit.gateCount < best.circuit.gateCount) { best = next; moves.push(move); }
+      if (next.circuit.gateCount < best.circuit.gateCount) {
+        best = next;
+        moves.push(move);
+      }
     }
     console.log(`S${j + 1}: ${best.circuit.gateCount} gates with ${JSON.stringify({ ...best.choice, moves })}`);
   }
@@ -359,7 +399,8 @@ function evaluate(nodes, x) {
   for (const n of nodes) {
     if (n.op === 'in') value[n.id] = (x >> (5 - n.input)) & 1;
     else {
-      const a = value[n.a.id], b = value[n.b.id];
+      const a = value[n.a.id],
+        b = value[n.b.id];
       value[n.id] = { and: a & b, or: a | b, xor: a ^ b, andnot: a & (b ^ 1), notand: (a ^ 1) & b }[n.op];
     }
   }
@@ -406,13 +447,17 @@ const maskIndex = (j, i) => (j & 1 ? 24 : 0) + (j >> 1) * 6 + i;
 /** Bits of (kx, ky) to flip on complemented rounds: E of the complemented slots of the source half. */
 function polarityWords() {
   const slotPolarity = new Array(32).fill(0);
-  boxes.forEach((box, j) => { for (let o = 0; o < 4; o++) slotPolarity[outSlot(j, o)] = polarity(box, o); });
-  let x = 0, y = 0;
+  boxes.forEach((box, j) => {
+    for (let o = 0; o < 4; o++) slotPolarity[outSlot(j, o)] = polarity(box, o);
+  });
+  let x = 0,
+    y = 0;
   for (let j = 0; j < 8; j++) {
     for (let i = 0; i < 6; i++) {
       if (!slotPolarity[E[6 * j + i] - 1]) continue;
       const { word, bit } = keyBit(j, i);
-      if (word === 'x') x |= 1 << bit; else y |= 1 << bit;
+      if (word === 'x') x |= 1 << bit;
+      else y |= 1 << bit;
     }
   }
   return { x: x >>> 0, y: y >>> 0 };
@@ -422,7 +467,11 @@ const complementedRound = (r) => ((r + 1) >> 1) & 1;
 
 // A plain DES from the same tables, on arrays of bits (1-based positions as in FIPS 46-3).
 const bitsOf = (hex) => [...BigInt(`0x${hex}`).toString(2).padStart(64, '0')].map(Number);
-const hexOf = (bits) => BigInt(`0b${bits.join('')}`).toString(16).toUpperCase().padStart(16, '0');
+const hexOf = (bits) =>
+  BigInt(`0b${bits.join('')}`)
+    .toString(16)
+    .toUpperCase()
+    .padStart(16, '0');
 const permute = (bits, table) => table.map((p) => bits[p - 1]);
 
 /** The 16 round keys as des_schedule.ts stores them: { x: kx, y: ky }. */
@@ -430,15 +479,23 @@ function keySchedule(keyBits) {
   let cd = permute(keyBits, PC1);
   const rounds = [];
   for (let r = 0; r < 16; r++) {
-    const c = cd.slice(0, 28), d = cd.slice(28);
-    for (let s = 0; s < SHIFTS[r]; s++) { c.push(c.shift()); d.push(d.shift()); }
+    const c = cd.slice(0, 28),
+      d = cd.slice(28);
+    for (let s = 0; s < SHIFTS[r]; s++) {
+      c.push(c.shift());
+      d.push(d.shift());
+    }
     cd = [...c, ...d];
     const sub = permute(cd, PC2);
-    let x = 0, y = 0;
+    let x = 0,
+      y = 0;
     for (let j = 0; j < 8; j++) {
       for (let i = 0; i < 6; i++) {
         const { word, bit } = keyBit(j, i);
-        if (sub[6 * j + i]) { if (word === 'x') x |= 1 << bit; else y |= 1 << bit; }
+        if (sub[6 * j + i]) {
+          if (word === 'x') x |= 1 << bit;
+          else y |= 1 << bit;
+        }
       }
     }
     rounds.push({ x: x >>> 0, y: y >>> 0, sub });
@@ -450,7 +507,8 @@ function plainDes(block, schedule, decrypt) {
   let lr = permute(block, IP);
   for (let r = 0; r < 16; r++) {
     const sub = schedule[decrypt ? 15 - r : r].sub;
-    const l = lr.slice(0, 32), rr = lr.slice(32);
+    const l = lr.slice(0, 32),
+      rr = lr.slice(32);
     const x = permute(rr, E).map((b, k) => b ^ sub[k]);
     const s = [];
     for (let j = 0; j < 8; j++) {
@@ -494,7 +552,8 @@ function modelRound(state, t, s, masks) {
 /** The sliced pipeline on one block: transpose in (IP order), stages swapping halves, transpose out (FP). */
 function modelDes(block, stages) {
   const state = IP.map((p) => block[p - 1]);
-  let first = 0, second = 32;
+  let first = 0,
+    second = 32;
   for (const { schedule, decrypt } of stages) {
     const masks = modelMasks(schedule, decrypt);
     for (let r = 0; r < 16; r++) modelRound(state, r & 1 ? second : first, r & 1 ? first : second, masks[r]);
@@ -552,8 +611,11 @@ function emitRound(lanes = false) {
       if (n.op === 'in') continue;
       const [a, b] = [operand(n.a, j), operand(n.b, j)];
       const expr = {
-        and: `v128.and(${a}, ${b})`, or: `v128.or(${a}, ${b})`, xor: `v128.xor(${a}, ${b})`,
-        andnot: `v128.andnot(${a}, ${b})`, notand: `v128.andnot(${b}, ${a})`,
+        and: `v128.and(${a}, ${b})`,
+        or: `v128.or(${a}, ${b})`,
+        xor: `v128.xor(${a}, ${b})`,
+        andnot: `v128.andnot(${a}, ${b})`,
+        notand: `v128.andnot(${b}, ${a})`,
       }[n.op];
       lines.push(`  const ${operand(n, j)} = ${expr};`);
     }
@@ -695,8 +757,12 @@ function laneTables() {
   let cd = permute(labels, PC1);
   const slots = [];
   for (let r = 0; r < 16; r++) {
-    const c = cd.slice(0, 28), d = cd.slice(28);
-    for (let t = 0; t < SHIFTS[r]; t++) { c.push(c.shift()); d.push(d.shift()); }
+    const c = cd.slice(0, 28),
+      d = cd.slice(28);
+    for (let t = 0; t < SHIFTS[r]; t++) {
+      c.push(c.shift());
+      d.push(d.shift());
+    }
     cd = [...c, ...d];
     const sub = permute(cd, PC2);
     const round = new Array(48);
@@ -704,7 +770,11 @@ function laneTables() {
     slots.push(...round);
   }
   const pol = new Array(48);
-  for (let j = 0; j < 8; j++) for (let i = 0; i < 6; i++) { const { word, bit } = keyBit(j, i); pol[maskIndex(j, i)] = (POLARITY[word] >>> bit) & 1; }
+  for (let j = 0; j < 8; j++)
+    for (let i = 0; i < 6; i++) {
+      const { word, bit } = keyBit(j, i);
+      pol[maskIndex(j, i)] = (POLARITY[word] >>> bit) & 1;
+    }
   // The lanes' masks must equal bsExpandKey's for every key: check on random keys against modelMasks.
   let seed = 0x2545f491;
   const rand = () => {

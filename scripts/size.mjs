@@ -26,7 +26,12 @@ async function bundle(contents, resolveDir, conditions) {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;
-  return { code: Buffer.from(code).toString('utf8'), minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+  return {
+    code: Buffer.from(code).toString('utf8'),
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }
 
 /**
@@ -37,12 +42,22 @@ export async function measureSizes(resolveDir = root) {
   const req = createRequire(`${resolveDir}/`);
   const wasm = readFileSync(req.resolve('cardhsm/cardhsm.wasm'));
   const all = "export * from 'cardhsm/core';";
-  const one = "import { generateCvv, hexToBytes } from 'cardhsm/core'; export const cvv = (k, p, e, s) => generateCvv(hexToBytes(k), p, e, s);";
+  const one =
+    "import { generateCvv, hexToBytes } from 'cardhsm/core'; export const cvv = (k, p, e, s) => generateCvv(hexToBytes(k), p, e, s);";
   return [
     { name: 'cardhsm/core, browser (every export, kernel embedded)', ...(await bundle(all, resolveDir, ['browser'])) },
     { name: 'cardhsm/core, browser (generateCvv + hexToBytes only)', ...(await bundle(one, resolveDir, ['browser'])) },
-    { name: 'cardhsm/core, workerd (every export; kernel in cardhsm.wasm)', ...(await bundle(all, resolveDir, ['workerd', 'worker', 'browser'])) },
-    { name: 'cardhsm.wasm (the kernel)', code: '', minified: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, inputs: [] },
+    {
+      name: 'cardhsm/core, workerd (every export; kernel in cardhsm.wasm)',
+      ...(await bundle(all, resolveDir, ['workerd', 'worker', 'browser'])),
+    },
+    {
+      name: 'cardhsm.wasm (the kernel)',
+      code: '',
+      minified: wasm.length,
+      gzip: gzipSync(wasm, { level: 9 }).length,
+      inputs: [],
+    },
   ];
 }
 

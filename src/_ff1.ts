@@ -14,7 +14,14 @@ const MAX_TWEAK = FF1_MAX_TWEAK;
  * records after it), in as few calls as the buffers allow. `call` runs the kernel on `count` records at `records`
  * and returns where their results are.
  */
-function ff1Stream(key: Uint8Array, tweak: Uint8Array, size: number, data: Uint8Array, call: (k: Kernel, ks: number, nr: number, records: number, count: number) => number, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
+function ff1Stream(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  size: number,
+  data: Uint8Array,
+  call: (k: Kernel, ks: number, nr: number, records: number, count: number) => number,
+  out: Uint8Array = new Uint8Array(data.length),
+): Uint8Array {
   const count = data.length / size;
   if (count === 0) return out;
   return withKernel(MAX_TWEAK + data.length, data.length, (k) => {
@@ -36,7 +43,14 @@ function ff1Stream(key: Uint8Array, tweak: Uint8Array, size: number, data: Uint8
  * FF1 over numerals (byte values below `radix`): `count` records of `n` numerals each, all under one key and
  * tweak. Inputs are validated by the caller.
  */
-export function ff1Numerals(key: Uint8Array, tweak: Uint8Array, radix: number, n: number, numerals: Uint8Array, decrypt: boolean): Uint8Array {
+export function ff1Numerals(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  radix: number,
+  n: number,
+  numerals: Uint8Array,
+  decrypt: boolean,
+): Uint8Array {
   return ff1Stream(key, tweak, n, numerals, (k, ks, nr, records, c) => {
     k.x.ff1Batch(ks, nr, radix, n, k.IN, tweak.length, +decrypt, records, k.OUT, c);
     return k.OUT;
@@ -48,7 +62,16 @@ export function ff1Numerals(key: Uint8Array, tweak: Uint8Array, radix: number, n
  * repeated in the kernel until the number passes Luhn (`valid`) or fails it. In place on `numbers`; validated by
  * the caller.
  */
-export function ff1WalkLuhn(key: Uint8Array, tweak: Uint8Array, total: number, left: number, k: number, numbers: Uint8Array, decrypt: boolean, valid: boolean): void {
+export function ff1WalkLuhn(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  total: number,
+  left: number,
+  k: number,
+  numbers: Uint8Array,
+  decrypt: boolean,
+  valid: boolean,
+): void {
   // Results go straight back into `numbers`: each chunk is copied into the kernel before its results come out.
   const walk = (kernel: Kernel, ks: number, nr: number, records: number, c: number) => {
     kernel.x.ff1WalkBatch(ks, nr, total, left, k, kernel.IN, tweak.length, +decrypt, +valid, records, c);

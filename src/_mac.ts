@@ -21,7 +21,13 @@ export function absorbPrefix(k: Kernel, data: Uint8Array, block: number, cbc: (n
  * ISO/IEC 9797-1 MAC of `data` (validated by the caller): algorithm 1 or 3, padding 1-3, the leftmost `length`
  * bytes. Shared by isoMac and the EMV modules (cryptograms, issuer scripts), which pass validated arguments.
  */
-export function isoMacUnchecked(key: Uint8Array, data: Uint8Array, algorithm: 1 | 3, padding: 1 | 2 | 3, length: number): Uint8Array {
+export function isoMacUnchecked(
+  key: Uint8Array,
+  data: Uint8Array,
+  algorithm: 1 | 3,
+  padding: 1 | 2 | 3,
+  length: number,
+): Uint8Array {
   const head = padding === 3 ? 8 : 0;
   // The CBC chaining writes each chunk's ciphertext to OUT, so OUT is wiped as far as IN.
   const used = Math.max(head, data.length, 8);

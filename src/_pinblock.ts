@@ -52,7 +52,11 @@ export function writeDecodeRecord(m: Uint8Array, rec: number, block: Uint8Array,
 /** Throws ERR_PINBLOCK_FORMAT for a kernel decode status other than OK (0). */
 export function requireDecoded(format: PinBlockFormat | 2, status: number, field = 'pinBlock'): void {
   if (status !== 0) {
-    throw new CardHsmError('ERR_PINBLOCK_FORMAT', `"${field}" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`, field);
+    throw new CardHsmError(
+      'ERR_PINBLOCK_FORMAT',
+      `"${field}" does not decode as ISO 9564 format ${format}: bad ${DECODE_ERRORS[status]}`,
+      field,
+    );
   }
 }
 
@@ -61,7 +65,12 @@ export function requireDecoded(format: PinBlockFormat | 2, status: number, field
  * such a translation strips the PAN binding that stops PIN-block attacks.
  */
 export function checkTranslation(from: PinBlockFormat, to: PinBlockFormat): void {
-  if (to === 1 && from !== 1) throw new CardHsmError('ERR_PIN_TRANSLATION', `translation from ISO format ${from} to ISO format 1 is not allowed`, 'to.format');
+  if (to === 1 && from !== 1)
+    throw new CardHsmError(
+      'ERR_PIN_TRANSLATION',
+      `translation from ISO format ${from} to ISO format 1 is not allowed`,
+      'to.format',
+    );
 }
 
 export const TRANSLATE_RECORD = 48; // assembly/pinblock.ts TRANSLATE_RECORD: the block, PAN length, PAN, fill at 36

@@ -21,11 +21,13 @@ export function rulesOf(policy: unknown): Rules {
   const flag = (name: string, fallback: boolean): boolean => {
     const v = o[name];
     if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') throw new CardHsmError('ERR_TYPE', `"policy.${name}" expected a boolean`, `policy.${name}`);
+    if (typeof v !== 'boolean')
+      throw new CardHsmError('ERR_TYPE', `"policy.${name}" expected a boolean`, `policy.${name}`);
     return v;
   };
   const deny = o.denyList === undefined ? [] : o.denyList;
-  if (!Array.isArray(deny)) throw new CardHsmError('ERR_TYPE', '"policy.denyList" expected an array of digit strings', 'policy.denyList');
+  if (!Array.isArray(deny))
+    throw new CardHsmError('ERR_TYPE', '"policy.denyList" expected an array of digit strings', 'policy.denyList');
   return {
     minLength,
     maxLength,

@@ -19,7 +19,10 @@ const EMPTY = new Uint8Array(0);
 
 export function rulesOf(opts: unknown): Rules {
   const o = checkOptions('opts', opts);
-  const alphanumeric = (o.alphabet === undefined ? 'numeric' : checkOneOf('opts.alphabet', o.alphabet, ['numeric', 'alphanumeric'] as const)) === 'alphanumeric';
+  const alphanumeric =
+    (o.alphabet === undefined
+      ? 'numeric'
+      : checkOneOf('opts.alphabet', o.alphabet, ['numeric', 'alphanumeric'] as const)) === 'alphanumeric';
   if (alphanumeric && o.luhn !== undefined) {
     throw new CardHsmError('ERR_FORMAT', '"opts.luhn" applies to numeric tokens only', 'opts.luhn');
   }
@@ -71,7 +74,14 @@ export function tokenPlan(opts: TokenOptions | undefined, length: number): Token
  * Luhn-bound tokens, keeps applying it to each number until it passes ('valid') or fails ('invalid') Luhn
  * (cycle-walking, in the kernel).
  */
-export function permuteMiddles(key: Uint8Array, r: Rules, all: Uint8Array, total: number, k: number, decrypt: boolean): void {
+export function permuteMiddles(
+  key: Uint8Array,
+  r: Rules,
+  all: Uint8Array,
+  total: number,
+  k: number,
+  decrypt: boolean,
+): void {
   if (!r.alphanumeric && r.luhn !== 'any') {
     ff1WalkLuhn(key, r.tweak, total, r.left, k, all, decrypt, r.luhn === 'valid');
     return;
@@ -91,6 +101,10 @@ export function checkKeyAndTweak(key: unknown, r: Rules): void {
 }
 
 export function checkTweak(r: Rules): void {
-  if (r.tweak.length > 1024) throw new CardHsmError('ERR_LENGTH', `"opts.tweak" expected at most 1024 bytes, got length=${r.tweak.length}`, 'opts.tweak');
+  if (r.tweak.length > 1024)
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"opts.tweak" expected at most 1024 bytes, got length=${r.tweak.length}`,
+      'opts.tweak',
+    );
 }
-

@@ -33,8 +33,44 @@ const VERSIONS: Record<Tr31Version, VersionInfo> = {
  * ['P0', 'C0', 'K0', 'ZZ'].map((u) => X9143_USAGES.includes(u)) // => [true, true, true, false]
  */
 export const X9143_USAGES = frozen([
-  'B0', 'B1', 'B2', 'C0', 'D0', 'D1', 'D2', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'I0', 'K0', 'K1', 'K2', 'K3',
-  'M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'P0', 'P1', 'S0', 'S1', 'S2', 'V0', 'V1', 'V2', 'V3', 'V4',
+  'B0',
+  'B1',
+  'B2',
+  'C0',
+  'D0',
+  'D1',
+  'D2',
+  'E0',
+  'E1',
+  'E2',
+  'E3',
+  'E4',
+  'E5',
+  'E6',
+  'I0',
+  'K0',
+  'K1',
+  'K2',
+  'K3',
+  'M0',
+  'M1',
+  'M2',
+  'M3',
+  'M4',
+  'M5',
+  'M6',
+  'M7',
+  'M8',
+  'P0',
+  'P1',
+  'S0',
+  'S1',
+  'S2',
+  'V0',
+  'V1',
+  'V2',
+  'V3',
+  'V4',
 ] as const);
 
 /**
@@ -51,7 +87,8 @@ const ALGORITHMS = 'ADEHRST';
 const MODES = 'BCDEGNSTVXY';
 const EXPORTABILITY = 'ENS';
 
-const headerError = (message: string, field = 'header'): CardHsmError => new CardHsmError('ERR_TR31_HEADER', message, field);
+const headerError = (message: string, field = 'header'): CardHsmError =>
+  new CardHsmError('ERR_TR31_HEADER', message, field);
 const lengthError = (message: string): CardHsmError => new CardHsmError('ERR_TR31_LENGTH', message, 'keyBlock');
 
 const isAlnum = (s: string): boolean => /^[0-9A-Z]+$/.test(s);
@@ -67,13 +104,24 @@ export function parseHeader(s: string): { header: Tr31Header; end: number } {
   const version = s[0]!;
   if (!(version in VERSIONS)) throw headerError('"header" version expected A, B, C or D', 'version');
   if (!/^[0-9]{4}$/.test(s.slice(1, 5))) throw headerError('"header" length expected 4 digits', 'length');
-  const fields = { usage: s.slice(5, 7), algorithm: s[7]!, modeOfUse: s[8]!, keyVersion: s.slice(9, 11), exportability: s[11]! };
+  const fields = {
+    usage: s.slice(5, 7),
+    algorithm: s[7]!,
+    modeOfUse: s[8]!,
+    keyVersion: s.slice(9, 11),
+    exportability: s[11]!,
+  };
   for (const [field, value] of Object.entries(fields)) {
     // Key versions may be lowercase ('c' marks a key component, X9.143 6.2); the other fields are uppercase.
     const ok = field === 'keyVersion' ? /^[0-9A-Za-z]{2}$/.test(value) : isAlnum(value);
-    if (!ok) throw headerError(`"header" ${field} expected ${field === 'keyVersion' ? 'letters' : 'uppercase letters'} or digits`, field);
+    if (!ok)
+      throw headerError(
+        `"header" ${field} expected ${field === 'keyVersion' ? 'letters' : 'uppercase letters'} or digits`,
+        field,
+      );
   }
-  if (!/^[0-9]{2}$/.test(s.slice(12, 14))) throw headerError('"header" optional block count expected 2 digits', 'optionalBlocks');
+  if (!/^[0-9]{2}$/.test(s.slice(12, 14)))
+    throw headerError('"header" optional block count expected 2 digits', 'optionalBlocks');
   const reserved = s.slice(14, 16);
   if (!isAlnum(reserved)) throw headerError('"header" reserved field expected uppercase letters or digits', 'reserved');
   const count = Number(s.slice(12, 14));
@@ -84,7 +132,13 @@ export function parseHeader(s: string): { header: Tr31Header; end: number } {
     optionalBlocks.push(block);
     at = end;
   }
-  const header: Tr31Header = { version: version as Tr31Version, length: Number(s.slice(1, 5)), ...fields, optionalBlocks, reserved };
+  const header: Tr31Header = {
+    version: version as Tr31Version,
+    length: Number(s.slice(1, 5)),
+    ...fields,
+    optionalBlocks,
+    reserved,
+  };
   return { header, end: at };
 }
 
@@ -93,21 +147,25 @@ function parseOptionalBlock(s: string, at: number, index: number): { block: Tr31
   // Length fields are hex; lowercase is read too (moov-io writes it) — the MAC covers the exact text either way.
   const hex = (from: number, n: number): number => {
     const t = s.slice(from, from + n);
-    if (t.length !== n || !/^[0-9A-Fa-f]+$/.test(t)) throw headerError(`"header" optional block ${index} length expected ${n} hex digits`, field);
+    if (t.length !== n || !/^[0-9A-Fa-f]+$/.test(t))
+      throw headerError(`"header" optional block ${index} length expected ${n} hex digits`, field);
     return parseInt(t, 16);
   };
   const id = s.slice(at, at + 2);
-  if (id.length !== 2 || !isAlnum(id)) throw headerError(`"header" optional block ${index} ID expected 2 uppercase letters or digits`, field);
+  if (id.length !== 2 || !isAlnum(id))
+    throw headerError(`"header" optional block ${index} ID expected 2 uppercase letters or digits`, field);
   let length = hex(at + 2, 2);
   let dataStart = at + 4;
   if (length === 0) {
     const digits = extendedLengthDigits(hex(at + 4, 2));
-    if (digits === 0) throw headerError(`"header" optional block ${index} extended length of length is 0 or too long`, field);
+    if (digits === 0)
+      throw headerError(`"header" optional block ${index} extended length of length is 0 or too long`, field);
     length = hex(at + 6, digits);
     dataStart = at + 6 + digits;
   }
   const end = at + length;
-  if (end < dataStart || end > s.length) throw headerError(`"header" optional block ${index} length does not fit the key block`, field);
+  if (end < dataStart || end > s.length)
+    throw headerError(`"header" optional block ${index} length does not fit the key block`, field);
   const data = s.slice(dataStart, end);
   if (!isPrintable(data)) throw headerError(`"header" optional block ${index} data expected printable ASCII`, field);
   return { block: { id, data }, end };
@@ -160,23 +218,37 @@ function normalizeHeader(input: unknown): Tr31Header {
       exportability: str('exportability', 'E'),
       optionalBlocks: blocks.map((b: unknown, i) => {
         const ob = checkOptions(`optionalBlocks[${i}]`, b);
-        if (typeof ob.id !== 'string' || typeof ob.data !== 'string') throw headerError(`"header" optional block ${i} expected { id, data } strings`, `optionalBlocks[${i}]`);
+        if (typeof ob.id !== 'string' || typeof ob.data !== 'string')
+          throw headerError(`"header" optional block ${i} expected { id, data } strings`, `optionalBlocks[${i}]`);
         return { id: ob.id, data: ob.data };
       }),
       reserved: str('reserved', '00'),
     };
   }
-  if (h.version !== 'B' && h.version !== 'D') throw headerError('"header" version: cardhsm writes versions B and D (A and C are read only)', 'version');
-  if (!USAGES.has(h.usage) && !/^[0-9]{2}$/.test(h.usage)) throw headerError('"header" usage is not an X9.143 key usage', 'usage');
-  if (h.algorithm.length !== 1 || !ALGORITHMS.includes(h.algorithm)) throw headerError(`"header" algorithm expected one of ${ALGORITHMS}`, 'algorithm');
-  if (h.modeOfUse.length !== 1 || !MODES.includes(h.modeOfUse)) throw headerError(`"header" modeOfUse expected one of ${MODES}`, 'modeOfUse');
-  if (h.exportability.length !== 1 || !EXPORTABILITY.includes(h.exportability)) throw headerError(`"header" exportability expected one of ${EXPORTABILITY}`, 'exportability');
-  if (h.keyVersion.length !== 2 || !/^[0-9A-Za-z]{2}$/.test(h.keyVersion)) throw headerError('"header" keyVersion expected 2 letters or digits', 'keyVersion');
-  if (h.reserved.length !== 2 || !isAlnum(h.reserved)) throw headerError('"header" reserved expected 2 uppercase letters or digits', 'reserved');
+  if (h.version !== 'B' && h.version !== 'D')
+    throw headerError('"header" version: cardhsm writes versions B and D (A and C are read only)', 'version');
+  if (!USAGES.has(h.usage) && !/^[0-9]{2}$/.test(h.usage))
+    throw headerError('"header" usage is not an X9.143 key usage', 'usage');
+  if (h.algorithm.length !== 1 || !ALGORITHMS.includes(h.algorithm))
+    throw headerError(`"header" algorithm expected one of ${ALGORITHMS}`, 'algorithm');
+  if (h.modeOfUse.length !== 1 || !MODES.includes(h.modeOfUse))
+    throw headerError(`"header" modeOfUse expected one of ${MODES}`, 'modeOfUse');
+  if (h.exportability.length !== 1 || !EXPORTABILITY.includes(h.exportability))
+    throw headerError(`"header" exportability expected one of ${EXPORTABILITY}`, 'exportability');
+  if (h.keyVersion.length !== 2 || !/^[0-9A-Za-z]{2}$/.test(h.keyVersion))
+    throw headerError('"header" keyVersion expected 2 letters or digits', 'keyVersion');
+  if (h.reserved.length !== 2 || !isAlnum(h.reserved))
+    throw headerError('"header" reserved expected 2 uppercase letters or digits', 'reserved');
   h.optionalBlocks.forEach((b, i) => {
-    if (b.id.length !== 2 || !isAlnum(b.id)) throw headerError(`"header" optional block ${i} ID expected 2 uppercase letters or digits`, `optionalBlocks[${i}]`);
-    if (!isPrintable(b.data)) throw headerError(`"header" optional block ${i} data expected printable ASCII`, `optionalBlocks[${i}]`);
-    if (b.id === 'PB' && i !== h.optionalBlocks.length - 1) throw headerError('"header" the PB padding block must be last', `optionalBlocks[${i}]`);
+    if (b.id.length !== 2 || !isAlnum(b.id))
+      throw headerError(
+        `"header" optional block ${i} ID expected 2 uppercase letters or digits`,
+        `optionalBlocks[${i}]`,
+      );
+    if (!isPrintable(b.data))
+      throw headerError(`"header" optional block ${i} data expected printable ASCII`, `optionalBlocks[${i}]`);
+    if (b.id === 'PB' && i !== h.optionalBlocks.length - 1)
+      throw headerError('"header" the PB padding block must be last', `optionalBlocks[${i}]`);
   });
   return { ...h, optionalBlocks: padOptionalBlocks(h.optionalBlocks, VERSIONS[h.version].block) };
 }
@@ -185,7 +257,11 @@ function normalizeHeader(input: unknown): Tr31Header {
 function padOptionalBlocks(blocks: Tr31OptionalBlock[], blockSize: number): Tr31OptionalBlock[] {
   const total = blocks.map(formatOptionalBlock).join('').length;
   if (total % blockSize === 0) return blocks;
-  if (blocks.at(-1)?.id === 'PB') throw headerError('"header" the PB block does not pad the optional blocks to the cipher block size', 'optionalBlocks');
+  if (blocks.at(-1)?.id === 'PB')
+    throw headerError(
+      '"header" the PB block does not pad the optional blocks to the cipher block size',
+      'optionalBlocks',
+    );
   let pad = blockSize - (total % blockSize);
   while (pad < 4) pad += blockSize;
   return [...blocks, { id: 'PB', data: '0'.repeat(pad - 4) }];
@@ -194,7 +270,18 @@ function padOptionalBlocks(blocks: Tr31OptionalBlock[], blockSize: number): Tr31
 function formatHeader(h: Tr31Header, length: number): string {
   const count = String(h.optionalBlocks.length).padStart(2, '0');
   if (count.length > 2) throw headerError('"header" has more than 99 optional blocks', 'optionalBlocks');
-  return h.version + String(length).padStart(4, '0') + h.usage + h.algorithm + h.modeOfUse + h.keyVersion + h.exportability + count + h.reserved + h.optionalBlocks.map(formatOptionalBlock).join('');
+  return (
+    h.version +
+    String(length).padStart(4, '0') +
+    h.usage +
+    h.algorithm +
+    h.modeOfUse +
+    h.keyVersion +
+    h.exportability +
+    count +
+    h.reserved +
+    h.optionalBlocks.map(formatOptionalBlock).join('')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -254,7 +341,10 @@ export class Tr31Kbpk {
 
 /** A copy of the header, frozen all the way down, so that one remembered copy can be handed to every caller. */
 function frozenCopy(h: Tr31Header): Tr31Header {
-  return Object.freeze({ ...h, optionalBlocks: Object.freeze(h.optionalBlocks.map((b) => Object.freeze({ ...b }))) as Tr31OptionalBlock[] });
+  return Object.freeze({
+    ...h,
+    optionalBlocks: Object.freeze(h.optionalBlocks.map((b) => Object.freeze({ ...b }))) as Tr31OptionalBlock[],
+  });
 }
 
 /** KBEK and KBMK from the KBPK: versions B and D by CMAC (X9.143 7.3), A and C by variants (XOR 0x45 / 0x4D). */
@@ -307,7 +397,11 @@ function mac(version: Tr31Version, kbmk: Uint8Array, header: string, data: Uint8
 function checkKbpk(kbpk: Uint8Array, version: Tr31Version): void {
   const allowed = VERSIONS[version].kbpkLengths;
   if (!allowed.includes(kbpk.length)) {
-    throw new CardHsmError('ERR_LENGTH', `"kbpk" expected ${allowed.join(', ')} bytes for version ${version}, got length=${kbpk.length}`, 'kbpk');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"kbpk" expected ${allowed.join(', ')} bytes for version ${version}, got length=${kbpk.length}`,
+      'kbpk',
+    );
   }
 }
 
@@ -323,20 +417,30 @@ function defaultPadding(algorithm: string, keyLength: number, block: number): Ui
 // ---------------------------------------------------------------------------------------------------------------
 
 /** wrapTr31 under a Tr31Kbpk whose derived keys are kept between calls. */
-export function wrapTr31With(k: Tr31Kbpk, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
+export function wrapTr31With(
+  k: Tr31Kbpk,
+  header: Tr31Header | string,
+  key: Uint8Array,
+  opts?: { padding?: Uint8Array },
+): string {
   const o = checkOptions('opts', opts);
   const kbpk = k.kbpk;
   checkUint8Array('key', key);
   const h = normalizeHeader(header);
   checkKbpk(kbpk, h.version);
   const { block, macBytes } = VERSIONS[h.version];
-  if (key.length > 8191) throw new CardHsmError('ERR_LENGTH', `"key" expected at most 8191 bytes, got length=${key.length}`, 'key');
+  if (key.length > 8191)
+    throw new CardHsmError('ERR_LENGTH', `"key" expected at most 8191 bytes, got length=${key.length}`, 'key');
   let padding: Uint8Array;
   if (o.padding === undefined) padding = defaultPadding(h.algorithm, key.length, block);
   else {
     padding = checkUint8Array('opts.padding', o.padding);
     if ((2 + key.length + padding.length) % block !== 0) {
-      throw new CardHsmError('ERR_LENGTH', `"opts.padding" expected 2 + key length + padding to be a multiple of ${block}, got ${2 + key.length + padding.length}`, 'opts.padding');
+      throw new CardHsmError(
+        'ERR_LENGTH',
+        `"opts.padding" expected 2 + key length + padding to be a multiple of ${block}, got ${2 + key.length + padding.length}`,
+        'opts.padding',
+      );
     }
   }
   const clear = new Uint8Array(2 + key.length + padding.length);
@@ -346,7 +450,8 @@ export function wrapTr31With(k: Tr31Kbpk, header: Tr31Header | string, key: Uint
   clear.set(padding, 2 + key.length);
   const headerLength = formatHeader(h, 0).length;
   const total = headerLength + 2 * clear.length + 2 * macBytes;
-  if (total > 9999) throw new CardHsmError('ERR_LENGTH', `"key" makes a key block of ${total} characters; at most 9999`, 'key');
+  if (total > 9999)
+    throw new CardHsmError('ERR_LENGTH', `"key" makes a key block of ${total} characters; at most 9999`, 'key');
   const headerText = formatHeader(h, total);
   const { kbek, kbmk } = k.keys(h.version);
   try {
@@ -369,20 +474,31 @@ export function unwrapTr31With(k: Tr31Kbpk, keyBlock: string): { header: Tr31Hea
     throw lengthError(`"keyBlock" length field says ${header.length}, got length=${keyBlock.length}`);
   }
   const { block, macBytes } = VERSIONS[header.version];
-  if (end % block !== 0) throw headerError(`"header" length ${end} is not a multiple of the cipher block size ${block}`);
+  if (end % block !== 0)
+    throw headerError(`"header" length ${end} is not a multiple of the cipher block size ${block}`);
   checkKbpk(kbpk, header.version);
   const body = keyBlock.slice(end);
-  if (!/^[0-9A-F]*$/.test(body)) throw new CardHsmError('ERR_FORMAT', '"keyBlock" key data and MAC expected uppercase hex', 'keyBlock');
+  if (!/^[0-9A-F]*$/.test(body))
+    throw new CardHsmError('ERR_FORMAT', '"keyBlock" key data and MAC expected uppercase hex', 'keyBlock');
   const dataHex = body.length - 2 * macBytes;
   if (dataHex < 2 * block || dataHex % (2 * block) !== 0) {
-    throw lengthError(`"keyBlock" key data expected whole ${block}-byte blocks, got ${Math.max(0, dataHex)} hex digits`);
+    throw lengthError(
+      `"keyBlock" key data expected whole ${block}-byte blocks, got ${Math.max(0, dataHex)} hex digits`,
+    );
   }
   const headerText = keyBlock.slice(0, end);
   const encrypted = hexToBytes(body.slice(0, dataHex));
   const tag = hexToBytes(body.slice(dataHex));
   const { kbek, kbmk } = k.keys(header.version);
   // B and D: the MAC is over the clear data and is the CBC IV; A and C: over the encrypted data, IV from the header.
-  const mine: VerifiedBlock = { header, encrypted, iv: header.version === 'B' || header.version === 'D' ? tag : Uint8Array.from(headerText.slice(0, 8), (c) => c.charCodeAt(0)) };
+  const mine: VerifiedBlock = {
+    header,
+    encrypted,
+    iv:
+      header.version === 'B' || header.version === 'D'
+        ? tag
+        : Uint8Array.from(headerText.slice(0, 8), (c) => c.charCodeAt(0)),
+  };
   if (header.version === 'A' || header.version === 'C') {
     if (!constantTimeEqual(mac(header.version, kbmk, headerText, encrypted), tag)) throw macError();
     const key = keyOf(cbc(header.version, true, kbek, encrypted, mine.iv));
@@ -410,7 +526,9 @@ function keyOf(clear: Uint8Array): Uint8Array {
   try {
     const bits = (clear[0]! << 8) | clear[1]!;
     if (bits % 8 !== 0 || bits / 8 > clear.length - 2) {
-      throw lengthError(`"keyBlock" key length field (${bits} bits) does not fit its key data (${clear.length - 2} bytes)`);
+      throw lengthError(
+        `"keyBlock" key length field (${bits} bits) does not fit its key data (${clear.length - 2} bytes)`,
+      );
     }
     return clear.slice(2, 2 + bits / 8);
   } finally {
@@ -419,5 +537,9 @@ function keyOf(clear: Uint8Array): Uint8Array {
 }
 
 function macError(): CardHsmError {
-  return new CardHsmError('ERR_TR31_MAC', '"keyBlock" MAC does not verify: the block was altered or wrapped under another key', 'keyBlock');
+  return new CardHsmError(
+    'ERR_TR31_MAC',
+    '"keyBlock" MAC does not verify: the block was altered or wrapped under another key',
+    'keyBlock',
+  );
 }

@@ -26,15 +26,27 @@ export function isDigits(value: unknown, min: number, max: number): boolean {
 /** A string of `min`..`max` ASCII digits. */
 export function checkDigits(field: string, value: unknown, min: number, max: number): string {
   if (typeof value !== 'string') {
-    throw new CardHsmError('ERR_TYPE', `"${field}" expected a string of ${range(min, max)} digits, got ${describe(value)}`, field);
+    throw new CardHsmError(
+      'ERR_TYPE',
+      `"${field}" expected a string of ${range(min, max)} digits, got ${describe(value)}`,
+      field,
+    );
   }
   if (value.length < min || value.length > max) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${range(min, max)} digits, got length=${value.length}`, field);
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"${field}" expected ${range(min, max)} digits, got length=${value.length}`,
+      field,
+    );
   }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 48 || c > 57) {
-      throw new CardHsmError('ERR_FORMAT', `"${field}" expected ${range(min, max)} digits, got a non-digit at index ${i}`, field);
+      throw new CardHsmError(
+        'ERR_FORMAT',
+        `"${field}" expected ${range(min, max)} digits, got a non-digit at index ${i}`,
+        field,
+      );
     }
   }
   return value;
@@ -47,14 +59,19 @@ export function checkDigits(field: string, value: unknown, min: number, max: num
 export function checkExpiryYymm(field: string, value: unknown): string {
   const v = checkDigits(field, value, 4, 4);
   const month = Number(v.slice(2));
-  if (month < 1 || month > 12) throw new CardHsmError('ERR_FORMAT', `"${field}" expected YYMM with a month 01..12`, field);
+  if (month < 1 || month > 12)
+    throw new CardHsmError('ERR_FORMAT', `"${field}" expected YYMM with a month 01..12`, field);
   return v;
 }
 
 /** A string of exactly `length` hex digits (either case); `allowed` narrows the digit set (e.g. 'ABCDEF'). */
 export function checkHex(field: string, value: unknown, length: number, allowed?: string): string {
   if (typeof value !== 'string') {
-    throw new CardHsmError('ERR_TYPE', `"${field}" expected a string of ${length} hex digits, got ${describe(value)}`, field);
+    throw new CardHsmError(
+      'ERR_TYPE',
+      `"${field}" expected a string of ${length} hex digits, got ${describe(value)}`,
+      field,
+    );
   }
   if (value.length !== length) {
     throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${length} hex digits, got length=${value.length}`, field);
@@ -64,7 +81,11 @@ export function checkHex(field: string, value: unknown, length: number, allowed?
     const ok = allowed ? allowed.includes(c) : '0123456789ABCDEF'.includes(c);
     if (!ok) {
       const set = allowed ? allowed.split('').join('') : 'hex';
-      throw new CardHsmError('ERR_FORMAT', `"${field}" expected ${length} ${set} digits, got a bad character at index ${i}`, field);
+      throw new CardHsmError(
+        'ERR_FORMAT',
+        `"${field}" expected ${length} ${set} digits, got a bad character at index ${i}`,
+        field,
+      );
     }
   }
   return value.toUpperCase();
@@ -72,13 +93,15 @@ export function checkHex(field: string, value: unknown, length: number, allowed?
 
 /** A string (of any length). */
 export function checkString(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new CardHsmError('ERR_TYPE', `"${field}" expected a string, got ${describe(value)}`, field);
+  if (typeof value !== 'string')
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a string, got ${describe(value)}`, field);
   return value;
 }
 
 /** A Uint8Array of any length. */
 export function checkUint8Array(field: string, value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
+  if (!(value instanceof Uint8Array))
+    throw new CardHsmError('ERR_TYPE', `"${field}" expected a Uint8Array, got ${describe(value)}`, field);
   return value;
 }
 
@@ -86,7 +109,11 @@ export function checkUint8Array(field: string, value: unknown): Uint8Array {
 export function checkBytes(field: string, value: unknown, lengths: readonly number[]): Uint8Array {
   const bytes = checkUint8Array(field, value);
   if (!lengths.includes(bytes.length)) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" expected ${lengths.join(', ')} bytes, got length=${bytes.length}`, field);
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"${field}" expected ${lengths.join(', ')} bytes, got length=${bytes.length}`,
+      field,
+    );
   }
   return bytes;
 }
@@ -95,7 +122,11 @@ export function checkBytes(field: string, value: unknown, lengths: readonly numb
 export function checkBlocks(field: string, value: unknown, block: number): Uint8Array {
   const bytes = checkUint8Array(field, value);
   if (bytes.length % block !== 0) {
-    throw new CardHsmError('ERR_LENGTH', `"${field}" expected a multiple of ${block} bytes, got length=${bytes.length}`, field);
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"${field}" expected a multiple of ${block} bytes, got length=${bytes.length}`,
+      field,
+    );
   }
   return bytes;
 }
@@ -103,7 +134,11 @@ export function checkBlocks(field: string, value: unknown, block: number): Uint8
 /** An integer in `min`..`max`. */
 export function checkInt(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number') {
-    throw new CardHsmError('ERR_TYPE', `"${field}" expected an integer ${range(min, max)}, got ${describe(value)}`, field);
+    throw new CardHsmError(
+      'ERR_TYPE',
+      `"${field}" expected an integer ${range(min, max)}, got ${describe(value)}`,
+      field,
+    );
   }
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new CardHsmError('ERR_FORMAT', `"${field}" expected an integer ${range(min, max)}`, field);
@@ -141,7 +176,11 @@ export function checkArray(field: string, value: unknown): readonly unknown[] {
  * `at` prefixes the field names ('items[3].'), and without it the object itself is called 'item'. `spec` is a
  * constant array, so a call costs no more than the checks written out.
  */
-export function checkDigitFields<K extends string>(at: string, item: unknown, spec: ReadonlyArray<readonly [K, number, number]>): Record<K, string> {
+export function checkDigitFields<K extends string>(
+  at: string,
+  item: unknown,
+  spec: ReadonlyArray<readonly [K, number, number]>,
+): Record<K, string> {
   const o = checkOptions(at ? at.slice(0, -1) : 'item', item);
   const out = {} as Record<K, string>;
   for (const [field, min, max] of spec) out[field] = checkDigits(at + field, o[field], min, max);

@@ -10,7 +10,13 @@ import type { PinPolicy } from './pinpolicy.js';
 import { pinPolicyPredicate } from './_pinpolicy.js';
 import { fixDesParity } from './keys/parity.js';
 import { generateCvv, generateCvv2, generateIcvv } from './cvv.js';
-import { encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso2, encodePinBlockIso3 } from './pinblock.js';
+import {
+  encipherPinBlockIso4,
+  encodePinBlockIso0,
+  encodePinBlockIso1,
+  encodePinBlockIso2,
+  encodePinBlockIso3,
+} from './pinblock.js';
 import { checkBytes, checkDigits, checkInt, checkOptions } from './_validate.js';
 import type { IssuedCard } from './issue/cards.js';
 
@@ -65,10 +71,12 @@ const TEST_CVK_HEX = '0123456789ABCDEFFEDCBA9876543210';
 const DES_LENGTHS: readonly unknown[] = [8, 16, 24];
 
 /** Exactly `n` decimal digits, each shrinking towards 0. */
-const digits = (n: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const digits = (n: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
 
 /** Exactly `n` hex nibbles from `alphabet`, each shrinking towards the alphabet's first character. */
-const nibbles = (n: number, alphabet: string): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...alphabet), minLength: n, maxLength: n });
+const nibbles = (n: number, alphabet: string): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength: n, maxLength: n });
 
 const bytes = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });
 
@@ -76,7 +84,8 @@ const bytes = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength
 function panOptions(opts: unknown): { bin: string | undefined; length: number } {
   const o = checkOptions('opts', opts);
   const bin = o.bin === undefined ? undefined : checkDigits('opts.bin', o.bin, 1, 11);
-  const length = o.length === undefined ? 16 : checkInt('opts.length', o.length, Math.max(13, (bin?.length ?? 0) + 2), 19);
+  const length =
+    o.length === undefined ? 16 : checkInt('opts.length', o.length, Math.max(13, (bin?.length ?? 0) + 2), 19);
   return { bin, length };
 }
 
@@ -160,7 +169,8 @@ export function serviceCode(): fc.Arbitrary<string> {
  * @throws ERR_TYPE (not a number), ERR_FORMAT (not 8, 16 or 24)
  */
 export function desKey(length: 8 | 16 | 24 = 16): fc.Arbitrary<Uint8Array> {
-  if (typeof length !== 'number') throw new CardHsmError('ERR_TYPE', `"length" expected 8, 16 or 24, got ${typeof length}`, 'length');
+  if (typeof length !== 'number')
+    throw new CardHsmError('ERR_TYPE', `"length" expected 8, 16 or 24, got ${typeof length}`, 'length');
   if (!DES_LENGTHS.includes(length)) throw new CardHsmError('ERR_FORMAT', '"length" expected 8, 16 or 24', 'length');
   return bytes(length).map(fixDesParity);
 }

@@ -17,14 +17,22 @@ const HEX = '0123456789ABCDEF';
 export function hexToBytes(hex: string): Uint8Array {
   checkString('hex', hex);
   if (hex.length % 2 !== 0) {
-    throw new CardHsmError('ERR_LENGTH', `"hex" expected an even number of hex digits, got length=${hex.length}`, 'hex');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"hex" expected an even number of hex digits, got length=${hex.length}`,
+      'hex',
+    );
   }
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = nibbleValue(hex.charCodeAt(2 * i));
     const lo = nibbleValue(hex.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) {
-      throw new CardHsmError('ERR_FORMAT', `"hex" expected hex digits, got a bad character at index ${hi < 0 ? 2 * i : 2 * i + 1}`, 'hex');
+      throw new CardHsmError(
+        'ERR_FORMAT',
+        `"hex" expected hex digits, got a bad character at index ${hi < 0 ? 2 * i : 2 * i + 1}`,
+        'hex',
+      );
     }
     out[i] = (hi << 4) | lo;
   }

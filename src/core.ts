@@ -43,7 +43,16 @@ export {
   verifyIbm3624Offset,
   ibm3624ValidationData,
 } from './ibm3624.js';
-export { wrapTr31, unwrapTr31, parseTr31Header, X9143_USAGES, type X9143Usage, type Tr31Header, type Tr31OptionalBlock, type Tr31Version } from './tr31.js';
+export {
+  wrapTr31,
+  unwrapTr31,
+  parseTr31Header,
+  X9143_USAGES,
+  type X9143Usage,
+  type Tr31Header,
+  type Tr31OptionalBlock,
+  type Tr31Version,
+} from './tr31.js';
 export { combineLmkComponents, lmkFromHex, lmkCheckValue, generateDevelopmentLmk } from './keys/lmk.js';
 export { checkPinPolicy, type PinPolicy, type PinPolicyResult, type PinPolicyReason } from './pinpolicy.js';
 export { ff1Encrypt, ff1Decrypt } from './ff1.js';
@@ -131,6 +140,20 @@ export {
   type AesDukptKeyOptions,
 } from './dukpt/aes.js';
 export type { DukptKeySource } from './dukpt/source.js';
-export { translateDukptPinBlock, translateDukptPinBlocks, decryptDukptPinBlock, encryptDukptPinBlock, type DukptPinSide, type DukptPinBatchSide, type DukptPinItem } from './dukpt/pin.js';
-export { generateDukptMac, verifyDukptMac, type DukptMacOptions, type DukptMacMethod, type DukptDirection } from './dukpt/mac.js';
+export {
+  translateDukptPinBlock,
+  translateDukptPinBlocks,
+  decryptDukptPinBlock,
+  encryptDukptPinBlock,
+  type DukptPinSide,
+  type DukptPinBatchSide,
+  type DukptPinItem,
+} from './dukpt/pin.js';
+export {
+  generateDukptMac,
+  verifyDukptMac,
+  type DukptMacOptions,
+  type DukptMacMethod,
+  type DukptDirection,
+} from './dukpt/mac.js';
 export { encryptDukptData, decryptDukptData, type DukptDataOptions } from './dukpt/data.js';

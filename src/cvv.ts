@@ -25,7 +25,11 @@ export interface CvvInput {
   serviceCode: string;
 }
 
-const CVV_INPUT = [['pan', 12, 19], ['expiry', 4, 4], ['serviceCode', 3, 3]] as const;
+const CVV_INPUT = [
+  ['pan', 12, 19],
+  ['expiry', 4, 4],
+  ['serviceCode', 3, 3],
+] as const;
 const checkInput = (item: unknown, at: string): CvvInput => checkDigitFields(at, item, CVV_INPUT);
 
 /** Copies ASCII digits of `s` to `m` at `p`; false (and nothing to rely on) if a character is not a digit. */
@@ -46,8 +50,22 @@ function putDigits(m: Uint8Array, p: number, s: string): boolean {
 function writeRecord(m: Uint8Array, rec: number, item: unknown, index: number, label: (i: number) => string): void {
   const it = item as CvvInput;
   const { pan, expiry, serviceCode } = typeof item === 'object' && item !== null ? it : ({} as CvvInput);
-  const shaped = typeof pan === 'string' && pan.length >= 12 && pan.length <= 19 && typeof expiry === 'string' && expiry.length === 4 && typeof serviceCode === 'string' && serviceCode.length === 3;
-  if (!(shaped && putDigits(m, rec, pan) && putDigits(m, rec + pan.length, expiry) && putDigits(m, rec + pan.length + 4, serviceCode))) {
+  const shaped =
+    typeof pan === 'string' &&
+    pan.length >= 12 &&
+    pan.length <= 19 &&
+    typeof expiry === 'string' &&
+    expiry.length === 4 &&
+    typeof serviceCode === 'string' &&
+    serviceCode.length === 3;
+  if (
+    !(
+      shaped &&
+      putDigits(m, rec, pan) &&
+      putDigits(m, rec + pan.length, expiry) &&
+      putDigits(m, rec + pan.length + 4, serviceCode)
+    )
+  ) {
     checkInput(item, label(index)); // throws the precise error (the label is built only here)
   }
 }
@@ -66,7 +84,12 @@ function cvvKernel(cvk: Uint8Array, items: readonly unknown[], label: (i: number
       for (let i = 0; i < n; i++) writeRecord(m, k.IN + i * RECORD, items[base + i], base + i, label);
       k.x.cvvBatch(ks, k.IN, k.OUT, n, DIGITS);
       if (n < 16) {
-        for (let i = 0; i < n; i++) out[base + i] = String.fromCharCode(m[k.OUT + i * DIGITS]!, m[k.OUT + i * DIGITS + 1]!, m[k.OUT + i * DIGITS + 2]!);
+        for (let i = 0; i < n; i++)
+          out[base + i] = String.fromCharCode(
+            m[k.OUT + i * DIGITS]!,
+            m[k.OUT + i * DIGITS + 1]!,
+            m[k.OUT + i * DIGITS + 2]!,
+          );
       } else {
         // One decode for the chunk, then cheap slices: far less than a string built per record.
         const text = decodeAscii(m.subarray(k.OUT, k.OUT + n * DIGITS));

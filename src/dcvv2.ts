@@ -93,7 +93,8 @@ const CONTEXT_STRIDE = 65;
 
 function settingsOf(opts: unknown): Settings & { o: Record<string, unknown> } {
   const o = checkOptions('opts', opts);
-  const windowSeconds = o.windowSeconds === undefined ? 3600 : checkInt('opts.windowSeconds', o.windowSeconds, 60, 64_800);
+  const windowSeconds =
+    o.windowSeconds === undefined ? 3600 : checkInt('opts.windowSeconds', o.windowSeconds, 60, 64_800);
   const digits = o.digits === undefined ? 3 : checkInt('opts.digits', o.digits, 3, 4);
   const profile = o.profile === undefined ? 'HMAC' : checkOneOf('opts.profile', o.profile, ['HMAC', 'TDES'] as const);
   let ms: number;
@@ -101,14 +102,19 @@ function settingsOf(opts: unknown): Settings & { o: Record<string, unknown> } {
   else if (o.at instanceof Date) ms = o.at.getTime();
   else if (typeof o.at === 'number') ms = o.at;
   else throw new CardHsmError('ERR_TYPE', '"opts.at" expected a Date or milliseconds since the epoch', 'opts.at');
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw new CardHsmError('ERR_FORMAT', '"opts.at" expected a time from 1970 on', 'opts.at');
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15)
+    throw new CardHsmError('ERR_FORMAT', '"opts.at" expected a time from 1970 on', 'opts.at');
   return { o, windowSeconds, digits, profile, window: dcvv2Window(ms, windowSeconds) };
 }
 
 function checkCard(card: unknown, at: string): Dcvv2Card {
   const c = checkOptions(at || 'card', card);
   const p = at ? `${at}.` : '';
-  return { pan: checkDigits(`${p}pan`, c.pan, 12, 19), psn: checkDigits(`${p}psn`, c.psn, 2, 2), expiry: checkDigits(`${p}expiry`, c.expiry, 4, 4) };
+  return {
+    pan: checkDigits(`${p}pan`, c.pan, 12, 19),
+    psn: checkDigits(`${p}psn`, c.psn, 2, 2),
+    expiry: checkDigits(`${p}expiry`, c.expiry, 4, 4),
+  };
 }
 
 function checkImk(imk: unknown, profile: Dcvv2Profile): Uint8Array {
@@ -116,7 +122,13 @@ function checkImk(imk: unknown, profile: Dcvv2Profile): Uint8Array {
 }
 
 /** HMAC profile: codes for `count` windows from `first`, for each card, in as few kernel calls as fit. */
-function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, count: number, digits: number): string[][] {
+function hmacCodes(
+  imk: Uint8Array,
+  cards: readonly Dcvv2Card[],
+  first: number,
+  count: number,
+  digits: number,
+): string[][] {
   const result: string[][] = [];
   return withKernel(64 + cards.length * CONTEXT_STRIDE, cards.length * count * digits, (k) => {
     const m = k.mem;
@@ -132,17 +144,30 @@ function hmacCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, 
         putAscii(m, ctx + i * CONTEXT_STRIDE + 1, context);
       });
       k.x.dcvv2HmacBatch(keyAt, imk.length, ctx, CONTEXT_STRIDE, chunk.length, first, count, digits, k.OUT);
-      chunk.forEach((_, i) => void result.push(Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits))));
+      chunk.forEach(
+        (_, i) =>
+          void result.push(
+            Array.from({ length: count }, (_, w) => getAscii(m, k.OUT + (i * count + w) * digits, digits)),
+          ),
+      );
     }
     return result;
   });
 }
 
 /** TDES profile: codes for `count` windows from `first`, for each card. */
-function tdesCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, count: number, digits: number): string[][] {
+function tdesCodes(
+  imk: Uint8Array,
+  cards: readonly Dcvv2Card[],
+  first: number,
+  count: number,
+  digits: number,
+): string[][] {
   return cards.map((c) => {
     const cardKey = masterKeys([imk], [c], 'A')[0]![0]!;
-    const data = Array.from({ length: count }, (_, w) => (c.pan + c.expiry + String((first + w) % 1e8).padStart(8, '0')).padEnd(32, '0'));
+    const data = Array.from({ length: count }, (_, w) =>
+      (c.pan + c.expiry + String((first + w) % 1e8).padStart(8, '0')).padEnd(32, '0'),
+    );
     try {
       return cvvOfDigitStrings(cardKey, data, digits);
     } finally {
@@ -152,11 +177,18 @@ function tdesCodes(imk: Uint8Array, cards: readonly Dcvv2Card[], first: number, 
 }
 
 function codes(imk: Uint8Array, cards: readonly Dcvv2Card[], s: Settings, first: number, count: number): string[][] {
-  return s.profile === 'HMAC' ? hmacCodes(imk, cards, first, count, s.digits) : tdesCodes(imk, cards, first, count, s.digits);
+  return s.profile === 'HMAC'
+    ? hmacCodes(imk, cards, first, count, s.digits)
+    : tdesCodes(imk, cards, first, count, s.digits);
 }
 
 function describe(code: string, window: number, s: Settings): Dcvv2Code {
-  return { code, window, validFrom: new Date(window * s.windowSeconds * 1000), expiresAt: new Date((window + 1) * s.windowSeconds * 1000) };
+  return {
+    code,
+    window,
+    validFrom: new Date(window * s.windowSeconds * 1000),
+    expiresAt: new Date((window + 1) * s.windowSeconds * 1000),
+  };
 }
 
 /**
@@ -170,7 +202,13 @@ function describe(code: string, window: number, s: Settings): Dcvv2Code {
  * generateDynamicCvv2(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '00', '2812', { at: Date.parse('2026-11-22T12:30:00Z'), profile: 'TDES' }).code // => '505'
  * @throws ERR_TYPE, ERR_LENGTH (IMK 32 bytes for HMAC, 16 for TDES), ERR_FORMAT
  */
-export function generateDynamicCvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, opts?: Dcvv2Options): Dcvv2Code {
+export function generateDynamicCvv2(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  opts?: Dcvv2Options,
+): Dcvv2Code {
   return generateDynamicCvv2Codes(imk, pan, psn, expiry, 1, opts)[0]!;
 }
 
@@ -184,7 +222,14 @@ export function generateDynamicCvv2(imk: Uint8Array, pan: string, psn: string, e
  * codes[2].validFrom // => new Date('2026-11-22T14:00:00Z')
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (as generateDynamicCvv2; `count` outside 1..24)
  */
-export function generateDynamicCvv2Codes(imk: Uint8Array, pan: string, psn: string, expiry: string, count: number, opts?: Dcvv2Options): Dcvv2Code[] {
+export function generateDynamicCvv2Codes(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  count: number,
+  opts?: Dcvv2Options,
+): Dcvv2Code[] {
   const s = settingsOf(opts);
   const key = checkImk(imk, s.profile);
   const card = checkCard({ pan, psn, expiry }, '');
@@ -200,7 +245,11 @@ export function generateDynamicCvv2Codes(imk: Uint8Array, pan: string, psn: stri
  * generateDynamicCvv2Batch(hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'), [{ pan: '4123456789012345', psn: '00', expiry: '2812' }, { pan: '4123456789012345', psn: '01', expiry: '2812' }], { at: Date.parse('2026-11-22T12:30:00Z') }).map((c) => c.code) // => ['670', '266']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index)
  */
-export function generateDynamicCvv2Batch(imk: Uint8Array, cards: readonly Dcvv2Card[], opts?: Dcvv2Options): Dcvv2Code[] {
+export function generateDynamicCvv2Batch(
+  imk: Uint8Array,
+  cards: readonly Dcvv2Card[],
+  opts?: Dcvv2Options,
+): Dcvv2Code[] {
   const s = settingsOf(opts);
   const key = checkImk(imk, s.profile);
   const list = checkArray('cards', cards).map((c, i) => checkCard(c, `cards[${i}]`));
@@ -220,7 +269,14 @@ export function generateDynamicCvv2Batch(imk: Uint8Array, cards: readonly Dcvv2C
  * verifyDynamicCvv2(imk, '4123456789012345', '00', '2812', '670', { at: Date.parse('2026-11-22T14:10:00Z') }) // => { valid: false, drift: null }
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (malformed input only)
  */
-export function verifyDynamicCvv2(imk: Uint8Array, pan: string, psn: string, expiry: string, code: string, opts?: Dcvv2Options & { back?: number; fwd?: number }): { valid: boolean; drift: number | null } {
+export function verifyDynamicCvv2(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  code: string,
+  opts?: Dcvv2Options & { back?: number; fwd?: number },
+): { valid: boolean; drift: number | null } {
   const s = settingsOf(opts);
   const key = checkImk(imk, s.profile);
   const card = checkCard({ pan, psn, expiry }, '');

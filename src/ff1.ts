@@ -12,10 +12,18 @@ const HALF_LIMIT = 2 ** 63;
 /** Checks radix and length against FF1's rules and the kernel's 63-bit halves; returns nothing or throws. */
 function checkFf1Domain(radix: number, length: number): void {
   if (length < 2 || radix ** length < FF1_MIN_DOMAIN) {
-    throw new CardHsmError('ERR_LENGTH', `"input" radix^length must be at least 1,000,000 (NIST SP 800-38G Rev. 1 draft), got ${radix}^${length}`, 'input');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"input" radix^length must be at least 1,000,000 (NIST SP 800-38G Rev. 1 draft), got ${radix}^${length}`,
+      'input',
+    );
   }
   if (radix ** Math.ceil(length / 2) >= HALF_LIMIT) {
-    throw new CardHsmError('ERR_LENGTH', `"input" is too long: radix^ceil(length/2) must stay below 2^63, got ${radix}^${Math.ceil(length / 2)}`, 'input');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"input" is too long: radix^ceil(length/2) must stay below 2^63, got ${radix}^${Math.ceil(length / 2)}`,
+      'input',
+    );
   }
 }
 
@@ -28,14 +36,24 @@ function checkRadix(radix: unknown): number {
 function run(key: Uint8Array, tweak: Uint8Array, radix: number, input: string, decrypt: boolean): string {
   checkBytes('key', key, [16, 24, 32]);
   checkUint8Array('tweak', tweak);
-  if (tweak.length > MAX_TWEAK) throw new CardHsmError('ERR_LENGTH', `"tweak" expected at most ${MAX_TWEAK} bytes, got length=${tweak.length}`, 'tweak');
+  if (tweak.length > MAX_TWEAK)
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"tweak" expected at most ${MAX_TWEAK} bytes, got length=${tweak.length}`,
+      'tweak',
+    );
   const r = checkRadix(radix);
   checkString('input', input);
   const alphabet = (r === 62 ? ALPHABET_62 : ALPHABET_36).slice(0, r);
   const numerals = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) {
     const v = alphabet.indexOf(input[i]!);
-    if (v < 0) throw new CardHsmError('ERR_FORMAT', `"input" expected characters of the radix-${r} alphabet ${alphabet}, got a bad character at index ${i}`, 'input');
+    if (v < 0)
+      throw new CardHsmError(
+        'ERR_FORMAT',
+        `"input" expected characters of the radix-${r} alphabet ${alphabet}, got a bad character at index ${i}`,
+        'input',
+      );
     numerals[i] = v;
   }
   checkFf1Domain(r, input.length);

@@ -11,7 +11,14 @@ const RECORD = 64;
 const MODE_NATURAL_PIN = 0;
 const MODE_OFFSET = 1;
 
-function ibm3624(pvk: Uint8Array, validationData: string, decimalizationTable: string, pinLength: number, pin: string | undefined, mode: number): string {
+function ibm3624(
+  pvk: Uint8Array,
+  validationData: string,
+  decimalizationTable: string,
+  pinLength: number,
+  pin: string | undefined,
+  mode: number,
+): string {
   const data = hexToBytes(validationData);
   return withKernel(RECORD, 16, (k) => {
     const [ks, single] = keySchedule(k, ALG_TDES, pvk);
@@ -27,7 +34,10 @@ function ibm3624(pvk: Uint8Array, validationData: string, decimalizationTable: s
 
 function checkCommon(pvk: unknown, validationData: unknown, decimalizationTable: unknown): [string, string] {
   checkBytes('pvk', pvk, [8, 16]);
-  return [checkHex('validationData', validationData, 16), checkDigits('decimalizationTable', decimalizationTable, 16, 16)];
+  return [
+    checkHex('validationData', validationData, 16),
+    checkDigits('decimalizationTable', decimalizationTable, 16, 16),
+  ];
 }
 
 /**
@@ -38,7 +48,12 @@ function checkCommon(pvk: unknown, validationData: unknown, decimalizationTable:
  * generateIbm3624Pin(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', 4) // => '4524'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function generateIbm3624Pin(pvk: Uint8Array, validationData: string, decimalizationTable: string, pinLength: number): string {
+export function generateIbm3624Pin(
+  pvk: Uint8Array,
+  validationData: string,
+  decimalizationTable: string,
+  pinLength: number,
+): string {
   const [data, table] = checkCommon(pvk, validationData, decimalizationTable);
   checkInt('pinLength', pinLength, 4, 12);
   return ibm3624(pvk, data, table, pinLength, undefined, MODE_NATURAL_PIN);
@@ -53,7 +68,12 @@ export function generateIbm3624Pin(pvk: Uint8Array, validationData: string, deci
  * generateIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '4524') // => '0000'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function generateIbm3624Offset(pvk: Uint8Array, validationData: string, decimalizationTable: string, pin: string): string {
+export function generateIbm3624Offset(
+  pvk: Uint8Array,
+  validationData: string,
+  decimalizationTable: string,
+  pin: string,
+): string {
   const [data, table] = checkCommon(pvk, validationData, decimalizationTable);
   checkDigits('pin', pin, 4, 12);
   return ibm3624(pvk, data, table, pin.length, pin, MODE_OFFSET);
@@ -68,12 +88,22 @@ export function generateIbm3624Offset(pvk: Uint8Array, validationData: string, d
  * verifyIbm3624Offset(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '1122334455667788', '1234567890123456', '1234', '7711') // => false
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function verifyIbm3624Offset(pvk: Uint8Array, validationData: string, decimalizationTable: string, pin: string, offset: string): boolean {
+export function verifyIbm3624Offset(
+  pvk: Uint8Array,
+  validationData: string,
+  decimalizationTable: string,
+  pin: string,
+  offset: string,
+): boolean {
   const [data, table] = checkCommon(pvk, validationData, decimalizationTable);
   checkDigits('pin', pin, 4, 12);
   checkDigits('offset', offset, 4, 12);
   if (offset.length !== pin.length) {
-    throw new CardHsmError('ERR_LENGTH', `"offset" expected as many digits as the PIN (${pin.length}), got length=${offset.length}`, 'offset');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"offset" expected as many digits as the PIN (${pin.length}), got length=${offset.length}`,
+      'offset',
+    );
   }
   return constantTimeEqualString(ibm3624(pvk, data, table, pin.length, pin, MODE_OFFSET), offset);
 }

@@ -74,8 +74,10 @@ export interface IsoMacOptions {
 /** Validated ISO/IEC 9797-1 options. */
 function isoMacOptions(opts: unknown): Required<IsoMacOptions> {
   const o = checkOptions('opts', opts);
-  if (o.algorithm !== 1 && o.algorithm !== 3) throw new CardHsmError('ERR_FORMAT', '"opts.algorithm" expected 1 or 3', 'opts.algorithm');
-  if (o.padding !== 1 && o.padding !== 2 && o.padding !== 3) throw new CardHsmError('ERR_FORMAT', '"opts.padding" expected 1, 2 or 3', 'opts.padding');
+  if (o.algorithm !== 1 && o.algorithm !== 3)
+    throw new CardHsmError('ERR_FORMAT', '"opts.algorithm" expected 1 or 3', 'opts.algorithm');
+  if (o.padding !== 1 && o.padding !== 2 && o.padding !== 3)
+    throw new CardHsmError('ERR_FORMAT', '"opts.padding" expected 1, 2 or 3', 'opts.padding');
   const { algorithm, padding } = o as { algorithm: 1 | 3; padding: 1 | 2 | 3 };
   const length = o.length === undefined ? 8 : checkInt('opts.length', o.length, 4, 8);
   return { algorithm, padding, length };
@@ -103,7 +105,8 @@ export function isoMac(key: Uint8Array, data: Uint8Array, opts: IsoMacOptions): 
 function checkKeyBytes(key: unknown): Uint8Array {
   if (!(key instanceof Uint8Array)) checkBytes('key', key, []);
   const k = key as Uint8Array;
-  if (k.length > 1024) throw new CardHsmError('ERR_LENGTH', `"key" expected 0..1024 bytes, got length=${k.length}`, 'key');
+  if (k.length > 1024)
+    throw new CardHsmError('ERR_LENGTH', `"key" expected 0..1024 bytes, got length=${k.length}`, 'key');
   return k;
 }
 

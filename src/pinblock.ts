@@ -6,8 +6,30 @@
 //   4: AES(K, AES(K, 4 | L | PIN | A… | 8 random bytes) XOR (M | PAN | 0…)), M = PAN length - 12
 import { randomBytes } from './_bytes.js';
 import { checkArray, checkBytes, checkDigits, checkDigitFields, checkHex, checkOptions } from './_validate.js';
-import { withKernel, keySchedule, putAscii, getAscii, mapRecords, ALG_AES, type Kernel, type RecordLayout } from './wasm/_calls.js';
-import { checkSide, checkTranslation, packNibbles, pinKeySchedule, randomNibbles, requireDecoded, translationFill, writeDecodeRecord, OUT, RECORD, TRANSLATE_OUT, TRANSLATE_RECORD } from './_pinblock.js';
+import {
+  withKernel,
+  keySchedule,
+  putAscii,
+  getAscii,
+  mapRecords,
+  ALG_AES,
+  type Kernel,
+  type RecordLayout,
+} from './wasm/_calls.js';
+import {
+  checkSide,
+  checkTranslation,
+  packNibbles,
+  pinKeySchedule,
+  randomNibbles,
+  requireDecoded,
+  translationFill,
+  writeDecodeRecord,
+  OUT,
+  RECORD,
+  TRANSLATE_OUT,
+  TRANSLATE_RECORD,
+} from './_pinblock.js';
 
 /**
  * ISO 9564-1 formats of PIN blocks in transit: 0, 1 and 3 under TDES PIN keys, 4 under AES. (Format 2 is for IC
@@ -88,7 +110,10 @@ const checkPin = (pin: unknown): string => checkDigits('pin', pin, 4, 12);
 const checkPan = (pan: unknown, min = 2): string => checkDigits('pan', pan, min, 19);
 const checkBlock = (block: unknown, size = 8): Uint8Array => checkBytes('pinBlock', block, [size]);
 const NO_FILL = new Uint8Array(8);
-const ISO0_ITEM = [['pin', 4, 12], ['pan', 2, 19]] as const;
+const ISO0_ITEM = [
+  ['pin', 4, 12],
+  ['pan', 2, 19],
+] as const;
 
 /**
  * ISO 9564-1 format 0 clear PIN block (8 bytes) of `pin` (4..12 digits) bound to `pan` (2..19 digits; its 12
@@ -226,7 +251,10 @@ export function decipherPinBlockIso4(key: Uint8Array, block: Uint8Array, pan: st
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `items[3].pin`)
  */
 export function encodePinBlockIso0Batch(items: readonly { pin: string; pan: string }[]): Uint8Array[] {
-  const records = checkArray('items', items).map((item, i) => ({ ...checkDigitFields(`items[${i}].`, item, ISO0_ITEM), fill: NO_FILL }));
+  const records = checkArray('items', items).map((item, i) => ({
+    ...checkDigitFields(`items[${i}].`, item, ISO0_ITEM),
+    fill: NO_FILL,
+  }));
   return encodeMany(0, records);
 }
 
@@ -260,7 +288,12 @@ export interface PinBlockSide {
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT (a block that does not decode:
  *   a wrong key, PAN or format)
  */
-export function translatePinBlock(options: { pinBlock: Uint8Array; pan: string; from: PinBlockSide; to: PinBlockSide }): Uint8Array {
+export function translatePinBlock(options: {
+  pinBlock: Uint8Array;
+  pan: string;
+  from: PinBlockSide;
+  to: PinBlockSide;
+}): Uint8Array {
   const o = checkOptions('options', options);
   const from = checkSide('from', o.from);
   const to = checkSide('to', o.to);

@@ -24,7 +24,11 @@ export interface PvvInput {
   pin: string;
 }
 
-const PVV_INPUT = [['pan', 12, 19], ['pvki', 1, 1], ['pin', 4, 12]] as const;
+const PVV_INPUT = [
+  ['pan', 12, 19],
+  ['pvki', 1, 1],
+  ['pin', 4, 12],
+] as const;
 const checkInput = (item: unknown, at: string): PvvInput => checkDigitFields(at, item, PVV_INPUT);
 
 // Record: the 16-digit TSP in ASCII; result: the 4 ASCII digits.

@@ -63,7 +63,13 @@ export function tokenizePanBatch(tokenKey: Uint8Array, pans: readonly string[], 
     else byLength.set(s.length, [i]);
   });
   const tokens = new Array<string>(list.length);
-  for (const [length, at] of byLength) tokenizeGroup(tokenKey, r, at.map((i) => list[i] as string), length).forEach((t, j) => {
+  for (const [length, at] of byLength)
+    tokenizeGroup(
+      tokenKey,
+      r,
+      at.map((i) => list[i] as string),
+      length,
+    ).forEach((t, j) => {
       tokens[at[j]!] = t;
     });
   return tokens;
@@ -119,19 +125,22 @@ export function detokenizePan(tokenKey: Uint8Array, token: string, opts?: TokenO
   const r = rulesOf(opts);
   checkKeyAndTweak(tokenKey, r);
   checkString('token', token);
-  if (token.length < 12 || token.length > 19) throw new CardHsmError('ERR_LENGTH', `"token" expected 12..19 characters, got length=${token.length}`, 'token');
+  if (token.length < 12 || token.length > 19)
+    throw new CardHsmError('ERR_LENGTH', `"token" expected 12..19 characters, got length=${token.length}`, 'token');
   const k = middleLength(token.length, r, 'token');
   const alphabet = r.alphanumeric ? ALNUM : ALNUM.slice(0, 10);
   const d = new Uint8Array(token.length);
   for (let i = 0; i < token.length; i++) {
     const inMiddle = i >= r.left && i < r.left + k;
     const v = (inMiddle ? alphabet : ALNUM.slice(0, 10)).indexOf(token[i]!);
-    if (v < 0) throw new CardHsmError('ERR_FORMAT', `"token" has a character outside its alphabet at index ${i}`, 'token');
+    if (v < 0)
+      throw new CardHsmError('ERR_FORMAT', `"token" has a character outside its alphabet at index ${i}`, 'token');
     d[i] = v;
   }
   if (!r.alphanumeric && r.luhn !== 'any') {
     const passes = isLuhnValid(token);
-    if (passes !== (r.luhn === 'valid')) throw new CardHsmError('ERR_FORMAT', `"token" is not a luhn '${r.luhn}' token`, 'token');
+    if (passes !== (r.luhn === 'valid'))
+      throw new CardHsmError('ERR_FORMAT', `"token" is not a luhn '${r.luhn}' token`, 'token');
   }
   permuteMiddles(tokenKey, r, d, d.length, k, true);
   if (!r.alphanumeric && r.luhn === 'invalid') d[r.left + k - 1] = (d[r.left + k - 1]! + 9) % 10;

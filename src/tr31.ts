@@ -83,7 +83,12 @@ export { X9143_USAGES, type X9143Usage } from './_tr31.js';
  * (() => { try { wrapTr31(hexToBytes('0123456789ABCDEFFEDCBA9876543210'), 'A0000P0TE00E0000', hexToBytes('0123456789ABCDEFFEDCBA9876543210')) } catch (e) { return [e.code, e.field] } })() // => ['ERR_TR31_HEADER', 'version']
  * @throws ERR_TYPE, ERR_LENGTH (kbpk for the version, padding), ERR_TR31_HEADER (a header field not allowed)
  */
-export function wrapTr31(kbpk: Uint8Array, header: Tr31Header | string, key: Uint8Array, opts?: { padding?: Uint8Array }): string {
+export function wrapTr31(
+  kbpk: Uint8Array,
+  header: Tr31Header | string,
+  key: Uint8Array,
+  opts?: { padding?: Uint8Array },
+): string {
   checkBytes('kbpk', kbpk, [8, 16, 24, 32]);
   const k = new Tr31Kbpk(kbpk);
   try {

@@ -18,10 +18,16 @@ describe('round trips', () => {
 });
 
 describe('rejections', () => {
-  const badLength = (ok: number[]) => fc.integer({ min: 0, max: 40 }).filter((n) => !ok.includes(n)).chain(bytesOf);
+  const badLength = (ok: number[]) =>
+    fc
+      .integer({ min: 0, max: 40 })
+      .filter((n) => !ok.includes(n))
+      .chain(bytesOf);
   test('AES keys of any other length: ERR_LENGTH on key', () => {
-    fc.assert(fc.property(badLength([16, 24, 32]), (key) => {
-      expectCardHsmError(() => api.aesEncryptEcb(key, new Uint8Array(16)), 'ERR_LENGTH', 'key');
-    }));
+    fc.assert(
+      fc.property(badLength([16, 24, 32]), (key) => {
+        expectCardHsmError(() => api.aesEncryptEcb(key, new Uint8Array(16)), 'ERR_LENGTH', 'key');
+      }),
+    );
   });
 });

@@ -36,18 +36,30 @@ function shrinkRun<T>(a: fc.Arbitrary<T>, fails: (v: T) => boolean): { first: T;
 
 describe('pan', () => {
   test('default: 16 Luhn-valid digits with a leading 2-6', () => {
-    fc.assert(fc.property(arb.pan(), (p) => {
-      expect(p).toMatch(/^[2-6][0-9]{15}$/);
-      expect(api.isLuhnValid(p)).toBe(true);
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.pan(), (p) => {
+        expect(p).toMatch(/^[2-6][0-9]{15}$/);
+        expect(api.isLuhnValid(p)).toBe(true);
+      }),
+      RUNS,
+    );
   });
   test('bin and length are honoured, all lengths 13..19', () => {
-    const opts = fc.record({ bin: fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 11 }), length: fc.integer({ min: 13, max: 19 }) });
-    fc.assert(fc.property(opts.chain((o) => fc.tuple(fc.constant(o), arb.pan(o))), ([o, p]) => {
-      expect(p.startsWith(o.bin)).toBe(true);
-      expect(p).toHaveLength(o.length);
-      expect(api.isLuhnValid(p)).toBe(true);
-    }), { numRuns: 100 });
+    const opts = fc.record({
+      bin: fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 11 }),
+      length: fc.integer({ min: 13, max: 19 }),
+    });
+    fc.assert(
+      fc.property(
+        opts.chain((o) => fc.tuple(fc.constant(o), arb.pan(o))),
+        ([o, p]) => {
+          expect(p.startsWith(o.bin)).toBe(true);
+          expect(p).toHaveLength(o.length);
+          expect(api.isLuhnValid(p)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
   test('shrinks towards fewer non-zero digits and stays valid', () => {
     const { first, shrunk } = shrinkRun(arb.pan({ bin: '411111' }), (p) => p.includes('9'));
@@ -63,14 +75,20 @@ describe('pan', () => {
 
 describe('invalidPan', () => {
   test('digit strings of PAN length that fail Luhn', () => {
-    fc.assert(fc.property(arb.invalidPan(), (p) => {
-      expect(p).toMatch(/^[2-6][0-9]{15}$/);
-      expect(api.isLuhnValid(p)).toBe(false);
-    }), RUNS);
-    fc.assert(fc.property(arb.invalidPan({ bin: '5', length: 19 }), (p) => {
-      expect(p).toMatch(/^5[0-9]{18}$/);
-      expect(api.isLuhnValid(p)).toBe(false);
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.invalidPan(), (p) => {
+        expect(p).toMatch(/^[2-6][0-9]{15}$/);
+        expect(api.isLuhnValid(p)).toBe(false);
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(arb.invalidPan({ bin: '5', length: 19 }), (p) => {
+        expect(p).toMatch(/^5[0-9]{18}$/);
+        expect(api.isLuhnValid(p)).toBe(false);
+      }),
+      RUNS,
+    );
   });
   test('shrinks to a simpler PAN that still fails Luhn', () => {
     const { first, shrunk } = shrinkRun(arb.invalidPan(), (p) => p.includes('9'));
@@ -82,22 +100,33 @@ describe('invalidPan', () => {
 
 describe('pin', () => {
   test('default policy: 4..12 digits, allowed by checkPinPolicy', () => {
-    fc.assert(fc.property(arb.pin(), (p) => {
-      expect(p).toMatch(/^[0-9]{4,12}$/);
-      expect(api.checkPinPolicy(p)).toEqual({ ok: true });
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.pin(), (p) => {
+        expect(p).toMatch(/^[0-9]{4,12}$/);
+        expect(api.checkPinPolicy(p)).toEqual({ ok: true });
+      }),
+      RUNS,
+    );
   });
   test('a custom policy is honoured', () => {
     const policy = { minLength: 4, maxLength: 4, wrapAround: false, denyList: ['0001', '0002', '2580'] };
-    fc.assert(fc.property(arb.pin(policy), (p) => {
-      expect(p).toHaveLength(4);
-      expect(api.checkPinPolicy(p, policy)).toEqual({ ok: true });
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.pin(policy), (p) => {
+        expect(p).toHaveLength(4);
+        expect(api.checkPinPolicy(p, policy)).toEqual({ ok: true });
+      }),
+      RUNS,
+    );
   });
   test('a deny-list refusing half the PINs is honoured, also while shrinking', () => {
     const denyList = Array.from({ length: 5000 }, (_, i) => String(i).padStart(4, '0'));
     const policy = { minLength: 4, maxLength: 4, denyList };
-    fc.assert(fc.property(arb.pin(policy), (p) => { expect(api.checkPinPolicy(p, policy)).toEqual({ ok: true }); }), RUNS);
+    fc.assert(
+      fc.property(arb.pin(policy), (p) => {
+        expect(api.checkPinPolicy(p, policy)).toEqual({ ok: true });
+      }),
+      RUNS,
+    );
     const { shrunk } = shrinkRun(arb.pin(policy), () => true);
     expect(api.checkPinPolicy(shrunk, policy)).toEqual({ ok: true });
     expect(shrunk.slice(1)).toBe('000');
@@ -113,13 +142,23 @@ describe('pin', () => {
 
 describe('expiry and service code', () => {
   test('expiry is YYMM with MM 01..12', () => {
-    fc.assert(fc.property(arb.expiry(), (e) => { expect(e).toMatch(/^[0-9]{2}(0[1-9]|1[0-2])$/); }), RUNS);
+    fc.assert(
+      fc.property(arb.expiry(), (e) => {
+        expect(e).toMatch(/^[0-9]{2}(0[1-9]|1[0-2])$/);
+      }),
+      RUNS,
+    );
   });
   test('expiry shrinks to the smallest failing date', () => {
     expect(shrinkRun(arb.expiry(), (e) => Number(e.slice(2)) >= 6).shrunk).toBe('0006');
   });
   test('service codes follow ISO 7813 digit by digit', () => {
-    fc.assert(fc.property(arb.serviceCode(), (sc) => { expect(sc).toMatch(/^[125679][024][0-7]$/); }), RUNS);
+    fc.assert(
+      fc.property(arb.serviceCode(), (sc) => {
+        expect(sc).toMatch(/^[125679][024][0-7]$/);
+      }),
+      RUNS,
+    );
   });
   test('service code shrinks to the smallest failing code', () => {
     expect(shrinkRun(arb.serviceCode(), (sc) => Number(sc[2]) >= 3).shrunk).toBe('103');
@@ -128,23 +167,32 @@ describe('expiry and service code', () => {
 
 describe('desKey and cvk', () => {
   test('odd parity in every byte, default 16 bytes', () => {
-    fc.assert(fc.property(arb.desKey(), (k) => {
-      expect(k).toHaveLength(16);
-      expect(api.hasOddDesParity(k)).toBe(true);
-    }), RUNS);
-    for (const n of [8, 16, 24] as const) {
-      fc.assert(fc.property(arb.desKey(n), (k) => {
-        expect(k).toHaveLength(n);
+    fc.assert(
+      fc.property(arb.desKey(), (k) => {
+        expect(k).toHaveLength(16);
         expect(api.hasOddDesParity(k)).toBe(true);
-      }), { numRuns: 100 });
+      }),
+      RUNS,
+    );
+    for (const n of [8, 16, 24] as const) {
+      fc.assert(
+        fc.property(arb.desKey(n), (k) => {
+          expect(k).toHaveLength(n);
+          expect(api.hasOddDesParity(k)).toBe(true);
+        }),
+        { numRuns: 100 },
+      );
     }
   });
   test('cvk is a 16-byte odd-parity key that computes CVVs', () => {
-    fc.assert(fc.property(arb.cvk(), (k) => {
-      expect(k).toHaveLength(16);
-      expect(api.hasOddDesParity(k)).toBe(true);
-      expect(api.generateCvv(k, '4123456789012345', '8701', '101')).toMatch(/^[0-9]{3}$/);
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.cvk(), (k) => {
+        expect(k).toHaveLength(16);
+        expect(api.hasOddDesParity(k)).toBe(true);
+        expect(api.generateCvv(k, '4123456789012345', '8701', '101')).toMatch(/^[0-9]{3}$/);
+      }),
+      RUNS,
+    );
   });
   test('keys shrink towards 0101…01 and keep their parity', () => {
     for (const a of [arb.desKey(24), arb.cvk()]) {
@@ -167,15 +215,18 @@ describe('pinBlock', () => {
   const formats = [0, 1, 2, 3, 4] as const;
 
   test.each(formats)('format %i decodes to its PIN, with a key only for format 4', (format) => {
-    fc.assert(fc.property(arb.pinBlock(format), (v) => {
-      expect(v.block).toHaveLength(format === 4 ? 16 : 8);
-      if (format !== 4) expect(v.block[0]! >> 4).toBe(format);
-      expect(decode(format, v)).toBe(v.pin);
-      expect(api.checkPinPolicy(v.pin).ok).toBe(true);
-      expect(api.isLuhnValid(v.pan)).toBe(true);
-      if (format === 4) expect(v.key).toHaveLength(16);
-      else expect('key' in v).toBe(false);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(arb.pinBlock(format), (v) => {
+        expect(v.block).toHaveLength(format === 4 ? 16 : 8);
+        if (format !== 4) expect(v.block[0]! >> 4).toBe(format);
+        expect(decode(format, v)).toBe(v.pin);
+        expect(api.checkPinPolicy(v.pin).ok).toBe(true);
+        expect(api.isLuhnValid(v.pan)).toBe(true);
+        if (format === 4) expect(v.key).toHaveLength(16);
+        else expect('key' in v).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
   test.each(formats)('format %i replays: the same seed gives the same blocks', (format) => {
     const sample = () => fc.sample(arb.pinBlock(format), { seed: 7, numRuns: 20 }).map((v) => api.bytesToHex(v.block));
@@ -201,22 +252,36 @@ describe('issuedCard', () => {
   };
 
   test('default test CVK: every CVV verifies', () => {
-    fc.assert(fc.property(arb.issuedCard(), (c) => {
-      expect(Object.keys(c).sort()).toEqual(['cvv', 'cvv2', 'expiry', 'icvv', 'lastFour', 'pan', 'serviceCode']);
-      check(TEST_CVK, c);
-    }), RUNS);
+    fc.assert(
+      fc.property(arb.issuedCard(), (c) => {
+        expect(Object.keys(c).sort()).toEqual(['cvv', 'cvv2', 'expiry', 'icvv', 'lastFour', 'pan', 'serviceCode']);
+        check(TEST_CVK, c);
+      }),
+      RUNS,
+    );
   });
   test('a given CVK, BIN and length', () => {
-    fc.assert(fc.property(arb.cvk().chain((k) => fc.tuple(fc.constant(k), arb.issuedCard({ cvk: k, bin: '412345', length: 19 }))), ([k, c]) => {
-      expect(c.pan).toMatch(/^412345[0-9]{13}$/);
-      check(k, c);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        arb.cvk().chain((k) => fc.tuple(fc.constant(k), arb.issuedCard({ cvk: k, bin: '412345', length: 19 }))),
+        ([k, c]) => {
+          expect(c.pan).toMatch(/^412345[0-9]{13}$/);
+          check(k, c);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
   test('the CVK is copied when the arbitrary is built', () => {
     const k = TEST_CVK.slice();
     const a = arb.issuedCard({ cvk: k });
     k.fill(0);
-    fc.assert(fc.property(a, (c) => { check(TEST_CVK, c); }), { numRuns: 20 });
+    fc.assert(
+      fc.property(a, (c) => {
+        check(TEST_CVK, c);
+      }),
+      { numRuns: 20 },
+    );
   });
   test('shrinks to a simpler card whose CVVs still verify', () => {
     const { first, shrunk } = shrinkRun(arb.issuedCard(), (c) => c.cvv.startsWith('0'));

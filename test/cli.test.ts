@@ -93,7 +93,12 @@ function examplesOf(path: string[]): Example[] {
 
 /** A line matches exactly, or up to a trailing '…' (for values that change per run), with '…' inside as a wildcard. */
 function matches(line: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('…')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(line);
 }
 
@@ -111,7 +116,9 @@ describe('help examples', () => {
 
   test.each(all.map((e) => [`${e.path}: ${e.args.slice(0, 4).join(' ')}`, e] as const))('%s', (_, e) => {
     const r = run(e.args, workdir(), e.env);
-    expect(r.stderr.split('\n').filter((l) => l && !l.includes('development LMK') && !l.includes('component'))).toEqual([]);
+    expect(r.stderr.split('\n').filter((l) => l && !l.includes('development LMK') && !l.includes('component'))).toEqual(
+      [],
+    );
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.length, r.stdout).toBe(e.expected.length);
     lines.forEach((l, i) => void expect(matches(l, e.expected[i]!), `${l} vs ${e.expected[i]}`).toBe(true));
@@ -122,24 +129,207 @@ describe('help examples', () => {
 describe('errors and exit codes', () => {
   const cwd = workdir();
   test.each([
-    [['cvv', '--cvk', '0123', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'], 2, 'ERR_LENGTH'],
-    [['cvv', '--cvk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '41234567890123X5', '--expiry', '8701', '--service-code', '101'], 2, 'ERR_FORMAT'],
+    [
+      ['cvv', '--cvk', '0123', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'],
+      2,
+      'ERR_LENGTH',
+    ],
+    [
+      [
+        'cvv',
+        '--cvk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--pan',
+        '41234567890123X5',
+        '--expiry',
+        '8701',
+        '--service-code',
+        '101',
+      ],
+      2,
+      'ERR_FORMAT',
+    ],
     [['cvv', '--pan', '4123456789012345'], 2, 'ERR_USAGE'],
     [['nonsense'], 2, 'ERR_USAGE'],
-    [['pinblock', 'decode', '--block', 'FFFFFFFFFFFFFFFF', '--pan', '4111111111111111', '--format', '0'], 3, 'ERR_PINBLOCK_FORMAT'],
-    [['tr31', 'unwrap', '--kbpk', '00112233445566778899AABBCCDDEEFF', '--key-block', api.wrapTr31(new Uint8Array(16), 'D0000P0AE00E0000', new Uint8Array(16))], 3, 'ERR_TR31_MAC'],
-    [['pinblock', 'translate', '--block', '041261AAAAEDCBA9', '--pan', '5555555551234567', '--from-format', '0', '--from-key', '00'.repeat(16), '--to-format', '1', '--to-key', '00'.repeat(16)], 2, 'ERR_PIN_TRANSLATION'],
+    [
+      ['pinblock', 'decode', '--block', 'FFFFFFFFFFFFFFFF', '--pan', '4111111111111111', '--format', '0'],
+      3,
+      'ERR_PINBLOCK_FORMAT',
+    ],
+    [
+      [
+        'tr31',
+        'unwrap',
+        '--kbpk',
+        '00112233445566778899AABBCCDDEEFF',
+        '--key-block',
+        api.wrapTr31(new Uint8Array(16), 'D0000P0AE00E0000', new Uint8Array(16)),
+      ],
+      3,
+      'ERR_TR31_MAC',
+    ],
+    [
+      [
+        'pinblock',
+        'translate',
+        '--block',
+        '041261AAAAEDCBA9',
+        '--pan',
+        '5555555551234567',
+        '--from-format',
+        '0',
+        '--from-key',
+        '00'.repeat(16),
+        '--to-format',
+        '1',
+        '--to-key',
+        '00'.repeat(16),
+      ],
+      2,
+      'ERR_PIN_TRANSLATION',
+    ],
     [['luhn', 'check', '79927398710'], 1, null],
-    [['ibm3624', 'verify', '--pvk', '0123456789ABCDEFFEDCBA9876543210', '--validation-data', '1122334455667788', '--decimalization-table', '1234567890123456', '--pin', '1234', '--offset', '7711'], 1, null],
+    [
+      [
+        'ibm3624',
+        'verify',
+        '--pvk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--validation-data',
+        '1122334455667788',
+        '--decimalization-table',
+        '1234567890123456',
+        '--pin',
+        '1234',
+        '--offset',
+        '7711',
+      ],
+      1,
+      null,
+    ],
     [['parity', 'check', '--key', '0022446688AACCEE'], 1, null],
     [['mac', '--algorithm', '2', '--key', '0123456789ABCDEF', '--data', '00'], 2, 'ERR_FORMAT'],
-    [['emv', 'arqc', 'verify', '--profile', 'VISA_CVN18', '--imk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '1234567890123456', '--psn', '00', '--tlv', '9F0206000000004000', '--arqc', '0000000000000000'], 2, 'ERR_FORMAT'],
-    [['emv', 'arqc', 'verify', '--profile', 'VISA_CVN99', '--imk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '1234567890123456', '--psn', '00', '--tlv', '9F02'], 2, 'ERR_FORMAT'],
-    [['cvc3', '--imk', '01234567899876543210012345678998', '--pan', '5123456789012345', '--psn', '00', '--track', '5123456789012345D35121010000000000000F', '--atc', '005E', '--un', '00000899', '--verify', '489'], 1, null],
-    [['dcvv', '--imk', '12345678123456781234567812345678', '--pan', '1234567890123456', '--psn', '00', '--expiry', '1310', '--service-code', '226', '--atc', '3210', '--verify', '423'], 1, null],
+    [
+      [
+        'emv',
+        'arqc',
+        'verify',
+        '--profile',
+        'VISA_CVN18',
+        '--imk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--pan',
+        '1234567890123456',
+        '--psn',
+        '00',
+        '--tlv',
+        '9F0206000000004000',
+        '--arqc',
+        '0000000000000000',
+      ],
+      2,
+      'ERR_FORMAT',
+    ],
+    [
+      [
+        'emv',
+        'arqc',
+        'verify',
+        '--profile',
+        'VISA_CVN99',
+        '--imk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--pan',
+        '1234567890123456',
+        '--psn',
+        '00',
+        '--tlv',
+        '9F02',
+      ],
+      2,
+      'ERR_FORMAT',
+    ],
+    [
+      [
+        'cvc3',
+        '--imk',
+        '01234567899876543210012345678998',
+        '--pan',
+        '5123456789012345',
+        '--psn',
+        '00',
+        '--track',
+        '5123456789012345D35121010000000000000F',
+        '--atc',
+        '005E',
+        '--un',
+        '00000899',
+        '--verify',
+        '489',
+      ],
+      1,
+      null,
+    ],
+    [
+      [
+        'dcvv',
+        '--imk',
+        '12345678123456781234567812345678',
+        '--pan',
+        '1234567890123456',
+        '--psn',
+        '00',
+        '--expiry',
+        '1310',
+        '--service-code',
+        '226',
+        '--atc',
+        '3210',
+        '--verify',
+        '423',
+      ],
+      1,
+      null,
+    ],
     [['dukpt', 'key', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E007FF'], 2, 'ERR_FORMAT'],
-    [['dukpt', 'pin-translate', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00002', '--block', '1B9C1845EB993A7A', '--pan', '4012345678909', '--from-format', '0', '--to-key', 'FEDCBA98765432100123456789ABCDEF', '--to-format', '0'], 3, 'ERR_PINBLOCK_FORMAT'],
-    [['dukpt', 'mac', '--bdk', '0123456789ABCDEFFEDCBA9876543210', '--ksn', 'FFFF9876543210E00001', '--data', '3430313233343536373839303944393837', '--mac', '9CCC7818'], 1, null],
+    [
+      [
+        'dukpt',
+        'pin-translate',
+        '--bdk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--ksn',
+        'FFFF9876543210E00002',
+        '--block',
+        '1B9C1845EB993A7A',
+        '--pan',
+        '4012345678909',
+        '--from-format',
+        '0',
+        '--to-key',
+        'FEDCBA98765432100123456789ABCDEF',
+        '--to-format',
+        '0',
+      ],
+      3,
+      'ERR_PINBLOCK_FORMAT',
+    ],
+    [
+      [
+        'dukpt',
+        'mac',
+        '--bdk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--ksn',
+        'FFFF9876543210E00001',
+        '--data',
+        '3430313233343536373839303944393837',
+        '--mac',
+        '9CCC7818',
+      ],
+      1,
+      null,
+    ],
   ] as const)('%j -> exit %i %s', (args, code, err) => {
     const r = run([...args], cwd);
     expect(r.code).toBe(code);
@@ -152,10 +342,15 @@ describe('errors and exit codes', () => {
   });
 
   test('--debug adds the stack; --json gives machine output; PANs are masked unless --show-pan', () => {
-    const r = run(['--debug', 'cvv', '--cvk', '01', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'], cwd);
+    const r = run(
+      ['--debug', 'cvv', '--cvk', '01', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'],
+      cwd,
+    );
     expect(r.stderr).toContain('    at ');
     expect(JSON.parse(run(['--json', 'luhn', 'digit', '7992739871'], cwd).stdout)).toEqual({ checkDigit: '3' });
-    expect(run(['detoken', '--key', '2B7E151628AED2A6ABF7158809CF4F3C', '--token', '4111111210731111'], cwd).stdout.trim()).toBe('411111******1111');
+    expect(
+      run(['detoken', '--key', '2B7E151628AED2A6ABF7158809CF4F3C', '--token', '4111111210731111'], cwd).stdout.trim(),
+    ).toBe('411111******1111');
   });
 });
 
@@ -163,22 +358,44 @@ describe('keys under an LMK', () => {
   test('generate, describe, export through a KEK, import back, rotate the LMK', () => {
     const cwd = workdir();
     const env = { CARDHSM_LMK: '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F' };
-    const gen = (args: string[]) => JSON.parse(run(['--json', 'keys', 'generate', ...args], cwd, env).stdout) as { keyBlock: string; kcv: string };
+    const gen = (args: string[]) =>
+      JSON.parse(run(['--json', 'keys', 'generate', ...args], cwd, env).stdout) as { keyBlock: string; kcv: string };
     const zpk = gen(['--usage', 'P0', '--algorithm', 'TDES2']);
     const kek = gen(['--usage', 'K0', '--algorithm', 'TDES2']);
-    const exported = JSON.parse(run(['--json', 'keys', 'export', '--key-block', zpk.keyBlock, '--kek', kek.keyBlock], cwd, env).stdout) as { keyBlock: string; kcv: string };
+    const exported = JSON.parse(
+      run(['--json', 'keys', 'export', '--key-block', zpk.keyBlock, '--kek', kek.keyBlock], cwd, env).stdout,
+    ) as { keyBlock: string; kcv: string };
     expect(exported.keyBlock[0]).toBe('B');
     expect(exported.kcv).toBe(zpk.kcv);
-    const imported = JSON.parse(run(['--json', 'keys', 'import', '--key-block', exported.keyBlock, '--kek', kek.keyBlock], cwd, env).stdout) as { kcv: string };
+    const imported = JSON.parse(
+      run(['--json', 'keys', 'import', '--key-block', exported.keyBlock, '--kek', kek.keyBlock], cwd, env).stdout,
+    ) as { kcv: string };
     expect(imported.kcv).toBe(zpk.kcv);
     writeFileSync(join(cwd, 'blocks.txt'), `${zpk.keyBlock}\n${kek.keyBlock}\n`);
     // The new LMK is formed from two custodians' components (F0… XOR 0F… = FF…); a single clear LMK is not accepted.
-    const rotation = run(['keys', 'rotate-lmk', '--new-component-file', 'lmk1.txt', '--new-component-file', 'lmk2.txt', '--in', 'blocks.txt'], cwd, env);
+    const rotation = run(
+      [
+        'keys',
+        'rotate-lmk',
+        '--new-component-file',
+        'lmk1.txt',
+        '--new-component-file',
+        'lmk2.txt',
+        '--in',
+        'blocks.txt',
+      ],
+      cwd,
+      env,
+    );
     const rotated = rotation.stdout.trim().split('\n');
     expect(rotated).toHaveLength(2);
     expect(rotation.stderr).toContain('new LMK from 2 components: KCV');
-    expect(run(['keys', 'describe', '--key-block', rotated[0]!], cwd, { CARDHSM_LMK: 'FF'.repeat(32) }).stdout).toContain(`KCV ${zpk.kcv}`);
-    expect(run(['keys', 'rotate-lmk', '--new-component-file', 'lmk1.txt', '--in', 'blocks.txt'], cwd, env).code).toBe(2);
+    expect(
+      run(['keys', 'describe', '--key-block', rotated[0]!], cwd, { CARDHSM_LMK: 'FF'.repeat(32) }).stdout,
+    ).toContain(`KCV ${zpk.kcv}`);
+    expect(run(['keys', 'rotate-lmk', '--new-component-file', 'lmk1.txt', '--in', 'blocks.txt'], cwd, env).code).toBe(
+      2,
+    );
     // Under the old LMK the rotated block is refused as tampered.
     expect(run(['keys', 'describe', '--key-block', rotated[0]!], cwd, env).code).toBe(3);
   });
@@ -190,19 +407,43 @@ describe('issue', () => {
     const r = run(['issue', '--bin', '45717360', '--count', '100000', '--out', 'cards.jsonl'], cwd);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^issued 100000 cards to cards\.jsonl/);
-    const cards = readFileSync(join(cwd, 'cards.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as api.IssuedCard);
+    const cards = readFileSync(join(cwd, 'cards.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as api.IssuedCard);
     expect(cards).toHaveLength(100_000);
     expect(new Set(cards.map((c) => c.pan)).size).toBe(100_000);
-    expect(cards.every((c) => api.isLuhnValid(c.pan) && c.pan.startsWith('45717360') && c.pan.length === 16)).toBe(true);
-    const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as { lmk: string; keys: Record<string, string> };
+    expect(cards.every((c) => api.isLuhnValid(c.pan) && c.pan.startsWith('45717360') && c.pan.length === 16)).toBe(
+      true,
+    );
+    const dev = JSON.parse(readFileSync(join(cwd, 'cardhsm-dev.json'), 'utf8')) as {
+      lmk: string;
+      keys: Record<string, string>;
+    };
     const hsm = testHsm({ lmk: api.hexToBytes(dev.lmk), store: new api.MemoryStore() });
     for (const c of cards.filter((_, i) => i % 997 === 0)) {
-      expect(hsm.verifyCvv({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, serviceCode: c.serviceCode, cvv: c.cvv })).toBe(true);
+      expect(
+        hsm.verifyCvv({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, serviceCode: c.serviceCode, cvv: c.cvv }),
+      ).toBe(true);
       expect(hsm.verifyCvv2({ cvk: dev.keys.cvk!, pan: c.pan, expiry: c.expiry, cvv: c.cvv2 })).toBe(true);
       expect(hsm.detokenizePan({ tokenKey: dev.keys.tokenKey!, token: c.token! })).toBe(c.pan);
       const cardRef = hsm.cardRef(c.pan);
-      await hsm.registerPinVerificationData({ cardRef, pan: c.pan, data: { type: 'VISA_PVV', pvk: dev.keys.pvk!, pvki: '1', pvv: c.pvv! } });
-      expect((await hsm.verifyPin({ cardRef, pinBlock: api.hexToBytes(c.pinBlock!), pinKey: dev.keys.pinKey!, format: 0, pan: c.pan })).verified).toBe(true);
+      await hsm.registerPinVerificationData({
+        cardRef,
+        pan: c.pan,
+        data: { type: 'VISA_PVV', pvk: dev.keys.pvk!, pvki: '1', pvv: c.pvv! },
+      });
+      expect(
+        (
+          await hsm.verifyPin({
+            cardRef,
+            pinBlock: api.hexToBytes(c.pinBlock!),
+            pinKey: dev.keys.pinKey!,
+            format: 0,
+            pan: c.pan,
+          })
+        ).verified,
+      ).toBe(true);
     }
     // The terminal never shows the development LMK or a clear key.
     expect(r.stdout + r.stderr).not.toContain(dev.lmk);
@@ -210,7 +451,19 @@ describe('issue', () => {
 
   test('Ctrl-C leaves whole records and a consistent store; the same idempotency key completes without duplicates', async () => {
     const cwd = workdir();
-    const args = ['issue', '--bin', '45717360', '--count', '300000', '--out', 'cards.jsonl', '--idempotency-key', 'run-1', '--workers', '1'];
+    const args = [
+      'issue',
+      '--bin',
+      '45717360',
+      '--count',
+      '300000',
+      '--out',
+      'cards.jsonl',
+      '--idempotency-key',
+      'run-1',
+      '--workers',
+      '1',
+    ];
     const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = join(cwd, 'cards.jsonl');
     while (!existsSync(out) || statSync(out).size < 200_000) await new Promise((r) => setTimeout(r, 10));
@@ -219,7 +472,10 @@ describe('issue', () => {
     expect(code).toBe(130);
     const partial = readFileSync(out, 'utf8');
     expect(partial.endsWith('\n')).toBe(true);
-    const first = partial.trim().split('\n').map((l) => JSON.parse(l) as api.IssuedCard);
+    const first = partial
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as api.IssuedCard);
     expect(first.length).toBeGreaterThan(0);
     expect(first.length).toBeLessThan(300_000);
     // The store is consistent: the idempotent run holds exactly its 300,000 counters.
@@ -230,7 +486,10 @@ describe('issue', () => {
     const again = run(args, cwd);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`resumed after ${first.length}`);
-    const all = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as api.IssuedCard);
+    const all = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as api.IssuedCard);
     expect(all).toHaveLength(300_000);
     expect(new Set(all.map((c) => c.pan)).size).toBe(300_000);
     expect(all.slice(0, first.length)).toEqual(first);
@@ -253,39 +512,99 @@ describe('secrets on the terminal, and the PostgreSQL store', () => {
     const lmk = '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F';
     const env = { CARDHSM_LMK: lmk };
     const outputs = [
-      run(['keys', 'import-components', '--usage', 'C0', '--algorithm', 'TDES2', '--component-file', 'c1.txt', '--component-file', 'c2.txt'], cwd, env),
+      run(
+        [
+          'keys',
+          'import-components',
+          '--usage',
+          'C0',
+          '--algorithm',
+          'TDES2',
+          '--component-file',
+          'c1.txt',
+          '--component-file',
+          'c2.txt',
+        ],
+        cwd,
+        env,
+      ),
       run(['keys', 'generate', '--usage', 'D0', '--algorithm', 'AES256'], cwd, env),
       run(['keys', 'describe', '--key-block', 'D0112P0TB00E0000'], cwd, env),
-      run(['cvv', '--cvk', '0123456789ABCDEFFEDCBA98765432', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101'], cwd),
-      run(['pinblock', 'decode', '--block', '1234567812345678', '--pan', '4111111111111111', '--format', '0', '--key', '0123456789ABCDEFFEDCBA9876543210'], cwd),
+      run(
+        [
+          'cvv',
+          '--cvk',
+          '0123456789ABCDEFFEDCBA98765432',
+          '--pan',
+          '4123456789012345',
+          '--expiry',
+          '8701',
+          '--service-code',
+          '101',
+        ],
+        cwd,
+      ),
+      run(
+        [
+          'pinblock',
+          'decode',
+          '--block',
+          '1234567812345678',
+          '--pan',
+          '4111111111111111',
+          '--format',
+          '0',
+          '--key',
+          '0123456789ABCDEFFEDCBA9876543210',
+        ],
+        cwd,
+      ),
     ];
-    const text = outputs.map((r) => r.stdout + r.stderr).join('\n').toUpperCase();
-    for (const secret of [lmk, '0123456789ABCDEFFEDCBA9876543210', '0123456789ABCDEFFEDCBA98765432', '01010101010101010101010101010101']) {
+    const text = outputs
+      .map((r) => r.stdout + r.stderr)
+      .join('\n')
+      .toUpperCase();
+    for (const secret of [
+      lmk,
+      '0123456789ABCDEFFEDCBA9876543210',
+      '0123456789ABCDEFFEDCBA98765432',
+      '01010101010101010101010101010101',
+    ]) {
       expect(text.includes(secret), `leaked ${secret.slice(0, 8)}…`).toBe(false);
     }
   });
 
-  test.skipIf(!postgresAvailable())('issue --store postgres:// uses PostgreSQL', async () => {
-    const server = await startPostgres();
-    try {
-      const cwd = workdir();
-      const r = run(['issue', '--bin', '45717360', '--count', '2000', '--out', 'pg.jsonl', '--store', server.url], cwd);
-      expect(r.code).toBe(0);
-      const { PostgresStore } = await import('../src/store/postgres.js');
-      const store = new PostgresStore({ connectionString: server.url });
-      expect(await store.rangeNext('pan/45717360/16')).toBe(2000);
-      await store.close();
-    } finally {
-      server.destroy();
-    }
-  }, 60_000);
+  test.skipIf(!postgresAvailable())(
+    'issue --store postgres:// uses PostgreSQL',
+    async () => {
+      const server = await startPostgres();
+      try {
+        const cwd = workdir();
+        const r = run(
+          ['issue', '--bin', '45717360', '--count', '2000', '--out', 'pg.jsonl', '--store', server.url],
+          cwd,
+        );
+        expect(r.code).toBe(0);
+        const { PostgresStore } = await import('../src/store/postgres.js');
+        const store = new PostgresStore({ connectionString: server.url });
+        expect(await store.rangeNext('pan/45717360/16')).toBe(2000);
+        await store.close();
+      } finally {
+        server.destroy();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('issue files: nothing lost, nothing exposed', () => {
   const ISSUE = ['issue', '--bin', '45717360', '--count', '10'];
-  const lines = (cwd: string, file: string) => readFileSync(join(cwd, file), 'latin1').split('\n').filter((l) => l.length > 0);
+  const lines = (cwd: string, file: string) =>
+    readFileSync(join(cwd, file), 'latin1')
+      .split('\n')
+      .filter((l) => l.length > 0);
 
-  test('resume checks every record: another run\'s file, a garbage line or too many records are refused and left as they were', () => {
+  test("resume checks every record: another run's file, a garbage line or too many records are refused and left as they were", () => {
     const cwd = workdir();
     expect(run([...ISSUE, '--out', 'c.jsonl'], cwd).code).toBe(0);
     const before = readFileSync(join(cwd, 'c.jsonl'), 'latin1');
@@ -309,7 +628,8 @@ describe('issue files: nothing lost, nothing exposed', () => {
 
   test('a cut last record is dropped and written again; a finished run ends at once; ISO 4 PIN blocks resume byte for byte', () => {
     const cwd = workdir();
-    const keys = (usage: string, algorithm: string) => run(['--json', 'keys', 'generate', '--usage', usage, '--algorithm', algorithm], cwd).stdout;
+    const keys = (usage: string, algorithm: string) =>
+      run(['--json', 'keys', 'generate', '--usage', usage, '--algorithm', algorithm], cwd).stdout;
     keys('D0', 'AES128'); // creates the development LMK first
     const pinKey = (JSON.parse(keys('P0', 'AES128')) as { keyBlock: string }).keyBlock;
     const pvk = (JSON.parse(keys('V2', 'TDES2')) as { keyBlock: string }).keyBlock;
@@ -331,15 +651,26 @@ describe('issue files: nothing lost, nothing exposed', () => {
 
   test('a run refused by validation leaves no file; the flag at fault is named; an unwritable --out is bad input', () => {
     const cwd = workdir();
-    const pinKeyAsCvk = (JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'P0', '--algorithm', 'TDES2'], cwd).stdout) as { keyBlock: string }).keyBlock;
-    const panKey = (JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'D0', '--algorithm', 'AES256'], cwd).stdout) as { keyBlock: string }).keyBlock;
+    const pinKeyAsCvk = (
+      JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'P0', '--algorithm', 'TDES2'], cwd).stdout) as {
+        keyBlock: string;
+      }
+    ).keyBlock;
+    const panKey = (
+      JSON.parse(run(['--json', 'keys', 'generate', '--usage', 'D0', '--algorithm', 'AES256'], cwd).stdout) as {
+        keyBlock: string;
+      }
+    ).keyBlock;
     const cases: Array<[string[], string]> = [
       [['issue', '--bin', '4571', '--count', '3'], 'ERR_LENGTH: --bin'],
       [['issue', '--bin', '45717360', '--count', '0'], 'ERR_FORMAT: --count'],
       [['issue', '--bin', '45717360', '--count', '3', '--cvk', pinKeyAsCvk, '--pan-key', panKey], 'ERR_KEY_USAGE'],
       [['issue', '--bin', '45717360', '--count', '3', '--cvk', pinKeyAsCvk], '--cvk needs --pan-key'],
       [['issue', '--bin', '45717360', '--count', '3', '--length', '12'], 'ERR_FORMAT: --length'],
-      [['issue', '--bin', '45717360', '--count', '3', '--expiry', '2913'], 'ERR_FORMAT: --expiry expected YYMM with a month 01..12'],
+      [
+        ['issue', '--bin', '45717360', '--count', '3', '--expiry', '2913'],
+        'ERR_FORMAT: --expiry expected YYMM with a month 01..12',
+      ],
       [['issue', '--bin', '45717360', '--count', '3', '--expiry', '1229'], 'ERR_FORMAT: --expiry'],
     ];
     for (const [args, message] of cases) {
@@ -360,7 +691,10 @@ describe('issue files: nothing lost, nothing exposed', () => {
     const cwd = workdir();
     const r = run([...ISSUE, '--out', '-'], cwd);
     expect(r.code).toBe(0);
-    const cards = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as api.IssuedCard);
+    const cards = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as api.IssuedCard);
     expect(cards).toHaveLength(10);
     expect(cards.every((c) => api.isLuhnValid(c.pan))).toBe(true);
     expect(r.stderr).toMatch(/issued 10 cards to standard output/);
@@ -372,7 +706,9 @@ describe('the command line speaks in flags and never echoes a value', () => {
   const cwd = workdir();
 
   test('the LMK named two ways is refused', () => {
-    const r = run(['--lmk-file', 'new-lmk.txt', 'keys', 'generate', '--usage', 'C0', '--algorithm', 'TDES2'], cwd, { CARDHSM_LMK: '00'.repeat(32) });
+    const r = run(['--lmk-file', 'new-lmk.txt', 'keys', 'generate', '--usage', 'C0', '--algorithm', 'TDES2'], cwd, {
+      CARDHSM_LMK: '00'.repeat(32),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^cardhsm: ERR_USAGE: CARDHSM_LMK is set and --lmk-file was given/);
   });
@@ -380,8 +716,30 @@ describe('the command line speaks in flags and never echoes a value', () => {
   test('an unknown option, a stray argument, an unknown command: no value in the error', () => {
     const key = 'FEDCBA9876543210FEDCBA9876543210';
     for (const args of [
-      ['cvv', '--cvk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101', `--cvk2=${key}`],
-      ['cvv', '--cvk', '0123456789ABCDEFFEDCBA9876543210', '--pan', '4123456789012345', '--expiry', '8701', '--service-code', '101', key],
+      [
+        'cvv',
+        '--cvk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--pan',
+        '4123456789012345',
+        '--expiry',
+        '8701',
+        '--service-code',
+        '101',
+        `--cvk2=${key}`,
+      ],
+      [
+        'cvv',
+        '--cvk',
+        '0123456789ABCDEFFEDCBA9876543210',
+        '--pan',
+        '4123456789012345',
+        '--expiry',
+        '8701',
+        '--service-code',
+        '101',
+        key,
+      ],
       [key],
       ['4111111111111111'],
     ]) {
@@ -399,10 +757,13 @@ describe('the command line speaks in flags and never echoes a value', () => {
     for (const path of commandPaths().filter((p) => p.length > 0 && p[0] !== 'bench')) {
       const help = helpOf(path);
       if (help.includes('Commands:')) continue;
-      const flags = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+) </gm)].map((m) => m[1]!).filter((f) => f !== '--out' && f !== '--store');
+      const flags = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+) </gm)]
+        .map((m) => m[1]!)
+        .filter((f) => f !== '--out' && f !== '--store');
       const r = run([...path, ...flags.flatMap((f) => [f, MARK]), `--unknown-flag=${MARK}`], cwd);
       if (r.code === 0 || r.code === 1) leaks.push(`${path.join(' ')} exited ${r.code}`);
-      if ((r.stdout + r.stderr).includes('Zq7EcHo') || (r.stdout + r.stderr).includes('4111111111111111')) leaks.push(`${path.join(' ')}: ${r.stderr.trim()}`);
+      if ((r.stdout + r.stderr).includes('Zq7EcHo') || (r.stdout + r.stderr).includes('4111111111111111'))
+        leaks.push(`${path.join(' ')}: ${r.stderr.trim()}`);
     }
     expect(leaks).toEqual([]);
   }, 120_000);
@@ -415,8 +776,15 @@ describe('the command line speaks in flags and never echoes a value', () => {
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'ERR_FORMAT', field: '--length' } });
     expect(json.stderr).toBe('');
-    expect(run(['kcv', '--key', 'A1B2C3D4E5F60718293A4B5C6D7E8F90', '--algorithm', 'aes'], cwd).stdout.trim()).toBe('9AD77D');
-    expect(run(['tdes', 'encrypt', '--key', '0123456789ABCDEF', '--data', '4E6F772069732074', '--mode', 'ecb'], cwd).stdout.trim()).toBe('3FA40E8A984D4815');
+    expect(run(['kcv', '--key', 'A1B2C3D4E5F60718293A4B5C6D7E8F90', '--algorithm', 'aes'], cwd).stdout.trim()).toBe(
+      '9AD77D',
+    );
+    expect(
+      run(
+        ['tdes', 'encrypt', '--key', '0123456789ABCDEF', '--data', '4E6F772069732074', '--mode', 'ecb'],
+        cwd,
+      ).stdout.trim(),
+    ).toBe('3FA40E8A984D4815');
     const spaced = run(['luhn', 'check', '4111 1111 1111 1111'], cwd);
     expect(spaced.code).toBe(2);
     expect(spaced.stderr).toMatch(/^cardhsm: ERR_FORMAT: <number> expected 2 or more digits/);
@@ -426,13 +794,32 @@ describe('the command line speaks in flags and never echoes a value', () => {
 
 test('a JSON lines record is exactly JSON.stringify of the card, for every card shape', () => {
   const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
-  const card = fc.record(
-    { pan: digits(16), lastFour: digits(4), expiry: digits(4), serviceCode: digits(3), cvv: digits(3), cvv2: digits(3), icvv: digits(3), token: fc.stringMatching(/^[0-9A-Z]{16}$/), pinBlock: fc.stringMatching(/^[0-9A-F]{16,32}$/), pvv: digits(4) },
-    { requiredKeys: ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv'] },
-  ).filter((c) => (c.pinBlock === undefined) === (c.pvv === undefined));
-  fc.assert(fc.property(card, (c) => {
-    const ordered = Object.fromEntries(['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv', 'token', 'pinBlock', 'pvv'].filter((k) => k in c).map((k) => [k, c[k as keyof typeof c]]));
-    expect(line(ordered as unknown as api.IssuedCard, false)).toBe(JSON.stringify(ordered));
-    expect(line(ordered as unknown as api.IssuedCard, true).split(',')).toHaveLength(10);
-  }));
+  const card = fc
+    .record(
+      {
+        pan: digits(16),
+        lastFour: digits(4),
+        expiry: digits(4),
+        serviceCode: digits(3),
+        cvv: digits(3),
+        cvv2: digits(3),
+        icvv: digits(3),
+        token: fc.stringMatching(/^[0-9A-Z]{16}$/),
+        pinBlock: fc.stringMatching(/^[0-9A-F]{16,32}$/),
+        pvv: digits(4),
+      },
+      { requiredKeys: ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv'] },
+    )
+    .filter((c) => (c.pinBlock === undefined) === (c.pvv === undefined));
+  fc.assert(
+    fc.property(card, (c) => {
+      const ordered = Object.fromEntries(
+        ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv', 'token', 'pinBlock', 'pvv']
+          .filter((k) => k in c)
+          .map((k) => [k, c[k as keyof typeof c]]),
+      );
+      expect(line(ordered as unknown as api.IssuedCard, false)).toBe(JSON.stringify(ordered));
+      expect(line(ordered as unknown as api.IssuedCard, true).split(',')).toHaveLength(10);
+    }),
+  );
 });

@@ -26,7 +26,9 @@ describe('CVV against the reference', () => {
     const item = fc.record({ pan: arb.anyPan, expiry: expiry(), serviceCode: serviceCode() });
     fc.assert(
       fc.property(cvk(), fc.array(item, { maxLength: 50 }), (cvk, items) => {
-        expect(api.generateCvvBatch(cvk, items)).toEqual(items.map((i) => ref.refCvv(cvk, i.pan, i.expiry, i.serviceCode)));
+        expect(api.generateCvvBatch(cvk, items)).toEqual(
+          items.map((i) => ref.refCvv(cvk, i.pan, i.expiry, i.serviceCode)),
+        );
       }),
       { numRuns: 500 },
     );

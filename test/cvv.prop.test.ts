@@ -27,20 +27,29 @@ describe('CVV family', () => {
     let trials = 0;
     let changed = 0;
     fc.assert(
-      fc.property(cvk(), arb.anyPan, expiry(), serviceCode(), fc.nat(), fc.integer({ min: 1, max: 9 }), fc.nat({ max: 3 }), (cvk, pan, expiry, sc, at, delta, which) => {
-        const base = api.generateCvv(cvk, pan, expiry, sc);
-        let other: string;
-        if (which === 0) other = api.generateCvv(cvk, changeDigit(pan, at % pan.length, delta), expiry, sc);
-        else if (which === 1) other = api.generateCvv(cvk, pan, changeDigit(expiry, at % 4, delta), sc);
-        else if (which === 2) other = api.generateCvv(cvk, pan, expiry, changeDigit(sc, at % 3, delta));
-        else {
-          const k = cvk.slice();
-          k[at % 16]! ^= 2 << (at % 7); // flip a non-parity bit
-          other = api.generateCvv(k, pan, expiry, sc);
-        }
-        trials++;
-        if (other !== base) changed++;
-      }),
+      fc.property(
+        cvk(),
+        arb.anyPan,
+        expiry(),
+        serviceCode(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+        fc.nat({ max: 3 }),
+        (cvk, pan, expiry, sc, at, delta, which) => {
+          const base = api.generateCvv(cvk, pan, expiry, sc);
+          let other: string;
+          if (which === 0) other = api.generateCvv(cvk, changeDigit(pan, at % pan.length, delta), expiry, sc);
+          else if (which === 1) other = api.generateCvv(cvk, pan, changeDigit(expiry, at % 4, delta), sc);
+          else if (which === 2) other = api.generateCvv(cvk, pan, expiry, changeDigit(sc, at % 3, delta));
+          else {
+            const k = cvk.slice();
+            k[at % 16]! ^= 2 << (at % 7); // flip a non-parity bit
+            other = api.generateCvv(k, pan, expiry, sc);
+          }
+          trials++;
+          if (other !== base) changed++;
+        },
+      ),
       { numRuns: 4000 },
     );
     expect(changed / trials).toBeGreaterThanOrEqual(0.99);
@@ -64,15 +73,32 @@ describe('CVV family', () => {
     expectCardHsmError(() => api.generateCvv(cvk, '41234567890123A5', '8701', '101'), 'ERR_FORMAT', 'pan');
     expectCardHsmError(() => api.generateCvv(cvk, '4123456789012345', '870', '101'), 'ERR_LENGTH', 'expiry');
     expectCardHsmError(() => api.generateCvv(cvk, '4123456789012345', '8701', 101 as never), 'ERR_TYPE', 'serviceCode');
-    expectCardHsmError(() => api.generateCvv(new Uint8Array(24), '4123456789012345', '8701', '101'), 'ERR_LENGTH', 'cvk');
+    expectCardHsmError(
+      () => api.generateCvv(new Uint8Array(24), '4123456789012345', '8701', '101'),
+      'ERR_LENGTH',
+      'cvk',
+    );
     expectCardHsmError(() => api.verifyCvv(cvk, '4123456789012345', '8701', '101', '56'), 'ERR_LENGTH', 'cvv');
-    expectCardHsmError(() => api.generateCvvBatch(cvk, [{ pan: '4123456789012345', expiry: '8701', serviceCode: '101' }, { pan: '1', expiry: '8701', serviceCode: '101' }]), 'ERR_LENGTH', 'items[1].pan');
+    expectCardHsmError(
+      () =>
+        api.generateCvvBatch(cvk, [
+          { pan: '4123456789012345', expiry: '8701', serviceCode: '101' },
+          { pan: '1', expiry: '8701', serviceCode: '101' },
+        ]),
+      'ERR_LENGTH',
+      'items[1].pan',
+    );
   });
 
   test('a batch larger than one kernel buffer equals the single calls', () => {
     const cvk = api.hexToBytes('0123456789ABCDEFFEDCBA9876543210');
-    const items = Array.from({ length: 40_000 }, (_, i) => ({ pan: String(4000000000000000 + i * 7919), expiry: String(2501 + (i % 12)), serviceCode: '101' }));
+    const items = Array.from({ length: 40_000 }, (_, i) => ({
+      pan: String(4000000000000000 + i * 7919),
+      expiry: String(2501 + (i % 12)),
+      serviceCode: '101',
+    }));
     const batch = api.generateCvvBatch(cvk, items);
-    for (const i of [0, 1, 16383, 16384, 16385, 39999]) expect(batch[i]).toBe(api.generateCvv(cvk, items[i]!.pan, items[i]!.expiry, '101'));
+    for (const i of [0, 1, 16383, 16384, 16385, 39999])
+      expect(batch[i]).toBe(api.generateCvv(cvk, items[i]!.pan, items[i]!.expiry, '101'));
   });
 });

@@ -24,8 +24,8 @@ function randomDigits(rand: () => number, n: number): string {
 
 // Batch sizes in blocks or records: around the slicing threshold (10), the group size and partial final groups.
 const SIZES = [
-  1, 2, 7, 8, 9, 10, 11, 12, 31, 63, 64, 65, 127, 128, 129, 130, 136, 137, 138, 139, 140, 150, 191, 192, 193,
-  255, 256, 257, 265, 266, 267, 300, 383, 384, 385, 1000, 4097,
+  1, 2, 7, 8, 9, 10, 11, 12, 31, 63, 64, 65, 127, 128, 129, 130, 136, 137, 138, 139, 140, 150, 191, 192, 193, 255, 256,
+  257, 265, 266, 267, 300, 383, 384, 385, 1000, 4097,
 ];
 
 /** Index of the first differing byte, or -1 (vitest's deep equality is slow on half-megabyte arrays). */
@@ -143,8 +143,14 @@ describe('sliced calls leave no key or data in WASM memory', () => {
     api.tdesEncryptEcb(randomBytes(rand, 24), randomBytes(rand, 8 * 1000));
     api.tdesDecryptEcb(randomBytes(rand, 8), randomBytes(rand, 8 * 200));
     const cards = Array.from({ length: 300 }, () => randomDigits(rand, 16));
-    api.generateCvvBatch(randomBytes(rand, 16), cards.map((pan) => ({ pan, expiry: '2512', serviceCode: '101' })));
-    api.generateVisaPvvBatch(randomBytes(rand, 16), cards.map((pan) => ({ pan, pvki: '1', pin: '1234' })));
+    api.generateCvvBatch(
+      randomBytes(rand, 16),
+      cards.map((pan) => ({ pan, expiry: '2512', serviceCode: '101' })),
+    );
+    api.generateVisaPvvBatch(
+      randomBytes(rand, 16),
+      cards.map((pan) => ({ pan, pvki: '1', pin: '1234' })),
+    );
     const changed: number[] = [];
     for (let i = 0; i < k.mem.length && changed.length < 5; i++) {
       if (i === k.CACHE) i = k.CACHE + k.CACHE_BYTES;

@@ -28,24 +28,41 @@ describe('round trips', () => {
 });
 
 describe('rejections', () => {
-  const badLength = (ok: number[]) => fc.integer({ min: 0, max: 40 }).filter((n) => !ok.includes(n)).chain(bytesOf);
+  const badLength = (ok: number[]) =>
+    fc
+      .integer({ min: 0, max: 40 })
+      .filter((n) => !ok.includes(n))
+      .chain(bytesOf);
   test('DES keys of any other length: ERR_LENGTH on key', () => {
-    fc.assert(fc.property(badLength([8, 16, 24]), (key) => {
-      expectCardHsmError(() => api.tdesEncryptEcb(key, new Uint8Array(8)), 'ERR_LENGTH', 'key');
-    }));
+    fc.assert(
+      fc.property(badLength([8, 16, 24]), (key) => {
+        expectCardHsmError(() => api.tdesEncryptEcb(key, new Uint8Array(8)), 'ERR_LENGTH', 'key');
+      }),
+    );
   });
   test('data that is not whole blocks: ERR_LENGTH on data', () => {
     const key = new Uint8Array(16);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100 }).filter((n) => n % 8 !== 0), (n) => {
-        expectCardHsmError(() => api.tdesEncryptEcb(key, new Uint8Array(n)), 'ERR_LENGTH', 'data');
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100 }).filter((n) => n % 8 !== 0),
+        (n) => {
+          expectCardHsmError(() => api.tdesEncryptEcb(key, new Uint8Array(n)), 'ERR_LENGTH', 'data');
+        },
+      ),
     );
     expectCardHsmError(() => api.aesEncryptEcb(key, new Uint8Array(8)), 'ERR_LENGTH', 'data');
   });
   test('IVs of the wrong length: ERR_LENGTH on iv', () => {
-    expectCardHsmError(() => api.tdesEncryptCbc(new Uint8Array(16), new Uint8Array(8), new Uint8Array(16)), 'ERR_LENGTH', 'iv');
-    expectCardHsmError(() => api.aesEncryptCbc(new Uint8Array(16), new Uint8Array(16), new Uint8Array(8)), 'ERR_LENGTH', 'iv');
+    expectCardHsmError(
+      () => api.tdesEncryptCbc(new Uint8Array(16), new Uint8Array(8), new Uint8Array(16)),
+      'ERR_LENGTH',
+      'iv',
+    );
+    expectCardHsmError(
+      () => api.aesEncryptCbc(new Uint8Array(16), new Uint8Array(16), new Uint8Array(8)),
+      'ERR_LENGTH',
+      'iv',
+    );
   });
   test('strings where bytes are expected: ERR_TYPE', () => {
     expectCardHsmError(() => api.tdesEncryptEcb('0123456789ABCDEF' as never, new Uint8Array(8)), 'ERR_TYPE', 'key');

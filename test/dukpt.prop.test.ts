@@ -29,29 +29,73 @@ function differsOrRefuses(fn: () => Uint8Array, key: Uint8Array): void {
 describe('PIN round trips', () => {
   test('TDES DUKPT (ISO 0/1/3) -> ZPK -> decodes to the PIN; -> another DUKPT side -> that terminal decrypts the PIN', () => {
     fc.assert(
-      fc.property(bytesOf(16), tdesKsn, bytesOf(16), tdesKsn, pin, pan, fc.constantFrom<0 | 1 | 3>(0, 1, 3), bytesOf(24), (bdk, ksn, bdk2, ksn2, p, a, format, zpk) => {
-        const block = api.encryptDukptPinBlock({ bdk, ksn, format, pin: p, pan: a });
-        const toFormat = format === 1 ? 1 : 3;
-        const out = api.translateDukptPinBlock({ pinBlock: block, pan: a, from: { bdk, ksn, format }, to: { key: zpk, format: toFormat } });
-        const clear = api.tdesDecryptEcb(zpk, out);
-        expect(toFormat === 1 ? api.decodePinBlockIso1(clear) : api.decodePinBlockIso3(clear, a)).toBe(p);
-        const other = api.translateDukptPinBlock({ pinBlock: block, pan: a, from: { bdk, ksn, format }, to: { bdk: bdk2, ksn: ksn2, format } });
-        expect(api.decryptDukptPinBlock({ bdk: bdk2, ksn: ksn2, format, pinBlock: other, pan: a })).toBe(p);
-      }),
+      fc.property(
+        bytesOf(16),
+        tdesKsn,
+        bytesOf(16),
+        tdesKsn,
+        pin,
+        pan,
+        fc.constantFrom<0 | 1 | 3>(0, 1, 3),
+        bytesOf(24),
+        (bdk, ksn, bdk2, ksn2, p, a, format, zpk) => {
+          const block = api.encryptDukptPinBlock({ bdk, ksn, format, pin: p, pan: a });
+          const toFormat = format === 1 ? 1 : 3;
+          const out = api.translateDukptPinBlock({
+            pinBlock: block,
+            pan: a,
+            from: { bdk, ksn, format },
+            to: { key: zpk, format: toFormat },
+          });
+          const clear = api.tdesDecryptEcb(zpk, out);
+          expect(toFormat === 1 ? api.decodePinBlockIso1(clear) : api.decodePinBlockIso3(clear, a)).toBe(p);
+          const other = api.translateDukptPinBlock({
+            pinBlock: block,
+            pan: a,
+            from: { bdk, ksn, format },
+            to: { bdk: bdk2, ksn: ksn2, format },
+          });
+          expect(api.decryptDukptPinBlock({ bdk: bdk2, ksn: ksn2, format, pinBlock: other, pan: a })).toBe(p);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   test('AES DUKPT ISO 4 -> ISO 4 under an AES key, -> TDES DUKPT ISO 0 and back from it', () => {
     fc.assert(
-      fc.property(aesBdk, aesKsn, bytesOf(16), tdesKsn, pin, pan, fc.constantFrom(16, 24, 32).chain(bytesOf), (bdk, ksn, bdk2, ksn2, p, a, aesZpk) => {
-        const block = api.encryptDukptPinBlock({ bdk, ksn, format: 4, pin: p, pan: a });
-        const iso4 = api.translateDukptPinBlock({ pinBlock: block, pan: a, from: { bdk, ksn, format: 4 }, to: { key: aesZpk, format: 4 } });
-        expect(api.decipherPinBlockIso4(aesZpk, iso4, a)).toBe(p);
-        const tdes = api.translateDukptPinBlock({ pinBlock: block, pan: a, from: { bdk, ksn, format: 4 }, to: { bdk: bdk2, ksn: ksn2, format: 0 } });
-        const back = api.translateDukptPinBlock({ pinBlock: tdes, pan: a, from: { bdk: bdk2, ksn: ksn2, format: 0 }, to: { bdk, ksn, format: 4 } });
-        expect(api.decryptDukptPinBlock({ bdk, ksn, format: 4, pinBlock: back, pan: a })).toBe(p);
-      }),
+      fc.property(
+        aesBdk,
+        aesKsn,
+        bytesOf(16),
+        tdesKsn,
+        pin,
+        pan,
+        fc.constantFrom(16, 24, 32).chain(bytesOf),
+        (bdk, ksn, bdk2, ksn2, p, a, aesZpk) => {
+          const block = api.encryptDukptPinBlock({ bdk, ksn, format: 4, pin: p, pan: a });
+          const iso4 = api.translateDukptPinBlock({
+            pinBlock: block,
+            pan: a,
+            from: { bdk, ksn, format: 4 },
+            to: { key: aesZpk, format: 4 },
+          });
+          expect(api.decipherPinBlockIso4(aesZpk, iso4, a)).toBe(p);
+          const tdes = api.translateDukptPinBlock({
+            pinBlock: block,
+            pan: a,
+            from: { bdk, ksn, format: 4 },
+            to: { bdk: bdk2, ksn: ksn2, format: 0 },
+          });
+          const back = api.translateDukptPinBlock({
+            pinBlock: tdes,
+            pan: a,
+            from: { bdk: bdk2, ksn: ksn2, format: 0 },
+            to: { bdk, ksn, format: 4 },
+          });
+          expect(api.decryptDukptPinBlock({ bdk, ksn, format: 4, pinBlock: back, pan: a })).toBe(p);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -62,7 +106,12 @@ describe('PIN round trips', () => {
         const block = api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin: p, pan: a });
         const zpk = { key: bdk, format: 0 as const };
         try {
-          const out = api.translateDukptPinBlock({ pinBlock: block, pan: a, from: { bdk, ksn: flip(ksn, bit), format: 0 }, to: zpk });
+          const out = api.translateDukptPinBlock({
+            pinBlock: block,
+            pan: a,
+            from: { bdk, ksn: flip(ksn, bit), format: 0 },
+            to: zpk,
+          });
           // A wrong key decodes by chance only with probability ~2^-20; when it does, the PIN differs.
           expect(api.decodePinBlockIso0(api.tdesDecryptEcb(bdk, out), a)).not.toBe(p);
         } catch (e) {
@@ -81,7 +130,14 @@ describe('counters a device never uses are refused', () => {
         const ksn = Uint8Array.of(...id.subarray(0, 7), (id[7]! & 0xe0) | (c >>> 16), (c >>> 8) & 0xff, c & 0xff);
         const bdk = new Uint8Array(16).fill(1);
         if (c === 0 || popcount(c) > 10) {
-          const e = (() => { try { api.deriveDukptTransactionKey(bdk, ksn); } catch (err) { return err as api.CardHsmError; } return undefined; })();
+          const e = (() => {
+            try {
+              api.deriveDukptTransactionKey(bdk, ksn);
+            } catch (err) {
+              return err as api.CardHsmError;
+            }
+            return undefined;
+          })();
           expect(e?.code).toBe('ERR_FORMAT');
           expect(e?.reason).toBe(c === 0 ? 'COUNTER_ZERO' : 'COUNTER_BITS');
         } else {
@@ -94,19 +150,23 @@ describe('counters a device never uses are refused', () => {
 
   test('AES: any 32-bit counter with more than 16 one-bits (every one above FFFF0000 among them), and 0', () => {
     fc.assert(
-      fc.property(bytesOf(8), fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0xffff0000, max: 0xffffffff })), (id, c) => {
-        const ksn = new Uint8Array(12);
-        ksn.set(id);
-        new DataView(ksn.buffer).setUint32(8, c);
-        const bdk = new Uint8Array(16).fill(2);
-        const run = () => api.deriveAesDukptWorkingKey(bdk, ksn, { usage: 'PIN_ENCRYPTION' });
-        if (c === 0 || popcount(c) > 16) {
-          expect(run).toThrow(api.CardHsmError);
-        } else {
-          expect(c).toBeLessThanOrEqual(0xffff0000);
-          expect(run()).toHaveLength(16);
-        }
-      }),
+      fc.property(
+        bytesOf(8),
+        fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0xffff0000, max: 0xffffffff })),
+        (id, c) => {
+          const ksn = new Uint8Array(12);
+          ksn.set(id);
+          new DataView(ksn.buffer).setUint32(8, c);
+          const bdk = new Uint8Array(16).fill(2);
+          const run = () => api.deriveAesDukptWorkingKey(bdk, ksn, { usage: 'PIN_ENCRYPTION' });
+          if (c === 0 || popcount(c) > 16) {
+            expect(run).toThrow(api.CardHsmError);
+          } else {
+            expect(c).toBeLessThanOrEqual(0xffff0000);
+            expect(run()).toHaveLength(16);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -117,7 +177,8 @@ describe('every one-bit change of a KSN changes the key', () => {
     fc.assert(
       fc.property(bytesOf(16), tdesKsn, (bdk, ksn) => {
         const key = api.deriveDukptTransactionKey(bdk, ksn);
-        for (let bit = 0; bit < 80; bit++) differsOrRefuses(() => api.deriveDukptTransactionKey(bdk, flip(ksn, bit)), key);
+        for (let bit = 0; bit < 80; bit++)
+          differsOrRefuses(() => api.deriveDukptTransactionKey(bdk, flip(ksn, bit)), key);
       }),
       { numRuns: 200 },
     );
@@ -127,7 +188,8 @@ describe('every one-bit change of a KSN changes the key', () => {
     fc.assert(
       fc.property(aesBdk, aesKsn, (bdk, ksn) => {
         const key = api.deriveAesDukptWorkingKey(bdk, ksn, { usage: 'PIN_ENCRYPTION' });
-        for (let bit = 0; bit < 96; bit++) differsOrRefuses(() => api.deriveAesDukptWorkingKey(bdk, flip(ksn, bit), { usage: 'PIN_ENCRYPTION' }), key);
+        for (let bit = 0; bit < 96; bit++)
+          differsOrRefuses(() => api.deriveAesDukptWorkingKey(bdk, flip(ksn, bit), { usage: 'PIN_ENCRYPTION' }), key);
       }),
       { numRuns: 100 },
     );
@@ -164,12 +226,18 @@ describe('MAC and data', () => {
 
   test('data decrypts to itself, ECB and CBC, both directions', () => {
     fc.assert(
-      fc.property(source, fc.integer({ min: 0, max: 8 }), fc.constantFrom<'ECB' | 'CBC'>('ECB', 'CBC'), fc.constantFrom<api.DukptDirection>('REQUEST', 'RESPONSE'), (s, blocks, mode, direction) => {
-        const data = Uint8Array.from({ length: blocks * 16 }, (_, i) => i * 7);
-        const c = api.encryptDukptData(s, data, { mode, direction });
-        expect(api.decryptDukptData(s, c, { mode, direction })).toEqual(data);
-        if (blocks > 0) expect(c).not.toEqual(data);
-      }),
+      fc.property(
+        source,
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom<'ECB' | 'CBC'>('ECB', 'CBC'),
+        fc.constantFrom<api.DukptDirection>('REQUEST', 'RESPONSE'),
+        (s, blocks, mode, direction) => {
+          const data = Uint8Array.from({ length: blocks * 16 }, (_, i) => i * 7);
+          const c = api.encryptDukptData(s, data, { mode, direction });
+          expect(api.decryptDukptData(s, c, { mode, direction })).toEqual(data);
+          if (blocks > 0) expect(c).not.toEqual(data);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -178,31 +246,43 @@ describe('MAC and data', () => {
 describe('shape of results', () => {
   test('batches equal single calls; results are fresh arrays; inputs are never modified', () => {
     fc.assert(
-      fc.property(bytesOf(16), fc.array(tdesKsn, { minLength: 1, maxLength: 20 }), aesBdk, fc.array(aesKsn, { minLength: 1, maxLength: 20 }), (bdk, ksns, abdk, aksns) => {
-        const copies = [bdk.slice(), ksns.map((k) => k.slice()), abdk.slice(), aksns.map((k) => k.slice())];
-        const batch = api.deriveDukptTransactionKeys(bdk, ksns);
-        expect(batch).toEqual(ksns.map((k) => api.deriveDukptTransactionKey(bdk, k)));
-        const abatch = api.deriveAesDukptWorkingKeys(abdk, aksns, { usage: 'DATA_BOTH' });
-        expect(abatch).toEqual(aksns.map((k) => api.deriveAesDukptWorkingKey(abdk, k, { usage: 'DATA_BOTH' })));
-        expect(api.deriveAesDukptTransactionKeys(abdk, aksns)).toEqual(aksns.map((k) => api.deriveAesDukptTransactionKey(abdk, k)));
-        expect([bdk, ksns, abdk, aksns]).toEqual(copies);
-        batch[0]!.fill(0xee);
-        expect(api.deriveDukptTransactionKeys(bdk, ksns)[0]).not.toEqual(batch[0]);
-        expect(new Set(batch.map((b) => b.buffer)).size).toBe(batch.length);
-      }),
+      fc.property(
+        bytesOf(16),
+        fc.array(tdesKsn, { minLength: 1, maxLength: 20 }),
+        aesBdk,
+        fc.array(aesKsn, { minLength: 1, maxLength: 20 }),
+        (bdk, ksns, abdk, aksns) => {
+          const copies = [bdk.slice(), ksns.map((k) => k.slice()), abdk.slice(), aksns.map((k) => k.slice())];
+          const batch = api.deriveDukptTransactionKeys(bdk, ksns);
+          expect(batch).toEqual(ksns.map((k) => api.deriveDukptTransactionKey(bdk, k)));
+          const abatch = api.deriveAesDukptWorkingKeys(abdk, aksns, { usage: 'DATA_BOTH' });
+          expect(abatch).toEqual(aksns.map((k) => api.deriveAesDukptWorkingKey(abdk, k, { usage: 'DATA_BOTH' })));
+          expect(api.deriveAesDukptTransactionKeys(abdk, aksns)).toEqual(
+            aksns.map((k) => api.deriveAesDukptTransactionKey(abdk, k)),
+          );
+          expect([bdk, ksns, abdk, aksns]).toEqual(copies);
+          batch[0]!.fill(0xee);
+          expect(api.deriveDukptTransactionKeys(bdk, ksns)[0]).not.toEqual(batch[0]);
+          expect(new Set(batch.map((b) => b.buffer)).size).toBe(batch.length);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   test('dukptWorkingKey leaves the transaction key as it was', () => {
     fc.assert(
-      fc.property(bytesOf(16), fc.constantFrom<api.DukptVariant>('PIN', 'MAC_REQUEST', 'MAC_RESPONSE', 'DATA_REQUEST', 'DATA_RESPONSE'), (key, variant) => {
-        const copy = key.slice();
-        const out = api.dukptWorkingKey(key, variant);
-        expect(key).toEqual(copy);
-        expect(out).not.toBe(key);
-        expect(out).not.toEqual(key);
-      }),
+      fc.property(
+        bytesOf(16),
+        fc.constantFrom<api.DukptVariant>('PIN', 'MAC_REQUEST', 'MAC_RESPONSE', 'DATA_REQUEST', 'DATA_RESPONSE'),
+        (key, variant) => {
+          const copy = key.slice();
+          const out = api.dukptWorkingKey(key, variant);
+          expect(key).toEqual(copy);
+          expect(out).not.toBe(key);
+          expect(out).not.toEqual(key);
+        },
+      ),
     );
   });
 });
@@ -212,10 +292,35 @@ describe('totality: arbitrary input returns a value or throws CardHsmError', () 
   const ksn = api.hexToBytes('FFFF9876543210E00001');
   const akssn = api.hexToBytes('123456789012345600000001');
   const calls: Array<[string, (v: unknown) => unknown]> = [
-    ['translate from', (v) => api.translateDukptPinBlock({ pinBlock: new Uint8Array(8), pan: '4111111111111111', from: v as never, to: { key: bdk, format: 0 } })],
-    ['translate to', (v) => api.translateDukptPinBlock({ pinBlock: new Uint8Array(8), pan: '4111111111111111', from: { bdk, ksn, format: 0 }, to: v as never })],
-    ['translate batch items', (v) => api.translateDukptPinBlocks({ from: { bdk, format: 0 }, to: { key: bdk, format: 0 }, items: v as never })],
-    ['translate batch item', (v) => api.translateDukptPinBlocks({ from: { bdk, format: 0 }, to: { key: bdk, format: 0 }, items: [v as never] })],
+    [
+      'translate from',
+      (v) =>
+        api.translateDukptPinBlock({
+          pinBlock: new Uint8Array(8),
+          pan: '4111111111111111',
+          from: v as never,
+          to: { key: bdk, format: 0 },
+        }),
+    ],
+    [
+      'translate to',
+      (v) =>
+        api.translateDukptPinBlock({
+          pinBlock: new Uint8Array(8),
+          pan: '4111111111111111',
+          from: { bdk, ksn, format: 0 },
+          to: v as never,
+        }),
+    ],
+    [
+      'translate batch items',
+      (v) => api.translateDukptPinBlocks({ from: { bdk, format: 0 }, to: { key: bdk, format: 0 }, items: v as never }),
+    ],
+    [
+      'translate batch item',
+      (v) =>
+        api.translateDukptPinBlocks({ from: { bdk, format: 0 }, to: { key: bdk, format: 0 }, items: [v as never] }),
+    ],
     ['mac source', (v) => api.generateDukptMac(v as never, new Uint8Array(3))],
     ['mac options', (v) => api.generateDukptMac({ bdk, ksn: akssn }, new Uint8Array(3), v as never)],
     ['verify mac', (v) => api.verifyDukptMac({ bdk, ksn }, new Uint8Array(3), v as never)],
@@ -226,13 +331,24 @@ describe('totality: arbitrary input returns a value or throws CardHsmError', () 
   ];
   test.each(calls)('%s', (_, call) => {
     fc.assert(
-      fc.property(fc.oneof(junk, fc.record({ bdk: fc.oneof(junk, bytesOf(16)), ksn: fc.oneof(junk, tdesKsn, aesKsn), format: fc.oneof(junk, fc.constantFrom(0, 1, 3, 4)), algorithm: fc.oneof(junk, fc.constantFrom('AES128', 'TDES2', 'HMAC256')) })), (v) => {
-        try {
-          call(v);
-        } catch (e) {
-          expect(e).toBeInstanceOf(api.CardHsmError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          junk,
+          fc.record({
+            bdk: fc.oneof(junk, bytesOf(16)),
+            ksn: fc.oneof(junk, tdesKsn, aesKsn),
+            format: fc.oneof(junk, fc.constantFrom(0, 1, 3, 4)),
+            algorithm: fc.oneof(junk, fc.constantFrom('AES128', 'TDES2', 'HMAC256')),
+          }),
+        ),
+        (v) => {
+          try {
+            call(v);
+          } catch (e) {
+            expect(e).toBeInstanceOf(api.CardHsmError);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -249,14 +365,39 @@ describe('no derived key or clear PIN stays in WASM memory', () => {
     const ksn = api.hexToBytes('FFFF9876543210E00003');
     const aes = api.hexToBytes('123456789012345600000003');
     const block = api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin: '123456789012', pan: '4111111111111111' });
-    api.translateDukptPinBlock({ pinBlock: block, pan: '4111111111111111', from: { bdk, ksn, format: 0 }, to: { key: zpk, format: 0 } });
-    api.translateDukptPinBlock({ pinBlock: block, pan: '4111111111111111', from: { bdk, ksn, format: 0 }, to: { initialKey: aesBdk16, ksn: aes, format: 4 } });
-    api.translateDukptPinBlocks({ from: { bdk, format: 0 }, to: { key: zpk, format: 3 }, items: [{ ksn, pinBlock: block, pan: '4111111111111111' }, { ksn: api.hexToBytes('FFFF9876543210E00004'), pinBlock: block, pan: '4111111111111111' }] });
-    expect(() => api.translateDukptPinBlock({ pinBlock: block, pan: '4111111111111129', from: { bdk, ksn, format: 0 }, to: { key: zpk, format: 0 } })).toThrow(api.CardHsmError);
+    api.translateDukptPinBlock({
+      pinBlock: block,
+      pan: '4111111111111111',
+      from: { bdk, ksn, format: 0 },
+      to: { key: zpk, format: 0 },
+    });
+    api.translateDukptPinBlock({
+      pinBlock: block,
+      pan: '4111111111111111',
+      from: { bdk, ksn, format: 0 },
+      to: { initialKey: aesBdk16, ksn: aes, format: 4 },
+    });
+    api.translateDukptPinBlocks({
+      from: { bdk, format: 0 },
+      to: { key: zpk, format: 3 },
+      items: [
+        { ksn, pinBlock: block, pan: '4111111111111111' },
+        { ksn: api.hexToBytes('FFFF9876543210E00004'), pinBlock: block, pan: '4111111111111111' },
+      ],
+    });
+    expect(() =>
+      api.translateDukptPinBlock({
+        pinBlock: block,
+        pan: '4111111111111129',
+        from: { bdk, ksn, format: 0 },
+        to: { key: zpk, format: 0 },
+      }),
+    ).toThrow(api.CardHsmError);
     api.generateDukptMac({ bdk: aesBdk16, ksn: aes }, new Uint8Array(40), { method: 'HMAC' });
     api.deriveAesDukptWorkingKeys(aesBdk16, [aes], { usage: 'PIN_ENCRYPTION', algorithm: 'TDES3' });
     const changed: number[] = [];
-    for (let i = 0; i < baseline.length && changed.length < 5; i++) if (k.mem[i] !== baseline[i] && (i < k.CACHE || i >= k.CACHE + k.CACHE_BYTES)) changed.push(i);
+    for (let i = 0; i < baseline.length && changed.length < 5; i++)
+      if (k.mem[i] !== baseline[i] && (i < k.CACHE || i >= k.CACHE + k.CACHE_BYTES)) changed.push(i);
     expect(changed).toEqual([]);
   });
 });
@@ -268,11 +409,22 @@ describe('errors never reveal a key, PIN or PAN', () => {
   const block = api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin, pan });
   const secrets = [api.bytesToHex(bdk), pin, pan];
   const calls: Array<() => unknown> = [
-    () => api.translateDukptPinBlock({ pinBlock: block, pan: '5413330089020029', from: { bdk, ksn, format: 0 }, to: { key: bdk, format: 0 } }),
-    () => api.decryptDukptPinBlock({ bdk, ksn: api.hexToBytes('FFFF9876543210E00002'), format: 0, pinBlock: block, pan }),
+    () =>
+      api.translateDukptPinBlock({
+        pinBlock: block,
+        pan: '5413330089020029',
+        from: { bdk, ksn, format: 0 },
+        to: { key: bdk, format: 0 },
+      }),
+    () =>
+      api.decryptDukptPinBlock({ bdk, ksn: api.hexToBytes('FFFF9876543210E00002'), format: 0, pinBlock: block, pan }),
     () => api.deriveDukptTransactionKey(bdk, api.hexToBytes('FFFF9876543210E007FF')),
     () => api.encryptDukptPinBlock({ bdk, ksn, format: 0, pin: `${pin}x`, pan }),
-    () => api.deriveAesDukptWorkingKey(bdk, api.hexToBytes('123456789012345600000001'), { usage: 'PIN_ENCRYPTION', algorithm: 'AES256' }),
+    () =>
+      api.deriveAesDukptWorkingKey(bdk, api.hexToBytes('123456789012345600000001'), {
+        usage: 'PIN_ENCRYPTION',
+        algorithm: 'AES256',
+      }),
   ];
   test.each(calls.map((fn, i) => [i, fn] as const))('call %i', (_, fn) => {
     let text = '';

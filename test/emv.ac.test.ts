@@ -22,19 +22,32 @@ describe('known answers (test/vectors/emv-ac.json)', () => {
     switch (v.type) {
       case 'arqc':
         expect(x(api.generateArqc(h(str(v, 'key')), h(str(v, 'data')), v.padding as 1 | 2))).toBe(v.arqc);
-        return expect(api.verifyArqc(h(str(v, 'key')), h(str(v, 'data')), h(str(v, 'arqc')), v.padding as 1 | 2)).toBe(true);
-      case 'arpc1': return expect(x(api.generateArpc1(h(str(v, 'key')), h(str(v, 'arqc')), h(str(v, 'arc'))))).toBe(v.arpc);
-      case 'arpc2': return expect(x(api.generateArpc2(h(str(v, 'key')), h(str(v, 'arqc')), h(str(v, 'csu'))))).toBe(v.arpc);
+        return expect(api.verifyArqc(h(str(v, 'key')), h(str(v, 'data')), h(str(v, 'arqc')), v.padding as 1 | 2)).toBe(
+          true,
+        );
+      case 'arpc1':
+        return expect(x(api.generateArpc1(h(str(v, 'key')), h(str(v, 'arqc')), h(str(v, 'arc'))))).toBe(v.arpc);
+      case 'arpc2':
+        return expect(x(api.generateArpc2(h(str(v, 'key')), h(str(v, 'arqc')), h(str(v, 'csu'))))).toBe(v.arpc);
       case 'chain':
       case 'jpos': {
         const { mk, sk } = keys(v);
         expect(x(api.generateArqc(sk, h(str(v, 'data')), v.padding as 1 | 2))).toBe(v.arqc);
         expect(api.verifyArqc(sk, h(str(v, 'data')), h(str(v, 'arqc')), v.padding as 1 | 2)).toBe(true);
         const key = v.arpcKey === 'MK' ? mk : sk;
-        const arpc = v.arpcMethod === 1 ? api.generateArpc1(key, h(str(v, 'arqc')), h(str(v, 'arc'))) : api.generateArpc2(key, h(str(v, 'arqc')), h(str(v, 'csu')), v.proprietaryData ? h(str(v, 'proprietaryData')) : undefined);
+        const arpc =
+          v.arpcMethod === 1
+            ? api.generateArpc1(key, h(str(v, 'arqc')), h(str(v, 'arc')))
+            : api.generateArpc2(
+                key,
+                h(str(v, 'arqc')),
+                h(str(v, 'csu')),
+                v.proprietaryData ? h(str(v, 'proprietaryData')) : undefined,
+              );
         return expect(x(arpc)).toBe(v.arpc);
       }
-      default: throw new Error(`unknown vector type ${String(v.type)}`);
+      default:
+        throw new Error(`unknown vector type ${String(v.type)}`);
     }
   });
 

@@ -30,11 +30,20 @@ describe('known answers (test/vectors/emv-cvn.json)', () => {
     if (pc) {
       const script = api.generateEmvPinChange(profile, keys, card, ctx, encryptedPin(pc.pin, card.pan, PIN_KEY));
       expect(x(script.command)).toBe(pc.command);
-      expect(x(script.command)).toBe(`84240002${x(Uint8Array.of(script.pinData.length + 8))}${x(script.pinData)}${x(script.mac)}`);
+      expect(x(script.command)).toBe(
+        `84240002${x(Uint8Array.of(script.pinData.length + 8))}${x(script.pinData)}${x(script.mac)}`,
+      );
     }
     const pcc = v.pinChangeWithCurrent as unknown as { pin: string; currentPin: string; command: string } | undefined;
     if (pcc) {
-      const script = api.generateEmvPinChange(profile, keys, card, ctx, encryptedPin(pcc.pin, card.pan, PIN_KEY), encryptedPin(pcc.currentPin, card.pan, PIN_KEY));
+      const script = api.generateEmvPinChange(
+        profile,
+        keys,
+        card,
+        ctx,
+        encryptedPin(pcc.pin, card.pan, PIN_KEY),
+        encryptedPin(pcc.currentPin, card.pan, PIN_KEY),
+      );
       expect(x(script.command)).toBe(pcc.command);
     }
   });
@@ -62,7 +71,8 @@ describe('batch verification', () => {
     });
     const got = api.verifyEmvArqcBatch(api.VISA_CVN18, imkAc, items);
     expect(got).toEqual(items.map((_, i) => i % 3 !== 0));
-    for (const i of [0, 1, 2, 2999]) expect(got[i]).toBe(api.verifyEmvArqc(api.VISA_CVN18, imkAc, items[i]!, items[i]!.tx, items[i]!.arqc));
+    for (const i of [0, 1, 2, 2999])
+      expect(got[i]).toBe(api.verifyEmvArqc(api.VISA_CVN18, imkAc, items[i]!, items[i]!.tx, items[i]!.arqc));
     expect(api.verifyEmvArqcBatch(api.VISA_CVN18, imkAc, [])).toEqual([]);
   });
 });
@@ -75,18 +85,46 @@ describe('arguments', () => {
   const arqc = new Uint8Array(8);
   test.each([
     [() => api.generateEmvArqc({ ...api.VISA_CVN18 }, imk, card, tx), 'ERR_FORMAT', 'profile'],
-    [() => api.generateEmvArqc(api.MASTERCARD_CVN17, imk, card, { ...tx, iad: tx.iad.subarray(0, 17) }), 'ERR_LENGTH', 'tx.iad'],
+    [
+      () => api.generateEmvArqc(api.MASTERCARD_CVN17, imk, card, { ...tx, iad: tx.iad.subarray(0, 17) }),
+      'ERR_LENGTH',
+      'tx.iad',
+    ],
     [() => api.generateEmvArqc(api.VISA_CVN18, imk, card, { ...tx, iad: new Uint8Array(33) }), 'ERR_LENGTH', 'tx.iad'],
     [() => api.generateEmvArqc(api.VISA_CVN18, imk, card, { ...tx, tvr: new Uint8Array(4) }), 'ERR_LENGTH', 'tx.tvr'],
     [() => api.generateEmvArqc(api.VISA_CVN18, imk, card, { ...tx, atc: undefined as never }), 'ERR_TYPE', 'tx.atc'],
     [() => api.generateEmvArqc(api.VISA_CVN18, imk, { pan: '1234', psn: '00' }, tx), 'ERR_LENGTH', 'card.pan'],
     [() => api.generateEmvArqc(api.VISA_CVN18, imk.subarray(1), card, tx), 'ERR_LENGTH', 'imkAc'],
     [() => api.verifyEmvArqc(api.VISA_CVN18, imk, card, tx, new Uint8Array(4)), 'ERR_LENGTH', 'arqc'],
-    [() => api.verifyEmvArqcBatch(api.VISA_CVN18, imk, [{ ...card, tx, arqc }, { ...card, tx: { ...tx, aip: new Uint8Array(3) }, arqc }]), 'ERR_LENGTH', 'items[1].tx.aip'],
-    [() => api.verifyEmvArqcBatch(api.VISA_CVN18, imk, [{ ...card, tx, arqc: new Uint8Array(7) }]), 'ERR_LENGTH', 'items[0].arqc'],
-    [() => api.generateEmvArpc(api.VISA_CVN18, imk, card, tx, arqc, { arc: new Uint8Array(2) }), 'ERR_FORMAT', 'response.csu'],
-    [() => api.generateEmvArpc(api.MASTERCARD_CVN16, imk, card, tx, arqc, { csu: new Uint8Array(4) }), 'ERR_FORMAT', 'response.arc'],
-    [() => api.generateEmvArpc(api.MASTERCARD_CVN16, imk, card, tx, arqc, { arc: new Uint8Array(3) }), 'ERR_LENGTH', 'arc'],
+    [
+      () =>
+        api.verifyEmvArqcBatch(api.VISA_CVN18, imk, [
+          { ...card, tx, arqc },
+          { ...card, tx: { ...tx, aip: new Uint8Array(3) }, arqc },
+        ]),
+      'ERR_LENGTH',
+      'items[1].tx.aip',
+    ],
+    [
+      () => api.verifyEmvArqcBatch(api.VISA_CVN18, imk, [{ ...card, tx, arqc: new Uint8Array(7) }]),
+      'ERR_LENGTH',
+      'items[0].arqc',
+    ],
+    [
+      () => api.generateEmvArpc(api.VISA_CVN18, imk, card, tx, arqc, { arc: new Uint8Array(2) }),
+      'ERR_FORMAT',
+      'response.csu',
+    ],
+    [
+      () => api.generateEmvArpc(api.MASTERCARD_CVN16, imk, card, tx, arqc, { csu: new Uint8Array(4) }),
+      'ERR_FORMAT',
+      'response.arc',
+    ],
+    [
+      () => api.generateEmvArpc(api.MASTERCARD_CVN16, imk, card, tx, arqc, { arc: new Uint8Array(3) }),
+      'ERR_LENGTH',
+      'arc',
+    ],
     [() => api.emvArqcData(api.VISA_CVN10, { ...tx, iad: new Uint8Array(6) }), 'ERR_LENGTH', 'tx.iad'],
   ] as const)('%#: %s %s', (fn, code, field) => {
     expectCardHsmError(fn, code, field);

@@ -9,16 +9,16 @@ import { aesKey, bytesOf, junk } from './helpers/arb.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { ALPHABET, RADIXES, alphabetOf, minLength, maxLength } from './helpers/ff1.js';
 
-
-
-
 const radixArb = fc.constantFrom(...RADIXES);
 const tweakArb = fc.uint8Array({ maxLength: 64 });
 /** A numeral string of exactly `n` characters of the radix alphabet. */
-const numeralsOf = (radix: number, n: number) => fc.string({ unit: fc.constantFrom(...alphabetOf(radix)), minLength: n, maxLength: n });
+const numeralsOf = (radix: number, n: number) =>
+  fc.string({ unit: fc.constantFrom(...alphabetOf(radix)), minLength: n, maxLength: n });
 /** A valid (radix, input) pair: any radix, any length from the domain minimum to the 63-bit maximum. */
 const radixAndInput = radixArb.chain((radix) =>
-  fc.integer({ min: minLength(radix), max: maxLength(radix) }).chain((n) => numeralsOf(radix, n).map((input) => ({ radix, input }))),
+  fc
+    .integer({ min: minLength(radix), max: maxLength(radix) })
+    .chain((n) => numeralsOf(radix, n).map((input) => ({ radix, input }))),
 );
 
 const inAlphabet = (s: string, radix: number): boolean => [...s].every((c) => alphabetOf(radix).includes(c));
@@ -50,7 +50,9 @@ describe('round trips', () => {
 
   test('the shortest and longest lengths of every radix round-trip', () => {
     const edge = radixArb.chain((radix) =>
-      fc.constantFrom(minLength(radix), maxLength(radix)).chain((n) => numeralsOf(radix, n).map((input) => ({ radix, input }))),
+      fc
+        .constantFrom(minLength(radix), maxLength(radix))
+        .chain((n) => numeralsOf(radix, n).map((input) => ({ radix, input }))),
     );
     fc.assert(
       fc.property(aesKey, tweakArb, edge, (key, tweak, { radix, input }) => {
@@ -103,12 +105,19 @@ describe('the tweak and the key matter', () => {
     let trials = 0;
     let differ = 0;
     fc.assert(
-      fc.property(aesKey, numeralsOf(10, 10), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), fc.nat({ max: 7 }), (key, input, t1, at, bit) => {
-        const t2 = t1.slice();
-        t2[at % t2.length]! ^= 1 << bit;
-        trials++;
-        if (ff1Encrypt(key, t1, 10, input) !== ff1Encrypt(key, t2, 10, input)) differ++;
-      }),
+      fc.property(
+        aesKey,
+        numeralsOf(10, 10),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.nat(),
+        fc.nat({ max: 7 }),
+        (key, input, t1, at, bit) => {
+          const t2 = t1.slice();
+          t2[at % t2.length]! ^= 1 << bit;
+          trials++;
+          if (ff1Encrypt(key, t1, 10, input) !== ff1Encrypt(key, t2, 10, input)) differ++;
+        },
+      ),
       { numRuns: 400 },
     );
     expect(differ / trials).toBeGreaterThanOrEqual(0.99);
@@ -131,7 +140,9 @@ describe('the tweak and the key matter', () => {
 
   test('an empty tweak and an absent-looking one (all zeros) are different tweaks', () => {
     const key = new Uint8Array(16).fill(3);
-    expect(ff1Encrypt(key, new Uint8Array(0), 10, '0123456789')).not.toBe(ff1Encrypt(key, new Uint8Array(1), 10, '0123456789'));
+    expect(ff1Encrypt(key, new Uint8Array(0), 10, '0123456789')).not.toBe(
+      ff1Encrypt(key, new Uint8Array(1), 10, '0123456789'),
+    );
   });
 });
 
@@ -139,7 +150,10 @@ describe('rejections', () => {
   test('lengths outside [domain minimum, 63-bit maximum]: ERR_LENGTH on input', () => {
     const badLength = radixArb.chain((radix) =>
       fc
-        .oneof(fc.integer({ min: 0, max: minLength(radix) - 1 }), fc.integer({ min: maxLength(radix) + 1, max: maxLength(radix) + 80 }))
+        .oneof(
+          fc.integer({ min: 0, max: minLength(radix) - 1 }),
+          fc.integer({ min: maxLength(radix) + 1, max: maxLength(radix) + 80 }),
+        )
         .chain((n) => numeralsOf(radix, n).map((input) => ({ radix, input }))),
     );
     fc.assert(
@@ -157,7 +171,7 @@ describe('rejections', () => {
           fc.nat({ max: input.length - 1 }),
           fc
             .oneof(
-              fc.constantFrom(...(`${ALPHABET.slice(radix)} -_.+/:\u0000\u00e9\u0660\uff10\ud800`)),
+              fc.constantFrom(...`${ALPHABET.slice(radix)} -_.+/:\u0000\u00e9\u0660\uff10\ud800`),
               fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
             )
             .filter((c) => c.length === 1 && !alphabetOf(radix).includes(c)),
@@ -173,7 +187,10 @@ describe('rejections', () => {
   });
 
   test('keys of any length but 16, 24, 32: ERR_LENGTH on key', () => {
-    const badKey = fc.integer({ min: 0, max: 80 }).filter((n) => ![16, 24, 32].includes(n)).chain(bytesOf);
+    const badKey = fc
+      .integer({ min: 0, max: 80 })
+      .filter((n) => ![16, 24, 32].includes(n))
+      .chain(bytesOf);
     fc.assert(
       fc.property(badKey, tweakArb, radixAndInput, (key, tweak, { radix, input }) => {
         expectCardHsmError(() => ff1Encrypt(key, tweak, radix, input), 'ERR_LENGTH', 'key');
@@ -212,7 +229,8 @@ describe('totality: junk arguments return a string or throw CardHsmError', () =>
     try {
       out = fn(...args);
     } catch (e) {
-      if (!(e instanceof CardHsmError)) throw new Error(`${fn.name} threw ${String(e)} for ${inspect(args, { depth: 2 })}`);
+      if (!(e instanceof CardHsmError))
+        throw new Error(`${fn.name} threw ${String(e)} for ${inspect(args, { depth: 2 })}`);
       expect(['ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT']).toContain(e.code);
       expect(['key', 'tweak', 'radix', 'input']).toContain(e.field);
       return;
@@ -224,7 +242,12 @@ describe('totality: junk arguments return a string or throw CardHsmError', () =>
   }
 
   const keyish = fc.oneof(aesKey, junk, fc.integer({ min: 0, max: 40 }).chain(bytesOf));
-  const tweakish = fc.oneof(tweakArb, junk, fc.integer({ min: 1020, max: 1030 }).chain(bytesOf), fc.constant(new Uint8Array(0)));
+  const tweakish = fc.oneof(
+    tweakArb,
+    junk,
+    fc.integer({ min: 1020, max: 1030 }).chain(bytesOf),
+    fc.constant(new Uint8Array(0)),
+  );
   const radixish = fc.oneof(radixArb, fc.integer({ min: -5, max: 100 }), fc.double(), junk);
   const inputish = fc.oneof(
     radixAndInput.map(({ input }) => input),
@@ -244,11 +267,19 @@ describe('totality: junk arguments return a string or throw CardHsmError', () =>
 
   test('one argument of a valid call replaced by junk', () => {
     fc.assert(
-      fc.property(aesKey, tweakArb, radixAndInput, fc.nat({ max: 3 }), junk, fc.boolean(), (key, tweak, { radix, input }, at, value, decrypt) => {
-        const args: unknown[] = [key, tweak, radix, input];
-        args[at] = value;
-        totalOn(decrypt, args);
-      }),
+      fc.property(
+        aesKey,
+        tweakArb,
+        radixAndInput,
+        fc.nat({ max: 3 }),
+        junk,
+        fc.boolean(),
+        (key, tweak, { radix, input }, at, value, decrypt) => {
+          const args: unknown[] = [key, tweak, radix, input];
+          args[at] = value;
+          totalOn(decrypt, args);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -10,11 +10,9 @@ import { RADIXES, alphabetOf, minLength, maxLength } from './helpers/ff1.js';
 const h = api.hexToBytes;
 const { ff1Encrypt, ff1Decrypt } = api;
 
-
-
-
 /** `n` characters cycling through the radix's alphabet. */
-const numerals = (radix: number, n: number): string => Array.from({ length: n }, (_, i) => alphabetOf(radix)[i % radix]).join('');
+const numerals = (radix: number, n: number): string =>
+  Array.from({ length: n }, (_, i) => alphabetOf(radix)[i % radix]).join('');
 
 const KEY = h('2B7E151628AED2A6ABF7158809CF4F3C');
 const NO_TWEAK = new Uint8Array(0);
@@ -25,7 +23,11 @@ describe('FF1 known answers (test/vectors/ff1.json)', () => {
 
   test('the file holds all nine NIST samples (AES-128 1-3, AES-192 4-6, AES-256 7-9)', () => {
     for (let n = 1; n <= 9; n++) {
-      expect(vectors.filter((v) => v.source.startsWith(`NIST SP 800-38G FF1samples.pdf (CSRC example values), Sample #${n} `))).toHaveLength(1);
+      expect(
+        vectors.filter((v) =>
+          v.source.startsWith(`NIST SP 800-38G FF1samples.pdf (CSRC example values), Sample #${n} `),
+        ),
+      ).toHaveLength(1);
     }
     const keyBytes = (n: number) => str(vectors.find((v) => v.source.includes(`Sample #${n} `))!, 'key').length / 2;
     expect([1, 2, 3].map(keyBytes)).toEqual([16, 16, 16]);
@@ -65,23 +67,29 @@ describe('the domain and length limits', () => {
     expect([minLength(2), maxLength(2)]).toEqual([20, 124]);
   });
 
-  test.each(RADIXES)('radix %i: the shortest and longest allowed lengths work, one less and one more are ERR_LENGTH on input', (radix) => {
-    const lo = minLength(radix);
-    const hi = maxLength(radix);
-    for (const fn of both) {
-      for (const n of [lo, hi]) {
-        const out = fn(KEY, NO_TWEAK, radix, numerals(radix, n));
-        expect(out).toHaveLength(n);
-        expect(fn === ff1Encrypt ? ff1Decrypt(KEY, NO_TWEAK, radix, out) : ff1Encrypt(KEY, NO_TWEAK, radix, out)).toBe(numerals(radix, n));
+  test.each(RADIXES)(
+    'radix %i: the shortest and longest allowed lengths work, one less and one more are ERR_LENGTH on input',
+    (radix) => {
+      const lo = minLength(radix);
+      const hi = maxLength(radix);
+      for (const fn of both) {
+        for (const n of [lo, hi]) {
+          const out = fn(KEY, NO_TWEAK, radix, numerals(radix, n));
+          expect(out).toHaveLength(n);
+          expect(
+            fn === ff1Encrypt ? ff1Decrypt(KEY, NO_TWEAK, radix, out) : ff1Encrypt(KEY, NO_TWEAK, radix, out),
+          ).toBe(numerals(radix, n));
+        }
+        expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, numerals(radix, lo - 1)), 'ERR_LENGTH', 'input');
+        expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, numerals(radix, hi + 1)), 'ERR_LENGTH', 'input');
       }
-      expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, numerals(radix, lo - 1)), 'ERR_LENGTH', 'input');
-      expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, numerals(radix, hi + 1)), 'ERR_LENGTH', 'input');
-    }
-  });
+    },
+  );
 
   test('radix^length below 1,000,000: ERR_LENGTH on input, however short', () => {
     for (const fn of both) {
-      for (const input of ['', '0', '12', '12345', '99999']) expectCardHsmError(() => fn(KEY, NO_TWEAK, 10, input), 'ERR_LENGTH', 'input');
+      for (const input of ['', '0', '12', '12345', '99999'])
+        expectCardHsmError(() => fn(KEY, NO_TWEAK, 10, input), 'ERR_LENGTH', 'input');
       expectCardHsmError(() => fn(KEY, NO_TWEAK, 2, '1'.repeat(19)), 'ERR_LENGTH', 'input'); // 2^19 = 524,288
       expectCardHsmError(() => fn(KEY, NO_TWEAK, 36, 'zzz'), 'ERR_LENGTH', 'input'); // 36^3 = 46,656
       expectCardHsmError(() => fn(KEY, NO_TWEAK, 62, 'ZZZ'), 'ERR_LENGTH', 'input'); // 62^3 = 238,328
@@ -106,17 +114,37 @@ describe('the domain and length limits', () => {
   test('published vectors outside the library limits are rejected, not miscomputed', () => {
     // C2SP/wycheproof aes_ff1_base62_test.json tcId 7 ("small message size": 62^2 < 10^6; valid only under the
     // original SP 800-38G radix^minlen >= 100 rule) and aes_ff1_base36_test.json tcId 7 (36^2, "DN" -> "IZ").
-    expectCardHsmError(() => ff1Encrypt(h('ad65778960d778c614e2673dee073acb'), h('4505f45a8fa30b90'), 62, 'xt'), 'ERR_LENGTH', 'input');
-    expectCardHsmError(() => ff1Encrypt(h('ad65778960d778c614e2673dee073acb'), h('4505f45a8fa30b90'), 36, 'dn'), 'ERR_LENGTH', 'input');
+    expectCardHsmError(
+      () => ff1Encrypt(h('ad65778960d778c614e2673dee073acb'), h('4505f45a8fa30b90'), 62, 'xt'),
+      'ERR_LENGTH',
+      'input',
+    );
+    expectCardHsmError(
+      () => ff1Encrypt(h('ad65778960d778c614e2673dee073acb'), h('4505f45a8fa30b90'), 36, 'dn'),
+      'ERR_LENGTH',
+      'input',
+    );
     // aes_ff1_base10_test.json tcId 1237 (radix 10, 38 digits: halves of 19 digits exceed 63 bits).
     expectCardHsmError(
-      () => ff1Encrypt(h('1882ed1962852c6fc7c2218ba48d3c58'), h('25e032b39da50d1e'), 10, '52746963796066785628587618707103883210'),
+      () =>
+        ff1Encrypt(
+          h('1882ed1962852c6fc7c2218ba48d3c58'),
+          h('25e032b39da50d1e'),
+          10,
+          '52746963796066785628587618707103883210',
+        ),
       'ERR_LENGTH',
       'input',
     );
     // aes_ff1_base62_test.json tcId 789 (radix 62, 21 characters), letters case-swapped into cardhsm's alphabet.
     expectCardHsmError(
-      () => ff1Decrypt(h('54897a7e63855142189bc30a692271dd'), h('414c4c69682f9e842c3d2380cc15cde610805ade7507'), 62, 'w0YzaOfAU3MDWVnFrgfLW'),
+      () =>
+        ff1Decrypt(
+          h('54897a7e63855142189bc30a692271dd'),
+          h('414c4c69682f9e842c3d2380cc15cde610805ade7507'),
+          62,
+          'w0YzaOfAU3MDWVnFrgfLW',
+        ),
       'ERR_LENGTH',
       'input',
     );
@@ -146,20 +174,34 @@ describe('characters outside the alphabet: ERR_FORMAT on input', () => {
       [62, 'abcdefgh\u0000ijklmnop'],
       [2, '0101010101010101010102'],
     ];
-    for (const fn of both) for (const [radix, input] of cases) expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, input), 'ERR_FORMAT', 'input');
+    for (const fn of both)
+      for (const [radix, input] of cases)
+        expectCardHsmError(() => fn(KEY, NO_TWEAK, radix, input), 'ERR_FORMAT', 'input');
   });
 
   test('published invalid plaintexts (C2SP/wycheproof "plaintext contains invalid values")', () => {
     // aes_ff1_base10_test.json tcIds 55-57 and aes_ff1_base62_test.json tcId 55 (a '|' in "|GrC", here "|gRc").
     const k10 = h('ed4561abc903a9e722ddb8aa94cc662d');
     const t10 = h('975f6d7701e004f7');
-    for (const input of ['R84237', '88Q237', '88423=']) expectCardHsmError(() => ff1Encrypt(k10, t10, 10, input), 'ERR_FORMAT', 'input');
-    expectCardHsmError(() => ff1Encrypt(h('8a74f1cae832ef8d58c26b49157c187b'), h('d7b8bdae53aba381'), 62, '|gRc'), 'ERR_FORMAT', 'input');
+    for (const input of ['R84237', '88Q237', '88423='])
+      expectCardHsmError(() => ff1Encrypt(k10, t10, 10, input), 'ERR_FORMAT', 'input');
+    expectCardHsmError(
+      () => ff1Encrypt(h('8a74f1cae832ef8d58c26b49157c187b'), h('d7b8bdae53aba381'), 62, '|gRc'),
+      'ERR_FORMAT',
+      'input',
+    );
   });
 
   test('an input that is not a string: ERR_TYPE on input', () => {
     for (const fn of both) {
-      for (const input of [1234567890, 1234567890n, ['0', '1', '2', '3', '4', '5'], null, undefined, h('00010203040506')]) {
+      for (const input of [
+        1234567890,
+        1234567890n,
+        ['0', '1', '2', '3', '4', '5'],
+        null,
+        undefined,
+        h('00010203040506'),
+      ]) {
         expectCardHsmError(() => fn(KEY, NO_TWEAK, 10, input as never), 'ERR_TYPE', 'input');
       }
     }
@@ -212,7 +254,16 @@ describe('key and tweak', () => {
 
   test('a tweak that is not a Uint8Array: ERR_TYPE on tweak', () => {
     for (const fn of both) {
-      for (const tweak of ['', '3938373635', [0x39, 0x38], new ArrayBuffer(4), new Uint16Array(4), null, undefined, 0]) {
+      for (const tweak of [
+        '',
+        '3938373635',
+        [0x39, 0x38],
+        new ArrayBuffer(4),
+        new Uint16Array(4),
+        null,
+        undefined,
+        0,
+      ]) {
         expectCardHsmError(() => fn(KEY, tweak as never, 10, '0123456789'), 'ERR_TYPE', 'tweak');
       }
     }
@@ -220,8 +271,10 @@ describe('key and tweak', () => {
 
   test('tweaks up to 1024 bytes work; longer ones are ERR_LENGTH on tweak', () => {
     for (const fn of both) {
-      for (const n of [1023, 1024]) expect(fn(KEY, new Uint8Array(n).fill(0x5a), 10, '0123456789')).toMatch(/^[0-9]{10}$/);
-      for (const n of [1025, 1100, 4096]) expectCardHsmError(() => fn(KEY, new Uint8Array(n), 10, '0123456789'), 'ERR_LENGTH', 'tweak');
+      for (const n of [1023, 1024])
+        expect(fn(KEY, new Uint8Array(n).fill(0x5a), 10, '0123456789')).toMatch(/^[0-9]{10}$/);
+      for (const n of [1025, 1100, 4096])
+        expectCardHsmError(() => fn(KEY, new Uint8Array(n), 10, '0123456789'), 'ERR_LENGTH', 'tweak');
     }
     const long = Uint8Array.from({ length: 1024 }, (_, i) => i & 0xff);
     expect(ff1Decrypt(KEY, long, 36, ff1Encrypt(KEY, long, 36, 'cardholder1234567'))).toBe('cardholder1234567');

@@ -6,7 +6,14 @@
 import { describe, expect, test } from 'vitest';
 import { loadVectors, str, title } from './helpers/vectors.js';
 import * as r from './helpers/dukpt-reference.js';
-import { refAesCbcEncrypt, refCmac, refDesCbcEncrypt, refDesEcbEncrypt, refEncipherIso4, refEncodeIso0 } from './helpers/reference.js';
+import {
+  refAesCbcEncrypt,
+  refCmac,
+  refDesCbcEncrypt,
+  refDesEcbEncrypt,
+  refEncipherIso4,
+  refEncodeIso0,
+} from './helpers/reference.js';
 
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const x = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
@@ -29,15 +36,26 @@ describe('TDES DUKPT reference (X9.24-1:2009 A.4)', () => {
     const key = r.refTdesTransactionKey(h(str(v, 'bdk')), h(str(v, 'ksn')));
     expect(x(key)).toBe(v.transactionKey);
     const data = ascii(str(v, 'macData'));
-    expect(x(r.refRetailMac(r.refTdesWorkingKey(key, 'MAC_REQUEST'), data)).startsWith(str(v, 'macRequest'))).toBe(true);
-    expect(x(r.refRetailMac(r.refTdesWorkingKey(key, 'MAC_RESPONSE'), data)).startsWith(str(v, 'macResponse'))).toBe(true);
+    expect(x(r.refRetailMac(r.refTdesWorkingKey(key, 'MAC_REQUEST'), data)).startsWith(str(v, 'macRequest'))).toBe(
+      true,
+    );
+    expect(x(r.refRetailMac(r.refTdesWorkingKey(key, 'MAC_RESPONSE'), data)).startsWith(str(v, 'macResponse'))).toBe(
+      true,
+    );
     const buffer = padded(str(v, 'macData'), 8);
     expect(buffer).toHaveLength(24);
-    expect(x(refDesCbcEncrypt(r.refTdesWorkingKey(key, 'DATA_REQUEST'), buffer, new Uint8Array(8)))).toBe(v.dataRequest);
-    if (v.dataResponse) expect(x(refDesCbcEncrypt(r.refTdesWorkingKey(key, 'DATA_RESPONSE'), buffer, new Uint8Array(8)))).toBe(v.dataResponse);
+    expect(x(refDesCbcEncrypt(r.refTdesWorkingKey(key, 'DATA_REQUEST'), buffer, new Uint8Array(8)))).toBe(
+      v.dataRequest,
+    );
+    if (v.dataResponse)
+      expect(x(refDesCbcEncrypt(r.refTdesWorkingKey(key, 'DATA_RESPONSE'), buffer, new Uint8Array(8)))).toBe(
+        v.dataResponse,
+      );
     if (v.pinBlock) {
       expect(x(refEncodeIso0(str(v, 'pin'), str(v, 'pan')))).toBe(v.pinBlockClear);
-      expect(x(refDesEcbEncrypt(r.refTdesWorkingKey(key, 'PIN'), refEncodeIso0(str(v, 'pin'), str(v, 'pan'))))).toBe(v.pinBlock);
+      expect(x(refDesEcbEncrypt(r.refTdesWorkingKey(key, 'PIN'), refEncodeIso0(str(v, 'pin'), str(v, 'pan'))))).toBe(
+        v.pinBlock,
+      );
     }
   });
 
@@ -59,21 +77,49 @@ describe('AES DUKPT reference (X9.24-3:2017 supplement)', () => {
     expect(x(r.refAesInitialKey(h(str(v, 'bdk')), h(str(v, 'initialKeyId'))))).toBe(v.initialKey);
   });
 
-  test.each([...of('aes-transaction'), ...of('aes-reference-only')].map((v, i) => [title(v, i), v] as const))('%s', (_, v) => {
-    const ksn = h(str(v, 'ksn'));
-    expect(x(r.refAesDerivationKey(r.refAesInitialKey(h(str(v, 'bdk')), ksn.subarray(0, 8)), ksn))).toBe(v.transactionKey);
-  });
+  test.each([...of('aes-transaction'), ...of('aes-reference-only')].map((v, i) => [title(v, i), v] as const))(
+    '%s',
+    (_, v) => {
+      const ksn = h(str(v, 'ksn'));
+      expect(x(r.refAesDerivationKey(r.refAesInitialKey(h(str(v, 'bdk')), ksn.subarray(0, 8)), ksn))).toBe(
+        v.transactionKey,
+      );
+    },
+  );
 
   test.each(of('aes-working').map((v, i) => [title(v, i), v] as const))('%s', (_, v) => {
-    expect(x(r.refAesWorkingKey(h(str(v, 'bdk')), h(str(v, 'ksn')), str(v, 'usage') as r.RefUsage, str(v, 'algorithm') as r.RefAlgorithm))).toBe(v.key);
+    expect(
+      x(
+        r.refAesWorkingKey(
+          h(str(v, 'bdk')),
+          h(str(v, 'ksn')),
+          str(v, 'usage') as r.RefUsage,
+          str(v, 'algorithm') as r.RefAlgorithm,
+        ),
+      ),
+    ).toBe(v.key);
   });
 
   test.each(of('aes-working-ik').map((v, i) => [title(v, i), v] as const))('%s', (_, v) => {
-    expect(x(r.refAesWorkingKeyFromInitialKey(h(str(v, 'initialKey')), h(str(v, 'ksn')), str(v, 'usage') as r.RefUsage, str(v, 'algorithm') as r.RefAlgorithm))).toBe(v.key);
+    expect(
+      x(
+        r.refAesWorkingKeyFromInitialKey(
+          h(str(v, 'initialKey')),
+          h(str(v, 'ksn')),
+          str(v, 'usage') as r.RefUsage,
+          str(v, 'algorithm') as r.RefAlgorithm,
+        ),
+      ),
+    ).toBe(v.key);
   });
 
   test.each(of('aes-pin').map((v, i) => [title(v, i), v] as const))('%s', (_, v) => {
-    const key = r.refAesWorkingKey(h(str(v, 'bdk')), h(str(v, 'ksn')), 'PIN_ENCRYPTION', str(v, 'algorithm') as r.RefAlgorithm);
+    const key = r.refAesWorkingKey(
+      h(str(v, 'bdk')),
+      h(str(v, 'ksn')),
+      'PIN_ENCRYPTION',
+      str(v, 'algorithm') as r.RefAlgorithm,
+    );
     expect(x(refEncipherIso4(key, str(v, 'pin'), str(v, 'pan'), h(str(v, 'fill'))))).toBe(v.pinBlock);
   });
 
@@ -91,7 +137,11 @@ describe('AES DUKPT reference (X9.24-3:2017 supplement)', () => {
   });
 
   test('derivation data layout (6.3.3): version, block counter, usage, algorithm, length, context', () => {
-    expect(x(r.refDerivationData(1, r.REF_USAGE.KEY_DERIVATION_INITIAL_KEY, 'AES128', h('1234567890123456')))).toBe('0101800100020080' + '1234567890123456');
-    expect(x(r.refDerivationData(2, r.REF_USAGE.PIN_ENCRYPTION, 'TDES3', h('9012345600000001')))).toBe('01021000000100C0' + '9012345600000001');
+    expect(x(r.refDerivationData(1, r.REF_USAGE.KEY_DERIVATION_INITIAL_KEY, 'AES128', h('1234567890123456')))).toBe(
+      '0101800100020080' + '1234567890123456',
+    );
+    expect(x(r.refDerivationData(2, r.REF_USAGE.PIN_ENCRYPTION, 'TDES3', h('9012345600000001')))).toBe(
+      '01021000000100C0' + '9012345600000001',
+    );
   });
 });

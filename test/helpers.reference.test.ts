@@ -52,7 +52,9 @@ function hex(s: unknown): Uint8Array {
 }
 
 function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }
 
 function str(v: Vector, field: string): string {
@@ -188,9 +190,7 @@ describe('CVV (cvv.json)', () => {
   checkCommon('cvv', vectors);
   vectors.forEach((v, i) => {
     it(label(i, v), () => {
-      expect(refCvv(hex(v.cvk), str(v, 'pan'), str(v, 'expiry'), str(v, 'serviceCode'))).toBe(
-        str(v, 'cvv'),
-      );
+      expect(refCvv(hex(v.cvk), str(v, 'pan'), str(v, 'expiry'), str(v, 'serviceCode'))).toBe(str(v, 'cvv'));
     });
   });
 });
@@ -242,9 +242,7 @@ describe('IBM 3624 (ibm3624.json)', () => {
       expect(refIbm3624Offset(pvk, vd, table, pin)).toBe(offset);
       // natural PIN + offset (digitwise mod 10) must give back the customer PIN.
       const natural = refIbm3624Pin(pvk, vd, table, pin.length);
-      const customer = Array.from(natural, (d, k) =>
-        String((Number(d) + Number(offset[k])) % 10),
-      ).join('');
+      const customer = Array.from(natural, (d, k) => String((Number(d) + Number(offset[k])) % 10)).join('');
       expect(customer).toBe(pin);
       if (typeof v.naturalPin === 'string') {
         expect(natural).toBe(v.naturalPin);
@@ -301,9 +299,7 @@ describe('ISO 9564 PIN blocks (pinblock.json)', () => {
       } else if (op === 'pinField' && format === 3) {
         // A 13-digit all-zero PAN makes the account number field all zeros,
         // so the format-3 block equals the plain-text PIN field.
-        expect(toHex(refEncodeIso3(str(v, 'pin'), '0000000000000', str(v, 'fill')))).toBe(
-          str(v, 'pinField'),
-        );
+        expect(toHex(refEncodeIso3(str(v, 'pin'), '0000000000000', str(v, 'fill')))).toBe(str(v, 'pinField'));
         expect(refDecodeIso3(hex(v.pinField), '0000000000000')).toBe(v.pin);
       } else if (op === 'pinField' && format === 4) {
         // PAN "0" gives an all-zero PAN field, so C = AES(K, AES(K, pinField)).
@@ -329,9 +325,7 @@ describe('ISO 9564 PIN blocks (pinblock.json)', () => {
 describe('reference sanity (structure, not vectors)', () => {
   it('CMAC of the empty message differs from CMAC of one zero block (padding path)', () => {
     const k = hex('2B7E151628AED2A6ABF7158809CF4F3C');
-    expect(toHex(refCmac(k, new Uint8Array(0), 'AES'))).not.toBe(
-      toHex(refCmac(k, new Uint8Array(16), 'AES')),
-    );
+    expect(toHex(refCmac(k, new Uint8Array(0), 'AES'))).not.toBe(toHex(refCmac(k, new Uint8Array(16), 'AES')));
   });
 
   it('rejects malformed inputs', () => {

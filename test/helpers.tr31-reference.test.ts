@@ -130,7 +130,12 @@ describe('TR-31 reference: tampering is detected', () => {
       const h = refParseTr31Header(v.keyBlock).header.length;
       const n = v.keyBlock.length;
       // Header usage byte, first and last encrypted characters, last MAC character.
-      for (const pos of [5, h, n - (v.keyBlock.charAt(0) === 'D' ? 33 : v.keyBlock.charAt(0) === 'B' ? 17 : 9), n - 1]) {
+      for (const pos of [
+        5,
+        h,
+        n - (v.keyBlock.charAt(0) === 'D' ? 33 : v.keyBlock.charAt(0) === 'B' ? 17 : 9),
+        n - 1,
+      ]) {
         expect(() => refUnwrapTr31(kbpk, flipChar(v.keyBlock, pos))).toThrow();
       }
       // Wrong KBPK.

@@ -7,11 +7,28 @@ import { afterAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { auditWriter, JsonlAuditSink, maskPan, MemoryAuditSink, registerAuditKey, verifyAuditLog, type AuditRecord } from '../src/hsm/_audit.js';
+import {
+  auditWriter,
+  JsonlAuditSink,
+  maskPan,
+  MemoryAuditSink,
+  registerAuditKey,
+  verifyAuditLog,
+  type AuditRecord,
+} from '../src/hsm/_audit.js';
 import { CardHsmError } from '../src/index.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
@@ -31,7 +48,17 @@ function freshPath(): string {
 }
 
 function record(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
-  return { time: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), operation: 'verifyPin', activity: 'pin.verify', profile: 'authorization', keyKcv: '0A1B2C', usage: 'V2', outcome: 'success', pan: '412345******2345', ...extra };
+  return {
+    time: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+    operation: 'verifyPin',
+    activity: 'pin.verify',
+    profile: 'authorization',
+    keyKcv: '0A1B2C',
+    usage: 'V2',
+    outcome: 'success',
+    pan: '412345******2345',
+    ...extra,
+  };
 }
 
 /** A new sink on `path` with `n` records appended under `key`. */
@@ -60,7 +87,8 @@ function rechain(lines: string[], mac: (body: string) => string): string[] {
   });
 }
 
-const hmacUnder = (key: Uint8Array) => (body: string) => createHmac('sha256', key).update(`cardhsm-audit-v1\n${body}`).digest('hex');
+const hmacUnder = (key: Uint8Array) => (body: string) =>
+  createHmac('sha256', key).update(`cardhsm-audit-v1\n${body}`).digest('hex');
 
 describe('a keyed chain', () => {
   test('records chain and verify, under the key or the key registered for an owner', () => {
@@ -72,8 +100,30 @@ describe('a keyed chain', () => {
     expect(verifyAuditLog(path, { hsm: owner })).toEqual({ ok: true, records: 5, writers: 1, torn: [] });
 
     const [first, second] = readLines(path).map((l) => JSON.parse(l) as LineObject);
-    expect(Object.keys(first!)).toEqual(['writer', 'seq', 'prev', 'time', 'operation', 'activity', 'profile', 'keyKcv', 'usage', 'outcome', 'pan', 'mac']);
-    expect(first).toMatchObject({ writer: sink.writer, seq: 0, prev: GENESIS, operation: 'verifyPin', activity: 'pin.verify', profile: 'authorization', outcome: 'success', pan: '412345******2345' });
+    expect(Object.keys(first!)).toEqual([
+      'writer',
+      'seq',
+      'prev',
+      'time',
+      'operation',
+      'activity',
+      'profile',
+      'keyKcv',
+      'usage',
+      'outcome',
+      'pan',
+      'mac',
+    ]);
+    expect(first).toMatchObject({
+      writer: sink.writer,
+      seq: 0,
+      prev: GENESIS,
+      operation: 'verifyPin',
+      activity: 'pin.verify',
+      profile: 'authorization',
+      outcome: 'success',
+      pan: '412345******2345',
+    });
     expect(first!.mac).toMatch(/^[0-9a-f]{64}$/);
     expect(second).toMatchObject({ writer: sink.writer, seq: 1, prev: first!.mac });
   });
@@ -124,18 +174,54 @@ describe('a keyed chain', () => {
     return JSON.stringify(o);
   };
   test.each<[string, (lines: string[]) => string[], number]>([
-    ['rewriting a field, every record re-chained under another key', (ls) => rechain(ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.outcome = 'failure')) : l)), hmacUnder(OTHER_KEY)), 1],
-    ['rewriting a field, every record re-chained with plain SHA-256 (the old chain)', (ls) => rechain(ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.outcome = 'failure')) : l)), (b) => createHash('sha256').update(b).digest('hex')), 1],
+    [
+      'rewriting a field, every record re-chained under another key',
+      (ls) =>
+        rechain(
+          ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.outcome = 'failure')) : l)),
+          hmacUnder(OTHER_KEY),
+        ),
+      1,
+    ],
+    [
+      'rewriting a field, every record re-chained with plain SHA-256 (the old chain)',
+      (ls) =>
+        rechain(
+          ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.outcome = 'failure')) : l)),
+          (b) => createHash('sha256').update(b).digest('hex'),
+        ),
+      1,
+    ],
     ['rewriting a field in place', (ls) => ls.map((l, i) => (i === 2 ? l.replace('"success"', '"failure"') : l)), 3],
     ['removing an optional field', (ls) => ls.map((l, i) => (i === 4 ? edit(l, (o) => delete o.errorCode) : l)), 5],
     ['adding a field', (ls) => ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.note = 'x')) : l)), 3],
-    ['moving a record to another writer', (ls) => ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.writer = JSON.parse(ls[1]!).writer)) : l)), 3],
+    [
+      'moving a record to another writer',
+      (ls) => ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.writer = JSON.parse(ls[1]!).writer)) : l)),
+      3,
+    ],
     ['deleting a middle record', (ls) => ls.filter((_, i) => i !== 2), 4],
-    ['deleting a writer\'s first record', (ls) => ls.slice(1), 2],
+    ["deleting a writer's first record", (ls) => ls.slice(1), 2],
     ['reordering two records of a writer', (ls) => [ls[2]!, ls[1]!, ls[0]!, ...ls.slice(3)], 1],
     ['swapping two later records of a writer', (ls) => [...ls.slice(0, 4), ls[6]!, ls[5]!, ls[4]!, ...ls.slice(7)], 5],
-    ['inserting a forged record (a guessed mac)', (ls) => [...ls.slice(0, 3), edit(ls[2]!, (o) => Object.assign(o, { seq: 2, mac: 'ab'.repeat(32) })), ...ls.slice(3)], 4],
-    ['inserting a record made under another key as a new writer', (ls) => [...ls.slice(0, 3), rechain([edit(ls[0]!, (o) => (o.writer = 'fedcba9876543210'))], hmacUnder(OTHER_KEY))[0]!, ...ls.slice(3)], 4],
+    [
+      'inserting a forged record (a guessed mac)',
+      (ls) => [
+        ...ls.slice(0, 3),
+        edit(ls[2]!, (o) => Object.assign(o, { seq: 2, mac: 'ab'.repeat(32) })),
+        ...ls.slice(3),
+      ],
+      4,
+    ],
+    [
+      'inserting a record made under another key as a new writer',
+      (ls) => [
+        ...ls.slice(0, 3),
+        rechain([edit(ls[0]!, (o) => (o.writer = 'fedcba9876543210'))], hmacUnder(OTHER_KEY))[0]!,
+        ...ls.slice(3),
+      ],
+      4,
+    ],
     ['duplicating a record', (ls) => [...ls.slice(0, 3), ls[2]!, ...ls.slice(3)], 4],
     ['a line that is JSON but not a record', (ls) => [...ls.slice(0, 3), '{}', ...ls.slice(3)], 4],
     ['a mac in uppercase', (ls) => ls.map((l, i) => (i === 2 ? edit(l, (o) => (o.mac = o.mac.toUpperCase())) : l)), 3],
@@ -143,7 +229,8 @@ describe('a keyed chain', () => {
     const path = freshPath();
     const a = auditWriter(new JsonlAuditSink(path), KEY);
     const b = auditWriter(new JsonlAuditSink(path), KEY);
-    for (let i = 0; i < 10; i++) (i % 2 === 0 ? a : b)(record(i, i === 4 ? { outcome: 'error', errorCode: 'ERR_FORMAT' } : {}));
+    for (let i = 0; i < 10; i++)
+      (i % 2 === 0 ? a : b)(record(i, i === 4 ? { outcome: 'error', errorCode: 'ERR_FORMAT' } : {}));
     expect(verifyAuditLog(path, { key: KEY })).toMatchObject({ ok: true, records: 10, writers: 2 });
     writeFileSync(path, `${change(readLines(path)).join('\n')}\n`);
     const result = verifyAuditLog(path, { key: KEY });
@@ -163,7 +250,9 @@ describe('concurrent writers', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
-      const exit = new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => resolve({ code, out })));
+      const exit = new Promise<{ code: number | null; out: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, out })),
+      );
       return { ready, exit };
     };
     const writers = [run(), run()];
@@ -277,7 +366,14 @@ describe('torn lines (a crash mid-append)', () => {
   test('a line that is not UTF-8, or over 64 KiB, is torn', () => {
     const path = freshPath();
     writeLog(path, 1);
-    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from([0x7b, 0xff, 0xfe, 0x0a]), Buffer.from(`${'x'.repeat(70_000)}\n`)]));
+    writeFileSync(
+      path,
+      Buffer.concat([
+        readFileSync(path),
+        Buffer.from([0x7b, 0xff, 0xfe, 0x0a]),
+        Buffer.from(`${'x'.repeat(70_000)}\n`),
+      ]),
+    );
     expect(verifyAuditLog(path, { key: KEY })).toEqual({ ok: true, records: 1, writers: 1, torn: [2, 3] });
   });
 
@@ -299,8 +395,11 @@ describe('the sink object', () => {
     const path = freshPath();
     const sink = new JsonlAuditSink(path);
     const names = new Set<string | symbol>();
-    for (let o: object | null = sink; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) for (const k of Reflect.ownKeys(o)) names.add(k);
-    const callable = [...names].filter((k) => k !== 'constructor' && typeof (sink as unknown as Record<string | symbol, unknown>)[k] === 'function');
+    for (let o: object | null = sink; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o))
+      for (const k of Reflect.ownKeys(o)) names.add(k);
+    const callable = [...names].filter(
+      (k) => k !== 'constructor' && typeof (sink as unknown as Record<string | symbol, unknown>)[k] === 'function',
+    );
     expect(callable).toEqual([]);
     expect(Object.keys(sink).sort()).toEqual(['path', 'tornAtOpen', 'writer']);
     expect(Object.isFrozen(sink)).toBe(true);
@@ -326,14 +425,20 @@ describe('the sink object', () => {
     const sink = new JsonlAuditSink(freshPath());
     const append = auditWriter(sink, KEY);
     append(record(0));
-    for (const shown of [inspect(sink, { showHidden: true, depth: 5 }), String(sink), JSON.stringify(sink), inspect(append, { showHidden: true }), inspect(new MemoryAuditSink())]) {
+    for (const shown of [
+      inspect(sink, { showHidden: true, depth: 5 }),
+      String(sink),
+      JSON.stringify(sink),
+      inspect(append, { showHidden: true }),
+      inspect(new MemoryAuditSink()),
+    ]) {
       expect(shown.toLowerCase()).not.toContain(KEY_HEX.slice(0, 16));
       expect(shown).not.toMatch(/\b64, 65, 66\b/);
     }
     expect(JSON.parse(JSON.stringify(sink))).toEqual({ path: sink.path, writer: sink.writer, tornAtOpen: false });
   });
 
-  test('keys are copied: changing the caller\'s array afterwards changes nothing', () => {
+  test("keys are copied: changing the caller's array afterwards changes nothing", () => {
     const path = freshPath();
     const key = KEY.slice();
     const owner = {};
@@ -359,16 +464,38 @@ describe('other sinks', () => {
     auditWriter(memory, KEY)({ ...record(0), extra: 'dropped' } as AuditRecord);
     expect(memory.records).toEqual([record(0)]);
     const seen: AuditRecord[] = [];
-    auditWriter({ write: (r: AuditRecord) => seen.push(r) }, KEY)(record(1, { pan: undefined, keyKcv: null, usage: null }));
+    auditWriter(
+      { write: (r: AuditRecord) => seen.push(r) },
+      KEY,
+    )(record(1, { pan: undefined, keyKcv: null, usage: null }));
     expect(seen).toEqual([{ ...record(1), pan: undefined, keyKcv: null, usage: null }].map(({ pan: _, ...r }) => r));
     const boom = new Error('sink down');
-    expect(() => auditWriter({ write: () => { throw boom; } }, KEY)(record(2))).toThrow(boom);
+    expect(() =>
+      auditWriter(
+        {
+          write: () => {
+            throw boom;
+          },
+        },
+        KEY,
+      )(record(2)),
+    ).toThrow(boom);
   });
 
   test('maskPan keeps the first 6 and last 4 digits', () => {
     expect(maskPan('4123456789012345')).toBe('412345******2345');
     expect(maskPan('412345678901')).toBe('412345**8901');
-    for (const garbage of ['123', '41234567890123456789', '41234567890x2345', 42, null, undefined, {}, ['4123456789012345']]) expect(maskPan(garbage)).toBeUndefined();
+    for (const garbage of [
+      '123',
+      '41234567890123456789',
+      '41234567890x2345',
+      42,
+      null,
+      undefined,
+      {},
+      ['4123456789012345'],
+    ])
+      expect(maskPan(garbage)).toBeUndefined();
   });
 });
 
@@ -377,29 +504,49 @@ describe('garbage in: typed errors', () => {
   mkdirSync(dir, { recursive: true });
 
   test('new JsonlAuditSink', () => {
-    for (const path of [0, 1, '', 'a\0b', null, undefined, {}, new Uint8Array(4)]) expectCardHsmError(() => new JsonlAuditSink(path as string), 'ERR_TYPE', 'path');
+    for (const path of [0, 1, '', 'a\0b', null, undefined, {}, new Uint8Array(4)])
+      expectCardHsmError(() => new JsonlAuditSink(path as string), 'ERR_TYPE', 'path');
     expectCardHsmError(() => new JsonlAuditSink(dir), 'ERR_FILE', 'path');
     expectCardHsmError(() => new JsonlAuditSink('/dev/null'), 'ERR_FILE', 'path');
   });
 
   test('registerAuditKey', () => {
-    for (const owner of [null, undefined, 1, 'hsm', Symbol('x')]) expectCardHsmError(() => registerAuditKey(owner as unknown as object, KEY), 'ERR_TYPE', 'owner');
-    for (const key of [null, 'ab'.repeat(32), [...KEY], new Uint16Array(32), KEY.buffer]) expectCardHsmError(() => registerAuditKey({}, key as unknown as Uint8Array), 'ERR_TYPE', 'key');
-    for (const n of [0, 16, 31, 33, 64]) expectCardHsmError(() => registerAuditKey({}, new Uint8Array(n)), 'ERR_LENGTH', 'key');
+    for (const owner of [null, undefined, 1, 'hsm', Symbol('x')])
+      expectCardHsmError(() => registerAuditKey(owner as unknown as object, KEY), 'ERR_TYPE', 'owner');
+    for (const key of [null, 'ab'.repeat(32), [...KEY], new Uint16Array(32), KEY.buffer])
+      expectCardHsmError(() => registerAuditKey({}, key as unknown as Uint8Array), 'ERR_TYPE', 'key');
+    for (const n of [0, 16, 31, 33, 64])
+      expectCardHsmError(() => registerAuditKey({}, new Uint8Array(n)), 'ERR_LENGTH', 'key');
   });
 
   test('auditWriter and its appender', () => {
-    for (const sink of [null, undefined, 0, 'path', {}, { write: 1 }, [], Object.create(JsonlAuditSink.prototype)]) expectCardHsmError(() => auditWriter(sink as MemoryAuditSink, KEY), 'ERR_TYPE', 'sink');
+    for (const sink of [null, undefined, 0, 'path', {}, { write: 1 }, [], Object.create(JsonlAuditSink.prototype)])
+      expectCardHsmError(() => auditWriter(sink as MemoryAuditSink, KEY), 'ERR_TYPE', 'sink');
     const sink = new JsonlAuditSink(freshPath());
-    for (const key of [null, 'k', [...KEY]]) expectCardHsmError(() => auditWriter(sink, key as unknown as Uint8Array), 'ERR_TYPE', 'key');
+    for (const key of [null, 'k', [...KEY]])
+      expectCardHsmError(() => auditWriter(sink, key as unknown as Uint8Array), 'ERR_TYPE', 'key');
     expectCardHsmError(() => auditWriter(sink, new Uint8Array(16)), 'ERR_LENGTH', 'key');
     expectCardHsmError(() => auditWriter(new MemoryAuditSink(), new Uint8Array(16)), 'ERR_LENGTH', 'key');
 
     const bad: unknown[] = [
-      null, undefined, 1, 'record', [], {},
-      { ...record(0), time: 'yesterday' }, { ...record(0), time: 0 }, { ...record(0), operation: '' }, { ...record(0), activity: undefined },
-      { ...record(0), profile: 7 }, { ...record(0), keyKcv: 1 }, { ...record(0), usage: undefined }, { ...record(0), outcome: 'ok' },
-      { ...record(0), errorCode: null }, { ...record(0), pan: '4123456789012345' }, { ...record(0), pan: '412345**' }, { ...record(0), operation: 'x'.repeat(201) },
+      null,
+      undefined,
+      1,
+      'record',
+      [],
+      {},
+      { ...record(0), time: 'yesterday' },
+      { ...record(0), time: 0 },
+      { ...record(0), operation: '' },
+      { ...record(0), activity: undefined },
+      { ...record(0), profile: 7 },
+      { ...record(0), keyKcv: 1 },
+      { ...record(0), usage: undefined },
+      { ...record(0), outcome: 'ok' },
+      { ...record(0), errorCode: null },
+      { ...record(0), pan: '4123456789012345' },
+      { ...record(0), pan: '412345**' },
+      { ...record(0), operation: 'x'.repeat(201) },
     ];
     const memory = new MemoryAuditSink();
     for (const append of [auditWriter(sink, KEY), auditWriter(memory, KEY), auditWriter({ write: () => {} }, KEY)]) {
@@ -412,11 +559,26 @@ describe('garbage in: typed errors', () => {
   test('verifyAuditLog', () => {
     const path = freshPath();
     writeLog(path, 1);
-    for (const p of [0, 1, '', 'a\0b', null, undefined, new Uint8Array(1)]) expectCardHsmError(() => verifyAuditLog(p as string, { key: KEY }), 'ERR_TYPE', 'path');
-    for (const options of [null, undefined, 1, 'key', [], new Uint8Array(32), {}, { key: KEY, hsm: {} }, { key: undefined, hsm: undefined }]) {
+    for (const p of [0, 1, '', 'a\0b', null, undefined, new Uint8Array(1)])
+      expectCardHsmError(() => verifyAuditLog(p as string, { key: KEY }), 'ERR_TYPE', 'path');
+    for (const options of [
+      null,
+      undefined,
+      1,
+      'key',
+      [],
+      new Uint8Array(32),
+      {},
+      { key: KEY, hsm: {} },
+      { key: undefined, hsm: undefined },
+    ]) {
       expectCardHsmError(() => verifyAuditLog(path, options as { key: Uint8Array }), 'ERR_TYPE', 'options');
     }
-    expectCardHsmError(() => verifyAuditLog(path, { key: 'ab'.repeat(32) as unknown as Uint8Array }), 'ERR_TYPE', 'options.key');
+    expectCardHsmError(
+      () => verifyAuditLog(path, { key: 'ab'.repeat(32) as unknown as Uint8Array }),
+      'ERR_TYPE',
+      'options.key',
+    );
     expectCardHsmError(() => verifyAuditLog(path, { key: new Uint8Array(31) }), 'ERR_LENGTH', 'options.key');
     expectCardHsmError(() => verifyAuditLog(path, { hsm: 1 as unknown as object }), 'ERR_TYPE', 'options.hsm');
     expectCardHsmError(() => verifyAuditLog(path, { hsm: {} }), 'ERR_KEY_USAGE', 'options.hsm');
@@ -428,17 +590,27 @@ describe('garbage in: typed errors', () => {
   test('any options to verifyAuditLog, and any sink or key to auditWriter, return or throw a CardHsmError', () => {
     const path = freshPath();
     writeLog(path, 2);
-    const value = fc.oneof(fc.anything(), fc.constantFrom<unknown>(KEY, OTHER_KEY, new Uint8Array(16), {}, new MemoryAuditSink()));
+    const value = fc.oneof(
+      fc.anything(),
+      fc.constantFrom<unknown>(KEY, OTHER_KEY, new Uint8Array(16), {}, new MemoryAuditSink()),
+    );
     fc.assert(
-      fc.property(fc.oneof(value, fc.record({ key: value, hsm: value }, { requiredKeys: [] })), value, (options, key) => {
-        for (const call of [() => verifyAuditLog(path, options as { key: Uint8Array }), () => auditWriter(options as MemoryAuditSink, key as Uint8Array)]) {
-          try {
-            call();
-          } catch (e) {
-            expect(e).toBeInstanceOf(CardHsmError);
+      fc.property(
+        fc.oneof(value, fc.record({ key: value, hsm: value }, { requiredKeys: [] })),
+        value,
+        (options, key) => {
+          for (const call of [
+            () => verifyAuditLog(path, options as { key: Uint8Array }),
+            () => auditWriter(options as MemoryAuditSink, key as Uint8Array),
+          ]) {
+            try {
+              call();
+            } catch (e) {
+              expect(e).toBeInstanceOf(CardHsmError);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -448,17 +620,36 @@ describe('garbage in: typed errors', () => {
     const append = auditWriter(new JsonlAuditSink(path), KEY);
     append(record(0)); // one valid record whatever the sample: the log then has something to verify
     let written = 1;
-    const recordish = fc.record({ time: fc.oneof(fc.constant(record(0).time), fc.string()), operation: fc.string({ maxLength: 3 }), activity: fc.constantFrom('pin.verify', '', 7), profile: fc.string(), keyKcv: fc.option(fc.string()), usage: fc.option(fc.string()), outcome: fc.constantFrom('success', 'failure', 'error', 'x'), pan: fc.option(fc.constantFrom('412345******2345', '4123456789012345'), { nil: undefined }) }, { requiredKeys: [] });
+    const recordish = fc.record(
+      {
+        time: fc.oneof(fc.constant(record(0).time), fc.string()),
+        operation: fc.string({ maxLength: 3 }),
+        activity: fc.constantFrom('pin.verify', '', 7),
+        profile: fc.string(),
+        keyKcv: fc.option(fc.string()),
+        usage: fc.option(fc.string()),
+        outcome: fc.constantFrom('success', 'failure', 'error', 'x'),
+        pan: fc.option(fc.constantFrom('412345******2345', '4123456789012345'), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
       // Whole records too, so that refused values fall between appended ones in the chain.
-      fc.property(fc.oneof(fc.anything(), recordish, fc.integer({ min: 1, max: 59 }).map((i) => record(i))), (value) => {
-        try {
-          append(value as AuditRecord);
-          written++;
-        } catch (e) {
-          expect(e).toBeInstanceOf(CardHsmError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          recordish,
+          fc.integer({ min: 1, max: 59 }).map((i) => record(i)),
+        ),
+        (value) => {
+          try {
+            append(value as AuditRecord);
+            written++;
+          } catch (e) {
+            expect(e).toBeInstanceOf(CardHsmError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
     expect(written).toBeGreaterThan(50); // about a third of the 500 values are whole records (binomial: 167 ± 11)

@@ -23,9 +23,19 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
       const cardRef = hsm.cardRef(PAN);
       const cvv2 = hsm.generateCvv2({ cvk: keys.cvk, pan: PAN, expiry: '2812' });
       expect(await hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 })).toBe(true);
-      expect(await hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 === '000' ? '001' : '000' })).toBe(false);
+      expect(
+        await hsm.verifyCardCvv2({
+          cardRef,
+          cvk: keys.cvk,
+          pan: PAN,
+          expiry: '2812',
+          cvv: cvv2 === '000' ? '001' : '000',
+        }),
+      ).toBe(false);
       await hsm.enableDynamicCvv2(cardRef);
-      await expect(hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 })).rejects.toMatchObject({ code: 'ERR_STATIC_CVV2_DISABLED' });
+      await expect(
+        hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 }),
+      ).rejects.toMatchObject({ code: 'ERR_STATIC_CVV2_DISABLED' });
       await hsm.disableDynamicCvv2(cardRef);
       expect(await hsm.verifyCardCvv2({ cardRef, cvk: keys.cvk, pan: PAN, expiry: '2812', cvv: cvv2 })).toBe(true);
       await store.close();
@@ -38,18 +48,40 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
         // Fixed keys, so that the codes are fixed: a random key would make adjacent windows share a code (and the
         // drift read 0) once in a thousand runs.
         const clear = Uint8Array.from({ length: algorithm === 'HMAC256' ? 32 : 16 }, (_, i) => 0x5b + 7 * i);
-        const imk = hsm.importKeyComponents({ usage: 'E6', algorithm, components: [clear], allowSingleComponent: true, fixParity: true }).keyBlock;
+        const imk = hsm.importKeyComponents({
+          usage: 'E6',
+          algorithm,
+          components: [clear],
+          allowSingleComponent: true,
+          fixParity: true,
+        }).keyBlock;
         const pan = algorithm === 'HMAC256' ? PAN : '4123456789012346';
         const cardRef = hsm.cardRef(pan);
         const args = { cardRef, imk, pan, psn: '00', expiry: '2812', at: AT };
         const { code } = hsm.generateDynamicCvv2(args);
         const wrong = String((Number(code) + 1) % 1000).padStart(3, '0');
-        expect(await hsm.verifyDynamicCvv2({ ...args, code })).toEqual({ valid: true, drift: 0, attemptsRemaining: 5, locked: false });
+        expect(await hsm.verifyDynamicCvv2({ ...args, code })).toEqual({
+          valid: true,
+          drift: 0,
+          attemptsRemaining: 5,
+          locked: false,
+        });
         expect(await hsm.verifyDynamicCvv2({ ...args, code, at: AT + HOUR })).toMatchObject({ valid: true, drift: -1 });
-        expect(await hsm.verifyDynamicCvv2({ ...args, code: wrong })).toEqual({ valid: false, drift: null, attemptsRemaining: 4, locked: false });
+        expect(await hsm.verifyDynamicCvv2({ ...args, code: wrong })).toEqual({
+          valid: false,
+          drift: null,
+          attemptsRemaining: 4,
+          locked: false,
+        });
         expect((await hsm.verifyDynamicCvv2({ ...args, code })).attemptsRemaining).toBe(5); // success resets
-        for (const left of [4, 3, 2, 1]) expect((await hsm.verifyDynamicCvv2({ ...args, code: wrong })).attemptsRemaining).toBe(left);
-        expect(await hsm.verifyDynamicCvv2({ ...args, code: wrong })).toEqual({ valid: false, drift: null, attemptsRemaining: 0, locked: true });
+        for (const left of [4, 3, 2, 1])
+          expect((await hsm.verifyDynamicCvv2({ ...args, code: wrong })).attemptsRemaining).toBe(left);
+        expect(await hsm.verifyDynamicCvv2({ ...args, code: wrong })).toEqual({
+          valid: false,
+          drift: null,
+          attemptsRemaining: 0,
+          locked: true,
+        });
         await expect(hsm.verifyDynamicCvv2({ ...args, code })).rejects.toMatchObject({ code: 'ERR_DCVV2_LOCKED' });
         expect(await store.getAttempts('pin', cardRef)).toEqual({ failed: 0, locked: false }); // a counter of its own
       }
@@ -66,14 +98,24 @@ function scenarios(name: string, makeStore: () => Promise<Store>) {
       const [old, current] = hsm.generateDynamicCvv2Codes({ ...args, count: 2, at: AT - HOUR });
       expect((await hsm.verifyDynamicCvv2({ ...args, code: current!.code, at: AT })).valid).toBe(true);
       expect((await hsm.verifyDynamicCvv2({ ...args, code: current!.code, at: AT })).valid).toBe(true); // same window again
-      if (old!.code !== current!.code) expect((await hsm.verifyDynamicCvv2({ ...args, code: old!.code, at: AT })).valid).toBe(false);
+      if (old!.code !== current!.code)
+        expect((await hsm.verifyDynamicCvv2({ ...args, code: old!.code, at: AT })).valid).toBe(false);
       await store.close();
     });
 
     test('the IMK must be an E6 key', async () => {
       const store = await makeStore();
       const hsm = testHsm({ lmk: LMK, store });
-      await expect(hsm.verifyDynamicCvv2({ cardRef: hsm.cardRef(PAN), imk: keys.cvk, pan: PAN, psn: '00', expiry: '2812', code: '123' })).rejects.toMatchObject({ code: 'ERR_KEY_USAGE', field: 'imk' });
+      await expect(
+        hsm.verifyDynamicCvv2({
+          cardRef: hsm.cardRef(PAN),
+          imk: keys.cvk,
+          pan: PAN,
+          psn: '00',
+          expiry: '2812',
+          code: '123',
+        }),
+      ).rejects.toMatchObject({ code: 'ERR_KEY_USAGE', field: 'imk' });
       await store.close();
     });
   });

@@ -20,10 +20,25 @@ describe('DUKPT with B0/B1 key blocks (ANSI X9.24-1 A.4)', () => {
   const zpkClear = 'FEDCBA98765432100123456789ABCDEF';
   const zpk = load('P0', 'TDES2', zpkClear);
 
-  test('a terminal\'s PIN block translated to a zone PIN key by the online host', () => {
-    const out = online.translateDukptPinBlock({ pinBlock, pan, from: { bdk, ksn, format: 0 }, to: { key: zpk, format: 0 } });
+  test("a terminal's PIN block translated to a zone PIN key by the online host", () => {
+    const out = online.translateDukptPinBlock({
+      pinBlock,
+      pan,
+      from: { bdk, ksn, format: 0 },
+      to: { key: zpk, format: 0 },
+    });
     expect(api.decodePinBlockIso0(api.tdesDecryptEcb(h(zpkClear), out), pan)).toBe('1234');
-    expectCardHsmError(() => online.translateDukptPinBlock({ pinBlock, pan, from: { bdk: zpk, ksn, format: 0 }, to: { key: zpk, format: 0 } }), 'ERR_KEY_USAGE', 'from.bdk');
+    expectCardHsmError(
+      () =>
+        online.translateDukptPinBlock({
+          pinBlock,
+          pan,
+          from: { bdk: zpk, ksn, format: 0 },
+          to: { key: zpk, format: 0 },
+        }),
+      'ERR_KEY_USAGE',
+      'from.bdk',
+    );
   });
 
   test('verifyPin from a DUKPT-encrypted block, counted like any other', async () => {
@@ -33,13 +48,34 @@ describe('DUKPT with B0/B1 key blocks (ANSI X9.24-1 A.4)', () => {
     const pvk = load('V2', 'TDES2', '0123456789ABCDEFFEDCBA9876543210');
     const cardPan = '4012345678909';
     const cardRef = host.cardRef(cardPan);
-    await back.registerPinVerificationData({ cardRef, pan: cardPan, data: { type: 'VISA_PVV', pvk, pvki: '1', pvv: api.generateVisaPvv(h('0123456789ABCDEFFEDCBA9876543210'), cardPan, '1', '1234') } });
-    expect(await host.verifyPin({ cardRef, pinBlock, dukpt: { bdk, ksn }, format: 0, pan: cardPan })).toEqual({ verified: true, attemptsRemaining: 3, locked: false });
-    const other = api.encryptDukptPinBlock({ pin: '9999', pan: cardPan, bdk: h('0123456789ABCDEFFEDCBA9876543210'), ksn, format: 0 });
-    expect((await host.verifyPin({ cardRef, pinBlock: other, dukpt: { bdk, ksn }, format: 0, pan: cardPan })).verified).toBe(false);
+    await back.registerPinVerificationData({
+      cardRef,
+      pan: cardPan,
+      data: {
+        type: 'VISA_PVV',
+        pvk,
+        pvki: '1',
+        pvv: api.generateVisaPvv(h('0123456789ABCDEFFEDCBA9876543210'), cardPan, '1', '1234'),
+      },
+    });
+    expect(await host.verifyPin({ cardRef, pinBlock, dukpt: { bdk, ksn }, format: 0, pan: cardPan })).toEqual({
+      verified: true,
+      attemptsRemaining: 3,
+      locked: false,
+    });
+    const other = api.encryptDukptPinBlock({
+      pin: '9999',
+      pan: cardPan,
+      bdk: h('0123456789ABCDEFFEDCBA9876543210'),
+      ksn,
+      format: 0,
+    });
+    expect(
+      (await host.verifyPin({ cardRef, pinBlock: other, dukpt: { bdk, ksn }, format: 0, pan: cardPan })).verified,
+    ).toBe(false);
   });
 
-  test('MACs and data under the terminal\'s keys; the initial key exported under a KEK (custodian only)', () => {
+  test("MACs and data under the terminal's keys; the initial key exported under a KEK (custodian only)", () => {
     const data = h('3430313233343536373839303944393837');
     const mac = online.generateDukptMac({ bdk, ksn, data });
     expect(mac).toEqual(api.generateDukptMac({ bdk: h('0123456789ABCDEFFEDCBA9876543210'), ksn }, data));

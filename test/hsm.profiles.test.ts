@@ -2,7 +2,17 @@
 // refused with ERR_NOT_AUTHORIZED before anything else — before its arguments are even read, so the call here
 // passes none — and audited; a method inside it gets past authorization (to whatever its arguments earn).
 import { describe, expect, test } from 'vitest';
-import { ACTIVITIES, CardHsmError, HSM_PROFILES, Hsm, MemoryAuditSink, MemoryStore, METHOD_ACTIVITIES, type HsmMethod, type ProfileName } from '../src/index.js';
+import {
+  ACTIVITIES,
+  CardHsmError,
+  HSM_PROFILES,
+  Hsm,
+  MemoryAuditSink,
+  MemoryStore,
+  METHOD_ACTIVITIES,
+  type HsmMethod,
+  type ProfileName,
+} from '../src/index.js';
 import { LMK } from './helpers/hsm.js';
 import { expectCardHsmError } from './helpers/errors.js';
 
@@ -22,13 +32,26 @@ async function outcome(hsm: Hsm, method: HsmMethod): Promise<string> {
 }
 
 test('METHOD_ACTIVITIES names every public method of Hsm, and only those', () => {
-  const own = Object.getOwnPropertyNames(Hsm.prototype).filter((m) => m !== 'constructor' && m !== 'toString' && m !== 'toJSON');
+  const own = Object.getOwnPropertyNames(Hsm.prototype).filter(
+    (m) => m !== 'constructor' && m !== 'toString' && m !== 'toJSON',
+  );
   expect([...own].sort()).toEqual([...METHODS].sort());
   for (const activity of Object.values(METHOD_ACTIVITIES)) expect(ACTIVITIES).toContain(activity);
 });
 
 test('the profiles: authorization generates nothing; custodian touches no card', () => {
-  const generating = ['keys.generate', 'keys.import', 'keys.export', 'lmk.rotate', 'card.generate', 'pin.clear', 'pin.issue', 'issue', 'token.detokenize', 'data.decrypt'];
+  const generating = [
+    'keys.generate',
+    'keys.import',
+    'keys.export',
+    'lmk.rotate',
+    'card.generate',
+    'pin.clear',
+    'pin.issue',
+    'issue',
+    'token.detokenize',
+    'data.decrypt',
+  ];
   for (const a of generating) expect(HSM_PROFILES.authorization).not.toContain(a);
   for (const a of HSM_PROFILES.custodian) expect(a.startsWith('keys.') || a === 'lmk.rotate').toBe(true);
   expect(HSM_PROFILES.issuance).toEqual(expect.arrayContaining([...HSM_PROFILES.authorization]));
@@ -45,7 +68,14 @@ describe('every method × every profile', () => {
         if (allowed) expect(code, method).not.toBe('ERR_NOT_AUTHORIZED');
         else {
           expect(code, method).toBe('ERR_NOT_AUTHORIZED');
-          expect(audit.records.at(-1), method).toMatchObject({ operation: method, activity: METHOD_ACTIVITIES[method], profile, outcome: 'error', errorCode: 'ERR_NOT_AUTHORIZED', keyKcv: null });
+          expect(audit.records.at(-1), method).toMatchObject({
+            operation: method,
+            activity: METHOD_ACTIVITIES[method],
+            profile,
+            outcome: 'error',
+            errorCode: 'ERR_NOT_AUTHORIZED',
+            keyKcv: null,
+          });
         }
       }
     });
@@ -57,6 +87,7 @@ describe('every method × every profile', () => {
     expect(await outcome(tokenizer, 'translatePinBlock')).toBe('ERR_NOT_AUTHORIZED');
     expect(String(tokenizer)).toContain('profile=custom');
     expect(String(new Hsm({ lmk: LMK }))).toContain('profile=authorization');
-    for (const bad of ['admin', [], ['keys.everything'], 42]) expectCardHsmError(() => new Hsm({ lmk: LMK, activities: bad as never }), 'ERR_FORMAT', 'activities');
+    for (const bad of ['admin', [], ['keys.everything'], 42])
+      expectCardHsmError(() => new Hsm({ lmk: LMK, activities: bad as never }), 'ERR_FORMAT', 'activities');
   });
 });

@@ -29,14 +29,21 @@ describe('tampering', () => {
         }
         expect(error).toBeInstanceOf(CardHsmError);
         // Header and body changes that still parse reach the MAC.
-        expect(['ERR_TR31_MAC', 'ERR_TR31_HEADER', 'ERR_TR31_LENGTH', 'ERR_FORMAT']).toContain((error as CardHsmError).code);
+        expect(['ERR_TR31_MAC', 'ERR_TR31_HEADER', 'ERR_TR31_LENGTH', 'ERR_FORMAT']).toContain(
+          (error as CardHsmError).code,
+        );
       }),
       { numRuns: 2000 },
     );
   });
 
   test('a changed usage, mode or exportability that parses is caught by the MAC', () => {
-    for (const [at, c] of [[5, 'D'], [8, 'N'], [11, 'N'], [9, '9']] as const) {
+    for (const [at, c] of [
+      [5, 'D'],
+      [8, 'N'],
+      [11, 'N'],
+      [9, '9'],
+    ] as const) {
       const t = keys.zpk.slice(0, at) + c + keys.zpk.slice(at + 1);
       expect(() => hsm.describeKey(t)).toThrow(expect.objectContaining({ code: 'ERR_TR31_MAC' }));
     }
@@ -65,20 +72,54 @@ describe('secrets stay inside', () => {
     const block = secretHsm.encryptClearPin({ pinKey: keys.zpk, pin: PIN, pan: PAN, format: 0 });
     capture(() => secretHsm.generateCvv({ cvk: keys.zpk, pan: PAN, expiry: '2512', serviceCode: '101' }));
     capture(() => secretHsm.generateCvv({ cvk: keys.cvk, pan: `${PAN}1234`, expiry: '2512', serviceCode: '101' }));
-    capture(() => secretHsm.translatePinBlock({ pinBlock: block, pan: PAN, from: { key: keys.zpk, format: 0 }, to: { key: keys.zpk2, format: 1 } }));
-    capture(() => secretHsm.translatePinBlock({ pinBlock: block, pan: PAN, from: { key: keys.zpk2, format: 0 }, to: { key: keys.zpk, format: 0 } }));
+    capture(() =>
+      secretHsm.translatePinBlock({
+        pinBlock: block,
+        pan: PAN,
+        from: { key: keys.zpk, format: 0 },
+        to: { key: keys.zpk2, format: 1 },
+      }),
+    );
+    capture(() =>
+      secretHsm.translatePinBlock({
+        pinBlock: block,
+        pan: PAN,
+        from: { key: keys.zpk2, format: 0 },
+        to: { key: keys.zpk, format: 0 },
+      }),
+    );
     capture(() => secretHsm.verifyCvv2({ cvk: keys.cvk, pan: PAN, expiry: '2512', cvv: '000' }));
     capture(() => secretHsm.describeKey(`${keys.cvk.slice(0, -1)}0`));
-    capture(() => secretHsm.importKeyComponents({ usage: 'C0', algorithm: 'TDES2', components: [CLEAR.cvk, CLEAR.zpk], kcv: '000000' }));
-    capture(() => secretHsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '2512', serviceCode: '101', transportKey: keys.transport, pinBlock: block, pinKey: keys.zpk }));
+    capture(() =>
+      secretHsm.importKeyComponents({
+        usage: 'C0',
+        algorithm: 'TDES2',
+        components: [CLEAR.cvk, CLEAR.zpk],
+        kcv: '000000',
+      }),
+    );
+    capture(() =>
+      secretHsm.exportSecurityValues({
+        cvk: keys.cvk,
+        pan: PAN,
+        expiry: '2512',
+        serviceCode: '101',
+        transportKey: keys.transport,
+        pinBlock: block,
+        pinKey: keys.zpk,
+      }),
+    );
     capture(() => secretHsm);
     outputs.push(JSON.stringify(secretHsm), String(secretHsm), JSON.stringify(keys));
     const audit = readFileSync(path, 'utf8');
     expect(audit.split('\n').length).toBeGreaterThan(8);
     const haystack = (outputs.join('\n') + audit).toUpperCase();
-    for (const secret of [...clearKeys, PAN]) expect(haystack.includes(secret), `found a ${secret.length}-character secret`).toBe(false);
+    for (const secret of [...clearKeys, PAN])
+      expect(haystack.includes(secret), `found a ${secret.length}-character secret`).toBe(false);
     // The PIN is 4 digits and may occur by chance inside hex; check it where it could leak as a value.
-    expect(audit.includes(`"${PIN}"`) || outputs.some((o) => o.includes(`'${PIN}'`) || o.includes(`"${PIN}"`))).toBe(false);
+    expect(audit.includes(`"${PIN}"`) || outputs.some((o) => o.includes(`'${PIN}'`) || o.includes(`"${PIN}"`))).toBe(
+      false,
+    );
     expect(audit).toContain('541333******0011');
     rmSync(dir, { recursive: true, force: true });
   });

@@ -22,7 +22,14 @@ describe('key lifecycle', () => {
       expect(key.length).toBe(api.KEY_ALGORITHMS[algorithm].bytes);
       expect(kcv).toBe(api.keyCheckValue(key, { algorithm: algorithm.startsWith('TDES') ? 'TDES' : 'AES' }));
       if (algorithm.startsWith('TDES')) expect(api.hasOddDesParity(key)).toBe(true);
-      expect(hsm.describeKey(keyBlock)).toEqual({ usage: 'D0', algorithm, modeOfUse: 'B', keyVersion: '00', exportability: 'E', kcv });
+      expect(hsm.describeKey(keyBlock)).toEqual({
+        usage: 'D0',
+        algorithm,
+        modeOfUse: 'B',
+        keyVersion: '00',
+        exportability: 'E',
+        kcv,
+      });
     }
     expect(hsm.describeKey(hsm.generateKey({ usage: 'C0', algorithm: 'TDES2' }).keyBlock).modeOfUse).toBe('C');
     // Fresh random keys: never zero, never repeated.
@@ -32,7 +39,11 @@ describe('key lifecycle', () => {
       expect(a.some((x) => x !== 0) && b.some((x) => x !== 0)).toBe(true);
       expect(api.bytesToHex(a)).not.toBe(api.bytesToHex(b));
     }
-    expect(hsm.describeKey(hsm.generateKey({ usage: 'V2', algorithm: 'TDES2', exportability: 'N', keyVersion: '07' }).keyBlock)).toMatchObject({ modeOfUse: 'C', exportability: 'N', keyVersion: '07' });
+    expect(
+      hsm.describeKey(
+        hsm.generateKey({ usage: 'V2', algorithm: 'TDES2', exportability: 'N', keyVersion: '07' }).keyBlock,
+      ),
+    ).toMatchObject({ modeOfUse: 'C', exportability: 'N', keyVersion: '07' });
   });
 
   test('importKeyComponents: XOR of 2-3 components, KCV check, parity rule, single component only when allowed', () => {
@@ -45,15 +56,56 @@ describe('key lifecycle', () => {
     const r = hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3], kcv });
     expect(r.kcv).toBe(kcv);
     expect(api.unwrapTr31(LMK, r.keyBlock).key).toEqual(xor);
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3], kcv: 'ABCDEF' }), 'ERR_KCV_MISMATCH', 'kcv');
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1] }), 'ERR_LENGTH', 'components');
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3, c1] }), 'ERR_LENGTH', 'components');
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3], kcv: 'ABCDEF' }),
+      'ERR_KCV_MISMATCH',
+      'kcv',
+    );
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1] }),
+      'ERR_LENGTH',
+      'components',
+    );
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, c2, c3, c1] }),
+      'ERR_LENGTH',
+      'components',
+    );
     const distinct = h('0123456789ABCDEFFEDCBA9876543210'); // c1's halves are equal: single DES, refused (keys.weak.test.ts)
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))] }), 'ERR_KEY_PARITY', 'components[1]');
-    expect(hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))], fixParity: true }).kcv).toBe(api.keyCheckValue(distinct));
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [c1, h('00'.repeat(16))], fixParity: true }), 'ERR_WEAK_KEY', 'components');
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES3', components: [c1, c2] }), 'ERR_LENGTH', 'components[0]');
-    const aes = hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [h('A1B2C3D4E5F60718293A4B5C6D7E8F90'), new Uint8Array(16)] });
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES2', components: [distinct, h('00'.repeat(16))] }),
+      'ERR_KEY_PARITY',
+      'components[1]',
+    );
+    expect(
+      hsm.importKeyComponents({
+        usage: 'P0',
+        algorithm: 'TDES2',
+        components: [distinct, h('00'.repeat(16))],
+        fixParity: true,
+      }).kcv,
+    ).toBe(api.keyCheckValue(distinct));
+    expectCardHsmError(
+      () =>
+        hsm.importKeyComponents({
+          usage: 'P0',
+          algorithm: 'TDES2',
+          components: [c1, h('00'.repeat(16))],
+          fixParity: true,
+        }),
+      'ERR_WEAK_KEY',
+      'components',
+    );
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'P0', algorithm: 'TDES3', components: [c1, c2] }),
+      'ERR_LENGTH',
+      'components[0]',
+    );
+    const aes = hsm.importKeyComponents({
+      usage: 'D0',
+      algorithm: 'AES128',
+      components: [h('A1B2C3D4E5F60718293A4B5C6D7E8F90'), new Uint8Array(16)],
+    });
     expect(aes.kcv).toBe('9AD77D'); // kcv.json: AES-CMAC KCV of A1B2…8F90
   });
 
@@ -63,7 +115,12 @@ describe('key lifecycle', () => {
     const partnerBlock = api.wrapTr31(CLEAR.kek, 'B0000P0TB00E0000', CLEAR.zpk2);
     const imported = hsm.importKey({ keyBlock: partnerBlock, kek: keys.kek });
     expect(imported.kcv).toBe(api.keyCheckValue(CLEAR.zpk2));
-    expect(hsm.describeKey(imported.keyBlock)).toMatchObject({ usage: 'P0', algorithm: 'TDES2', modeOfUse: 'B', exportability: 'E' });
+    expect(hsm.describeKey(imported.keyBlock)).toMatchObject({
+      usage: 'P0',
+      algorithm: 'TDES2',
+      modeOfUse: 'B',
+      exportability: 'E',
+    });
     // And back out again.
     const exported = hsm.exportKey({ keyBlock: imported.keyBlock, kek: keys.kek });
     expect(exported.keyBlock[0]).toBe('B');
@@ -79,7 +136,11 @@ describe('key lifecycle', () => {
     expectCardHsmError(() => hsm.exportKey({ keyBlock: keys.aesKek, kek: keys.kek }), 'ERR_KEY_USAGE', 'kek');
     // A KEK must be a KEK, and a block must match the KEK's algorithm family.
     expectCardHsmError(() => hsm.importKey({ keyBlock: partnerBlock, kek: keys.dek }), 'ERR_KEY_USAGE', 'kek');
-    expectCardHsmError(() => hsm.importKey({ keyBlock: partnerBlock, kek: keys.aesKek }), 'ERR_TR31_HEADER', 'keyBlock');
+    expectCardHsmError(
+      () => hsm.importKey({ keyBlock: partnerBlock, kek: keys.aesKek }),
+      'ERR_TR31_HEADER',
+      'keyBlock',
+    );
   });
 
   test('rotateLmk: every key re-wrapped under an LMK formed from components, same attributes and KCVs; old blocks do not open under it', () => {
@@ -98,7 +159,11 @@ describe('key lifecycle', () => {
   test('a key block made under another LMK fails with ERR_TR31_MAC', () => {
     const { keys } = makeHsm(OTHER_LMK);
     const { hsm } = makeHsm();
-    expectCardHsmError(() => hsm.generateCvv({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101' }), 'ERR_TR31_MAC', 'cvk');
+    expectCardHsmError(
+      () => hsm.generateCvv({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101' }),
+      'ERR_TR31_MAC',
+      'cvk',
+    );
   });
 });
 
@@ -116,9 +181,20 @@ describe('card verification values', () => {
     expect(hsm.verifyIcvv({ cvk: keys.cvk, pan: PAN, expiry: '8701', cvv: icvv })).toBe(true);
   });
   test('batch variants', () => {
-    const items = [{ pan: PAN, expiry: '8701', serviceCode: '101' }, { pan: '4999988887777000', expiry: '9105', serviceCode: '111' }];
+    const items = [
+      { pan: PAN, expiry: '8701', serviceCode: '101' },
+      { pan: '4999988887777000', expiry: '9105', serviceCode: '111' },
+    ];
     expect(hsm.generateCvvBatch({ cvk: keys.cvk, items })).toEqual(['561', '245']);
-    expect(hsm.verifyCvvBatch({ cvk: keys.cvk, items: [{ ...items[0]!, cvv: '561' }, { ...items[1]!, cvv: '246' }] })).toEqual([true, false]);
+    expect(
+      hsm.verifyCvvBatch({
+        cvk: keys.cvk,
+        items: [
+          { ...items[0]!, cvv: '561' },
+          { ...items[1]!, cvv: '246' },
+        ],
+      }),
+    ).toEqual([true, false]);
   });
 });
 
@@ -133,31 +209,105 @@ describe('PINs', () => {
     expect(api.decodePinBlockIso3(api.tdesDecryptEcb(CLEAR.zpk, b3), PAN)).toBe('1234');
     const b4 = hsm.encryptClearPin({ pinKey: keys.aesPinKey, pin: '1234', pan: PAN, format: 4 });
     expect(api.decipherPinBlockIso4(CLEAR.aesPinKey, b4, PAN)).toBe('1234');
-    expectCardHsmError(() => hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 4 }), 'ERR_KEY_USAGE', 'pinKey');
-    expectCardHsmError(() => hsm.encryptClearPin({ pinKey: keys.aesPinKey, pin: '1234', pan: PAN, format: 0 }), 'ERR_KEY_USAGE', 'pinKey');
-    expectCardHsmError(() => hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 2 as never }), 'ERR_FORMAT', 'format');
+    expectCardHsmError(
+      () => hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 4 }),
+      'ERR_KEY_USAGE',
+      'pinKey',
+    );
+    expectCardHsmError(
+      () => hsm.encryptClearPin({ pinKey: keys.aesPinKey, pin: '1234', pan: PAN, format: 0 }),
+      'ERR_KEY_USAGE',
+      'pinKey',
+    );
+    expectCardHsmError(
+      () => hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 2 as never }),
+      'ERR_FORMAT',
+      'format',
+    );
   });
 
   test('translatePinBlock between keys and formats 0, 1, 3, 4; ISO 0/3/4 -> 1 refused', () => {
     const b0 = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '987654', pan: PAN, format: 0 });
-    const to3 = hsm.translatePinBlock({ pinBlock: b0, pan: PAN, from: { key: keys.zpk, format: 0 }, to: { key: keys.zpk2, format: 3 } });
+    const to3 = hsm.translatePinBlock({
+      pinBlock: b0,
+      pan: PAN,
+      from: { key: keys.zpk, format: 0 },
+      to: { key: keys.zpk2, format: 3 },
+    });
     expect(api.decodePinBlockIso3(api.tdesDecryptEcb(CLEAR.zpk2, to3), PAN)).toBe('987654');
-    const to4 = hsm.translatePinBlock({ pinBlock: to3, pan: PAN, from: { key: keys.zpk2, format: 3 }, to: { key: keys.aesPinKey, format: 4 } });
+    const to4 = hsm.translatePinBlock({
+      pinBlock: to3,
+      pan: PAN,
+      from: { key: keys.zpk2, format: 3 },
+      to: { key: keys.aesPinKey, format: 4 },
+    });
     expect(api.decipherPinBlockIso4(CLEAR.aesPinKey, to4, PAN)).toBe('987654');
-    const back = hsm.translatePinBlock({ pinBlock: to4, pan: PAN, from: { key: keys.aesPinKey, format: 4 }, to: { key: keys.zpk, format: 0 } });
+    const back = hsm.translatePinBlock({
+      pinBlock: to4,
+      pan: PAN,
+      from: { key: keys.aesPinKey, format: 4 },
+      to: { key: keys.zpk, format: 0 },
+    });
     expect(api.tdesDecryptEcb(CLEAR.zpk, back)).toEqual(api.encodePinBlockIso0('987654', PAN));
     const b1 = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '987654', pan: PAN, format: 1 });
-    expect(api.decodePinBlockIso1(api.tdesDecryptEcb(CLEAR.zpk2, hsm.translatePinBlock({ pinBlock: b1, pan: PAN, from: { key: keys.zpk, format: 1 }, to: { key: keys.zpk2, format: 1 } })))).toBe('987654');
-    expect(api.tdesDecryptEcb(CLEAR.zpk2, hsm.translatePinBlock({ pinBlock: b1, pan: PAN, from: { key: keys.zpk, format: 1 }, to: { key: keys.zpk2, format: 0 } }))).toEqual(api.encodePinBlockIso0('987654', PAN));
-    for (const [format, key, block] of [[0, keys.zpk, b0], [3, keys.zpk2, to3], [4, keys.aesPinKey, to4]] as const) {
-      expectCardHsmError(() => hsm.translatePinBlock({ pinBlock: block, pan: PAN, from: { key, format }, to: { key: keys.zpk2, format: 1 } }), 'ERR_PIN_TRANSLATION', 'to.format');
+    expect(
+      api.decodePinBlockIso1(
+        api.tdesDecryptEcb(
+          CLEAR.zpk2,
+          hsm.translatePinBlock({
+            pinBlock: b1,
+            pan: PAN,
+            from: { key: keys.zpk, format: 1 },
+            to: { key: keys.zpk2, format: 1 },
+          }),
+        ),
+      ),
+    ).toBe('987654');
+    expect(
+      api.tdesDecryptEcb(
+        CLEAR.zpk2,
+        hsm.translatePinBlock({
+          pinBlock: b1,
+          pan: PAN,
+          from: { key: keys.zpk, format: 1 },
+          to: { key: keys.zpk2, format: 0 },
+        }),
+      ),
+    ).toEqual(api.encodePinBlockIso0('987654', PAN));
+    for (const [format, key, block] of [
+      [0, keys.zpk, b0],
+      [3, keys.zpk2, to3],
+      [4, keys.aesPinKey, to4],
+    ] as const) {
+      expectCardHsmError(
+        () =>
+          hsm.translatePinBlock({
+            pinBlock: block,
+            pan: PAN,
+            from: { key, format },
+            to: { key: keys.zpk2, format: 1 },
+          }),
+        'ERR_PIN_TRANSLATION',
+        'to.format',
+      );
     }
     // A PIN block under the wrong key or PAN does not decode.
-    expectCardHsmError(() => hsm.translatePinBlock({ pinBlock: b0, pan: PAN, from: { key: keys.zpk2, format: 0 }, to: { key: keys.zpk, format: 0 } }), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
+    expectCardHsmError(
+      () =>
+        hsm.translatePinBlock({
+          pinBlock: b0,
+          pan: PAN,
+          from: { key: keys.zpk2, format: 0 },
+          to: { key: keys.zpk, format: 0 },
+        }),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
   });
 
   test('PVVs and offsets of arbitrary PIN blocks are gone from the facade (they remain as clear-key primitives)', () => {
-    for (const method of ['generateVisaPvv', 'verifyPinVisaPvv', 'generateIbm3624Offset', 'verifyPinIbm3624Offset']) expect(method in hsm).toBe(false);
+    for (const method of ['generateVisaPvv', 'verifyPinVisaPvv', 'generateIbm3624Offset', 'verifyPinIbm3624Offset'])
+      expect(method in hsm).toBe(false);
   });
 });
 
@@ -168,10 +318,27 @@ describe('data keys', () => {
     const iv8 = h('0102030405060708');
     const iv16 = h('000102030405060708090A0B0C0D0E0F');
     expect(hsm.encryptData({ key: keys.dek, data, mode: 'ECB' })).toEqual(api.tdesEncryptEcb(CLEAR.dek, data));
-    expect(hsm.encryptData({ key: keys.dek, data, mode: 'CBC', iv: iv8 })).toEqual(api.tdesEncryptCbc(CLEAR.dek, data, iv8));
-    expect(hsm.encryptData({ key: keys.aesDek, data, mode: 'CBC', iv: iv16 })).toEqual(api.aesEncryptCbc(CLEAR.aesDek, data, iv16));
-    expect(hsm.decryptData({ key: keys.aesDek, data: hsm.encryptData({ key: keys.aesDek, data, mode: 'ECB' }), mode: 'ECB' })).toEqual(data);
-    expect(hsm.decryptData({ key: keys.dek, data: hsm.encryptData({ key: keys.dek, data, mode: 'CBC', iv: iv8 }), mode: 'CBC', iv: iv8 })).toEqual(data);
+    expect(hsm.encryptData({ key: keys.dek, data, mode: 'CBC', iv: iv8 })).toEqual(
+      api.tdesEncryptCbc(CLEAR.dek, data, iv8),
+    );
+    expect(hsm.encryptData({ key: keys.aesDek, data, mode: 'CBC', iv: iv16 })).toEqual(
+      api.aesEncryptCbc(CLEAR.aesDek, data, iv16),
+    );
+    expect(
+      hsm.decryptData({
+        key: keys.aesDek,
+        data: hsm.encryptData({ key: keys.aesDek, data, mode: 'ECB' }),
+        mode: 'ECB',
+      }),
+    ).toEqual(data);
+    expect(
+      hsm.decryptData({
+        key: keys.dek,
+        data: hsm.encryptData({ key: keys.dek, data, mode: 'CBC', iv: iv8 }),
+        mode: 'CBC',
+        iv: iv8,
+      }),
+    ).toEqual(data);
     expectCardHsmError(() => hsm.encryptData({ key: keys.dek, data, mode: 'CBC' }), 'ERR_TYPE', 'iv');
     expectCardHsmError(() => hsm.decryptData({ key: keys.transport, data, mode: 'ECB' }), 'ERR_KEY_USAGE', 'key');
   });
@@ -180,13 +347,24 @@ describe('data keys', () => {
 describe('security values for a client (seed "Consultar Valores de Seguridad")', () => {
   const { hsm, keys } = makeHsm();
   const pinBlock = hsm.encryptClearPin({ pinKey: keys.zpk, pin: '1234', pan: PAN, format: 0 });
-  const values = hsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101', transportKey: keys.transport, pinBlock, pinKey: keys.zpk, format: 0 });
+  const values = hsm.exportSecurityValues({
+    cvk: keys.cvk,
+    pan: PAN,
+    expiry: '8701',
+    serviceCode: '101',
+    transportKey: keys.transport,
+    pinBlock,
+    pinKey: keys.zpk,
+    format: 0,
+  });
   const transportHex = hex(CLEAR.transport);
 
   test('values are F-padded digits and an ISO 0 PIN block, TDES-ECB under the transport key', () => {
     const decrypt = (v: string) => {
       const d = createDecipheriv('des-ede', Buffer.from(CLEAR.transport), null).setAutoPadding(false);
-      return Buffer.concat([d.update(Buffer.from(v, 'hex')), d.final()]).toString('hex').toUpperCase();
+      return Buffer.concat([d.update(Buffer.from(v, 'hex')), d.final()])
+        .toString('hex')
+        .toUpperCase();
     };
     expect(values.transportKcv).toBe('08D7B4');
     expect(decrypt(values.cvv)).toBe('561FFFFFFFFFFFFF');
@@ -200,7 +378,11 @@ describe('security values for a client (seed "Consultar Valores de Seguridad")',
     expect(values.cvv).toBe(hex(api.tdesEncryptEcb(CLEAR.transport, h('561FFFFFFFFFFFFF'))));
     let openssl: string | undefined;
     try {
-      openssl = execFileSync('openssl', ['enc', '-d', '-des-ede', '-nopad', '-K', transportHex], { input: Buffer.from(values.cvv, 'hex') }).toString('hex').toUpperCase();
+      openssl = execFileSync('openssl', ['enc', '-d', '-des-ede', '-nopad', '-K', transportHex], {
+        input: Buffer.from(values.cvv, 'hex'),
+      })
+        .toString('hex')
+        .toUpperCase();
     } catch (e) {
       // Without an openssl binary, node:crypto's des-ede (the same OpenSSL cipher) above stands in.
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
@@ -209,7 +391,26 @@ describe('security values for a client (seed "Consultar Valores de Seguridad")',
   });
 
   test('no PIN without a PIN key; the transport key must be a TDES D0 key', () => {
-    expect(hsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101', transportKey: keys.transport }).pin).toBeUndefined();
-    expectCardHsmError(() => hsm.exportSecurityValues({ cvk: keys.cvk, pan: PAN, expiry: '8701', serviceCode: '101', transportKey: keys.aesDek }), 'ERR_KEY_USAGE', 'transportKey');
+    expect(
+      hsm.exportSecurityValues({
+        cvk: keys.cvk,
+        pan: PAN,
+        expiry: '8701',
+        serviceCode: '101',
+        transportKey: keys.transport,
+      }).pin,
+    ).toBeUndefined();
+    expectCardHsmError(
+      () =>
+        hsm.exportSecurityValues({
+          cvk: keys.cvk,
+          pan: PAN,
+          expiry: '8701',
+          serviceCode: '101',
+          transportKey: keys.aesDek,
+        }),
+      'ERR_KEY_USAGE',
+      'transportKey',
+    );
   });
 });

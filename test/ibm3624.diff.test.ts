@@ -13,7 +13,9 @@ describe('IBM 3624 against the reference', () => {
   test('IBM 3624 natural PIN and offset', () => {
     fc.assert(
       fc.property(arb.pvk, arb.hexUpper(16), arb.decimalizationTable, arb.anyPin, (pvk, data, table, pin) => {
-        expect(api.generateIbm3624Pin(pvk, data, table, pin.length)).toBe(ref.refIbm3624Pin(pvk, data, table, pin.length));
+        expect(api.generateIbm3624Pin(pvk, data, table, pin.length)).toBe(
+          ref.refIbm3624Pin(pvk, data, table, pin.length),
+        );
         expect(api.generateIbm3624Offset(pvk, data, table, pin)).toBe(ref.refIbm3624Offset(pvk, data, table, pin));
       }),
       opts,

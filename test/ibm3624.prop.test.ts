@@ -23,10 +23,30 @@ describe('IBM 3624', () => {
     expect(api.ibm3624ValidationData('4123456789012345678')).toBe('4123456789012345');
     expect(api.ibm3624ValidationData('41234567', 'a')).toBe('41234567AAAAAAAA');
     const pvk = new Uint8Array(16);
-    expectCardHsmError(() => api.generateIbm3624Pin(pvk, '0123', '0123456789012345', 4), 'ERR_LENGTH', 'validationData');
-    expectCardHsmError(() => api.generateIbm3624Pin(pvk, '0123456789ABCDEG', '0123456789012345', 4), 'ERR_FORMAT', 'validationData');
-    expectCardHsmError(() => api.generateIbm3624Pin(pvk, '0123456789ABCDEF', '012345678901234A', 4), 'ERR_FORMAT', 'decimalizationTable');
-    expectCardHsmError(() => api.generateIbm3624Pin(pvk, '0123456789ABCDEF', '0123456789012345', 13), 'ERR_FORMAT', 'pinLength');
-    expectCardHsmError(() => api.verifyIbm3624Offset(pvk, '0123456789ABCDEF', '0123456789012345', '12345', '1234'), 'ERR_LENGTH', 'offset');
+    expectCardHsmError(
+      () => api.generateIbm3624Pin(pvk, '0123', '0123456789012345', 4),
+      'ERR_LENGTH',
+      'validationData',
+    );
+    expectCardHsmError(
+      () => api.generateIbm3624Pin(pvk, '0123456789ABCDEG', '0123456789012345', 4),
+      'ERR_FORMAT',
+      'validationData',
+    );
+    expectCardHsmError(
+      () => api.generateIbm3624Pin(pvk, '0123456789ABCDEF', '012345678901234A', 4),
+      'ERR_FORMAT',
+      'decimalizationTable',
+    );
+    expectCardHsmError(
+      () => api.generateIbm3624Pin(pvk, '0123456789ABCDEF', '0123456789012345', 13),
+      'ERR_FORMAT',
+      'pinLength',
+    );
+    expectCardHsmError(
+      () => api.verifyIbm3624Offset(pvk, '0123456789ABCDEF', '0123456789012345', '12345', '1234'),
+      'ERR_LENGTH',
+      'offset',
+    );
   });
 });

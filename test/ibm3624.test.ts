@@ -8,10 +8,16 @@ describe('IBM 3624 (test/vectors/ibm3624.json)', () => {
   loadVectors('ibm3624').forEach((v, i) => {
     test(title(v, i), () => {
       const pvk = pvkOf(v);
-      const [data, table, pin, offset] = [str(v, 'validationData'), str(v, 'decimalizationTable'), str(v, 'pin'), str(v, 'offset')];
+      const [data, table, pin, offset] = [
+        str(v, 'validationData'),
+        str(v, 'decimalizationTable'),
+        str(v, 'pin'),
+        str(v, 'offset'),
+      ];
       expect(api.generateIbm3624Offset(pvk, data, table, pin)).toBe(offset);
       expect(api.verifyIbm3624Offset(pvk, data, table, pin, offset)).toBe(true);
-      if (v.naturalPin !== undefined) expect(api.generateIbm3624Pin(pvk, data, table, pin.length)).toBe(str(v, 'naturalPin'));
+      if (v.naturalPin !== undefined)
+        expect(api.generateIbm3624Pin(pvk, data, table, pin.length)).toBe(str(v, 'naturalPin'));
       if (v.pan !== undefined && v.panVerifyOffset === 0 && v.panVerifyLength === 16) {
         expect(api.ibm3624ValidationData(str(v, 'pan'))).toBe(data);
       }

@@ -15,7 +15,8 @@ function totalOn(row: ApiRow, args: unknown[]): void {
   try {
     result = callRow(row, args);
   } catch (e) {
-    if (!(e instanceof CardHsmError)) throw new Error(`${row.name} threw ${String(e)} for ${inspect(args, { depth: 2 })}`);
+    if (!(e instanceof CardHsmError))
+      throw new Error(`${row.name} threw ${String(e)} for ${inspect(args, { depth: 2 })}`);
     expect(typeof e.code).toBe('string');
     return;
   }
@@ -35,7 +36,10 @@ describe('every public function is total', () => {
       );
     });
     test(`${row.name}: all arguments junk, any count`, () => {
-      fc.assert(fc.property(fc.array(junk, { maxLength: row.valid.length + 1 }), (args) => totalOn(row, args)), { numRuns: 200 });
+      fc.assert(
+        fc.property(fc.array(junk, { maxLength: row.valid.length + 1 }), (args) => totalOn(row, args)),
+        { numRuns: 200 },
+      );
     });
     test(`${row.name}: the valid call returns the documented shape`, () => {
       expect(row.shape(callRow(row, row.valid))).toBe(true);
@@ -57,19 +61,38 @@ describe('errors never reveal secrets', () => {
     () => api.decodePinBlockIso0(api.encodePinBlockIso0(pin, pan), '5413330089020991'),
     () => api.decodePinBlockIso3(api.encodePinBlockIso0(pin, pan), pan),
     () => api.decipherPinBlockIso4(key, api.encipherPinBlockIso4(new Uint8Array(16), pin, pan), pan),
-    () => api.translatePinBlock({ pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)), pan, from: { key: key.map((b) => b ^ 0x10), format: 0 }, to: { key, format: 3 } }),
+    () =>
+      api.translatePinBlock({
+        pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)),
+        pan,
+        from: { key: key.map((b) => b ^ 0x10), format: 0 },
+        to: { key, format: 3 },
+      }),
     () => api.generateVisaPvv(key, pan, '1', `${pin}0000000000`),
     () => api.verifyIbm3624Offset(key, 'ZZZZ', '0123456789012345', pin, '0000'),
     () => api.keyCheckValue(key, { algorithm: 'RSA' as never }),
     () => api.hexToBytes(`${api.bytesToHex(key)}G`),
     () => api.deriveIccMasterKey(key, `${pan}0000`, '01'),
-    () => api.generatePinChangeData(key, { pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)), pan: '5413330089020911', key, format: 0 }, { pinBlock: 'ISO2', encryption: 'EMV' }),
+    () =>
+      api.generatePinChangeData(
+        key,
+        {
+          pinBlock: api.tdesEncryptEcb(key, api.encodePinBlockIso0(pin, pan)),
+          pan: '5413330089020911',
+          key,
+          format: 0,
+        },
+        { pinBlock: 'ISO2', encryption: 'EMV' },
+      ),
     () => api.generateDcvv(key, pan, '00', '2512', '101', new Uint8Array(3)),
     () => api.isoMac(key, api.hexToBytes(pan), { algorithm: 3, padding: 1, length: 2 }),
   ];
-  test.each(calls.map((fn, i) => [i, fn] as const))('call %i: message, stack and inspect output are free of the inputs', (_, fn) => {
-    const e = catchCardHsmError(fn);
-    const text = [e.message, e.stack ?? '', inspect(e), JSON.stringify(e)].join('\n').toUpperCase();
-    for (const s of secrets) expect(text.includes(s.toUpperCase()), `leaked ${s.length}-char secret`).toBe(false);
-  });
+  test.each(calls.map((fn, i) => [i, fn] as const))(
+    'call %i: message, stack and inspect output are free of the inputs',
+    (_, fn) => {
+      const e = catchCardHsmError(fn);
+      const text = [e.message, e.stack ?? '', inspect(e), JSON.stringify(e)].join('\n').toUpperCase();
+      for (const s of secrets) expect(text.includes(s.toUpperCase()), `leaked ${s.length}-char secret`).toBe(false);
+    },
+  );
 });

@@ -15,7 +15,9 @@ const APPLICATIONS = ['cli', 'service'];
 
 /** src/ files of every package entry point (package.json "exports" dist/x.js -> src/x.ts). */
 function entryFiles(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { import?: string }> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { import?: string }>;
+  };
   return Object.values(pkg.exports)
     .map((e) => (typeof e === 'string' ? e : e.import))
     .filter((p): p is string => typeof p === 'string' && p.startsWith('./dist/') && p.endsWith('.js'))
@@ -23,7 +25,9 @@ function entryFiles(): string[] {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sourceFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+  );
 }
 
 const isInternal = (file: string): boolean => file.split(sep).at(-1)!.startsWith('_');
@@ -31,7 +35,15 @@ const isApplication = (file: string): boolean => APPLICATIONS.includes(relative(
 
 const files = sourceFiles(src);
 const entries = entryFiles();
-const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] });
+const program = ts.createProgram(files, {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+});
 const checker = program.getTypeChecker();
 
 const exportsOf = (file: string): ts.Symbol[] => {
@@ -51,19 +63,29 @@ describe('the public surface', () => {
     const published = new Set(entries.flatMap(exportsOf).map(resolved));
     const leaks = files
       .filter((f) => !isInternal(f) && !isApplication(f) && !entries.includes(f))
-      .flatMap((f) => exportsOf(f).filter((s) => !published.has(resolved(s))).map((s) => `${relative(src, f)}: ${s.name}`));
+      .flatMap((f) =>
+        exportsOf(f)
+          .filter((s) => !published.has(resolved(s)))
+          .map((s) => `${relative(src, f)}: ${s.name}`),
+      );
     expect(leaks).toEqual([]);
   });
 
   test('entry points re-export only from public modules', () => {
-    const fromInternal = entries.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^export\b[^;]*?from '([^']+)'/gms)].filter((m) => m[1]!.split('/').at(-1)!.startsWith('_')).map((m) => `${relative(src, f)}: ${m[1]}`));
+    const fromInternal = entries.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^export\b[^;]*?from '([^']+)'/gms)]
+        .filter((m) => m[1]!.split('/').at(-1)!.startsWith('_'))
+        .map((m) => `${relative(src, f)}: ${m[1]}`),
+    );
     expect(fromInternal).toEqual([]);
   });
 
   test('the check sees a leak: an export that no entry re-exports', () => {
     // validate.ts-style helpers are exactly what the rule is for; a symbol from a module that no entry reaches.
     const published = new Set(exportsOf(join(src, 'index.ts')).map(resolved));
-    const pool = exportsOf(join(src, 'issue', files.some((f) => f.endsWith(join('issue', '_pool.ts'))) ? '_pool.ts' : 'pool.ts'));
+    const pool = exportsOf(
+      join(src, 'issue', files.some((f) => f.endsWith(join('issue', '_pool.ts'))) ? '_pool.ts' : 'pool.ts'),
+    );
     expect(pool.filter((s) => !published.has(resolved(s))).length).toBeGreaterThan(0);
   });
 });

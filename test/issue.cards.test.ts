@@ -20,10 +20,18 @@ const baseline = k.mem.slice(); // before any call of this file (each test file 
 /** The cards of `pans` the slow way, one primitive at a time. PIN blocks are checked by decoding them. */
 function reference(r: CardRecipe, pans: string[]): Omit<IssuedCard, 'pinBlock'>[] {
   const n = pans.length;
-  const cvvs = api.generateCvvBatch(r.cvk, [r.serviceCode, '000', '999'].flatMap((serviceCode) => pans.map((pan) => ({ pan, expiry: r.expiry, serviceCode }))));
+  const cvvs = api.generateCvvBatch(
+    r.cvk,
+    [r.serviceCode, '000', '999'].flatMap((serviceCode) => pans.map((pan) => ({ pan, expiry: r.expiry, serviceCode }))),
+  );
   const tokens = r.token ? api.tokenizePanBatch(r.token.key, pans, r.token.options) : undefined;
   const pins = r.pin ? derivePins(r.pin.pvk, pans, r.pin.length, r.pin.policy) : undefined;
-  const pvvs = r.pin ? api.generateVisaPvvBatch(r.pin.pvk, pans.map((pan, i) => ({ pan, pvki: r.pin!.pvki, pin: pins![i]! }))) : undefined;
+  const pvvs = r.pin
+    ? api.generateVisaPvvBatch(
+        r.pin.pvk,
+        pans.map((pan, i) => ({ pan, pvki: r.pin!.pvki, pin: pins![i]! })),
+      )
+    : undefined;
   return pans.map((pan, i) => ({
     pan,
     lastFour: pan.slice(-4),
@@ -43,7 +51,8 @@ function reference(r: CardRecipe, pans: string[]): Omit<IssuedCard, 'pinBlock'>[
  */
 function iso4Fill(pvk: Uint8Array, pan: string): Uint8Array {
   const nibbles = Array.from({ length: 32 }, (_, i) => (i < pan.length ? pan.charCodeAt(i) - 48 : i < 31 ? 15 : 0));
-  const half = (from: number) => Uint8Array.from({ length: 8 }, (_, j) => (nibbles[from + 2 * j]! << 4) | nibbles[from + 2 * j + 1]!);
+  const half = (from: number) =>
+    Uint8Array.from({ length: 8 }, (_, j) => (nibbles[from + 2 * j]! << 4) | nibbles[from + 2 * j + 1]!);
   const y = api.tdesEncryptEcb(pvk, half(0));
   const b2 = half(16);
   const x = y.map((v, j) => v ^ b2[j]! ^ (j === 7 ? 0x80 : 0));
@@ -65,10 +74,14 @@ function expectSameCards(r: CardRecipe, got: IssuedCard[], pans: string[]): void
     expect(got.map((c) => pinOf(r, c))).toEqual(pins);
     // ISO 4 blocks are exactly the documented ones (so an idempotent re-run reproduces them byte for byte).
     if (r.pin.aes) {
-      const expected = got.map((c, i) => api.bytesToHex(api.encipherPinBlockIso4(r.pin!.pinKey, pins[i]!, c.pan, iso4Fill(r.pin!.pvk, c.pan))));
+      const expected = got.map((c, i) =>
+        api.bytesToHex(api.encipherPinBlockIso4(r.pin!.pinKey, pins[i]!, c.pan, iso4Fill(r.pin!.pvk, c.pan))),
+      );
       expect(got.map((c) => c.pinBlock)).toEqual(expected);
     }
-    expect(got.every((c) => c.pinBlock === c.pinBlock!.toUpperCase() && c.pinBlock!.length === (r.pin!.aes ? 32 : 16))).toBe(true);
+    expect(
+      got.every((c) => c.pinBlock === c.pinBlock!.toUpperCase() && c.pinBlock!.length === (r.pin!.aes ? 32 : 16)),
+    ).toBe(true);
   } else {
     expect(got.every((c) => c.pinBlock === undefined && c.pvv === undefined)).toBe(true);
   }
@@ -76,17 +89,27 @@ function expectSameCards(r: CardRecipe, got: IssuedCard[], pans: string[]): void
 
 const tdesKey = fc.constantFrom(16, 24).chain(bytesOf);
 const shape = fc.record({ bin: digits(6, 11), length: fc.integer({ min: 13, max: 19 }) });
-const tokenOptions = fc.record(
+const tokenOptions = fc
+  .record(
+    {
+      keepLeft: fc.integer({ min: 0, max: 8 }),
+      keepRight: fc.integer({ min: 0, max: 4 }),
+      alphabet: fc.constantFrom('numeric' as const, 'alphanumeric' as const),
+      luhn: fc.constantFrom('invalid' as const, 'valid' as const, 'any' as const),
+      tweak: fc.uint8Array({ maxLength: 20 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((o) => (o.alphabet === 'alphanumeric' ? { ...o, luhn: undefined } : o));
+const policy = fc.record(
   {
-    keepLeft: fc.integer({ min: 0, max: 8 }),
-    keepRight: fc.integer({ min: 0, max: 4 }),
-    alphabet: fc.constantFrom('numeric' as const, 'alphanumeric' as const),
-    luhn: fc.constantFrom('invalid' as const, 'valid' as const, 'any' as const),
-    tweak: fc.uint8Array({ maxLength: 20 }),
+    rejectRepeated: fc.boolean(),
+    rejectSequences: fc.boolean(),
+    wrapAround: fc.boolean(),
+    denyList: fc.array(digits(4, 6), { maxLength: 5 }),
   },
   { requiredKeys: [] },
-).map((o) => (o.alphabet === 'alphanumeric' ? { ...o, luhn: undefined } : o));
-const policy = fc.record({ rejectRepeated: fc.boolean(), rejectSequences: fc.boolean(), wrapAround: fc.boolean(), denyList: fc.array(digits(4, 6), { maxLength: 5 }) }, { requiredKeys: [] });
+);
 const recipe = fc.record({
   shape,
   panKey: aesKey,
@@ -95,7 +118,15 @@ const recipe = fc.record({
   serviceCode: serviceCode(),
   token: fc.option(fc.record({ key: aesKey, options: tokenOptions }), { nil: undefined }),
   pin: fc.option(
-    fc.record({ aes: fc.boolean(), tdes: tdesKey, aesKey, pvk: tdesKey.map((key) => key.subarray(0, 16)), pvki: digits(1, 1), length: fc.integer({ min: 4, max: 12 }), policy }),
+    fc.record({
+      aes: fc.boolean(),
+      tdes: tdesKey,
+      aesKey,
+      pvk: tdesKey.map((key) => key.subarray(0, 16)),
+      pvki: digits(1, 1),
+      length: fc.integer({ min: 4, max: 12 }),
+      policy,
+    }),
     { nil: undefined },
   ),
 });
@@ -109,7 +140,18 @@ function recipeOf(v: RecipeValues): CardRecipe {
     expiry: v.expiry,
     serviceCode: v.serviceCode,
     ...(v.token ? { token: { key: v.token.key, options: v.token.options } } : {}),
-    ...(v.pin ? { pin: { pinKey: v.pin.aes ? v.pin.aesKey : v.pin.tdes, aes: v.pin.aes, pvk: v.pin.pvk, pvki: v.pin.pvki, length: v.pin.length, policy: v.pin.policy } } : {}),
+    ...(v.pin
+      ? {
+          pin: {
+            pinKey: v.pin.aes ? v.pin.aesKey : v.pin.tdes,
+            aes: v.pin.aes,
+            pvk: v.pin.pvk,
+            pvki: v.pin.pvki,
+            length: v.pin.length,
+            policy: v.pin.policy,
+          },
+        }
+      : {}),
   };
 }
 
@@ -124,7 +166,15 @@ function everyOption(aes: boolean): CardRecipe {
     expiry: '2911',
     serviceCode: '101',
     token: { key: new Uint8Array(16).fill(3), options: {} },
-    pin: { aes, tdes: aes ? new Uint8Array(16) : pinKey, aesKey: aes ? pinKey : new Uint8Array(16), pvk: new Uint8Array(16).fill(5), pvki: '1', length: 4, policy: {} },
+    pin: {
+      aes,
+      tdes: aes ? new Uint8Array(16) : pinKey,
+      aesKey: aes ? pinKey : new Uint8Array(16),
+      pvk: new Uint8Array(16).fill(5),
+      pvki: '1',
+      length: 4,
+      policy: {},
+    },
   });
 }
 
@@ -160,26 +210,63 @@ describe('the kernel makes exactly the cards the primitives make', () => {
   });
 
   test('PANs of mixed lengths keep their order', () => {
-    const r = recipeOf({ shape: { bin: '457173', length: 16 }, panKey: new Uint8Array(16), cvk: new Uint8Array(16).fill(7), expiry: '2701', serviceCode: '201', token: { key: new Uint8Array(16).fill(9), options: { luhn: 'valid' } }, pin: undefined });
-    const pans = ['4571739876543210', '4111111111111111111', '4000000000000002'].map((p) => p.slice(0, -1) + api.luhnCheckDigit(p.slice(0, -1)));
+    const r = recipeOf({
+      shape: { bin: '457173', length: 16 },
+      panKey: new Uint8Array(16),
+      cvk: new Uint8Array(16).fill(7),
+      expiry: '2701',
+      serviceCode: '201',
+      token: { key: new Uint8Array(16).fill(9), options: { luhn: 'valid' } },
+      pin: undefined,
+    });
+    const pans = ['4571739876543210', '4111111111111111111', '4000000000000002'].map(
+      (p) => p.slice(0, -1) + api.luhnCheckDigit(p.slice(0, -1)),
+    );
     expectSameCards(r, cardsFor(r, pans), pans);
   });
 });
 
 describe('refusals', () => {
-  const base = recipeOf({ shape: { bin: '457173', length: 16 }, panKey: new Uint8Array(16), cvk: new Uint8Array(16), expiry: '2911', serviceCode: '101', token: undefined, pin: undefined });
+  const base = recipeOf({
+    shape: { bin: '457173', length: 16 },
+    panKey: new Uint8Array(16),
+    cvk: new Uint8Array(16),
+    expiry: '2911',
+    serviceCode: '101',
+    token: undefined,
+    pin: undefined,
+  });
 
   test('a policy that allows almost nothing: ERR_PIN_POLICY, as derivePins', () => {
     const everything = Array.from({ length: 10_000 }, (_, v) => String(v).padStart(4, '0'));
-    const r: CardRecipe = { ...base, pin: { pinKey: new Uint8Array(16), aes: false, pvk: new Uint8Array(16).fill(1), pvki: '1', length: 4, policy: { denyList: everything } } };
+    const r: CardRecipe = {
+      ...base,
+      pin: {
+        pinKey: new Uint8Array(16),
+        aes: false,
+        pvk: new Uint8Array(16).fill(1),
+        pvki: '1',
+        length: 4,
+        policy: { denyList: everything },
+      },
+    };
     expectCardHsmError(() => cardsAt(r, 0, 3), 'ERR_PIN_POLICY');
     expectCardHsmError(() => derivePins(r.pin!.pvk, base.issuer.pansAt(0, 3), 4, r.pin!.policy), 'ERR_PIN_POLICY');
   });
 
   test('token options the PAN length cannot carry, and Luhn-bound tokens of a PAN that fails Luhn', () => {
-    expectCardHsmError(() => cardsAt({ ...base, token: { key: new Uint8Array(16), options: { keepLeft: 8, keepRight: 4 } } }, 0, 1), 'ERR_LENGTH');
-    expectCardHsmError(() => cardsFor({ ...base, token: { key: new Uint8Array(16), options: {} } }, ['4111111111111112']), 'ERR_FORMAT');
-    expect(cardsFor({ ...base, token: { key: new Uint8Array(16), options: { luhn: 'any' } } }, ['4111111111111112'])[0]!.token).toHaveLength(16);
+    expectCardHsmError(
+      () => cardsAt({ ...base, token: { key: new Uint8Array(16), options: { keepLeft: 8, keepRight: 4 } } }, 0, 1),
+      'ERR_LENGTH',
+    );
+    expectCardHsmError(
+      () => cardsFor({ ...base, token: { key: new Uint8Array(16), options: {} } }, ['4111111111111112']),
+      'ERR_FORMAT',
+    );
+    expect(
+      cardsFor({ ...base, token: { key: new Uint8Array(16), options: { luhn: 'any' } } }, ['4111111111111112'])[0]!
+        .token,
+    ).toHaveLength(16);
   });
 
   test('a fresh short-body issuer: its first cards are right (regression: the shuffle once ran inside the issuance call and wiped its inputs)', () => {
@@ -190,7 +277,9 @@ describe('refusals', () => {
       const fresh = (): PanIssuer => new PanIssuer({ key: new Uint8Array(16).fill(7), bin, length });
       const cards = cardsAt({ ...base, issuer: fresh() }, 0, 5);
       expect(cards.map((c) => c.pan)).toEqual(fresh().pansAt(0, 5));
-      expect(cards.map((c) => c.cvv)).toEqual(cards.map((c) => api.generateCvv(base.cvk, c.pan, base.expiry, base.serviceCode)));
+      expect(cards.map((c) => c.cvv)).toEqual(
+        cards.map((c) => api.generateCvv(base.cvk, c.pan, base.expiry, base.serviceCode)),
+      );
     }
   });
 
@@ -204,7 +293,8 @@ describe('refusals', () => {
 describe('hygiene', () => {
   const changed = (): number[] => {
     const out: number[] = [];
-    for (let i = 0; i < baseline.length; i++) if (k.mem[i] !== baseline[i] && (i < k.CACHE || i >= k.CACHE + k.CACHE_BYTES)) out.push(i);
+    for (let i = 0; i < baseline.length; i++)
+      if (k.mem[i] !== baseline[i] && (i < k.CACHE || i >= k.CACHE + k.CACHE_BYTES)) out.push(i);
     return out.slice(0, 5);
   };
 
@@ -212,7 +302,10 @@ describe('hygiene', () => {
     const r = everyOption(true);
     expect(cardsAt(r, 0, 3000)).toHaveLength(3000);
     expect(changed()).toEqual([]);
-    const refused: CardRecipe = { ...r, pin: { ...r.pin!, policy: { denyList: Array.from({ length: 10_000 }, (_, v) => String(v).padStart(4, '0')) } } };
+    const refused: CardRecipe = {
+      ...r,
+      pin: { ...r.pin!, policy: { denyList: Array.from({ length: 10_000 }, (_, v) => String(v).padStart(4, '0')) } },
+    };
     expectCardHsmError(() => cardsAt(refused, 0, 100), 'ERR_PIN_POLICY');
     expect(changed()).toEqual([]);
     expect(k.x.memory.buffer.byteLength).toBe(baseline.length);

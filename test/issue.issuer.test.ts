@@ -14,8 +14,16 @@ const h = api.hexToBytes;
 
 function setup(store: api.Store = new MemoryStore()) {
   const hsm = testHsm({ lmk: LMK, store });
-  const imp = (usage: string, algorithm: api.KeyAlgorithm, key: string) => hsm.importKeyComponents({ usage, algorithm, components: [h(key)], allowSingleComponent: true, fixParity: true }).keyBlock;
-  const clear = { cvk: '0123456789ABCDEFFEDCBA9876543210', panKey: api.bytesToHex(AES), pinKey: '0123456789ABCDEF89ABCDEF01234567', pvk: 'FEDCBA98765432100123456789ABCDEF', tokenKey: '2B7E151628AED2A6ABF7158809CF4F3C' };
+  const imp = (usage: string, algorithm: api.KeyAlgorithm, key: string) =>
+    hsm.importKeyComponents({ usage, algorithm, components: [h(key)], allowSingleComponent: true, fixParity: true })
+      .keyBlock;
+  const clear = {
+    cvk: '0123456789ABCDEFFEDCBA9876543210',
+    panKey: api.bytesToHex(AES),
+    pinKey: '0123456789ABCDEF89ABCDEF01234567',
+    pvk: 'FEDCBA98765432100123456789ABCDEF',
+    tokenKey: '2B7E151628AED2A6ABF7158809CF4F3C',
+  };
   const keys = {
     cvk: imp('C0', 'TDES2', clear.cvk),
     panKey: imp('D0', 'AES256', clear.panKey),
@@ -51,25 +59,62 @@ describe('issueCards (mass issuance)', () => {
   test('every card complete and correct; unique; progress reported', async () => {
     const { hsm, keys, clear } = setup();
     const progress: number[] = [];
-    const cards = await collect(hsm.issueCards({ bin: '45717360', count: 2500, expiry: '2811', batchSize: 1000, ...keys, onProgress: (p) => progress.push(p.issued) }));
+    const cards = await collect(
+      hsm.issueCards({
+        bin: '45717360',
+        count: 2500,
+        expiry: '2811',
+        batchSize: 1000,
+        ...keys,
+        onProgress: (p) => progress.push(p.issued),
+      }),
+    );
     expect(cards).toHaveLength(2500);
     expect(new Set(cards.map((c) => c.pan)).size).toBe(2500);
     expect(progress).toEqual([1000, 2000, 2500]);
     for (const c of cards.slice(0, 300)) checkCard(c, clear);
     expect(cards[0]).toMatchObject({ expiry: '2811', serviceCode: '101' });
-    expect(Object.keys(cards[0]!).sort()).toEqual(['cvv', 'cvv2', 'expiry', 'icvv', 'lastFour', 'pan', 'pinBlock', 'pvv', 'serviceCode', 'token']);
+    expect(Object.keys(cards[0]!).sort()).toEqual([
+      'cvv',
+      'cvv2',
+      'expiry',
+      'icvv',
+      'lastFour',
+      'pan',
+      'pinBlock',
+      'pvv',
+      'serviceCode',
+      'token',
+    ]);
   });
 
   test('without PIN or token keys the cards carry neither; monthsToExpiration; both expiry forms refused', async () => {
     const { hsm, keys } = setup();
-    const [card] = await collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey, monthsToExpiration: 12 }));
+    const [card] = await collect(
+      hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey, monthsToExpiration: 12 }),
+    );
     expect(card!.token).toBeUndefined();
     expect(card!.pinBlock).toBeUndefined();
     const now = new Date();
     const expected = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 12, 1));
-    expect(card!.expiry).toBe(String(expected.getUTCFullYear() % 100).padStart(2, '0') + String(expected.getUTCMonth() + 1).padStart(2, '0'));
-    await expect(collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey, expiry: '2811', monthsToExpiration: 12 }))).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'expiry' });
-    await expect(collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey, pinKey: keys.pinKey }))).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'pvk' });
+    expect(card!.expiry).toBe(
+      String(expected.getUTCFullYear() % 100).padStart(2, '0') + String(expected.getUTCMonth() + 1).padStart(2, '0'),
+    );
+    await expect(
+      collect(
+        hsm.issueCards({
+          bin: '45717360',
+          count: 1,
+          cvk: keys.cvk,
+          panKey: keys.panKey,
+          expiry: '2811',
+          monthsToExpiration: 12,
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'expiry' });
+    await expect(
+      collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey, pinKey: keys.pinKey })),
+    ).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'pvk' });
   });
 
   test('the same idempotency key returns the same cards; other parameters are refused', async () => {
@@ -88,8 +133,12 @@ describe('issueCards (mass issuance)', () => {
     const { hsm, keys } = setup();
     await collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: keys.panKey }));
     const otherKey = hsm.generateKey({ usage: 'D0', algorithm: 'AES256' }).keyBlock;
-    await expect(collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: otherKey }))).rejects.toMatchObject({ code: 'ERR_KEY_USAGE', field: 'panKey' });
-    expect((await collect(hsm.issueCards({ bin: '45717361', count: 1, cvk: keys.cvk, panKey: otherKey }))).length).toBe(1);
+    await expect(
+      collect(hsm.issueCards({ bin: '45717360', count: 1, cvk: keys.cvk, panKey: otherKey })),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_USAGE', field: 'panKey' });
+    expect((await collect(hsm.issueCards({ bin: '45717361', count: 1, cvk: keys.cvk, panKey: otherKey }))).length).toBe(
+      1,
+    );
   });
 
   test('capacity and exhaustion', async () => {
@@ -99,16 +148,21 @@ describe('issueCards (mass issuance)', () => {
     const cards = await collect(hsm.issueCards({ bin, length: 13, count: 10, cvk: keys.cvk, panKey: keys.panKey }));
     expect(new Set(cards.map((c) => c.pan)).size).toBe(10);
     expect(await hsm.panCapacity({ bin, length: 13 })).toEqual({ issued: 10, remaining: 0 });
-    await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({ code: 'ERR_RANGE_EXHAUSTED' });
+    await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({
+      code: 'ERR_RANGE_EXHAUSTED',
+    });
   });
 
   test('instant cards use a range to its last PAN (their leases of 100 may come back shorter)', async () => {
     const { hsm, keys } = setup();
     const bin = '45717360123'; // ten PANs in all, fewer than one lease
     const pans = new Set<string>();
-    for (let i = 0; i < 10; i++) pans.add((await hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).pan);
+    for (let i = 0; i < 10; i++)
+      pans.add((await hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).pan);
     expect(pans.size).toBe(10);
-    await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({ code: 'ERR_RANGE_EXHAUSTED' });
+    await expect(hsm.issueCard({ bin, length: 13, cvk: keys.cvk, panKey: keys.panKey })).rejects.toMatchObject({
+      code: 'ERR_RANGE_EXHAUSTED',
+    });
   });
 });
 
@@ -134,12 +188,20 @@ describe('issueCard (instant) and reissueCard', () => {
     expect(stolen.pan).not.toBe(card.pan);
     checkCard(stolen, clear);
     expect(await store.getSetting(hsm.cardRef(card.pan), 'replacedBy')).toBe(hsm.cardRef(stolen.pan));
-    const damaged = await hsm.reissueCard({ pan: card.pan, reason: 'DAMAGED', bin: '45717360', expiry: '2911', ...keys });
+    const damaged = await hsm.reissueCard({
+      pan: card.pan,
+      reason: 'DAMAGED',
+      bin: '45717360',
+      expiry: '2911',
+      ...keys,
+    });
     expect(damaged.pan).toBe(card.pan);
     expect(damaged.expiry).toBe('2911');
     expect(damaged.pinBlock).toBeUndefined();
     expect(damaged.token).toBe(card.token);
     checkCard(damaged, clear);
-    await expect(hsm.reissueCard({ pan: card.pan, reason: 'BROKEN' as never, bin: '45717360', ...keys })).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'reason' });
+    await expect(
+      hsm.reissueCard({ pan: card.pan, reason: 'BROKEN' as never, bin: '45717360', ...keys }),
+    ).rejects.toMatchObject({ code: 'ERR_FORMAT', field: 'reason' });
   });
 });

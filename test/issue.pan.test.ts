@@ -32,17 +32,21 @@ describe('PanIssuer', () => {
     expect(issuer.panAt(42)).toBe(`45717360${body}${api.luhnCheckDigit(`45717360${body}`)}`);
   });
 
-  test.each([1, 2, 3, 4, 5])('a %i-digit body uses the keyed shuffle: still an exact permutation, with a warning', (k) => {
-    const bin = '4571736'.padEnd(18 - k, '0').slice(0, 11);
-    const length = bin.length + k + 1;
-    const issuer = new PanIssuer({ key: AES, bin, length });
-    expect(issuer.bodyDigits).toBe(k);
-    expect(issuer.warning).toMatch(/predictable/);
-    const pans = issuer.pansAt(0, issuer.capacity);
-    expect(new Set(pans).size).toBe(issuer.capacity);
-    expect(pans.every(api.isLuhnValid)).toBe(true);
-    expect(new PanIssuer({ key: AES.map((b) => b ^ 1), bin, length }).pansAt(0, issuer.capacity)).not.toEqual(pans);
-  }, 60_000);
+  test.each([1, 2, 3, 4, 5])(
+    'a %i-digit body uses the keyed shuffle: still an exact permutation, with a warning',
+    (k) => {
+      const bin = '4571736'.padEnd(18 - k, '0').slice(0, 11);
+      const length = bin.length + k + 1;
+      const issuer = new PanIssuer({ key: AES, bin, length });
+      expect(issuer.bodyDigits).toBe(k);
+      expect(issuer.warning).toMatch(/predictable/);
+      const pans = issuer.pansAt(0, issuer.capacity);
+      expect(new Set(pans).size).toBe(issuer.capacity);
+      expect(pans.every(api.isLuhnValid)).toBe(true);
+      expect(new PanIssuer({ key: AES.map((b) => b ^ 1), bin, length }).pansAt(0, issuer.capacity)).not.toEqual(pans);
+    },
+    60_000,
+  );
 
   test('bad prefixes and lengths', () => {
     expectCardHsmError(() => new PanIssuer({ key: AES, bin: '12345', length: 16 }), 'ERR_LENGTH', 'bin');

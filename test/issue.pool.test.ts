@@ -17,7 +17,16 @@ async function collect(cards: AsyncIterable<IssuedCard>): Promise<IssuedCard[]> 
 function setup() {
   const hsm = testHsm({ lmk: LMK, store: new MemoryStore() });
   const g = (usage: string, algorithm: 'TDES2' | 'AES256' | 'AES128') => hsm.generateKey({ usage, algorithm }).keyBlock;
-  return { hsm, keys: { cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), pinKey: g('P0', 'TDES2'), pvk: g('V2', 'TDES2'), tokenKey: g('D0', 'AES128') } };
+  return {
+    hsm,
+    keys: {
+      cvk: g('C0', 'TDES2'),
+      panKey: g('D0', 'AES256'),
+      pinKey: g('P0', 'TDES2'),
+      pvk: g('V2', 'TDES2'),
+      tokenKey: g('D0', 'AES128'),
+    },
+  };
 }
 
 describe('worker pool', () => {
@@ -32,11 +41,17 @@ describe('worker pool', () => {
 
   test('a worker failure is retried on the same counter range: no duplicate, no missing card', async () => {
     // The pool's own test seam (PoolOptions.failOnceAt): the first worker fails the batch that starts at counter 1000.
-    const recipe: CardRecipe = { issuer: new PanIssuer({ key: new Uint8Array(32).fill(3), bin: '457173', length: 16 }), cvk: new Uint8Array(16).fill(4), expiry: '2911', serviceCode: '101' };
+    const recipe: CardRecipe = {
+      issuer: new PanIssuer({ key: new Uint8Array(32).fill(3), bin: '457173', length: 16 }),
+      cvk: new Uint8Array(16).fill(4),
+      expiry: '2911',
+      serviceCode: '101',
+    };
     const reference = cardsFromText(recipe, cardTextAt(recipe, 0, 4000));
     const faulty: IssuedCard[] = [];
     const worker = { ...recipe, panKey: new Uint8Array(32).fill(3), bin: '457173', length: 16 };
-    for await (const batch of issueInPool(worker, [[0, 4000]], 500, { workers: 2, failOnceAt: 1000 })) faulty.push(...cardsFromText(recipe, batch));
+    for await (const batch of issueInPool(worker, [[0, 4000]], 500, { workers: 2, failOnceAt: 1000 }))
+      faulty.push(...cardsFromText(recipe, batch));
     expect(faulty).toEqual(reference);
     expect(new Set(faulty.map((c) => c.pan)).size).toBe(4000);
   }, 60_000);
@@ -45,7 +60,10 @@ describe('worker pool', () => {
     const a = setup();
     const b = setup(); // other keys
     const args = { bin: '457173', count: 3000, expiry: '2911', batchSize: 400 };
-    const [pa, pb] = await Promise.all([collect(a.hsm.issueCards({ ...args, ...a.keys, workers: 2, idempotencyKey: 'a' })), collect(b.hsm.issueCards({ ...args, ...b.keys, workers: 2, idempotencyKey: 'b' }))]);
+    const [pa, pb] = await Promise.all([
+      collect(a.hsm.issueCards({ ...args, ...a.keys, workers: 2, idempotencyKey: 'a' })),
+      collect(b.hsm.issueCards({ ...args, ...b.keys, workers: 2, idempotencyKey: 'b' })),
+    ]);
     expect(pa).toEqual(await collect(a.hsm.issueCards({ ...args, ...a.keys, workers: 1, idempotencyKey: 'a' })));
     expect(pb).toEqual(await collect(b.hsm.issueCards({ ...args, ...b.keys, workers: 1, idempotencyKey: 'b' })));
     expect(pa[0]!.cvv === pb[0]!.cvv && pa[0]!.pan === pb[0]!.pan && pa[1]!.cvv === pb[1]!.cvv).toBe(false);
@@ -62,7 +80,11 @@ describe('worker pool', () => {
       let n = 0;
       for await (const _ of hsm.issueCards({ bin: '457173', count: 2000, batchSize: 250, expiry: '2911', cvk: g('C0', 'TDES2'), panKey: g('D0', 'AES256'), workers: 2 })) n++;
       console.log(n);`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50_000, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 50_000,
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
     expect(child.signal).toBeNull();
     expect(child.stdout.trim()).toBe('2000');
     expect(child.status).toBe(0);

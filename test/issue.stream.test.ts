@@ -35,14 +35,27 @@ describe('flatten', () => {
         const it = flatten(slices(a));
         const results = await Promise.all(Array.from({ length: calls }, () => it.next()));
         const flat = a.flat();
-        results.forEach((r, i) => void expect(r).toEqual(i < flat.length ? { done: false, value: flat[i] } : { done: true, value: undefined }));
+        results.forEach(
+          (r, i) =>
+            void expect(r).toEqual(
+              i < flat.length ? { done: false, value: flat[i] } : { done: true, value: undefined },
+            ),
+        );
       }),
     );
   });
 
   test('breaking out of for-await runs the source finally once; the stream then stays done', async () => {
     const log: string[] = [];
-    const it = flatten(slices([[1, 2], [3, 4]], log));
+    const it = flatten(
+      slices(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        log,
+      ),
+    );
     for await (const x of it) if (x === 3) break;
     expect(log).toEqual(['finally']);
     expect(await it.next()).toEqual({ done: true, value: undefined });

@@ -49,14 +49,25 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     const panKey = hsm.generateKey({ usage: 'D0', algorithm: 'AES256' }).keyBlock;
     const share = TOTAL / 4;
     const batchSize = Math.max(1000, Math.min(20_000, share / 20));
-    const job = (i: number, run: number, count: number) => ({ url: server!.url, lmk: bytesToHex(LMK), bin: BIN, length: LENGTH, cvk, panKey, batchSize, count, out: join(dir, `w${i}-r${run}.txt`) });
+    const job = (i: number, run: number, count: number) => ({
+      url: server!.url,
+      lmk: bytesToHex(LMK),
+      bin: BIN,
+      length: LENGTH,
+      cvk,
+      panKey,
+      batchSize,
+      count,
+      out: join(dir, `w${i}-r${run}.txt`),
+    });
 
     const first = [0, 1, 2, 3].map((i) => start({ ...job(i, 0, share), pauseMs: i < 2 ? 25 : 0 }));
     // Kill workers 0 and 1 with SIGKILL once each has delivered about a third of its share (mid-lease: it holds a
     // leased batch it has not finished writing).
     for (const i of [0, 1]) {
       const out = job(i, 0, share).out;
-      while (!existsSync(out) || statSync(out).size < (share / 3) * (LENGTH + 1)) await new Promise((r) => setTimeout(r, 20));
+      while (!existsSync(out) || statSync(out).size < (share / 3) * (LENGTH + 1))
+        await new Promise((r) => setTimeout(r, 20));
       first[i]!.child.kill('SIGKILL');
     }
     const codes = await Promise.all(first.map((w) => w.done));
@@ -93,6 +104,8 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     const leased = await testHsm({ lmk: LMK, store }).panCapacity({ bin: BIN, length: LENGTH });
     await store.close();
     expect(leased.issued).toBeGreaterThanOrEqual(TOTAL);
-    console.log(`PAN proof: ${pans.length} PANs delivered, ${leased.issued} counters leased (${leased.issued - pans.length} lost as gaps), 0 duplicates`);
+    console.log(
+      `PAN proof: ${pans.length} PANs delivered, ${leased.issued} counters leased (${leased.issued - pans.length} lost as gaps), 0 duplicates`,
+    );
   }, 1_800_000);
 });

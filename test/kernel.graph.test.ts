@@ -9,7 +9,9 @@ const ASSEMBLY = fileURLToPath(new URL('../assembly/', import.meta.url));
 /** Module name (file name without .ts) -> its source. */
 function readModules(): Map<string, string> {
   const modules = new Map<string, string>();
-  for (const file of readdirSync(ASSEMBLY).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(ASSEMBLY)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     modules.set(file.slice(0, -3), readFileSync(ASSEMBLY + file, 'utf8'));
   }
   return modules;
@@ -70,14 +72,29 @@ const graph = new Map([...modules].map(([name, source]) => [name, importsOf(sour
 
 describe('the cycle detector', () => {
   test('finds a cycle in a small synthetic graph, and none once it is broken', () => {
-    const cyclic = new Map([['a', ['b']], ['b', ['c', 'd']], ['c', ['a']], ['d', []]]);
+    const cyclic = new Map([
+      ['a', ['b']],
+      ['b', ['c', 'd']],
+      ['c', ['a']],
+      ['d', []],
+    ]);
     expect(findCycle(cyclic)).toEqual(['a', 'b', 'c', 'a']);
     expect(findCycle(new Map([['a', ['a']]]))).toEqual(['a', 'a']);
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c', 'd']], ['c', []], ['d', ['c']]]))).toEqual([]);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c', 'd']],
+          ['c', []],
+          ['d', ['c']],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   test('reads both import and re-export lines', () => {
-    const source = "import { a } from './des';\nimport {\n  b,\n} from './aes';\nexport { c } from './mac';\n// import { x } from './not_a_line';\n";
+    const source =
+      "import { a } from './des';\nimport {\n  b,\n} from './aes';\nexport { c } from './mac';\n// import { x } from './not_a_line';\n";
     expect(importsOf(source)).toEqual(['aes', 'des', 'mac']);
   });
 });
@@ -89,7 +106,9 @@ describe('assembly/ import graph', () => {
   });
 
   test('every import names a module of assembly/', () => {
-    const missing = [...graph].flatMap(([name, deps]) => deps.filter((d) => !modules.has(d)).map((d) => `${name} -> ${d}`));
+    const missing = [...graph].flatMap(([name, deps]) =>
+      deps.filter((d) => !modules.has(d)).map((d) => `${name} -> ${d}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -112,15 +131,22 @@ describe('assembly/ import graph', () => {
       const declared = declaredDependencies(source);
       const actual = graph.get(name)!;
       if (declared === undefined) wrong.push(`${name}.ts: no "Depends on:" line in its header`);
-      else if (declared.join() !== actual.join()) wrong.push(`${name}.ts: header says [${declared.join(', ')}], imports [${actual.join(', ')}]`);
+      else if (declared.join() !== actual.join())
+        wrong.push(`${name}.ts: header says [${declared.join(', ')}], imports [${actual.join(', ')}]`);
     }
     expect(wrong).toEqual([]);
   });
 
   test('index.ts names the modules leaf-first: each after every module it imports', () => {
     const index = modules.get('index')!;
-    const order = [...index.matchAll(/from\s+'\.\/([\w-]+)'/g)].map((m) => m[1]!).filter((m, i, all) => all.indexOf(m) === i);
-    const late = order.flatMap((name, i) => (graph.get(name) ?? []).filter((dep) => order.includes(dep) && order.indexOf(dep) > i).map((dep) => `${name} before ${dep}`));
+    const order = [...index.matchAll(/from\s+'\.\/([\w-]+)'/g)]
+      .map((m) => m[1]!)
+      .filter((m, i, all) => all.indexOf(m) === i);
+    const late = order.flatMap((name, i) =>
+      (graph.get(name) ?? [])
+        .filter((dep) => order.includes(dep) && order.indexOf(dep) > i)
+        .map((dep) => `${name} before ${dep}`),
+    );
     expect(late).toEqual([]);
   });
 });

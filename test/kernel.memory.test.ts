@@ -21,7 +21,10 @@ function kernelRegions(): Region[] {
   const k = kernel();
   const n = k.x.memoryMap(k.OUT);
   const view = new DataView(k.mem.buffer, k.OUT, n * 8);
-  const regions = Array.from({ length: n }, (_, i) => ({ base: view.getUint32(8 * i, true), bytes: view.getUint32(8 * i + 4, true) }));
+  const regions = Array.from({ length: n }, (_, i) => ({
+    base: view.getUint32(8 * i, true),
+    bytes: view.getUint32(8 * i + 4, true),
+  }));
   k.mem.fill(0, k.OUT, k.OUT + n * 8);
   return regions;
 }
@@ -31,13 +34,25 @@ function overlaps(regions: readonly Region[]): string[] {
   const sorted = regions.map((r, i) => ({ ...r, i })).sort((a, b) => a.base - b.base);
   const out: string[] = [];
   for (let j = 1; j < sorted.length; j++) {
-    const prev = sorted[j - 1]!, next = sorted[j]!;
+    const prev = sorted[j - 1]!,
+      next = sorted[j]!;
     if (prev.base + prev.bytes > next.base) out.push(`${prev.i}/${next.i}`);
   }
   return out;
 }
 
-const SIZE_OF: Record<string, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, u64: 8, i64: 8, f64: 8 };
+const SIZE_OF: Record<string, number> = {
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  f32: 4,
+  u64: 8,
+  i64: 8,
+  f64: 8,
+};
 
 /** A constant size expression of numbers, * and + (as memory.data's first argument is written). */
 function evaluate(expression: string): number {
@@ -50,10 +65,14 @@ function tablesIn(source: string): Map<string, number> {
   const found = new Map<string, number>();
   const uses = source.match(/memory\.data\b/g)?.length ?? 0;
   for (const m of source.matchAll(/const (\w+) = memory\.data<(\w+)>\(\[([^\]]*)\]\)/g)) {
-    const count = m[3]!.replace(/\/\/[^\n]*/g, '').split(',').filter((s) => s.trim() !== '').length;
+    const count = m[3]!
+      .replace(/\/\/[^\n]*/g, '')
+      .split(',')
+      .filter((s) => s.trim() !== '').length;
     found.set(m[1]!, count * SIZE_OF[m[2]!]!);
   }
-  for (const m of source.matchAll(/const (\w+) = memory\.data\(([^,)]+)(?:,\s*\d+)?\)/g)) found.set(m[1]!, evaluate(m[2]!));
+  for (const m of source.matchAll(/const (\w+) = memory\.data\(([^,)]+)(?:,\s*\d+)?\)/g))
+    found.set(m[1]!, evaluate(m[2]!));
   if (found.size !== uses) throw new Error(`${uses} memory.data, ${found.size} read`);
   return found;
 }
@@ -63,7 +82,10 @@ function listedTables(): Map<string, Map<string, number>> {
   const listed = new Map<string, Map<string, number>>();
   for (const m of memoryTs.matchAll(/^\/\/ {3}(\w+)\.ts +(.*)$/gm)) {
     const entries = m[2]!.replace(/\([^)]*\)/g, '').split(',');
-    listed.set(m[1]!, new Map(entries.map((e) => e.trim().split(/\s+/)).map(([name, bytes]) => [name!, Number(bytes)])));
+    listed.set(
+      m[1]!,
+      new Map(entries.map((e) => e.trim().split(/\s+/)).map(([name, bytes]) => [name!, Number(bytes)])),
+    );
   }
   return listed;
 }
@@ -83,7 +105,13 @@ describe('memory.ts regions', () => {
   });
 
   test('the overlap check sees an overlap', () => {
-    expect(overlaps([{ base: 0, bytes: 16 }, { base: 64, bytes: 8 }, { base: 8, bytes: 16 }])).toEqual(['0/2']);
+    expect(
+      overlaps([
+        { base: 0, bytes: 16 },
+        { base: 64, bytes: 8 },
+        { base: 8, bytes: 16 },
+      ]),
+    ).toEqual(['0/2']);
   });
 
   test('every region fits in the memory the loader gives', () => {
@@ -112,13 +140,15 @@ describe('memory.ts list of tables', () => {
   const listed = listedTables();
 
   test('names every memory.data outside memory.ts, with its size, and nothing else', () => {
-    const asObject = (m: Map<string, Map<string, number>>) => Object.fromEntries([...m].map(([k, v]) => [k, Object.fromEntries(v)]));
+    const asObject = (m: Map<string, Map<string, number>>) =>
+      Object.fromEntries([...m].map(([k, v]) => [k, Object.fromEntries(v)]));
     expect(actual.size).toBeGreaterThan(5);
     expect(asObject(listed)).toEqual(asObject(actual));
   });
 
   test('reads the forms memory.data is written in', () => {
-    const source = 'const A = memory.data<u8>([1, 2, 3]);\nconst B = memory.data<u64>([1, 2]);\nconst C = memory.data(8 * 256 * 8, 64);\nconst D = memory.data(64);';
+    const source =
+      'const A = memory.data<u8>([1, 2, 3]);\nconst B = memory.data<u64>([1, 2]);\nconst C = memory.data(8 * 256 * 8, 64);\nconst D = memory.data(64);';
     expect(Object.fromEntries(tablesIn(source))).toEqual({ A: 3, B: 16, C: 16384, D: 64 });
     expect(() => tablesIn('const E = memory.data(SIZE, 64);')).toThrow();
   });

@@ -12,11 +12,20 @@ const opts = { numRuns: RUNS };
 describe('key check values against the reference', () => {
   test('key check values, both methods', () => {
     fc.assert(
-      fc.property(fc.oneof(arb.anyDesKey.map((k) => ['TDES', k] as const), arb.aesKey.map((k) => ['AES', k] as const)), fc.integer({ min: 2, max: 8 }), ([algorithm, key], length) => {
-        for (const method of ['ZEROS', 'CMAC'] as const) {
-          expect(api.keyCheckValue(key, { algorithm, method, length })).toBe(ref.refKcv(key, algorithm, method, length));
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          arb.anyDesKey.map((k) => ['TDES', k] as const),
+          arb.aesKey.map((k) => ['AES', k] as const),
+        ),
+        fc.integer({ min: 2, max: 8 }),
+        ([algorithm, key], length) => {
+          for (const method of ['ZEROS', 'CMAC'] as const) {
+            expect(api.keyCheckValue(key, { algorithm, method, length })).toBe(
+              ref.refKcv(key, algorithm, method, length),
+            );
+          }
+        },
+      ),
       opts,
     );
   });

@@ -4,7 +4,15 @@
 // Hsm.importKey (with the SP 800-57 strength rule).
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { bytesToHex, combineLmkComponents, fixDesParity, hexToBytes, tdesDecryptEcb, tdesEncryptEcb, wrapTr31 } from '../src/index.js';
+import {
+  bytesToHex,
+  combineLmkComponents,
+  fixDesParity,
+  hexToBytes,
+  tdesDecryptEcb,
+  tdesEncryptEcb,
+  wrapTr31,
+} from '../src/index.js';
 import { checkNotWeak, isWeakDesKey, weakDesKeys } from '../src/keys/_weak.js';
 import { expectCardHsmError } from './helpers/errors.js';
 import { testHsm } from './helpers/hsm.js';
@@ -16,7 +24,12 @@ describe('the list (SP 800-67 Rev. 2 §3.3.2)', () => {
 
   test('4 weak keys: encryption is its own inverse', () => {
     const weak = keys.filter((k) => bytesToHex(tdesEncryptEcb(k, tdesEncryptEcb(k, X))) === bytesToHex(X));
-    expect(weak.map(bytesToHex)).toEqual(['0101010101010101', 'FEFEFEFEFEFEFEFE', 'E0E0E0E0F1F1F1F1', '1F1F1F1F0E0E0E0E']);
+    expect(weak.map(bytesToHex)).toEqual([
+      '0101010101010101',
+      'FEFEFEFEFEFEFEFE',
+      'E0E0E0E0F1F1F1F1',
+      '1F1F1F1F0E0E0E0E',
+    ]);
   });
 
   test('12 semi-weak keys in 6 pairs: each pair undoes the other, and nothing else on the list does', () => {
@@ -41,9 +54,21 @@ describe('the list (SP 800-67 Rev. 2 §3.3.2)', () => {
 
   test('checkNotWeak: all zeros, weak parts, repeated parts; AES keys only all zeros', () => {
     expectCardHsmError(() => checkNotWeak('k', new Uint8Array(32), false), 'ERR_WEAK_KEY', 'k');
-    expectCardHsmError(() => checkNotWeak('k', hexToBytes('0123456789ABCDEF' + '1F1F1F1F0E0E0E0E'), true), 'ERR_WEAK_KEY', 'k');
-    expectCardHsmError(() => checkNotWeak('k', hexToBytes('0123456789ABCDEF0123456789ABCDEF'), true), 'ERR_WEAK_KEY', 'k');
-    expectCardHsmError(() => checkNotWeak('k', hexToBytes('0123456789ABCDEFFEDCBA9876543210FEDCBA9876543210'), true), 'ERR_WEAK_KEY', 'k');
+    expectCardHsmError(
+      () => checkNotWeak('k', hexToBytes('0123456789ABCDEF' + '1F1F1F1F0E0E0E0E'), true),
+      'ERR_WEAK_KEY',
+      'k',
+    );
+    expectCardHsmError(
+      () => checkNotWeak('k', hexToBytes('0123456789ABCDEF0123456789ABCDEF'), true),
+      'ERR_WEAK_KEY',
+      'k',
+    );
+    expectCardHsmError(
+      () => checkNotWeak('k', hexToBytes('0123456789ABCDEFFEDCBA9876543210FEDCBA9876543210'), true),
+      'ERR_WEAK_KEY',
+      'k',
+    );
     expect(() => checkNotWeak('k', hexToBytes('0123456789ABCDEFFEDCBA98765432100123456789ABCDEF'), true)).not.toThrow(); // K1 = K3 is 2-key TDES
     expect(() => checkNotWeak('k', hexToBytes('0101010101010101FEFEFEFEFEFEFEFE'), false)).not.toThrow(); // an AES key
   });
@@ -52,7 +77,10 @@ describe('the list (SP 800-67 Rev. 2 §3.3.2)', () => {
 describe('forming keys', () => {
   const hsm = testHsm({ lmk: new Uint8Array(32).fill(7) });
   const c1 = hexToBytes('0123456789ABCDEFFEDCBA9876543210');
-  const form = (components: Uint8Array[], algorithm: 'TDES2' | 'TDES3' | 'AES128' = 'TDES2') => () => hsm.importKeyComponents({ usage: 'C0', algorithm, components, fixParity: true });
+  const form =
+    (components: Uint8Array[], algorithm: 'TDES2' | 'TDES3' | 'AES128' = 'TDES2') =>
+    () =>
+      hsm.importKeyComponents({ usage: 'C0', algorithm, components, fixParity: true });
 
   test('identical components are refused (their XOR cancels), as is a set of three with a repeat', () => {
     expectCardHsmError(form([c1, c1]), 'ERR_WEAK_KEY', 'components[1]');
@@ -63,24 +91,46 @@ describe('forming keys', () => {
 
   test('components that XOR to a weak, semi-weak, degenerate or all-zero key are refused', () => {
     const other = hexToBytes('1122334455667788AABBCCDDEEFF0011');
-    for (const target of ['0101010101010101' + '0123456789ABCDEF', '0123456789ABCDEF' + '01FE01FE01FE01FE', '0123456789ABCDEF0123456789ABCDEF']) {
+    for (const target of [
+      '0101010101010101' + '0123456789ABCDEF',
+      '0123456789ABCDEF' + '01FE01FE01FE01FE',
+      '0123456789ABCDEF0123456789ABCDEF',
+    ]) {
       const t = hexToBytes(target);
       expectCardHsmError(form([other, t.map((b, i) => b ^ other[i]!)]), 'ERR_WEAK_KEY', 'components');
     }
     const aes = hexToBytes('000102030405060708090A0B0C0D0E0F');
-    expectCardHsmError(() => hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [aes, aes.slice()] }), 'ERR_WEAK_KEY', 'components[1]');
-    expect(hsm.importKeyComponents({ usage: 'C0', algorithm: 'TDES2', components: [c1, hexToBytes('01010101010101010101010101010101')] }).kcv).toBe('08D7B4');
+    expectCardHsmError(
+      () => hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [aes, aes.slice()] }),
+      'ERR_WEAK_KEY',
+      'components[1]',
+    );
+    expect(
+      hsm.importKeyComponents({
+        usage: 'C0',
+        algorithm: 'TDES2',
+        components: [c1, hexToBytes('01010101010101010101010101010101')],
+      }).kcv,
+    ).toBe('08D7B4');
   });
 
   test('combineLmkComponents refuses identical components and an all-zero LMK', () => {
     const a = new Uint8Array(32).fill(0x5a);
     expectCardHsmError(() => combineLmkComponents([a, a.slice()]), 'ERR_WEAK_KEY', 'components[1]');
-    expectCardHsmError(() => combineLmkComponents([a, new Uint8Array(32).fill(0x33), new Uint8Array(32).fill(0x5a ^ 0x33)]), 'ERR_WEAK_KEY', 'components');
+    expectCardHsmError(
+      () => combineLmkComponents([a, new Uint8Array(32).fill(0x33), new Uint8Array(32).fill(0x5a ^ 0x33)]),
+      'ERR_WEAK_KEY',
+      'components',
+    );
   });
 
   test('importKey: a key stronger than its KEK is refused (SP 800-57), as on export', () => {
     const kekClear = hexToBytes('89ABCDEF0123456776543210FEDCBA98');
-    const kek = hsm.importKeyComponents({ usage: 'K0', algorithm: 'TDES2', components: [kekClear, hexToBytes('01010101010101010101010101010101')] });
+    const kek = hsm.importKeyComponents({
+      usage: 'K0',
+      algorithm: 'TDES2',
+      components: [kekClear, hexToBytes('01010101010101010101010101010101')],
+    });
     const kekKey = kekClear.map((b) => b ^ 1);
     const aes256 = wrapTr31(kekKey, 'B0000D0AB00E0000', new Uint8Array(32).fill(0x42));
     expectCardHsmError(() => hsm.importKey({ keyBlock: aes256, kek: kek.keyBlock }), 'ERR_KEY_USAGE', 'keyBlock');

@@ -14,7 +14,11 @@ const changeDigit = (s: string, i: number, delta: number): string =>
 
 describe('Luhn', () => {
   test('a number with its check digit always validates', () => {
-    fc.assert(fc.property(arb.digits(1, 30), (d) => { expect(api.isLuhnValid(d + api.luhnCheckDigit(d))).toBe(true); }));
+    fc.assert(
+      fc.property(arb.digits(1, 30), (d) => {
+        expect(api.isLuhnValid(d + api.luhnCheckDigit(d))).toBe(true);
+      }),
+    );
   });
   test('any single-digit change always fails', () => {
     fc.assert(
@@ -25,14 +29,31 @@ describe('Luhn', () => {
     );
   });
   test('isLuhnValid is false, never an error, for anything that is not 2+ digits', () => {
-    fc.assert(fc.property(arb.junk, (v) => { if (!(typeof v === 'string' && /^[0-9]{2,}$/.test(v))) expect(api.isLuhnValid(v as string)).toBe(false); }));
+    fc.assert(
+      fc.property(arb.junk, (v) => {
+        if (!(typeof v === 'string' && /^[0-9]{2,}$/.test(v))) expect(api.isLuhnValid(v as string)).toBe(false);
+      }),
+    );
   });
   test('very long numbers (several kernel buffers) agree with the chunk-free definition', () => {
     // luhnCheckDigit and isLuhnValid feed the kernel IO_BYTES digits at a time, right to left; the reference sums
     // the whole string in one loop. Lengths just below, at and above one, two and three buffers, and short ones.
     const chunk = kernel().IO_BYTES;
     const rand = mulberry32(7812);
-    for (const n of [1, 2, 15, 16, 19, chunk - 1, chunk, chunk + 1, 2 * chunk - 1, 2 * chunk, 2 * chunk + 1, 3 * chunk + 5]) {
+    for (const n of [
+      1,
+      2,
+      15,
+      16,
+      19,
+      chunk - 1,
+      chunk,
+      chunk + 1,
+      2 * chunk - 1,
+      2 * chunk,
+      2 * chunk + 1,
+      3 * chunk + 5,
+    ]) {
       const d = Buffer.from(Uint8Array.from({ length: n }, () => 48 + Math.floor(rand() * 10))).toString('latin1');
       const check = ref.refLuhnCheckDigit(d);
       expect(api.luhnCheckDigit(d), `${n} digits`).toBe(check);

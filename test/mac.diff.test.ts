@@ -13,15 +13,21 @@ const message = fc.uint8Array({ maxLength: 70 });
 
 describe('CMAC against the SP 800-38B reference', () => {
   test('AES-CMAC', () => {
-    fc.assert(fc.property(aesKey, message, (key, m) => {
-      expect(aesCmac(key, m)).toEqual(refCmac(key, m, 'AES'));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(aesKey, message, (key, m) => {
+        expect(aesCmac(key, m)).toEqual(refCmac(key, m, 'AES'));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   test('TDES-CMAC', () => {
-    fc.assert(fc.property(anyDesKey, message, (key, m) => {
-      expect(tdesCmac(key, m)).toEqual(refCmac(key, m, 'TDES'));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(anyDesKey, message, (key, m) => {
+        expect(tdesCmac(key, m)).toEqual(refCmac(key, m, 'TDES'));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   test('messages across kernel-buffer boundaries (complete and partial last blocks)', () => {
@@ -40,21 +46,32 @@ const macLength = fc.integer({ min: 4, max: 8 });
 
 describe('ISO/IEC 9797-1 against the reference', () => {
   test('MAC algorithm 1 (DES and TDES keys), padding 1-3, lengths 4-8', () => {
-    fc.assert(fc.property(anyDesKey, message, padding, macLength, (key, m, p, len) => {
-      expect(isoMac(key, m, { algorithm: 1, padding: p, length: len })).toEqual(refIsoMac(key, m, 1, p, len));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(anyDesKey, message, padding, macLength, (key, m, p, len) => {
+        expect(isoMac(key, m, { algorithm: 1, padding: p, length: len })).toEqual(refIsoMac(key, m, 1, p, len));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   test("MAC algorithm 3 (K || K'), padding 1-3, lengths 4-8", () => {
-    fc.assert(fc.property(bytesOf(16), message, padding, macLength, (key, m, p, len) => {
-      expect(isoMac(key, m, { algorithm: 3, padding: p, length: len })).toEqual(refIsoMac(key, m, 3, p, len));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(bytesOf(16), message, padding, macLength, (key, m, p, len) => {
+        expect(isoMac(key, m, { algorithm: 3, padding: p, length: len })).toEqual(refIsoMac(key, m, 3, p, len));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   test('messages across kernel-buffer boundaries', () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => 0x31 * i);
     // The reference makes a cipher per block, so each length runs one algorithm/padding pair.
-    const cases = [[(1 << 19) - 1, 3, 1], [1 << 19, 3, 2], [(1 << 19) + 1, 1, 3], [(1 << 20) + 8, 3, 3]] as const;
+    const cases = [
+      [(1 << 19) - 1, 3, 1],
+      [1 << 19, 3, 2],
+      [(1 << 19) + 1, 1, 3],
+      [(1 << 20) + 8, 3, 3],
+    ] as const;
     for (const [len, a, p] of cases) {
       const m = Uint8Array.from({ length: len }, (_, i) => (i * 13) & 0xff);
       expect(isoMac(key, m, { algorithm: a, padding: p })).toEqual(refIsoMac(key, m, a, p));
@@ -65,9 +82,12 @@ describe('ISO/IEC 9797-1 against the reference', () => {
 describe('HMAC against node:crypto', () => {
   const hash = fc.constantFrom('SHA-256' as const, 'SHA-384' as const, 'SHA-512' as const);
   test('SHA-256/384/512, keys 0..200 bytes (longer than a block are hashed), messages 0..300 bytes', () => {
-    fc.assert(fc.property(hash, fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 }), (h, key, m) => {
-      expect(hmac(h, key, m)).toEqual(refHmac(h, key, m));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(hash, fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 }), (h, key, m) => {
+        expect(hmac(h, key, m)).toEqual(refHmac(h, key, m));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   test('messages across kernel-buffer boundaries', () => {

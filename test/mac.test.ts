@@ -11,7 +11,11 @@ const h = hexToBytes;
 
 describe('ISO/IEC 9797-1 known answers (test/vectors/isomac.json)', () => {
   test.each(loadVectors('isomac').map((v, i) => [title(v, i), v] as const))('%s', (_, v) => {
-    const opts = { algorithm: v.algorithm as 1 | 3, padding: v.padding as 1 | 2 | 3, ...(typeof v.length === 'number' ? { length: v.length } : {}) };
+    const opts = {
+      algorithm: v.algorithm as 1 | 3,
+      padding: v.padding as 1 | 2 | 3,
+      ...(typeof v.length === 'number' ? { length: v.length } : {}),
+    };
     expect(bytesToHex(isoMac(h(str(v, 'key')), h(str(v, 'data')), opts))).toBe(str(v, 'mac'));
   });
 });
@@ -50,9 +54,13 @@ function iroot(n: bigint, k: bigint): bigint {
 
 describe('SHA-512 constants (assembly/sha512.ts) are the FIPS 180-4 integer roots', () => {
   const src = readFileSync(new URL('../assembly/sha512.ts', import.meta.url), 'utf8');
-  const table = (name: string) => [...src.match(new RegExp(`const ${name} = memory\\.data<u64>\\(\\[([^\\]]*)\\]`))![1]!.matchAll(/0x[0-9a-f]{16}/g)].map((m) => BigInt(m[0]));
+  const table = (name: string) =>
+    [
+      ...src.match(new RegExp(`const ${name} = memory\\.data<u64>\\(\\[([^\\]]*)\\]`))![1]!.matchAll(/0x[0-9a-f]{16}/g),
+    ].map((m) => BigInt(m[0]));
   const primes: bigint[] = [];
-  for (let p = 2n; primes.length < 80; p++) if (![...Array(Number(p) - 2).keys()].some((d) => p % BigInt(d + 2) === 0n)) primes.push(p);
+  for (let p = 2n; primes.length < 80; p++)
+    if (![...Array(Number(p) - 2).keys()].some((d) => p % BigInt(d + 2) === 0n)) primes.push(p);
   const mask = (1n << 64n) - 1n;
   test('K: first 64 bits of the fractional parts of the cube roots of the first 80 primes (4.2.3)', () => {
     expect(table('K')).toEqual(primes.map((p) => iroot(p << 192n, 3n) & mask));

@@ -25,10 +25,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  */
 const HTTP_ENTRIES = new Set(['./service', './client']);
 function entryPoints(): Array<[string, string]> {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, string | { import?: string }> };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    exports: Record<string, string | { import?: string }>;
+  };
   return Object.entries(pkg.exports)
     .filter(([name, target]) => !HTTP_ENTRIES.has(name) && typeof target === 'object' && target.import?.endsWith('.js'))
-    .map(([name, target]) => [name, (target as { import: string }).import.replace(/^\.\/dist\//, '../src/').replace(/\.js$/, '.ts')]);
+    .map(([name, target]) => [
+      name,
+      (target as { import: string }).import.replace(/^\.\/dist\//, '../src/').replace(/\.js$/, '.ts'),
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -36,15 +41,121 @@ function entryPoints(): Array<[string, string]> {
 
 const MARK = 'ECHO';
 const BIG = ['0'.repeat(10_000_000), MARK + 'A'.repeat(10_000_000)];
-const OPTION_NAMES = ['pan', 'pin', 'key', 'keyBlock', 'cvk', 'pvk', 'pinKey', 'panKey', 'tokenKey', 'kek', 'format', 'count', 'bin', 'length', 'expiry', 'serviceCode', 'cardRef', 'pinBlock', 'method', 'type', 'pvv', 'pvki', 'usage', 'algorithm', 'modeOfUse', 'exportability', 'components', 'digits', 'items', 'data', 'mode', 'iv', 'from', 'to', 'lmk', 'store', 'audit', 'at', 'windowSeconds', 'profile', 'idempotencyKey', 'reason', 'activationCode', 'offset', 'validationData', 'decimalizationTable', 'psn', 'imk', 'code', 'token', 'options', 'padding', 'luhn', 'alphabet', 'tweak', 'keepLeft', 'keepRight', 'connectionString', 'max', 'transportKey', 'batchSize', 'workers'];
+const OPTION_NAMES = [
+  'pan',
+  'pin',
+  'key',
+  'keyBlock',
+  'cvk',
+  'pvk',
+  'pinKey',
+  'panKey',
+  'tokenKey',
+  'kek',
+  'format',
+  'count',
+  'bin',
+  'length',
+  'expiry',
+  'serviceCode',
+  'cardRef',
+  'pinBlock',
+  'method',
+  'type',
+  'pvv',
+  'pvki',
+  'usage',
+  'algorithm',
+  'modeOfUse',
+  'exportability',
+  'components',
+  'digits',
+  'items',
+  'data',
+  'mode',
+  'iv',
+  'from',
+  'to',
+  'lmk',
+  'store',
+  'audit',
+  'at',
+  'windowSeconds',
+  'profile',
+  'idempotencyKey',
+  'reason',
+  'activationCode',
+  'offset',
+  'validationData',
+  'decimalizationTable',
+  'psn',
+  'imk',
+  'code',
+  'token',
+  'options',
+  'padding',
+  'luhn',
+  'alphabet',
+  'tweak',
+  'keepLeft',
+  'keepRight',
+  'connectionString',
+  'max',
+  'transportKey',
+  'batchSize',
+  'workers',
+];
 
-const primitive = fc.constantFrom<unknown>(null, undefined, true, false, 0, -0, 1, -1, 3, 4, 8, 16, 32, 2 ** 31, 2 ** 53, 1e9, 1.5, NaN, Infinity, -Infinity, 1n, Symbol(MARK));
+const primitive = fc.constantFrom<unknown>(
+  null,
+  undefined,
+  true,
+  false,
+  0,
+  -0,
+  1,
+  -1,
+  3,
+  4,
+  8,
+  16,
+  32,
+  2 ** 31,
+  2 ** 53,
+  1e9,
+  1.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  1n,
+  Symbol(MARK),
+);
 const markedString = fc.string({ maxLength: 12 }).map((s) => s + MARK + s);
 const panLike = fc.stringMatching(/^[0-9]{10,19}$/);
 const hexKeyLike = fc.stringMatching(/^[0-9A-F]{16,64}$/);
-const anyString = fc.oneof(markedString, panLike, hexKeyLike, fc.constantFrom('', '0', '1234', 'D0000P0AE00E0000', '\0', '../x'), fc.nat({ max: 1 }).map((i) => BIG[i]!));
-const bytes = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(8, 16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })));
-const oddObjects = fc.constantFrom<unknown>({}, Object.create(null), [], new Date(0), new Map(), new Uint16Array(4), new ArrayBuffer(8), new DataView(new ArrayBuffer(8)), () => 1, Promise.resolve(1));
+const anyString = fc.oneof(
+  markedString,
+  panLike,
+  hexKeyLike,
+  fc.constantFrom('', '0', '1234', 'D0000P0AE00E0000', '\0', '../x'),
+  fc.nat({ max: 1 }).map((i) => BIG[i]!),
+);
+const bytes = fc.oneof(
+  fc.uint8Array({ maxLength: 40 }),
+  fc.constantFrom(8, 16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+);
+const oddObjects = fc.constantFrom<unknown>(
+  {},
+  Object.create(null),
+  [],
+  new Date(0),
+  new Map(),
+  new Uint16Array(4),
+  new ArrayBuffer(8),
+  new DataView(new ArrayBuffer(8)),
+  () => 1,
+  Promise.resolve(1),
+);
 
 const garbage: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
@@ -66,9 +177,15 @@ function echoable(args: unknown, out: string[] = [], depth = 0): string[] {
     // (Regular expressions over the 10 MB strings would overflow the stack: those are checked by their prefix.)
     const head = args.slice(0, 64);
     if (args.includes(MARK) || /^[0-9]{10,}$/.test(head) || /^[0-9A-F]{16,}$/.test(head)) out.push(head.slice(0, 40));
-  }
-  else if (Array.isArray(args) && depth < 4) for (const a of args) echoable(a, out, depth + 1);
-  else if (args !== null && typeof args === 'object' && !(args instanceof Uint8Array) && depth < 4 && Object.getPrototypeOf(args) === Object.prototype) for (const a of Object.values(args)) echoable(a, out, depth + 1);
+  } else if (Array.isArray(args) && depth < 4) for (const a of args) echoable(a, out, depth + 1);
+  else if (
+    args !== null &&
+    typeof args === 'object' &&
+    !(args instanceof Uint8Array) &&
+    depth < 4 &&
+    Object.getPrototypeOf(args) === Object.prototype
+  )
+    for (const a of Object.values(args)) echoable(a, out, depth + 1);
   return out;
 }
 
@@ -97,7 +214,12 @@ async function check(name: string, call: () => unknown, args: unknown[]): Promis
   try {
     const result = call();
     if (result instanceof Promise) await settle(result);
-    else if (result !== null && typeof result === 'object' && typeof (result as AsyncGenerator).next === 'function' && Symbol.asyncIterator in result) {
+    else if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as AsyncGenerator).next === 'function' &&
+      Symbol.asyncIterator in result
+    ) {
       const it = result as AsyncGenerator;
       try {
         await settle(it.next());
@@ -106,7 +228,8 @@ async function check(name: string, call: () => unknown, args: unknown[]): Promis
       }
     }
   } catch (e) {
-    if (!(e instanceof CardHsmError)) return `${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : inspect(e)} for ${inspect(args, { depth: 2, maxStringLength: 40 })}`;
+    if (!(e instanceof CardHsmError))
+      return `${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : inspect(e)} for ${inspect(args, { depth: 2, maxStringLength: 40 })}`;
     if (typeof e.code !== 'string') return `${name} threw a CardHsmError without a code`;
     CODES.add(e.code);
     const text = `${e.message} ${e.field ?? ''}`;
@@ -141,10 +264,14 @@ const RECIPES: Record<string, () => Promise<object>> = {
   MemoryStore: async () => new (await import('../src/index.js')).MemoryStore(),
   MemoryAuditSink: async () => new (await import('../src/index.js')).MemoryAuditSink(),
   JsonlAuditSink: async () => new (await import('../src/index.js')).JsonlAuditSink(join(work, 'audit.jsonl')),
-  PanIssuer: async () => new (await import('../src/index.js')).PanIssuer({ key: new Uint8Array(32).fill(2), bin: '457173', length: 16 }),
+  PanIssuer: async () =>
+    new (await import('../src/index.js')).PanIssuer({ key: new Uint8Array(32).fill(2), bin: '457173', length: 16 }),
   SqliteStore: async () => new (await import('../src/store/sqlite.js')).SqliteStore({ path: ':memory:' }),
   // A closed loopback port: every query fails at once with ERR_STORE_UNAVAILABLE.
-  PostgresStore: async () => new (await import('../src/store/postgres.js')).PostgresStore({ connectionString: 'postgres://fuzz@127.0.0.1:9/none' }),
+  PostgresStore: async () =>
+    new (await import('../src/store/postgres.js')).PostgresStore({
+      connectionString: 'postgres://fuzz@127.0.0.1:9/none',
+    }),
   CardHsmError: async () => new CardHsmError('ERR_FORMAT', 'x'),
 };
 
@@ -154,13 +281,19 @@ function isClass(f: unknown): f is Ctor {
 
 /** Constructor garbage must not create files: a `path` is never a plain string here. */
 function safeArgs(args: unknown[]): unknown[] {
-  return args.map((a) => (a !== null && typeof a === 'object' && 'path' in a && typeof (a as { path: unknown }).path === 'string' ? { ...a, path: 1 } : a));
+  return args.map((a) =>
+    a !== null && typeof a === 'object' && 'path' in a && typeof (a as { path: unknown }).path === 'string'
+      ? { ...a, path: 1 }
+      : a,
+  );
 }
 
 const entries = entryPoints();
 
 /** Every target of an entry: its functions and constructors, then each method of each exported class. */
-async function targets(file: string): Promise<Array<{ name: string; make: () => Promise<(args: unknown[]) => () => unknown> }>> {
+async function targets(
+  file: string,
+): Promise<Array<{ name: string; make: () => Promise<(args: unknown[]) => () => unknown> }>> {
   const mod = (await import(file)) as Record<string, unknown>;
   const out: Array<{ name: string; make: () => Promise<(args: unknown[]) => () => unknown> }> = [];
   for (const [name, value] of Object.entries(mod)) {
@@ -170,12 +303,20 @@ async function targets(file: string): Promise<Array<{ name: string; make: () => 
       continue;
     }
     out.push({ name: `new ${name}`, make: async () => (args) => () => new value(...safeArgs(args)) });
-    for (const staticName of Object.getOwnPropertyNames(value).filter((k) => typeof (value as unknown as Record<string, unknown>)[k] === 'function')) {
-      out.push({ name: `${name}.${staticName}`, make: async () => (args) => () => (value as unknown as Record<string, (...a: unknown[]) => unknown>)[staticName]!(...safeArgs(args)) });
+    for (const staticName of Object.getOwnPropertyNames(value).filter(
+      (k) => typeof (value as unknown as Record<string, unknown>)[k] === 'function',
+    )) {
+      out.push({
+        name: `${name}.${staticName}`,
+        make: async () => (args) => () =>
+          (value as unknown as Record<string, (...a: unknown[]) => unknown>)[staticName]!(...safeArgs(args)),
+      });
     }
     const recipe = RECIPES[name];
     if (recipe === undefined) throw new Error(`exported class ${name} needs a recipe in package.exports.fuzz.test.ts`);
-    const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');
+    const methods = Object.getOwnPropertyNames(value.prototype).filter(
+      (m) => m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function',
+    );
     for (const method of methods) {
       // A fresh instance per method, so that close() or wipe() does not decide what the other methods see.
       out.push({
@@ -195,13 +336,20 @@ async function targets(file: string): Promise<Array<{ name: string; make: () => 
  * bag, or a field of an item of a batch — the places a shallow fuzzer never reaches behind the first check.
  */
 function mutate(valid: unknown[], where: [number, number, number], value: unknown): unknown[] {
-  const args = valid.map((a) => (Array.isArray(a) ? a.map((x) => (x !== null && typeof x === 'object' && !(x instanceof Uint8Array) ? { ...x } : x)) : a !== null && typeof a === 'object' && !(a instanceof Uint8Array) ? { ...a } : a));
+  const args = valid.map((a) =>
+    Array.isArray(a)
+      ? a.map((x) => (x !== null && typeof x === 'object' && !(x instanceof Uint8Array) ? { ...x } : x))
+      : a !== null && typeof a === 'object' && !(a instanceof Uint8Array)
+        ? { ...a }
+        : a,
+  );
   const at = where[0] % Math.max(1, args.length);
   const target = args[at];
   const keysOf = (o: object) => [...Object.keys(o), ...OPTION_NAMES];
   if (Array.isArray(target) && target.length > 0) {
     const item = target[where[1] % target.length];
-    if (item !== null && typeof item === 'object' && !(item instanceof Uint8Array)) (item as Record<string, unknown>)[keysOf(item)[where[2] % keysOf(item).length]!] = value;
+    if (item !== null && typeof item === 'object' && !(item instanceof Uint8Array))
+      (item as Record<string, unknown>)[keysOf(item)[where[2] % keysOf(item).length]!] = value;
     else target[where[1] % target.length] = value;
   } else if (target !== null && typeof target === 'object' && !(target instanceof Uint8Array) && where[1] % 3 !== 0) {
     (target as Record<string, unknown>)[keysOf(target)[where[2] % keysOf(target).length]!] = value;
@@ -215,7 +363,10 @@ describe('valid calls with one value deep inside replaced by garbage (the API ta
   test('every row', async () => {
     const failures: string[] = [];
     for (const [i, row] of API.entries()) {
-      const cases = fc.sample(fc.tuple(fc.tuple(fc.nat(), fc.nat(), fc.nat()), garbage), { numRuns: CALLS_PER_TARGET, seed: 7000 + i });
+      const cases = fc.sample(fc.tuple(fc.tuple(fc.nat(), fc.nat(), fc.nat()), garbage), {
+        numRuns: CALLS_PER_TARGET,
+        seed: 7000 + i,
+      });
       for (const [where, value] of cases) {
         const args = mutate(row.valid, where, value);
         const failure = await check(row.name, () => (row.fn as (...a: unknown[]) => unknown)(...args), args);
@@ -228,7 +379,9 @@ describe('valid calls with one value deep inside replaced by garbage (the API ta
 
 describe('every export of every entry point, with garbage', () => {
   test('package.json names the entry points; at least 100,000 calls in all', async () => {
-    expect(entries.map(([name]) => name)).toEqual(expect.arrayContaining(['.', './store/sqlite', './store/postgres', './arbitraries']));
+    expect(entries.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['.', './store/sqlite', './store/postgres', './arbitraries']),
+    );
     let total = 0;
     for (const [, file] of entries) total += (await targets(file)).length * CALLS_PER_TARGET;
     if (CALLS_PER_TARGET >= 700) expect(total).toBeGreaterThanOrEqual(100_000);
@@ -239,7 +392,8 @@ describe('every export of every entry point, with garbage', () => {
       const list = await targets(file);
       const before = calls;
       const failures: string[] = [];
-      for (const [i, t] of list.entries()) failures.push(...(await fuzz(`${entry} ${t.name}`, await t.make(), 1000 * e + i)));
+      for (const [i, t] of list.entries())
+        failures.push(...(await fuzz(`${entry} ${t.name}`, await t.make(), 1000 * e + i)));
       expect(failures).toEqual([]);
       expect(calls - before).toBe(list.length * CALLS_PER_TARGET);
     }, 900_000);

@@ -34,7 +34,9 @@ describe('PIN blocks', () => {
     );
     const key = new Uint8Array(16);
     expect(api.encodePinBlockIso1('1234')).not.toEqual(api.encodePinBlockIso1('1234'));
-    expect(api.encipherPinBlockIso4(key, '1234', '4111111111111111')).not.toEqual(api.encipherPinBlockIso4(key, '1234', '4111111111111111'));
+    expect(api.encipherPinBlockIso4(key, '1234', '4111111111111111')).not.toEqual(
+      api.encipherPinBlockIso4(key, '1234', '4111111111111111'),
+    );
   });
 
   test('decode rejects a wrong control nibble, length, digit or fill with ERR_PINBLOCK_FORMAT', () => {
@@ -42,11 +44,31 @@ describe('PIN blocks', () => {
     const h = api.hexToBytes;
     const pad = api.encodePinBlockIso0('0000', pan); // the PAN field is block XOR PIN field of 0000
     const field0 = (hex: string) => h(hex).map((b, i) => b ^ pad[i]! ^ h('040000FFFFFFFFFF')[i]!);
-    expectCardHsmError(() => api.decodePinBlockIso0(field0('141234FFFFFFFFFF'), pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
-    expectCardHsmError(() => api.decodePinBlockIso0(field0('031234FFFFFFFFFF'), pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
-    expectCardHsmError(() => api.decodePinBlockIso0(field0('0D1234FFFFFFFFFF'), pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
-    expectCardHsmError(() => api.decodePinBlockIso0(field0('04123AFFFFFFFFFF'), pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
-    expectCardHsmError(() => api.decodePinBlockIso0(field0('041234FFFFFFFFFE'), pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
+    expectCardHsmError(
+      () => api.decodePinBlockIso0(field0('141234FFFFFFFFFF'), pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
+    expectCardHsmError(
+      () => api.decodePinBlockIso0(field0('031234FFFFFFFFFF'), pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
+    expectCardHsmError(
+      () => api.decodePinBlockIso0(field0('0D1234FFFFFFFFFF'), pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
+    expectCardHsmError(
+      () => api.decodePinBlockIso0(field0('04123AFFFFFFFFFF'), pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
+    expectCardHsmError(
+      () => api.decodePinBlockIso0(field0('041234FFFFFFFFFE'), pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
     expectCardHsmError(() => api.decodePinBlockIso2(h('241234FFFFFFFFF0')), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
     expectCardHsmError(() => api.decodePinBlockIso1(h('2412340123456789')), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
     expect(api.decodePinBlockIso1(h('1412340123456789'))).toBe('1234');
@@ -55,7 +77,11 @@ describe('PIN blocks', () => {
     expectCardHsmError(() => api.decodePinBlockIso3(iso3, pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
     const key = new Uint8Array(16).fill(1);
     const iso4 = api.encipherPinBlockIso4(key, '1234', pan);
-    expectCardHsmError(() => api.decipherPinBlockIso4(new Uint8Array(16), iso4, pan), 'ERR_PINBLOCK_FORMAT', 'pinBlock');
+    expectCardHsmError(
+      () => api.decipherPinBlockIso4(new Uint8Array(16), iso4, pan),
+      'ERR_PINBLOCK_FORMAT',
+      'pinBlock',
+    );
   });
 
   test('encode rejects bad PINs, PANs and fills', () => {
@@ -65,8 +91,18 @@ describe('PIN blocks', () => {
     expectCardHsmError(() => api.encodePinBlockIso0('1234', '41111111111111111111'), 'ERR_LENGTH', 'pan');
     expectCardHsmError(() => api.encodePinBlockIso1('1234', '012345678'), 'ERR_LENGTH', 'fill');
     expectCardHsmError(() => api.encodePinBlockIso3('1234', '4111111111111111', 'ABCDEF0BCD'), 'ERR_FORMAT', 'fill');
-    expectCardHsmError(() => api.encipherPinBlockIso4(new Uint8Array(16), '1234', '', new Uint8Array(8)), 'ERR_LENGTH', 'pan');
-    expectCardHsmError(() => api.encipherPinBlockIso4(new Uint8Array(16), '1234', '4', new Uint8Array(7)), 'ERR_LENGTH', 'fill');
-    expect(api.decipherPinBlockIso4(new Uint8Array(16), api.encipherPinBlockIso4(new Uint8Array(16), '1234', '4'), '4')).toBe('1234');
+    expectCardHsmError(
+      () => api.encipherPinBlockIso4(new Uint8Array(16), '1234', '', new Uint8Array(8)),
+      'ERR_LENGTH',
+      'pan',
+    );
+    expectCardHsmError(
+      () => api.encipherPinBlockIso4(new Uint8Array(16), '1234', '4', new Uint8Array(7)),
+      'ERR_LENGTH',
+      'fill',
+    );
+    expect(
+      api.decipherPinBlockIso4(new Uint8Array(16), api.encipherPinBlockIso4(new Uint8Array(16), '1234', '4'), '4'),
+    ).toBe('1234');
   });
 });

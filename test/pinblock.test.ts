@@ -23,7 +23,8 @@ describe('ISO 9564-1 PIN blocks (test/vectors/pinblock.json)', () => {
         return;
       }
       if (op === 'pinField') {
-        if (f === 3) expect(hex(api.encodePinBlockIso3(str(v, 'pin'), ZERO_PAN, str(v, 'fill')))).toBe(str(v, 'pinField'));
+        if (f === 3)
+          expect(hex(api.encodePinBlockIso3(str(v, 'pin'), ZERO_PAN, str(v, 'fill')))).toBe(str(v, 'pinField'));
         else {
           const key = h('00112233445566778899AABBCCDDEEFF');
           const pan = '000000000000'; // 12 zeros, M = 0: the format 4 PAN field is all zeros
@@ -65,7 +66,10 @@ describe('ISO 9564-1 PIN blocks (test/vectors/pinblock.json)', () => {
   });
 
   test('format 0 batch equals single calls', () => {
-    const items = [{ pin: '1234', pan: '5555555551234567' }, { pin: '92389', pan: '4000001234562' }];
+    const items = [
+      { pin: '1234', pan: '5555555551234567' },
+      { pin: '92389', pan: '4000001234562' },
+    ];
     expect(api.encodePinBlockIso0Batch(items).map(hex)).toEqual(['041261AAAAEDCBA9', '0592789FFFEDCBA9']);
   });
 });

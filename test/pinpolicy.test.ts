@@ -44,7 +44,8 @@ describe('checkPinPolicy', () => {
 
   test('a PIN that passes is never a repeat or a run (checked independently)', () => {
     const isRepeat = (p: string) => new Set(p).size === 1;
-    const isRun = (p: string, step: number) => [...p].every((c, i) => i === 0 || (Number(c) - Number(p[i - 1]) + 10) % 10 === (step + 10) % 10);
+    const isRun = (p: string, step: number) =>
+      [...p].every((c, i) => i === 0 || (Number(c) - Number(p[i - 1]) + 10) % 10 === (step + 10) % 10);
     fc.assert(
       fc.property(digits(4, 12), (pin) => {
         if (checkPinPolicy(pin).ok) {
@@ -63,18 +64,25 @@ describe('checkPinPolicy', () => {
 describe('generateRandomPin', () => {
   test('always satisfies the policy, for every length and policy', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 12 }), fc.boolean(), fc.array(digits(4, 4), { maxLength: 20 }), (length, wrapAround, denyList) => {
-        const policy = { wrapAround, denyList };
-        const pin = generateRandomPin(length, policy);
-        expect(pin).toMatch(new RegExp(`^[0-9]{${length}}$`));
-        expect(checkPinPolicy(pin, policy)).toEqual({ ok: true });
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 12 }),
+        fc.boolean(),
+        fc.array(digits(4, 4), { maxLength: 20 }),
+        (length, wrapAround, denyList) => {
+          const policy = { wrapAround, denyList };
+          const pin = generateRandomPin(length, policy);
+          expect(pin).toMatch(new RegExp(`^[0-9]{${length}}$`));
+          expect(checkPinPolicy(pin, policy)).toEqual({ ok: true });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   test('is uniform over the allowed 4-digit PINs (chi-square, 100,000 draws)', () => {
-    const allowed = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0')).filter((p) => checkPinPolicy(p).ok);
+    const allowed = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0')).filter(
+      (p) => checkPinPolicy(p).ok,
+    );
     expect(allowed).toHaveLength(9970); // 10,000 minus 10 repeats, 10 ascending and 10 descending runs (with wrap-around)
     const counts = new Map(allowed.map((p) => [p, 0]));
     const n = 100_000;
@@ -96,6 +104,15 @@ describe('generateRandomPin', () => {
 
   test('a length the policy does not allow, or a policy that allows nothing, is refused', () => {
     expectCardHsmError(() => generateRandomPin(3), 'ERR_FORMAT', 'length');
-    expectCardHsmError(() => generateRandomPin(4, { minLength: 4, maxLength: 4, denyList: Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0')) }), 'ERR_PIN_POLICY', 'policy');
+    expectCardHsmError(
+      () =>
+        generateRandomPin(4, {
+          minLength: 4,
+          maxLength: 4,
+          denyList: Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0')),
+        }),
+      'ERR_PIN_POLICY',
+      'policy',
+    );
   });
 });

@@ -9,7 +9,16 @@
 // - the bundles: no Node builtin and no Node polyfill in them, and README's sizes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -55,7 +64,10 @@ async function pageResult<T>(page: Page, path: string): Promise<T> {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(new URL(path, server.url).href);
   await page.waitForFunction(() => '__result' in globalThis || '__error' in globalThis, null, { timeout: 120_000 });
-  const [result, error] = await page.evaluate(() => [(globalThis as Record<string, unknown>).__result, (globalThis as Record<string, unknown>).__error]);
+  const [result, error] = await page.evaluate(() => [
+    (globalThis as Record<string, unknown>).__result,
+    (globalThis as Record<string, unknown>).__error,
+  ]);
   expect(errors).toEqual([]);
   expect(error).toBeUndefined();
   return result as T;
@@ -66,14 +78,25 @@ function modulePage(dir: string, script: string, body: string): void {
   writeFileSync(
     join(dir, `${script}.html`),
     `<!doctype html><meta charset="utf-8"><script type="module">
-${body.includes('import ') ? body.split('\n').filter((l) => l.startsWith('import ')).join('\n') : ''}
-try { globalThis.__result = await (async () => { ${body.split('\n').filter((l) => !l.startsWith('import ')).join('\n')} })(); }
+${
+  body.includes('import ')
+    ? body
+        .split('\n')
+        .filter((l) => l.startsWith('import '))
+        .join('\n')
+    : ''
+}
+try { globalThis.__result = await (async () => { ${body
+      .split('\n')
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')} })(); }
 catch (e) { globalThis.__error = String(e && e.stack || e); }
 </script>`,
   );
 }
 
-const summary = (results: TestResult[]) => Object.fromEntries(['pass', 'fail', 'not-portable'].map((s) => [s, results.filter((r) => r.status === s).length]));
+const summary = (results: TestResult[]) =>
+  Object.fromEntries(['pass', 'fail', 'not-portable'].map((s) => [s, results.filter((r) => r.status === s).length]));
 const outcomes = (results: TestResult[]) => results.map((r) => `${r.file} | ${r.name} | ${r.status}`);
 
 describe('the known-answer test files, unchanged, from the packed tarball', () => {
@@ -83,11 +106,24 @@ describe('the known-answer test files, unchanged, from the packed tarball', () =
     const outdir = join(work, 'kat-node');
     mkdirSync(outdir);
     await bundleKnownAnswers({ app, outdir, platform: 'node', files });
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(outdir, 'kat.js'))}); console.log(JSON.stringify(await m.runKats()));`], { cwd: app, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(outdir, 'kat.js'))}); console.log(JSON.stringify(await m.runKats()));`,
+      ],
+      { cwd: app, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
     control = JSON.parse(out) as TestResult[];
     const s = summary(control);
     console.log(`known answers in Node: ${JSON.stringify(s)} over ${files.length} files (${files.join(', ')})`);
-    console.log(`not portable (they need Node or cardhsm internals):\n  ${control.filter((r) => r.status === 'not-portable').map((r) => `${r.file} > ${r.name.slice(0, 100)}: ${r.error?.slice(0, 120)}`).join('\n  ')}`);
+    console.log(
+      `not portable (they need Node or cardhsm internals):\n  ${control
+        .filter((r) => r.status === 'not-portable')
+        .map((r) => `${r.file} > ${r.name.slice(0, 100)}: ${r.error?.slice(0, 120)}`)
+        .join('\n  ')}`,
+    );
     expect(control.filter((r) => r.status === 'fail')).toEqual([]);
     expect(new Set(control.map((r) => r.file))).toEqual(new Set(files));
     expect(s.pass).toBeGreaterThan(800);
@@ -111,8 +147,17 @@ describe('the known-answer test files, unchanged, from the packed tarball', () =
   test('workerd (the `workerd` condition: cardhsm.wasm imported as a module): the same tests with the same results', async () => {
     const dir = join(work, 'kat-workerd');
     mkdirSync(dir);
-    const modules = await bundleKnownAnswers({ app, outdir: dir, platform: 'browser', conditions: WORKERD_CONDITIONS, files });
-    writeFileSync(join(dir, 'worker.js'), "import { runKats } from './kat.js';\nexport default { async fetch() { return Response.json(await runKats()); } };\n");
+    const modules = await bundleKnownAnswers({
+      app,
+      outdir: dir,
+      platform: 'browser',
+      conditions: WORKERD_CONDITIONS,
+      files,
+    });
+    writeFileSync(
+      join(dir, 'worker.js'),
+      "import { runKats } from './kat.js';\nexport default { async fetch() { return Response.json(await runKats()); } };\n",
+    );
     copyFileSync(join(dist, 'cardhsm.wasm'), join(dir, 'cardhsm.wasm'));
     const worker = await startWorker(dir, ['worker.js', ...modules, 'cardhsm.wasm']);
     workers.push(worker);
@@ -154,7 +199,13 @@ describe('the calculator page (examples/calculator/), all client-side, in Chromi
     await page.click('#pinblock button[name="encode"]');
     const iso4 = (await out('pinblock', 'encoded'))!;
     expect(iso4).toMatch(/^[0-9A-F]{32}$/);
-    expect(api.decipherPinBlockIso4(api.hexToBytes('00112233445566778899AABBCCDDEEFF'), api.hexToBytes(iso4), '5555555551234567')).toBe('92389');
+    expect(
+      api.decipherPinBlockIso4(
+        api.hexToBytes('00112233445566778899AABBCCDDEEFF'),
+        api.hexToBytes(iso4),
+        '5555555551234567',
+      ),
+    ).toBe('92389');
     await page.click('#pinblock button[name="decode"]');
     expect(await out('pinblock', 'decoded')).toBe('92389');
 
@@ -166,11 +217,19 @@ describe('the calculator page (examples/calculator/), all client-side, in Chromi
     expect(await out('kcv', 'kcv')).toBe('9AD77D');
 
     await page.click('#tr31 button[name="describe"]');
-    expect([await out('tr31', 'version'), await out('tr31', 'usage'), await out('tr31', 'algorithm'), await out('tr31', 'modeOfUse'), await out('tr31', 'exportability')]).toEqual(['D', 'P0', 'A', 'E', 'E']);
+    expect([
+      await out('tr31', 'version'),
+      await out('tr31', 'usage'),
+      await out('tr31', 'algorithm'),
+      await out('tr31', 'modeOfUse'),
+      await out('tr31', 'exportability'),
+    ]).toEqual(['D', 'P0', 'A', 'E', 'E']);
     expect(await out('tr31', 'key')).toBe('');
     await page.click('#tr31 button[name="unwrap"]');
     expect(await out('tr31', 'key')).toBe('3F419E1CB7079442AA37474C2EFBF8B8');
-    expect(await out('tr31', 'keyKcv')).toBe(api.keyCheckValue(api.hexToBytes('3F419E1CB7079442AA37474C2EFBF8B8'), { algorithm: 'AES' }));
+    expect(await out('tr31', 'keyKcv')).toBe(
+      api.keyCheckValue(api.hexToBytes('3F419E1CB7079442AA37474C2EFBF8B8'), { algorithm: 'AES' }),
+    );
     await page.fill('#tr31 input[name="kbpk"]', '00'.repeat(32));
     await page.click('#tr31 button[name="unwrap"]');
     expect(await page.locator('#tr31 .error').textContent()).toMatch(/^ERR_TR31_MAC on "keyBlock": /);
@@ -230,7 +289,12 @@ return { afterImport, counts, cvv, missing };`,
     const r = await pageResult<Record<string, unknown>>(page, 'init-url/index.html');
     await page.close();
     // A second init() after the kernel is loaded does nothing, so a missing URL then is not even fetched.
-    expect(r).toEqual({ afterImport: { streaming: 0, sync: 0 }, counts: { streaming: 1, sync: 0 }, cvv: '561', missing: 'resolved' });
+    expect(r).toEqual({
+      afterImport: { streaming: 0, sync: 0 },
+      counts: { streaming: 1, sync: 0 },
+      cvv: '561',
+      missing: 'resolved',
+    });
   }, 60_000);
 
   test('init(URL) answering 404, and a foreign .wasm, fail with ERR_KERNEL_LOAD; init() then still works', async () => {
@@ -279,8 +343,19 @@ try {
 } catch (e) { globalThis.__error = String(e.stack || e); }
 `,
     );
-    await esbuild.build({ absWorkingDir: app, entryPoints: ['page.js'], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'page.js'), logLevel: 'silent' });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="page.js"></script>');
+    await esbuild.build({
+      absWorkingDir: app,
+      entryPoints: ['page.js'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile: join(dir, 'page.js'),
+      logLevel: 'silent',
+    });
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><script type="module" src="page.js"></script>',
+    );
     const page = await chromium.newPage();
     const r = await pageResult<Record<string, unknown>>(page, 'bundled/index.html');
     await page.close();
@@ -321,7 +396,18 @@ export default { async fetch() { return Response.json({ kcv: core.keyCheckValue(
     // As wrangler does: bundle with the Workers conditions, leave .wasm imports to the runtime as modules. The
     // Worker's folder has cardhsm.wasm (from the package) beside the bundle, where both imports find it.
     const bundle = async (entry: string, out: string) => {
-      const r = await esbuild.build({ absWorkingDir: app, entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', conditions: WORKERD_CONDITIONS, outfile: join(dir, out), external: ['*.wasm', '*.bin'], metafile: true, logLevel: 'silent' });
+      const r = await esbuild.build({
+        absWorkingDir: app,
+        entryPoints: [entry],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        conditions: WORKERD_CONDITIONS,
+        outfile: join(dir, out),
+        external: ['*.wasm', '*.bin'],
+        metafile: true,
+        logLevel: 'silent',
+      });
       return Object.keys(r.metafile.inputs);
     };
     const inputs = [...(await bundle('worker-init.js', 'init.js')), ...(await bundle('worker-lazy.js', 'lazy.js'))];
@@ -348,7 +434,12 @@ export default { async fetch() { return Response.json({ kcv: core.keyCheckValue(
 describe('the bundles of cardhsm/core', () => {
   test('no Node builtin and no Node polyfill under any condition, in workerd no embedded kernel, the real .wasm in the tarball; README states the sizes measured here', async () => {
     const rows = await measureSizes(app);
-    const [browserAll, browserOne, workerdAll, wasm] = rows as [typeof rows[0], typeof rows[0], typeof rows[0], typeof rows[0]];
+    const [browserAll, browserOne, workerdAll, wasm] = rows as [
+      (typeof rows)[0],
+      (typeof rows)[0],
+      (typeof rows)[0],
+      (typeof rows)[0],
+    ];
     console.log(rows.map((r) => `${r.name}: ${r.minified} B minified, ${r.gzip} B gzip`).join('\n'));
     for (const r of [browserAll, browserOne, workerdAll]) {
       // Only the package's own files: no polyfill package was pulled in.
@@ -362,12 +453,24 @@ describe('the bundles of cardhsm/core', () => {
     expect(workerdAll.minified).toBeLessThan(browserAll.minified - wasm.minified);
     // The file Deno and Node get (the `deno` / `import` conditions) shares chunks with the Node-only root entry;
     // its own graph has no builtin either: esbuild's neutral platform fails on any import it cannot resolve.
-    const deno = await esbuild.build({ stdin: { contents: "export * from 'cardhsm/core';", resolveDir: app }, absWorkingDir: app, bundle: true, write: false, format: 'esm', platform: 'neutral', conditions: ['deno', 'import'], metafile: true, logLevel: 'silent' });
+    const deno = await esbuild.build({
+      stdin: { contents: "export * from 'cardhsm/core';", resolveDir: app },
+      absWorkingDir: app,
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['deno', 'import'],
+      metafile: true,
+      logLevel: 'silent',
+    });
     const denoInputs = Object.keys(deno.metafile.inputs).filter((f) => f !== '<stdin>');
     expect(denoInputs).toContain('node_modules/cardhsm/dist/core.js');
     expect(denoInputs.every((f) => f.startsWith('node_modules/cardhsm/dist/'))).toBe(true);
     // The tarball's kernel file is the kernel the build embedded.
-    expect(readFileSync(join(dist, 'cardhsm.wasm')).equals(readFileSync(join(root, 'build', 'cardhsm.wasm')))).toBe(true);
+    expect(readFileSync(join(dist, 'cardhsm.wasm')).equals(readFileSync(join(root, 'build', 'cardhsm.wasm')))).toBe(
+      true,
+    );
     // README's table (KiB, one decimal) is within 10% of what is measured now.
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const r of rows) {

@@ -21,7 +21,11 @@ describe('Visa PVV', () => {
     const pvk = new Uint8Array(16);
     expectCardHsmError(() => api.generateVisaPvv(pvk, '4123456789012345', '12', '1234'), 'ERR_LENGTH', 'pvki');
     expectCardHsmError(() => api.generateVisaPvv(pvk, '4123456789012345', '1', '123'), 'ERR_LENGTH', 'pin');
-    expectCardHsmError(() => api.generateVisaPvv(new Uint8Array(24), '4123456789012345', '1', '1234'), 'ERR_LENGTH', 'pvk');
+    expectCardHsmError(
+      () => api.generateVisaPvv(new Uint8Array(24), '4123456789012345', '1', '1234'),
+      'ERR_LENGTH',
+      'pvk',
+    );
     expectCardHsmError(() => api.verifyVisaPvv(pvk, '4123456789012345', '1', '1234', '12a4'), 'ERR_FORMAT', 'pvv');
   });
 });

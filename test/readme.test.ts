@@ -16,11 +16,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('README has an executed example for every exported function and class (init aside)', () => {
   const callable = names.filter((n) => typeof (api as Record<string, unknown>)[n] === 'function');
-  const missing = callable.filter((n) => !['CardHsmError', 'init'].includes(n) && !blocks.some((b) => b.includes(`${n}(`)));
+  const missing = callable.filter(
+    (n) => !['CardHsmError', 'init'].includes(n) && !blocks.some((b) => b.includes(`${n}(`)),
+  );
   expect(missing).toEqual([]);
 });
 
-test.each(blocks.map((b, i) => [i, b.split('\n')[0]!.slice(0, 70), b] as const))('block %i: %s', async (_, __, block) => {
-  expect(compileExample(block).checks).toBeGreaterThan(0);
-  await runExample(block, { tmp, ...api });
-});
+test.each(blocks.map((b, i) => [i, b.split('\n')[0]!.slice(0, 70), b] as const))(
+  'block %i: %s',
+  async (_, __, block) => {
+    expect(compileExample(block).checks).toBeGreaterThan(0);
+    await runExample(block, { tmp, ...api });
+  },
+);

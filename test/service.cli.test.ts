@@ -51,14 +51,27 @@ describe('development service', () => {
     const client = new CardhsmClient({ url: dev.url, clientId: dev.clientId, secret: dev.secret });
     const group = await client.getAffinityGroup(dev.affinityGroupId);
     expect(group).toMatchObject({ card_type_supported: ['VIRTUAL', 'PHYSICAL'], pin_try_limit: 3 });
-    const card = await client.createCard({ user_id: 'usr-dev', affinity_group_id: dev.affinityGroupId, card_type: 'VIRTUAL', pin: '4929' });
+    const card = await client.createCard({
+      user_id: 'usr-dev',
+      affinity_group_id: dev.affinityGroupId,
+      card_type: 'VIRTUAL',
+      pin: '4929',
+    });
     const { pan, cvv } = await client.getCard(card.id, { extend: ['pan', 'cvv'] });
     // The tester's side: a PIN block under the zone PIN key, security values decrypted with the transport key.
     const tdes = (hex: string, key: string, decrypt = false) => {
-      const c = (decrypt ? createDecipheriv : createCipheriv)('des-ede-ecb', Buffer.from(key, 'hex'), null).setAutoPadding(false);
-      return Buffer.concat([c.update(Buffer.from(hex, 'hex')), c.final()]).toString('hex').toUpperCase();
+      const c = (decrypt ? createDecipheriv : createCipheriv)(
+        'des-ede-ecb',
+        Buffer.from(key, 'hex'),
+        null,
+      ).setAutoPadding(false);
+      return Buffer.concat([c.update(Buffer.from(hex, 'hex')), c.final()])
+        .toString('hex')
+        .toUpperCase();
     };
-    const clear = Buffer.from('044929FFFFFFFFFF', 'hex').map((b, i) => b ^ Buffer.from(`0000${pan!.slice(-13, -1)}`, 'hex')[i]!);
+    const clear = Buffer.from('044929FFFFFFFFFF', 'hex').map(
+      (b, i) => b ^ Buffer.from(`0000${pan!.slice(-13, -1)}`, 'hex')[i]!,
+    );
     const pinBlock = tdes(Buffer.from(clear).toString('hex'), dev.pinKey);
     expect(await client.validatePin({ card_id: card.id, pin_block: pinBlock })).toMatchObject({ valid: true });
     const sv = await client.securityValues({ card_id: card.id });
@@ -75,7 +88,11 @@ describe('development service', () => {
   }, 60_000);
 
   test('a real LMK without --config is refused (development keys exist only with the development LMK)', () => {
-    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: workdir(), encoding: 'utf8', env: { ...process.env, CARDHSM_LMK: '11'.repeat(32) } });
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0'], {
+      cwd: workdir(),
+      encoding: 'utf8',
+      env: { ...process.env, CARDHSM_LMK: '11'.repeat(32) },
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--config');
   }, 60_000);
@@ -95,16 +112,31 @@ describe('--config', () => {
 
   test('a wrong configuration is refused at start, every problem with its path, no secret echoed', () => {
     const dir = workdir();
-    const good = testConfig({ store: `sqlite:${join(dir, 'x.db')}` }) as Record<string, unknown> & { clients: Array<Record<string, unknown>>; affinity_groups: Array<Record<string, unknown>>; key_sets: Record<string, Record<string, string>> };
+    const good = testConfig({ store: `sqlite:${join(dir, 'x.db')}` }) as Record<string, unknown> & {
+      clients: Array<Record<string, unknown>>;
+      affinity_groups: Array<Record<string, unknown>>;
+      key_sets: Record<string, Record<string, string>>;
+    };
     const run = (config: unknown, env: Record<string, string> = {}) => {
-      writeFileSync(join(dir, 'bad.json'), typeof config === 'string' ? config : JSON.stringify({ ...(config as object), lmk: { env: 'TEST_LMK' } }));
-      return spawnSync(process.execPath, [CLI, 'serve', '--config', 'bad.json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TEST_LMK: '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F', ...env } });
+      writeFileSync(
+        join(dir, 'bad.json'),
+        typeof config === 'string' ? config : JSON.stringify({ ...(config as object), lmk: { env: 'TEST_LMK' } }),
+      );
+      return spawnSync(process.execPath, [CLI, 'serve', '--config', 'bad.json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TEST_LMK: '000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F', ...env },
+      });
     };
     const typo = run({ ...good, listen: { host: '127.0.0.1', prot: 1 } });
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain('ERR_CONFIG');
     expect(typo.stderr).toContain('/listen');
-    const refs = run({ ...good, affinity_groups: [{ ...good.affinity_groups[0], key_set: 'nope' }], clients: [{ ...good.clients[0], secret: undefined, secret_env: 'MISSING_SECRET' }] });
+    const refs = run({
+      ...good,
+      affinity_groups: [{ ...good.affinity_groups[0], key_set: 'nope' }],
+      clients: [{ ...good.clients[0], secret: undefined, secret_env: 'MISSING_SECRET' }],
+    });
     expect(refs.status).toBe(2);
     expect(refs.stderr).toContain('/affinity_groups/0/key_set');
     expect(refs.stderr).toContain('/clients/0/secret_env');
@@ -114,12 +146,17 @@ describe('--config', () => {
     const otherLmk = run(good, { TEST_LMK: 'FF'.repeat(32) });
     expect(otherLmk.status).toBe(2);
     expect(otherLmk.stderr).toContain('does not verify under this LMK');
-    const checked = spawnSync(process.execPath, [CLI, 'serve', '--config', writeConfig(dir, { store: `sqlite:${join(dir, 'ok.db')}` }), '--check'], { cwd: dir, encoding: 'utf8' });
+    const checked = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--config', writeConfig(dir, { store: `sqlite:${join(dir, 'ok.db')}` }), '--check'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(checked.status).toBe(0);
     expect(checked.stdout).toMatch(/configuration OK: 3 affinity groups, 7 API clients/);
     const notJson = run('{ "store": ');
     expect(notJson.status).toBe(2);
     expect(notJson.stderr).toContain('--config');
-    for (const r of [typo, refs, wrongKey, otherLmk]) for (const secret of Object.values(SECRETS)) expect(r.stderr).not.toContain(secret);
+    for (const r of [typo, refs, wrongKey, otherLmk])
+      for (const secret of Object.values(SECRETS)) expect(r.stderr).not.toContain(secret);
   }, 60_000);
 });

@@ -16,7 +16,17 @@ import { serve, stop, stopAll, writeConfig, type Node } from './helpers/serve.js
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 
 const vault = new Hsm({ lmk: hexToBytes(LMK_HEX), activities: ['data.decrypt'] });
-const unseal = (sealed: string) => new TextDecoder().decode(vault.decryptData({ key: keyBlocks().record_key!, data: hexToBytes(sealed.slice(32)), mode: 'CBC', iv: hexToBytes(sealed.slice(0, 32)) })).replace(/F+$/, '');
+const unseal = (sealed: string) =>
+  new TextDecoder()
+    .decode(
+      vault.decryptData({
+        key: keyBlocks().record_key!,
+        data: hexToBytes(sealed.slice(32)),
+        mode: 'CBC',
+        iv: hexToBytes(sealed.slice(0, 32)),
+      }),
+    )
+    .replace(/F+$/, '');
 
 describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
   let db: Postgres;
@@ -50,13 +60,18 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
     const statuses = new Map<number, number>();
     const worker = async () => {
       for (let i = next++; i < total; i = next++) {
-        const r = await nodes[i % 2]!.request('POST', '/cards/v1/', { body: { user_id: 'usr-bulk', affinity_group_id: GROUP, card_type: 'VIRTUAL' }, headers: { 'x-idempotency-key': randomUUID() } });
+        const r = await nodes[i % 2]!.request('POST', '/cards/v1/', {
+          body: { user_id: 'usr-bulk', affinity_group_id: GROUP, card_type: 'VIRTUAL' },
+          headers: { 'x-idempotency-key': randomUUID() },
+        });
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       }
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
     expect(Object.fromEntries(statuses)).toEqual({ 201: total });
-    const { rows } = await sql.query<{ pan_enc: string; card_ref: string }>("SELECT pan_enc, card_ref FROM svc_cards WHERE user_id = 'usr-bulk'");
+    const { rows } = await sql.query<{ pan_enc: string; card_ref: string }>(
+      "SELECT pan_enc, card_ref FROM svc_cards WHERE user_id = 'usr-bulk'",
+    );
     expect(rows).toHaveLength(total);
     const pans = rows.map((r) => unseal(r.pan_enc));
     expect(new Set(pans).size).toBe(total);
@@ -67,31 +82,54 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
   test('the same idempotency key sent to both nodes at once: one card', async () => {
     const nodes = [client(a), client(b)];
     const body = { user_id: 'usr-same-key', affinity_group_id: GROUP, card_type: 'VIRTUAL' };
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => nodes[i % 2]!.request('POST', '/cards/v1/', { body, headers: { 'x-idempotency-key': 'one-key-two-nodes' } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        nodes[i % 2]!.request('POST', '/cards/v1/', { body, headers: { 'x-idempotency-key': 'one-key-two-nodes' } }),
+      ),
+    );
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
-    const ids = new Set(results.filter((r) => r.status === 201).map((r) => (r.body as { data: { id: string } }).data.id));
+    const ids = new Set(
+      results.filter((r) => r.status === 201).map((r) => (r.body as { data: { id: string } }).data.id),
+    );
     expect(ids.size).toBe(1);
     // After the first has finished, both nodes replay it.
     for (const n of nodes) {
-      const again = await n.request('POST', '/cards/v1/', { body, headers: { 'x-idempotency-key': 'one-key-two-nodes' } });
+      const again = await n.request('POST', '/cards/v1/', {
+        body,
+        headers: { 'x-idempotency-key': 'one-key-two-nodes' },
+      });
       expect(again.status).toBe(201);
       expect((again.body as { data: { id: string } }).data.id).toBe([...ids][0]);
     }
-    expect((await sql.query("SELECT COUNT(*)::int AS n FROM svc_cards WHERE user_id = 'usr-same-key'")).rows[0].n).toBe(1);
+    expect((await sql.query("SELECT COUNT(*)::int AS n FROM svc_cards WHERE user_id = 'usr-same-key'")).rows[0].n).toBe(
+      1,
+    );
   });
 
   test('200 wrong PINs for one card split across both nodes: exactly the limit (3) evaluated, the rest 423', async () => {
-    const card = await client(a).createCard({ user_id: 'usr-pins', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: '4929' });
+    const card = await client(a).createCard({
+      user_id: 'usr-pins',
+      affinity_group_id: GROUP,
+      card_type: 'VIRTUAL',
+      pin: '4929',
+    });
     const pan = (await client(b).getCard(card.id, { extend: ['pan'] })).pan!;
     const nodes = [client(a), client(b)];
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => nodes[i % 2]!.request('POST', '/cards/pin/validation', { body: { card_id: card.id, pin_block: pinBlockIso0(String(1000 + i), pan) } })),
+      Array.from({ length: 200 }, (_, i) =>
+        nodes[i % 2]!.request('POST', '/cards/pin/validation', {
+          body: { card_id: card.id, pin_block: pinBlockIso0(String(1000 + i), pan) },
+        }),
+      ),
     );
     const evaluated = results.filter((r) => r.status === 200);
     expect(evaluated).toHaveLength(3);
     expect(evaluated.every((r) => (r.body as { data: { valid: boolean } }).data.valid === false)).toBe(true);
     expect(results.filter((r) => r.status === 423)).toHaveLength(197);
-    expect(await client(b).invalidPinAttempts({ card_id: card.id })).toMatchObject({ failed_attempts: 3, locked: true });
+    expect(await client(b).invalidPinAttempts({ card_id: card.id })).toMatchObject({
+      failed_attempts: 3,
+      locked: true,
+    });
   });
 
   test('a node SIGKILLed during a batch job: the job completes after the restart, every card once', async () => {
@@ -102,14 +140,19 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
     b.proc.kill('SIGSTOP');
     try {
       for (let attempt = 0; attempt < 5 && batchId === undefined; attempt++) {
-        const batch = await client(a).createBatch({ affinity_group_id: GROUP, quantity: 1000, distribution_type: 'WAREHOUSE' });
+        const batch = await client(a).createBatch({
+          affinity_group_id: GROUP,
+          quantity: 1000,
+          distribution_type: 'WAREHOUSE',
+        });
         for (let i = 0; i < 5000; i++) {
           const { rows } = await sql.query<{ issued: number }>('SELECT issued FROM svc_jobs WHERE id = $1', [batch.id]);
           if (rows[0]!.issued > 0) break;
           await new Promise((r) => setTimeout(r, 2));
         }
         a.proc.kill('SIGSTOP');
-        const issued = (await sql.query<{ issued: number }>('SELECT issued FROM svc_jobs WHERE id = $1', [batch.id])).rows[0]!.issued;
+        const issued = (await sql.query<{ issued: number }>('SELECT issued FROM svc_jobs WHERE id = $1', [batch.id]))
+          .rows[0]!.issued;
         if (issued > 0 && issued < 1000) {
           await stop(a, 'SIGKILL');
           batchId = batch.id;
@@ -119,7 +162,9 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
       expect(batchId, 'a kill landed in the middle of a job').toBeDefined();
       expect(killedAt).toBeGreaterThan(0);
       expect(killedAt).toBeLessThan(1000);
-      expect((await sql.query('SELECT COUNT(*)::int AS n FROM svc_cards WHERE job_id = $1', [batchId])).rows[0].n).toBe(killedAt);
+      expect((await sql.query('SELECT COUNT(*)::int AS n FROM svc_cards WHERE job_id = $1', [batchId])).rows[0].n).toBe(
+        killedAt,
+      );
       a = await serve(dir, ['--config', config]); // the restart: it takes the job over once the dead node's lease runs out
       let done = false;
       for (let i = 0; i < 600 && !done; i++) {
@@ -130,7 +175,10 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL', () => {
     } finally {
       b.proc.kill('SIGCONT');
     }
-    const { rows } = await sql.query<{ pan_enc: string; job_seq: number }>('SELECT pan_enc, job_seq FROM svc_cards WHERE job_id = $1', [batchId]);
+    const { rows } = await sql.query<{ pan_enc: string; job_seq: number }>(
+      'SELECT pan_enc, job_seq FROM svc_cards WHERE job_id = $1',
+      [batchId],
+    );
     expect(rows).toHaveLength(1000);
     expect(new Set(rows.map((r) => unseal(r.pan_enc))).size).toBe(1000);
     expect(rows.map((r) => r.job_seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));

@@ -9,7 +9,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { CLEAR_KEYS, DCVV_GROUP, eventually, GROUP, LMK_HEX, pinBlockIso0, RECEIVER, ADDRESS, startTestService, type TestService } from './helpers/service.js';
+import {
+  CLEAR_KEYS,
+  DCVV_GROUP,
+  eventually,
+  GROUP,
+  LMK_HEX,
+  pinBlockIso0,
+  RECEIVER,
+  ADDRESS,
+  startTestService,
+  type TestService,
+} from './helpers/service.js';
 import { postgresAvailable, startPostgres, type Postgres } from './helpers/postgres.js';
 
 interface Secrets {
@@ -22,10 +33,21 @@ interface Secrets {
 async function populate(svc: TestService): Promise<Secrets> {
   const all = svc.all;
   const pins = ['4929', '8252', '3817', '6024'];
-  const v = await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] }, { idempotencyKey: 'dump-1' });
-  await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] }, { idempotencyKey: 'dump-1' }); // replay
+  const v = await all.createCard(
+    { user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] },
+    { idempotencyKey: 'dump-1' },
+  );
+  await all.createCard(
+    { user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: pins[0] },
+    { idempotencyKey: 'dump-1' },
+  ); // replay
   await all.updateCard(v.id, { pin: pins[1]! });
-  const p = await all.createCard({ user_id: 'usr-dump', affinity_group_id: GROUP, card_type: 'PHYSICAL', address: ADDRESS });
+  const p = await all.createCard({
+    user_id: 'usr-dump',
+    affinity_group_id: GROUP,
+    card_type: 'PHYSICAL',
+    address: ADDRESS,
+  });
   const { activation_code } = await all.embossCard(p.id);
   await all.activateCard({ activation_code: activation_code!, pin: pins[2]! });
   const d = await all.createCard({ user_id: 'usr-dump', affinity_group_id: DCVV_GROUP, card_type: 'VIRTUAL' });
@@ -33,9 +55,19 @@ async function populate(svc: TestService): Promise<Secrets> {
   await all.securityValues({ card_id: d.id, generate_pin: true });
   await all.instantCard({ user_id: 'usr-dump', affinity_group_id: GROUP, pin: pins[3]! });
   await all.addEmbossingRecord({ affinity_group_id: GROUP, cardholder_name: 'DUMP TEST', address: ADDRESS });
-  const batch = await all.createBatch({ affinity_group_id: GROUP, quantity: 20, distribution_type: 'CLIENT', address: ADDRESS, receiver: RECEIVER });
+  const batch = await all.createBatch({
+    affinity_group_id: GROUP,
+    quantity: 20,
+    distribution_type: 'CLIENT',
+    address: ADDRESS,
+    receiver: RECEIVER,
+  });
   const job = await all.massIssue({ affinity_group_id: GROUP, quantity: 20 });
-  await eventually(async () => ((await all.getBatch(batch.id)).status === 'DONE' && (await all.getMassIssue(job.id)).status === 'DONE' ? true : undefined));
+  await eventually(async () =>
+    (await all.getBatch(batch.id)).status === 'DONE' && (await all.getMassIssue(job.id)).status === 'DONE'
+      ? true
+      : undefined,
+  );
   await all.massIssueCards(job.id);
   await all.reissueCard({ card_id: v.id, action: 'STOLEN' });
   const vpan = (await all.getCard(v.id, { extend: ['pan'] })).pan!;
@@ -113,10 +145,15 @@ describe('database dumps', () => {
     expect(files).toContain('cardhsm.db');
     for (const f of files) checkText(f, readFileSync(join(svc.dir, f)).toString('latin1'), secrets);
     const db = new Database(join(svc.dir, 'cardhsm.db'), { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['svc_cards', 'svc_idempotency', 'cardhsm_settings', 'cardhsm_attempts']));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['svc_cards', 'svc_idempotency', 'cardhsm_settings', 'cardhsm_attempts']),
+    );
     let cells = 0;
-    for (const t of tables) cells += checkCells(t, db.prepare(`SELECT * FROM "${t}"`).all() as Array<Record<string, unknown>>, secrets);
+    for (const t of tables)
+      cells += checkCells(t, db.prepare(`SELECT * FROM "${t}"`).all() as Array<Record<string, unknown>>, secrets);
     expect(cells).toBeGreaterThan(1000);
     db.close();
   }, 120_000);
@@ -129,15 +166,29 @@ describe('database dumps', () => {
       const svc = await startTestService({ store: pgServer.url });
       cleanups.push(() => svc.close());
       const secrets = await populate(svc);
-      const bin = readdirSync('/usr/lib/postgresql').map((v) => join('/usr/lib/postgresql', v, 'bin', 'pg_dump')).find(existsSync)!;
-      const dump = execFileSync(bin, ['--data-only', '--inserts', pgServer.url], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const bin = readdirSync('/usr/lib/postgresql')
+        .map((v) => join('/usr/lib/postgresql', v, 'bin', 'pg_dump'))
+        .find(existsSync)!;
+      const dump = execFileSync(bin, ['--data-only', '--inserts', pgServer.url], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       expect(dump).toContain('svc_cards');
       checkText('pg_dump', dump, secrets);
       const client = new pg.Client({ connectionString: pgServer.url });
       await client.connect();
-      const tables = (await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).rows.map((r) => r.table_name);
+      const tables = (
+        await client.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+      ).rows.map((r) => r.table_name);
       let cells = 0;
-      for (const t of tables) cells += checkCells(t, (await client.query(`SELECT * FROM "${t}"`)).rows as Array<Record<string, unknown>>, secrets);
+      for (const t of tables)
+        cells += checkCells(
+          t,
+          (await client.query(`SELECT * FROM "${t}"`)).rows as Array<Record<string, unknown>>,
+          secrets,
+        );
       expect(cells).toBeGreaterThan(1000);
       await client.end();
     }, 120_000);

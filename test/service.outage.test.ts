@@ -18,14 +18,24 @@ describe.skipIf(!postgresAvailable())('PostgreSQL down', () => {
   });
 
   test('503 while the store is down, the same answers as before once it is back', async () => {
-    const card = await svc.all.createCard({ user_id: 'usr-outage', affinity_group_id: GROUP, card_type: 'VIRTUAL', pin: '4929' });
+    const card = await svc.all.createCard({
+      user_id: 'usr-outage',
+      affinity_group_id: GROUP,
+      card_type: 'VIRTUAL',
+      pin: '4929',
+    });
     const pan = (await svc.all.getCard(card.id, { extend: ['pan'] })).pan!;
     db.stop();
     try {
       for (const r of [
         await svc.all.request('GET', `/cards/v1/${card.id}`),
-        await svc.all.request('POST', '/cards/pin/validation', { body: { card_id: card.id, pin_block: pinBlockIso0('4929', pan) } }),
-        await svc.all.request('POST', '/cards/v1/', { body: { user_id: 'usr-outage', affinity_group_id: GROUP, card_type: 'VIRTUAL' }, headers: { 'x-idempotency-key': 'outage-1' } }),
+        await svc.all.request('POST', '/cards/pin/validation', {
+          body: { card_id: card.id, pin_block: pinBlockIso0('4929', pan) },
+        }),
+        await svc.all.request('POST', '/cards/v1/', {
+          body: { user_id: 'usr-outage', affinity_group_id: GROUP, card_type: 'VIRTUAL' },
+          headers: { 'x-idempotency-key': 'outage-1' },
+        }),
       ]) {
         expect(r.status).toBe(503);
         expect((r.body as { errors: Array<{ code: string }> }).errors[0]!.code).toBe('STORE_UNAVAILABLE');
@@ -38,6 +48,9 @@ describe.skipIf(!postgresAvailable())('PostgreSQL down', () => {
     }
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
     expect((await svc.all.getCard(card.id)).id).toBe(card.id);
-    expect(await svc.all.validatePin({ card_id: card.id, pin_block: pinBlockIso0('4929', pan) })).toMatchObject({ valid: true, remaining_attempts: 3 });
+    expect(await svc.all.validatePin({ card_id: card.id, pin_block: pinBlockIso0('4929', pan) })).toMatchObject({
+      valid: true,
+      remaining_attempts: 3,
+    });
   }, 60_000);
 });

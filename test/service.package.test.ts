@@ -8,7 +8,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const SERVICE_DEPS = ['fastify', '@fastify/swagger', '@fastify/type-provider-typebox', '@sinclair/typebox', 'ajv', 'kysely', 'prom-client'];
+const SERVICE_DEPS = [
+  'fastify',
+  '@fastify/swagger',
+  '@fastify/type-provider-typebox',
+  '@sinclair/typebox',
+  'ajv',
+  'kysely',
+  'prom-client',
+];
 
 /** Bare specifiers reachable from a built entry through its relative imports (static and dynamic). */
 function bareImports(entry: string, lazy: boolean): Set<string> {
@@ -18,7 +26,9 @@ function bareImports(entry: string, lazy: boolean): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']/gm)].map((m) => m[1] ?? m[2]!);
+    const specifiers = [
+      ...text.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']/gm),
+    ].map((m) => m[1] ?? m[2]!);
     if (lazy) specifiers.push(...[...text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!));
     for (const s of specifiers) {
       if (s.startsWith('.')) visit(resolve(dirname(file), s));
@@ -34,7 +44,8 @@ test('the root entry imports none of the service packages, even lazily; the serv
   const root = bareImports(join(dist, 'index.js'), true);
   for (const name of SERVICE_DEPS) expect(root.has(name), name).toBe(false);
   const service = bareImports(join(dist, 'service', 'main.js'), true);
-  for (const name of ['fastify', '@fastify/swagger', 'kysely', 'prom-client', 'ajv', '@sinclair/typebox']) expect(service.has(name), name).toBe(true);
+  for (const name of ['fastify', '@fastify/swagger', 'kysely', 'prom-client', 'ajv', '@sinclair/typebox'])
+    expect(service.has(name), name).toBe(true);
   const client = bareImports(join(dist, 'client', 'index.js'), true);
   expect([...client]).toEqual([]);
 });
@@ -42,9 +53,11 @@ test('the root entry imports none of the service packages, even lazily; the serv
 test('at run time: import "cardhsm" loads no service package; the service entry loads Fastify and prom-client', () => {
   const script = (entry: string) =>
     `import(${JSON.stringify(join(dist, entry))}).then(() => console.log(JSON.stringify(Object.keys(require('module')._cache ?? require.cache))))`;
-  const run = (entry: string) => JSON.parse(execFileSync(process.execPath, ['-e', script(entry)], { encoding: 'utf8' })) as string[];
+  const run = (entry: string) =>
+    JSON.parse(execFileSync(process.execPath, ['-e', script(entry)], { encoding: 'utf8' })) as string[];
   const afterRoot = run('index.js').join('\n');
-  for (const name of ['fastify', 'prom-client', 'ajv', '@sinclair/typebox', 'avvio', 'pino']) expect(afterRoot).not.toContain(`node_modules/${name}/`);
+  for (const name of ['fastify', 'prom-client', 'ajv', '@sinclair/typebox', 'avvio', 'pino'])
+    expect(afterRoot).not.toContain(`node_modules/${name}/`);
   const afterService = run('service/main.js').join('\n');
   expect(afterService).toContain('node_modules/fastify/');
   expect(afterService).toContain('node_modules/prom-client/');

@@ -16,7 +16,9 @@ const section = readme.slice(readme.indexOf('## The card-management API: `cardhs
 const walkthrough = /<!-- walkthrough -->\n```ts\n([\s\S]*?)```/.exec(section)![1]!;
 const shBlocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const ASSERTION = /^(.*?)\s+\/\/ => (.*)$/;
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<unknown>;
 
 let dir: string;
 let node: Node;
@@ -42,15 +44,47 @@ test('the walk-through runs against a real development service, every // => line
     })
     .join('\n');
   expect(checks).toBeGreaterThanOrEqual(8);
-  const check = async (source: string, actual: () => Promise<unknown>, expected: () => Promise<unknown>) => expect(await actual(), source).toEqual(await expected());
+  const check = async (source: string, actual: () => Promise<unknown>, expected: () => Promise<unknown>) =>
+    expect(await actual(), source).toEqual(await expected());
   const read = (path: string, encoding: BufferEncoding) => readFileSync(join(dir, path), encoding);
-  const run = new AsyncFunction('__check', 'readFileSync', 'CardhsmClient', 'bytesToHex', 'encodePinBlockIso0', 'hexToBytes', 'tdesDecryptEcb', 'tdesEncryptEcb', `${body}\nreturn { values, dev };`);
-  const { values, dev } = (await run(check, read, CardhsmClient, bytesToHex, encodePinBlockIso0, hexToBytes, tdesDecryptEcb, tdesEncryptEcb)) as { values: { icvv: string }; dev: { transportKey: string; url: string } };
+  const run = new AsyncFunction(
+    '__check',
+    'readFileSync',
+    'CardhsmClient',
+    'bytesToHex',
+    'encodePinBlockIso0',
+    'hexToBytes',
+    'tdesDecryptEcb',
+    'tdesEncryptEcb',
+    `${body}\nreturn { values, dev };`,
+  );
+  const { values, dev } = (await run(
+    check,
+    read,
+    CardhsmClient,
+    bytesToHex,
+    encodePinBlockIso0,
+    hexToBytes,
+    tdesDecryptEcb,
+    tdesEncryptEcb,
+  )) as { values: { icvv: string }; dev: { transportKey: string; url: string } };
   expect(dev.url).toBe(node.url);
 
   // The OpenSSL block decrypts the same value.
   const opensslBlock = shBlocks.find((b) => b.includes('openssl enc -d -des-ede'))!;
-  const out = execFileSync('bash', ['-c', opensslBlock.split('\n').filter((l) => !l.startsWith('#')).join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, ICVV_HEX: values.icvv } }).trim().toUpperCase();
+  const out = execFileSync(
+    'bash',
+    [
+      '-c',
+      opensslBlock
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+    ],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, ICVV_HEX: values.icvv } },
+  )
+    .trim()
+    .toUpperCase();
   expect(out).toMatch(/^[0-9]{3}F{13}$/);
   expect(out).toBe(bytesToHex(tdesDecryptEcb(hexToBytes(dev.transportKey), hexToBytes(values.icvv))));
 });
@@ -58,7 +92,9 @@ test('the walk-through runs against a real development service, every // => line
 test('the raw signed request with curl and openssl answers 200 with the development group', () => {
   const curlBlock = shBlocks.find((b) => b.includes('curl -s'))!;
   const out = execFileSync('bash', ['-c', curlBlock], { cwd: dir, encoding: 'utf8' });
-  expect(JSON.parse(out)).toMatchObject({ data: { id: 'afg-development', pin_try_limit: 3, card_type_supported: ['VIRTUAL', 'PHYSICAL'] } });
+  expect(JSON.parse(out)).toMatchObject({
+    data: { id: 'afg-development', pin_try_limit: 3, card_type_supported: ['VIRTUAL', 'PHYSICAL'] },
+  });
 });
 
 test('`npx cardhsm serve` is the README one-liner', () => {

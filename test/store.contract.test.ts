@@ -55,7 +55,8 @@ function contract(name: string, make: () => Promise<Store>, done: () => Promise<
       expect(await store.consumeActivationCode(card, 'H1', 3)).toEqual({ result: 'ACTIVATED', attempts: 1 });
       expect((await store.consumeActivationCode(card, 'H1', 3)).result).toBe('USED');
       await store.putActivationCode(card, 'H3');
-      for (let i = 1; i <= 3; i++) expect(await store.consumeActivationCode(card, 'HX', 3)).toEqual({ result: 'MISMATCH', attempts: i });
+      for (let i = 1; i <= 3; i++)
+        expect(await store.consumeActivationCode(card, 'HX', 3)).toEqual({ result: 'MISMATCH', attempts: i });
       expect(await store.consumeActivationCode(card, 'H3', 3)).toEqual({ result: 'LOCKED', attempts: 3 });
       const racers = ref();
       await store.putActivationCode(racers, 'OK');
@@ -67,8 +68,23 @@ function contract(name: string, make: () => Promise<Store>, done: () => Promise<
       const name = `range-${ref()}`;
       expect(await store.rangeNext(name)).toBe(0);
       const leases = await Promise.all(Array.from({ length: 12 }, () => store.leaseRange(name, 10, 105)));
-      const granted = leases.filter((l) => l !== null).sort((a, b) => a!.start - b!.start) as { start: number; end: number }[];
-      expect(granted.map((l) => [l.start, l.end])).toEqual([[0, 10], [10, 20], [20, 30], [30, 40], [40, 50], [50, 60], [60, 70], [70, 80], [80, 90], [90, 100], [100, 105]]);
+      const granted = leases.filter((l) => l !== null).sort((a, b) => a!.start - b!.start) as {
+        start: number;
+        end: number;
+      }[];
+      expect(granted.map((l) => [l.start, l.end])).toEqual([
+        [0, 10],
+        [10, 20],
+        [20, 30],
+        [30, 40],
+        [40, 50],
+        [50, 60],
+        [60, 70],
+        [70, 80],
+        [80, 90],
+        [90, 100],
+        [100, 105],
+      ]);
       expect(leases.filter((l) => l === null)).toHaveLength(1);
       expect(await store.rangeNext(name)).toBe(105);
       expect(await store.leaseRange(name, 10, 105)).toBeNull();
@@ -108,7 +124,11 @@ function contract(name: string, make: () => Promise<Store>, done: () => Promise<
 contract('MemoryStore', async () => new MemoryStore());
 
 const sqliteDir = mkdtempSync(join(tmpdir(), 'cardhsm-sqlite-'));
-contract('SqliteStore', async () => new SqliteStore({ path: join(sqliteDir, 'contract.db') }), async () => rmSync(sqliteDir, { recursive: true, force: true }));
+contract(
+  'SqliteStore',
+  async () => new SqliteStore({ path: join(sqliteDir, 'contract.db') }),
+  async () => rmSync(sqliteDir, { recursive: true, force: true }),
+);
 
 // Without PostgreSQL binaries a local run reports these as skipped (with a SKIP line); CI requires them.
 describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
@@ -125,7 +145,9 @@ describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
 
 describe('unavailable stores', () => {
   test('SQLite: a path that cannot be opened is ERR_STORE_UNAVAILABLE', () => {
-    expect(() => new SqliteStore({ path: '/nonexistent-dir/x/y.db' })).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
+    expect(() => new SqliteStore({ path: '/nonexistent-dir/x/y.db' })).toThrow(
+      expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }),
+    );
   });
   test('PostgreSQL: a refused connection is ERR_STORE_UNAVAILABLE', async () => {
     const store = new PostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres' });

@@ -15,9 +15,13 @@ const EMPTY = new Uint8Array(0);
 describe('the construction, exactly', () => {
   test("'any': left || FF1(key, tweak, 10, middle) || right", () => {
     const middle = PAN.slice(6, 12);
-    expect(api.tokenizePan(KEY, PAN, { luhn: 'any' })).toBe(PAN.slice(0, 6) + api.ff1Encrypt(KEY, EMPTY, 10, middle) + PAN.slice(12));
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'any' })).toBe(
+      PAN.slice(0, 6) + api.ff1Encrypt(KEY, EMPTY, 10, middle) + PAN.slice(12),
+    );
     const tweak = Uint8Array.of(1, 2, 3);
-    expect(api.tokenizePan(KEY, PAN, { luhn: 'any', keepLeft: 4, keepRight: 2, tweak })).toBe(PAN.slice(0, 4) + api.ff1Encrypt(KEY, tweak, 10, PAN.slice(4, 14)) + PAN.slice(14));
+    expect(api.tokenizePan(KEY, PAN, { luhn: 'any', keepLeft: 4, keepRight: 2, tweak })).toBe(
+      PAN.slice(0, 4) + api.ff1Encrypt(KEY, tweak, 10, PAN.slice(4, 14)) + PAN.slice(14),
+    );
   });
 
   test("'valid': FF1 applied until the token passes Luhn", () => {
@@ -38,8 +42,19 @@ describe('the construction, exactly', () => {
     expect(api.tokenizePan(KEY, PAN, { luhn: 'invalid' })).toBe(walk(PAN, 6, 4));
     expect(api.tokenizePan(KEY, PAN)).toBe(walk(PAN, 6, 4)); // the default
     // Enough PANs that some need a second FF1 step (1 in 10 does).
-    const pans = Array.from({ length: 40 }, (_, i) => { const body = `457173${String((i * 7919) % 1e6).padStart(6, '0')}123`; return body + api.luhnCheckDigit(body); });
-    const steps = pans.map((p) => { let m = p.slice(6, 11) + String((Number(p[11]) + 1) % 10), n = 0; do { m = api.ff1Encrypt(KEY, EMPTY, 10, m); n++; } while (api.isLuhnValid(p.slice(0, 6) + m + p.slice(12))); return n; });
+    const pans = Array.from({ length: 40 }, (_, i) => {
+      const body = `457173${String((i * 7919) % 1e6).padStart(6, '0')}123`;
+      return body + api.luhnCheckDigit(body);
+    });
+    const steps = pans.map((p) => {
+      let m = p.slice(6, 11) + String((Number(p[11]) + 1) % 10),
+        n = 0;
+      do {
+        m = api.ff1Encrypt(KEY, EMPTY, 10, m);
+        n++;
+      } while (api.isLuhnValid(p.slice(0, 6) + m + p.slice(12)));
+      return n;
+    });
     expect(Math.max(...steps)).toBeGreaterThan(1);
     expect(api.tokenizePanBatch(KEY, pans)).toEqual(pans.map((p) => walk(p, 6, 4)));
     expect(api.tokenizePanBatch(KEY, pans, { keepLeft: 4, keepRight: 2 })).toEqual(pans.map((p) => walk(p, 4, 2)));
@@ -97,10 +112,18 @@ describe('properties', () => {
 
   test('a batch of mixed lengths equals its PANs tokenized one by one, in order', () => {
     fc.assert(
-      fc.property(aesKey, fc.array(fc.integer({ min: 16, max: 19 }).chain((length) => luhnPan({ length })), { minLength: 1, maxLength: 12 }), options, (key, pans, opts) => {
-        fc.pre(Math.min(...pans.map((p) => p.length)) - (opts.keepLeft ?? 6) - (opts.keepRight ?? 4) >= 6);
-        expect(api.tokenizePanBatch(key, pans, opts)).toEqual(pans.map((p) => api.tokenizePan(key, p, opts)));
-      }),
+      fc.property(
+        aesKey,
+        fc.array(
+          fc.integer({ min: 16, max: 19 }).chain((length) => luhnPan({ length })),
+          { minLength: 1, maxLength: 12 },
+        ),
+        options,
+        (key, pans, opts) => {
+          fc.pre(Math.min(...pans.map((p) => p.length)) - (opts.keepLeft ?? 6) - (opts.keepRight ?? 4) >= 6);
+          expect(api.tokenizePanBatch(key, pans, opts)).toEqual(pans.map((p) => api.tokenizePan(key, p, opts)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -126,18 +149,22 @@ describe('properties', () => {
 
   test('junk never crashes: a string or a CardHsmError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), digits(0, 22), fc.string()), fc.oneof(fc.anything(), options), (pan, opts) => {
-        try {
-          expect(typeof api.tokenizePan(KEY, pan as string, opts as api.TokenOptions)).toBe('string');
-        } catch (e) {
-          expect(e).toBeInstanceOf(api.CardHsmError);
-        }
-        try {
-          api.detokenizePan(KEY, pan as string, opts as api.TokenOptions);
-        } catch (e) {
-          expect(e).toBeInstanceOf(api.CardHsmError);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.anything(), digits(0, 22), fc.string()),
+        fc.oneof(fc.anything(), options),
+        (pan, opts) => {
+          try {
+            expect(typeof api.tokenizePan(KEY, pan as string, opts as api.TokenOptions)).toBe('string');
+          } catch (e) {
+            expect(e).toBeInstanceOf(api.CardHsmError);
+          }
+          try {
+            api.detokenizePan(KEY, pan as string, opts as api.TokenOptions);
+          } catch (e) {
+            expect(e).toBeInstanceOf(api.CardHsmError);
+          }
+        },
+      ),
     );
   });
 });
@@ -148,14 +175,32 @@ describe('errors', () => {
     expect(api.tokenizePan(KEY, '4111111111111', { keepLeft: 3, keepRight: 1, luhn: 'any' })).toHaveLength(13);
     expectCardHsmError(() => api.tokenizePan(KEY, '4111111111111112'), 'ERR_FORMAT', 'pan');
     expect(api.tokenizePan(KEY, '4111111111111112', { luhn: 'any' })).toHaveLength(16);
-    expectCardHsmError(() => api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric', luhn: 'valid' }), 'ERR_FORMAT', 'opts.luhn');
+    expectCardHsmError(
+      () => api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric', luhn: 'valid' }),
+      'ERR_FORMAT',
+      'opts.luhn',
+    );
     expectCardHsmError(() => api.tokenizePan(KEY, PAN, { keepLeft: 9 }), 'ERR_FORMAT', 'opts.keepLeft');
     expectCardHsmError(() => api.tokenizePan(KEY, PAN, { keepRight: 5 }), 'ERR_FORMAT', 'opts.keepRight');
     expectCardHsmError(() => api.tokenizePan(new Uint8Array(8), PAN), 'ERR_LENGTH', 'tokenKey');
-    expectCardHsmError(() => api.detokenizePan(KEY, api.tokenizePan(KEY, PAN, { luhn: 'valid' })), 'ERR_FORMAT', 'token'); // a valid token read as 'invalid'
+    expectCardHsmError(
+      () => api.detokenizePan(KEY, api.tokenizePan(KEY, PAN, { luhn: 'valid' })),
+      'ERR_FORMAT',
+      'token',
+    ); // a valid token read as 'invalid'
     expectCardHsmError(() => api.detokenizePan(KEY, '411111ABCDEF1111'), 'ERR_FORMAT', 'token');
     // A batch reports its first bad PAN in order, whatever the kind of fault or the PAN lengths.
-    expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, `411111111111111111${api.luhnCheckDigit('411111111111111111')}`, '4111111111111112', '411111111111x111']), 'ERR_FORMAT', 'pans[2]');
+    expectCardHsmError(
+      () =>
+        api.tokenizePanBatch(KEY, [
+          PAN,
+          `411111111111111111${api.luhnCheckDigit('411111111111111111')}`,
+          '4111111111111112',
+          '411111111111x111',
+        ]),
+      'ERR_FORMAT',
+      'pans[2]',
+    );
     expectCardHsmError(() => api.tokenizePanBatch(KEY, [PAN, '41111', '4111111111111112']), 'ERR_LENGTH', 'pans[1]');
   });
 });
@@ -163,7 +208,12 @@ describe('errors', () => {
 describe('on the Hsm facade', () => {
   test('D0 AES key blocks; a decrypt-only key cannot tokenize, an encrypt-only key cannot detokenize', () => {
     const { hsm } = makeHsm();
-    const both = hsm.importKeyComponents({ usage: 'D0', algorithm: 'AES128', components: [KEY], allowSingleComponent: true }).keyBlock;
+    const both = hsm.importKeyComponents({
+      usage: 'D0',
+      algorithm: 'AES128',
+      components: [KEY],
+      allowSingleComponent: true,
+    }).keyBlock;
     const token = hsm.tokenizePan({ tokenKey: both, pan: PAN, alphabet: 'alphanumeric' });
     expect(token).toBe(api.tokenizePan(KEY, PAN, { alphabet: 'alphanumeric' }));
     expect(hsm.detokenizePan({ tokenKey: both, token, alphabet: 'alphanumeric' })).toBe(PAN);

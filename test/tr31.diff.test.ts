@@ -19,7 +19,7 @@ const scenario = fc.constantFrom('B' as const, 'D' as const).chain((version) =>
 
 function padding(version: 'B' | 'D', keyLength: number, extraBlocks: number): Uint8Array {
   const block = version === 'B' ? 8 : 16;
-  const n = (block - ((2 + keyLength) % block)) % block + extraBlocks * block;
+  const n = ((block - ((2 + keyLength) % block)) % block) + extraBlocks * block;
   return Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff);
 }
 

@@ -14,7 +14,9 @@ const hex = api.bytesToHex;
 function headerText(v: Vector): string {
   const block = str(v, 'keyBlock');
   const parsed = api.parseTr31Header(block);
-  const body = 2 * (2 + h(str(v, 'key')).length + h(str(v, 'padding')).length) + (parsed.version === 'D' ? 32 : parsed.version === 'B' ? 16 : 8);
+  const body =
+    2 * (2 + h(str(v, 'key')).length + h(str(v, 'padding')).length) +
+    (parsed.version === 'D' ? 32 : parsed.version === 'B' ? 16 : 8);
   return block.slice(0, block.length - body);
 }
 
@@ -22,7 +24,10 @@ describe('known answers (test/vectors/tr31.json)', () => {
   loadVectors('tr31').forEach((v, i) => {
     test(title(v, i), () => {
       // One public producer writes lowercase hex; X9.143 key blocks are uppercase, and cardhsm is strict.
-      const block = str(v, 'keyBlock').toUpperCase() === str(v, 'keyBlock') ? str(v, 'keyBlock') : str(v, 'keyBlock').replace(/[0-9a-f]+$/, (s) => s.toUpperCase());
+      const block =
+        str(v, 'keyBlock').toUpperCase() === str(v, 'keyBlock')
+          ? str(v, 'keyBlock')
+          : str(v, 'keyBlock').replace(/[0-9a-f]+$/, (s) => s.toUpperCase());
       const { header, key } = api.unwrapTr31(h(str(v, 'kbpk')), block);
       expect(hex(key)).toBe(str(v, 'key').toUpperCase());
       const expected = v.header as unknown as Record<string, unknown> | undefined;
@@ -49,7 +54,9 @@ describe('known answers (test/vectors/tr31.json)', () => {
 describe('extended-length optional blocks (ANSI X9.143:2021 6.2 table 1)', () => {
   const all = loadVectors('tr31');
   const published = all.filter((v) => /^ANSI X9\.143:2021 section 8\.[56] sample/.test(v.source));
-  const { legacyExtendedLength } = JSON.parse(readFileSync(new URL('./vectors/tr31.json', import.meta.url), 'utf8')) as { legacyExtendedLength: { vectors: Vector[] } };
+  const { legacyExtendedLength } = JSON.parse(
+    readFileSync(new URL('./vectors/tr31.json', import.meta.url), 'utf8'),
+  ) as { legacyExtendedLength: { vectors: Vector[] } };
 
   test('the published 8.5 and 8.6 blocks unwrap to their RSA and EC private keys, optional blocks intact', () => {
     expect(published).toHaveLength(2);
@@ -66,7 +73,14 @@ describe('extended-length optional blocks (ANSI X9.143:2021 6.2 table 1)', () =>
       const kbpk = h(str(v, 'kbpk'));
       const { header, key } = api.unwrapTr31(kbpk, str(v, 'keyBlock'));
       const { padding } = refDecodeTr31(kbpk, str(v, 'keyBlock'));
-      expect(api.wrapTr31(kbpk, { ...header, length: 0, optionalBlocks: header.optionalBlocks.filter((b) => b.id !== 'PB') }, key, { padding })).toBe(str(v, 'keyBlock'));
+      expect(
+        api.wrapTr31(
+          kbpk,
+          { ...header, length: 0, optionalBlocks: header.optionalBlocks.filter((b) => b.id !== 'PB') },
+          key,
+          { padding },
+        ),
+      ).toBe(str(v, 'keyBlock'));
     }
   });
 
@@ -79,24 +93,55 @@ describe('extended-length optional blocks (ANSI X9.143:2021 6.2 table 1)', () =>
       expect(header.optionalBlocks).toEqual((v.header as unknown as { optionalBlocks: unknown }).optionalBlocks);
     }
     // psec tests/test_tr31.py test_header_load_optional_256 and _extended_length (headers, no MAC).
-    expect(api.parseTr31Header(`B0288P0TE00N0200KS0002010A${'P'.repeat(256)}PB0600`).optionalBlocks[0]).toEqual({ id: 'KS', data: 'P'.repeat(256) });
-    expect(api.parseTr31Header('B0048P0TE00N0200KS00011600604B120F9292PB0A000000').optionalBlocks[0]).toEqual({ id: 'KS', data: '00604B120F9292' });
+    expect(api.parseTr31Header(`B0288P0TE00N0200KS0002010A${'P'.repeat(256)}PB0600`).optionalBlocks[0]).toEqual({
+      id: 'KS',
+      data: 'P'.repeat(256),
+    });
+    expect(api.parseTr31Header('B0048P0TE00N0200KS00011600604B120F9292PB0A000000').optionalBlocks[0]).toEqual({
+      id: 'KS',
+      data: '00604B120F9292',
+    });
   });
 
   test('lowercase hex in optional-block lengths is read (the MAC still covers the exact text); the body stays strict', () => {
     const kbpk = h('88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6');
     const data = 'Z'.repeat(304); // 10 + 304 = 0x13A
-    const block = api.wrapTr31(kbpk, { version: 'D', length: 0, usage: 'S0', algorithm: 'R', modeOfUse: 'S', keyVersion: '00', exportability: 'N', optionalBlocks: [{ id: 'CT', data }, { id: 'KS', data: 'ABCDEFABCDEFABCDEFABCD' }], reserved: '00' }, new Uint8Array(32));
+    const block = api.wrapTr31(
+      kbpk,
+      {
+        version: 'D',
+        length: 0,
+        usage: 'S0',
+        algorithm: 'R',
+        modeOfUse: 'S',
+        keyVersion: '00',
+        exportability: 'N',
+        optionalBlocks: [
+          { id: 'CT', data },
+          { id: 'KS', data: 'ABCDEFABCDEFABCDEFABCD' },
+        ],
+        reserved: '00',
+      },
+      new Uint8Array(32),
+    );
     expect(block).toContain('CT0004013A');
     expect(api.parseTr31Header(block.replace('CT0004013A', 'CT0004013a')).optionalBlocks[0]!.data).toBe(data);
     expect(api.parseTr31Header(block.replace('KS1A', 'KS1a')).optionalBlocks[1]!.data).toBe('ABCDEFABCDEFABCDEFABCD');
     // Same text read, different text MACed: the edited block does not verify.
-    expectCardHsmError(() => api.unwrapTr31(kbpk, block.replace('CT0004013A', 'CT0004013a')), 'ERR_TR31_MAC', 'keyBlock');
+    expectCardHsmError(
+      () => api.unwrapTr31(kbpk, block.replace('CT0004013A', 'CT0004013a')),
+      'ERR_TR31_MAC',
+      'keyBlock',
+    );
   });
 
   test('a length of length that no writer uses is refused', () => {
     for (const lol of ['00', '09', 'FF']) {
-      expectCardHsmError(() => api.parseTr31Header(`D0000S0RS00N0100CT00${lol}0500`), 'ERR_TR31_HEADER', 'optionalBlocks[0]');
+      expectCardHsmError(
+        () => api.parseTr31Header(`D0000S0RS00N0100CT00${lol}0500`),
+        'ERR_TR31_HEADER',
+        'optionalBlocks[0]',
+      );
     }
   });
 });
@@ -106,7 +151,17 @@ describe('wrap', () => {
   const key = h('3F419E1CB7079442AA37474C2EFBF8B8');
 
   test('computes the length field; accepts a header object; default padding hides the key length', () => {
-    const header = { version: 'D' as const, length: 0, usage: 'P0', algorithm: 'A', modeOfUse: 'E', keyVersion: '00', exportability: 'E', optionalBlocks: [], reserved: '00' };
+    const header = {
+      version: 'D' as const,
+      length: 0,
+      usage: 'P0',
+      algorithm: 'A',
+      modeOfUse: 'E',
+      keyVersion: '00',
+      exportability: 'E',
+      optionalBlocks: [],
+      reserved: '00',
+    };
     const short = api.wrapTr31(kbpk, header, key);
     const long = api.wrapTr31(kbpk, header, h('3F419E1CB7079442AA37474C2EFBF8B83F419E1CB7079442AA37474C2EFBF8B8'));
     expect(short.length).toBe(long.length); // both padded to an AES-256-sized key field
@@ -117,14 +172,35 @@ describe('wrap', () => {
 
   test('optional blocks: kept in order, padded with PB, extended lengths for long data', () => {
     const long = 'X'.repeat(300);
-    const block = api.wrapTr31(kbpk, { version: 'D', length: 0, usage: 'S0', algorithm: 'R', modeOfUse: 'S', keyVersion: '00', exportability: 'N', optionalBlocks: [{ id: 'KS', data: '00604B120F9292800000' }, { id: 'CT', data: long }], reserved: '00' }, new Uint8Array(600));
+    const block = api.wrapTr31(
+      kbpk,
+      {
+        version: 'D',
+        length: 0,
+        usage: 'S0',
+        algorithm: 'R',
+        modeOfUse: 'S',
+        keyVersion: '00',
+        exportability: 'N',
+        optionalBlocks: [
+          { id: 'KS', data: '00604B120F9292800000' },
+          { id: 'CT', data: long },
+        ],
+        reserved: '00',
+      },
+      new Uint8Array(600),
+    );
     const { header, key } = api.unwrapTr31(kbpk, block);
     expect(key).toEqual(new Uint8Array(600));
     expect(header.optionalBlocks.map((b) => b.id)).toEqual(['KS', 'CT', 'PB']);
     expect(header.optionalBlocks[1]!.data).toBe(long);
     expect(block).toContain('CT00040136'); // '00', a 4-character length follows (X9.143 6.2), 0x0136 = 310 characters
     // A header string round-trips through unwrap and wrap.
-    const again = api.wrapTr31(kbpk, block.slice(0, block.indexOf(header.optionalBlocks[2]!.data, 16) + header.optionalBlocks[2]!.data.length), key);
+    const again = api.wrapTr31(
+      kbpk,
+      block.slice(0, block.indexOf(header.optionalBlocks[2]!.data, 16) + header.optionalBlocks[2]!.data.length),
+      key,
+    );
     expect(api.parseTr31Header(again)).toEqual(api.parseTr31Header(block));
   });
 
@@ -136,8 +212,34 @@ describe('wrap', () => {
     expectCardHsmError(() => api.wrapTr31(k16, 'B0000P0TQ00E0000', key), 'ERR_TR31_HEADER', 'modeOfUse');
     expectCardHsmError(() => api.wrapTr31(k16, 'B0000P0TE00Q0000', key), 'ERR_TR31_HEADER', 'exportability');
     expectCardHsmError(() => api.wrapTr31(k16, 'B0000P0TE00E0000extra', key), 'ERR_TR31_HEADER', 'header');
-    expectCardHsmError(() => api.wrapTr31(k16, 'D0000P0TE00E0000', key, { padding: new Uint8Array(3) }), 'ERR_LENGTH', 'opts.padding');
-    expectCardHsmError(() => api.wrapTr31(k16, { version: 'D', length: 0, usage: 'P0', algorithm: 'A', modeOfUse: 'E', keyVersion: '00', exportability: 'E', optionalBlocks: [{ id: 'PB', data: '0' }, { id: 'KS', data: '1' }], reserved: '00' }, key), 'ERR_TR31_HEADER', 'optionalBlocks[0]');
+    expectCardHsmError(
+      () => api.wrapTr31(k16, 'D0000P0TE00E0000', key, { padding: new Uint8Array(3) }),
+      'ERR_LENGTH',
+      'opts.padding',
+    );
+    expectCardHsmError(
+      () =>
+        api.wrapTr31(
+          k16,
+          {
+            version: 'D',
+            length: 0,
+            usage: 'P0',
+            algorithm: 'A',
+            modeOfUse: 'E',
+            keyVersion: '00',
+            exportability: 'E',
+            optionalBlocks: [
+              { id: 'PB', data: '0' },
+              { id: 'KS', data: '1' },
+            ],
+            reserved: '00',
+          },
+          key,
+        ),
+      'ERR_TR31_HEADER',
+      'optionalBlocks[0]',
+    );
   });
 
   test('a KBPK that cannot serve the version is ERR_LENGTH on kbpk, not a MAC failure', () => {
@@ -155,8 +257,16 @@ describe('unwrap errors', () => {
     expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, 10)), 'ERR_TR31_LENGTH', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(kbpk, `${block}00`), 'ERR_TR31_LENGTH', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(kbpk, `E${block.slice(1)}`), 'ERR_TR31_HEADER', 'version');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, `${block.slice(0, 1)}01X2${block.slice(5)}`), 'ERR_TR31_HEADER', 'length');
-    expectCardHsmError(() => api.unwrapTr31(kbpk, block.slice(0, -1) + (block.at(-1) === '0' ? '1' : '0')), 'ERR_TR31_MAC', 'keyBlock');
+    expectCardHsmError(
+      () => api.unwrapTr31(kbpk, `${block.slice(0, 1)}01X2${block.slice(5)}`),
+      'ERR_TR31_HEADER',
+      'length',
+    );
+    expectCardHsmError(
+      () => api.unwrapTr31(kbpk, block.slice(0, -1) + (block.at(-1) === '0' ? '1' : '0')),
+      'ERR_TR31_MAC',
+      'keyBlock',
+    );
     expectCardHsmError(() => api.unwrapTr31(h('FF112233445566778899AABBCCDDEEFF'), block), 'ERR_TR31_MAC', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(kbpk, `${block.slice(0, -1)}a`), 'ERR_FORMAT', 'keyBlock');
     expectCardHsmError(() => api.unwrapTr31(kbpk, `D0048P0AE00E0000${'00'.repeat(16)}`), 'ERR_TR31_LENGTH', 'keyBlock');

@@ -30,14 +30,27 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The package's entry points in src/ (package.json "exports", conditions resolved to their import file). */
 function entryFiles(): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-  const importOf = (e: unknown): string | undefined => (typeof e === 'string' ? e : e && typeof e === 'object' ? importOf((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default) : undefined);
+  const importOf = (e: unknown): string | undefined =>
+    typeof e === 'string'
+      ? e
+      : e && typeof e === 'object'
+        ? importOf((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default)
+        : undefined;
   return [...new Set(Object.values(pkg.exports).map(importOf))]
     .filter((p): p is string => typeof p === 'string' && /^\.\/dist\/.*\.js$/.test(p))
     .map((p) => join(root, 'src', p.slice('./dist/'.length).replace(/\.js$/, '.ts')));
 }
 
 const entries = entryFiles();
-const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] });
+const program = ts.createProgram(entries, {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+});
 const checker = program.getTypeChecker();
 
 interface Documented {
@@ -81,8 +94,21 @@ async function apiScope(code: string): Promise<Record<string, unknown>> {
   if (!/\b(service|dev|client|clientAs|configFile)\b/.test(code)) return {};
   api ??= startTestService();
   const svc = await api;
-  const dev = { url: svc.url, clientId: 'cli-all', secret: SECRETS['cli-all'], affinityGroupId: GROUP, pinKey: CLEAR_KEYS.zpk, transportKey: CLEAR_KEYS.transport };
-  return { service: svc.url, dev, client: svc.all, clientAs: svc.as, configFile: testConfig({ store: `sqlite:${join(svc.dir, 'cardhsm.db')}` }) };
+  const dev = {
+    url: svc.url,
+    clientId: 'cli-all',
+    secret: SECRETS['cli-all'],
+    affinityGroupId: GROUP,
+    pinKey: CLEAR_KEYS.zpk,
+    transportKey: CLEAR_KEYS.transport,
+  };
+  return {
+    service: svc.url,
+    dev,
+    client: svc.all,
+    clientAs: svc.as,
+    configFile: testConfig({ store: `sqlite:${join(svc.dir, 'cardhsm.db')}` }),
+  };
 }
 
 async function scope(code: string): Promise<Record<string, unknown>> {
@@ -94,11 +120,19 @@ async function scope(code: string): Promise<Record<string, unknown>> {
 describe('TSDoc', () => {
   test('every public export has a summary and an @example with a checked value', () => {
     expect(symbols.length).toBeGreaterThan(200);
-    const missing = symbols.filter((s) => !s.summary || s.examples.length === 0 || s.examples.every((e) => compileExample(e).checks === 0));
-    expect(missing.map((s) => `${s.home}: ${s.name}${s.summary ? '' : ' (no summary)'}${s.examples.length ? '' : ' (no @example)'}`)).toEqual([]);
+    const missing = symbols.filter(
+      (s) => !s.summary || s.examples.length === 0 || s.examples.every((e) => compileExample(e).checks === 0),
+    );
+    expect(
+      missing.map(
+        (s) => `${s.home}: ${s.name}${s.summary ? '' : ' (no summary)'}${s.examples.length ? '' : ' (no @example)'}`,
+      ),
+    ).toEqual([]);
   });
 
-  const examples = symbols.flatMap((s) => s.examples.map((code, i) => [`${s.home}: ${s.name}${s.examples.length > 1 ? ` #${i + 1}` : ''}`, code] as const));
+  const examples = symbols.flatMap((s) =>
+    s.examples.map((code, i) => [`${s.home}: ${s.name}${s.examples.length > 1 ? ` #${i + 1}` : ''}`, code] as const),
+  );
   test.each(examples)('%s', async (_, code) => {
     await runExample(code, await scope(code));
   });

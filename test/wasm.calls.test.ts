@@ -78,7 +78,11 @@ describe('withKernel', () => {
   });
 
   test('a body that throws releases the kernel', () => {
-    expect(() => withKernel(0, 0, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      withKernel(0, 0, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(withKernel(0, 0, () => 'free')).toBe('free');
   });
 });

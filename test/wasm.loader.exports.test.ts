@@ -9,18 +9,29 @@ import { kernel, KERNEL_CONSTANTS } from '../src/wasm/_loader.js';
 import { ALG_AES, ALG_TDES } from '../src/wasm/_calls.js';
 
 // @types/node 20 does not declare the WebAssembly namespace (see loader.ts): the two classes checked against.
-const { Memory, Global } = (globalThis as unknown as { WebAssembly: Record<'Memory' | 'Global', abstract new (...args: never[]) => object> }).WebAssembly;
+const { Memory, Global } = (
+  globalThis as unknown as { WebAssembly: Record<'Memory' | 'Global', abstract new (...args: never[]) => object> }
+).WebAssembly;
 const LOADER = fileURLToPath(new URL('../src/wasm/_loader.ts', import.meta.url));
 
 /** Exports of the module that are not kernels (AssemblyScript runtime internals); none with the stub runtime. */
-const RUNTIME_INTERNALS: readonly string[] = ['__new', '__pin', '__unpin', '__collect', '__rtti_base', '__setArgumentsLength'];
+const RUNTIME_INTERNALS: readonly string[] = [
+  '__new',
+  '__pin',
+  '__unpin',
+  '__collect',
+  '__rtti_base',
+  '__setArgumentsLength',
+];
 
 type Member = { kind: 'method'; arity: number } | { kind: 'property'; type: string };
 
 /** The members of `interface name` in `source`: methods with their parameter count, properties with their type. */
 function interfaceMembers(source: string, name: string): Map<string, Member> {
   const file = ts.createSourceFile('loader.ts', source, ts.ScriptTarget.ES2022, true);
-  const decl = file.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  const decl = file.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+  );
   if (decl === undefined) throw new Error(`interface ${name} not found`);
   const members = new Map<string, Member>();
   for (const m of decl.members) {
@@ -40,7 +51,11 @@ const exported = Object.keys(exports).filter((name) => !RUNTIME_INTERNALS.includ
 describe('KernelExports', () => {
   test('the interface parser reads methods, arities and properties', () => {
     const members = interfaceMembers('interface X { a(p: number, q: number): void; b(): number; c: WasmGlobal; }', 'X');
-    expect(Object.fromEntries(members)).toEqual({ a: { kind: 'method', arity: 2 }, b: { kind: 'method', arity: 0 }, c: { kind: 'property', type: 'WasmGlobal' } });
+    expect(Object.fromEntries(members)).toEqual({
+      a: { kind: 'method', arity: 2 },
+      b: { kind: 'method', arity: 0 },
+      c: { kind: 'property', type: 'WasmGlobal' },
+    });
   });
 
   test('declares every export of the module', () => {
@@ -58,7 +73,8 @@ describe('KernelExports', () => {
       if (member.kind !== 'method') continue;
       const fn = exports[name];
       if (typeof fn !== 'function') wrong.push(`${name}: not a function`);
-      else if (fn.length !== member.arity) wrong.push(`${name}: declared ${member.arity} parameters, exports ${fn.length}`);
+      else if (fn.length !== member.arity)
+        wrong.push(`${name}: declared ${member.arity} parameters, exports ${fn.length}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -77,7 +93,11 @@ describe('KernelExports', () => {
 
 describe('KERNEL_CONSTANTS', () => {
   test("holds exactly the module's globals, with their values", () => {
-    const globals = Object.fromEntries(exported.filter((name) => exports[name] instanceof Global).map((name) => [name, Number((exports[name] as { value: unknown }).value)]));
+    const globals = Object.fromEntries(
+      exported
+        .filter((name) => exports[name] instanceof Global)
+        .map((name) => [name, Number((exports[name] as { value: unknown }).value)]),
+    );
     expect(Object.keys(globals).length).toBeGreaterThan(10);
     expect({ ...KERNEL_CONSTANTS }).toEqual(globals);
   });

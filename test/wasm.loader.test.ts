@@ -13,7 +13,9 @@ test('import compiles nothing; the first call compiles the kernel synchronously'
   expect(loadedKernel()).toBeUndefined();
   api.clearKeyCache(); // must not force compilation either
   expect(loadedKernel()).toBeUndefined();
-  expect(api.generateCvv(api.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101')).toBe('561');
+  expect(api.generateCvv(api.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101')).toBe(
+    '561',
+  );
   expect(loadedKernel()).toBeDefined();
 });
 
@@ -46,7 +48,15 @@ describe('init(source?) and initSync(source?)', () => {
 
   // The WebAssembly JS API, typed here (the project's lib has no WebAssembly namespace; see src/wasm/_loader.ts).
   type ModuleCtor = (new (b: Uint8Array) => object) & { exports: unknown };
-  const W = (globalThis as unknown as { WebAssembly: { Module: ModuleCtor; compile: (b: Uint8Array) => Promise<object>; compileStreaming: (r: Response) => Promise<object> } }).WebAssembly;
+  const W = (
+    globalThis as unknown as {
+      WebAssembly: {
+        Module: ModuleCtor;
+        compile: (b: Uint8Array) => Promise<object>;
+        compileStreaming: (r: Response) => Promise<object>;
+      };
+    }
+  ).WebAssembly;
   type Core = typeof import('../src/core.js');
 
   async function fresh() {
@@ -60,7 +70,10 @@ describe('init(source?) and initSync(source?)', () => {
 
   /** The code and field of the CardHsmError (of this fresh copy of the modules) that `p` rejects with. */
   async function rejection(core: Core, p: Promise<unknown>): Promise<[string, string | undefined]> {
-    const e = await p.then(() => undefined, (err: unknown) => err);
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(core.CardHsmError);
     return [(e as InstanceType<Core['CardHsmError']>).code, (e as InstanceType<Core['CardHsmError']>).field];
   }
@@ -129,13 +142,18 @@ describe('init(source?) and initSync(source?)', () => {
     expect(loader.loadedKernel()).toBeUndefined();
   });
 
-  test("another module, bytes that do not compile, and other types are refused; init() works after them", async () => {
+  test('another module, bytes that do not compile, and other types are refused; init() works after them', async () => {
     const { core, loader, cvv } = await fresh();
     expect(await rejection(core, core.init(FOREIGN))).toEqual(['ERR_KERNEL_LOAD', 'source']);
     expect(await rejection(core, core.init(new W.Module(FOREIGN)))).toEqual(['ERR_KERNEL_LOAD', 'source']);
     expect(await rejection(core, core.init(Uint8Array.of(1, 2, 3)))).toEqual(['ERR_KERNEL_LOAD', 'source']);
-    expect(await rejection(core, core.init(new Response('nope', { headers: { 'content-type': 'application/wasm' } })))).toEqual(['ERR_KERNEL_LOAD', 'source']);
-    expect(await rejection(core, core.init(Promise.reject(new Error('offline'))))).toEqual(['ERR_KERNEL_LOAD', 'source']);
+    expect(
+      await rejection(core, core.init(new Response('nope', { headers: { 'content-type': 'application/wasm' } }))),
+    ).toEqual(['ERR_KERNEL_LOAD', 'source']);
+    expect(await rejection(core, core.init(Promise.reject(new Error('offline'))))).toEqual([
+      'ERR_KERNEL_LOAD',
+      'source',
+    ]);
     for (const bad of [42, {}, null, true, [1, 2], Promise.resolve(42)]) {
       expect(await rejection(core, core.init(bad as never))).toEqual(['ERR_TYPE', 'source']);
     }
@@ -184,9 +202,14 @@ describe('init(source?) and initSync(source?)', () => {
     const { core, loader, cvv } = await fresh();
     const real = W.Module;
     const refusing = (() => {
-      throw new RangeError('WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.');
+      throw new RangeError(
+        'WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.',
+      );
     }) as unknown as ModuleCtor;
-    Object.assign(refusing, { exports: real.exports, prototype: (real as unknown as { prototype: unknown }).prototype });
+    Object.assign(refusing, {
+      exports: real.exports,
+      prototype: (real as unknown as { prototype: unknown }).prototype,
+    });
     W.Module = refusing;
     try {
       const e = thrown(core, cvv);
@@ -207,7 +230,12 @@ describe('loader', () => {
     // that compiles or instantiates is wrapped with a counter before the package is imported again.
     type Entry = 'Module' | 'Instance' | 'compile' | 'instantiate';
     const wasm = (globalThis as unknown as { WebAssembly: Record<Entry, (...a: unknown[]) => unknown> }).WebAssembly;
-    const originals = { Module: wasm.Module, Instance: wasm.Instance, compile: wasm.compile, instantiate: wasm.instantiate };
+    const originals = {
+      Module: wasm.Module,
+      Instance: wasm.Instance,
+      compile: wasm.compile,
+      instantiate: wasm.instantiate,
+    };
     let compilations = 0;
     for (const name of ['Module', 'Instance'] as const) {
       // A Proxy keeps the constructor's prototype, so `instanceof WebAssembly.Module` still works while counting.
@@ -229,7 +257,9 @@ describe('loader', () => {
       const fresh = await import('../src/index.js');
       expect(fresh).not.toBe(api);
       expect(compilations).toBe(0);
-      expect(fresh.generateCvv(fresh.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101')).toBe('561');
+      expect(
+        fresh.generateCvv(fresh.hexToBytes('0123456789ABCDEFFEDCBA9876543210'), '4123456789012345', '8701', '101'),
+      ).toBe('561');
       expect(compilations).toBeGreaterThan(0);
     } finally {
       Object.assign(wasm, originals);

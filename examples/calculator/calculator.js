@@ -53,15 +53,28 @@ const hex = (s) => hexToBytes(s.replace(/\s+/g, ''));
 
 calculator('cvv', ({ cvk, pan, expiry, serviceCode }) => {
   const key = hex(cvk);
-  return { cvv: generateCvv(key, pan, expiry, serviceCode), cvv2: generateCvv2(key, pan, expiry), icvv: generateIcvv(key, pan, expiry) };
+  return {
+    cvv: generateCvv(key, pan, expiry, serviceCode),
+    cvv2: generateCvv2(key, pan, expiry),
+    icvv: generateIcvv(key, pan, expiry),
+  };
 });
 
 const PIN_BLOCKS = {
-  0: { encode: ({ pin, pan }) => encodePinBlockIso0(pin, pan), decode: ({ block, pan }) => decodePinBlockIso0(block, pan) },
+  0: {
+    encode: ({ pin, pan }) => encodePinBlockIso0(pin, pan),
+    decode: ({ block, pan }) => decodePinBlockIso0(block, pan),
+  },
   1: { encode: ({ pin }) => encodePinBlockIso1(pin), decode: ({ block }) => decodePinBlockIso1(block) },
   2: { encode: ({ pin }) => encodePinBlockIso2(pin), decode: ({ block }) => decodePinBlockIso2(block) },
-  3: { encode: ({ pin, pan }) => encodePinBlockIso3(pin, pan), decode: ({ block, pan }) => decodePinBlockIso3(block, pan) },
-  4: { encode: ({ pin, pan, key }) => encipherPinBlockIso4(key, pin, pan), decode: ({ block, pan, key }) => decipherPinBlockIso4(key, block, pan) },
+  3: {
+    encode: ({ pin, pan }) => encodePinBlockIso3(pin, pan),
+    decode: ({ block, pan }) => decodePinBlockIso3(block, pan),
+  },
+  4: {
+    encode: ({ pin, pan, key }) => encipherPinBlockIso4(key, pin, pan),
+    decode: ({ block, pan, key }) => decipherPinBlockIso4(key, block, pan),
+  },
 };
 
 calculator('pinblock', ({ format, pin, pan, key, block }, action) => {
@@ -95,7 +108,9 @@ calculator('tr31', ({ keyBlock, kbpk }, action) => {
 });
 
 calculator('luhn', ({ number }, action) =>
-  action === 'digit' ? { checkDigit: luhnCheckDigit(number), valid: '' } : { valid: isLuhnValid(number) ? 'yes' : 'no', checkDigit: '' },
+  action === 'digit'
+    ? { checkDigit: luhnCheckDigit(number), valid: '' }
+    : { valid: isLuhnValid(number) ? 'yes' : 'no', checkDigit: '' },
 );
 
 // Compile the kernel before the first click. Optional in current browsers (the first operation would compile it

@@ -64,13 +64,18 @@ export function scanExisting(path: string, csv: boolean): ExistingFile {
     let carry = Buffer.alloc(0); // bytes after the last newline so far
     let lines = 0;
     let wholeBytes = 0;
-    for (let position = 0, n = readSync(fd, buffer, 0, CHUNK, 0); n > 0; position += n, n = readSync(fd, buffer, 0, CHUNK, position)) {
+    for (
+      let position = 0, n = readSync(fd, buffer, 0, CHUNK, 0);
+      n > 0;
+      position += n, n = readSync(fd, buffer, 0, CHUNK, position)
+    ) {
       const chunk = buffer.subarray(0, n);
       const last = chunk.lastIndexOf(10);
       if (last < 0) {
         carry = Buffer.concat([carry, chunk]);
         // A card record is a few hundred bytes: megabytes without a newline are not a card file.
-        if (carry.length > 16 * CHUNK) throw new CardHsmError('ERR_IDEMPOTENCY', '--out is not a card file (no line breaks)', '--out');
+        if (carry.length > 16 * CHUNK)
+          throw new CardHsmError('ERR_IDEMPOTENCY', '--out is not a card file (no line breaks)', '--out');
         continue;
       }
       for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
@@ -127,7 +132,11 @@ export class CardFile {
   }
 
   #notOurs(why: string): CardHsmError {
-    return new CardHsmError('ERR_IDEMPOTENCY', `--out holds records that are not this run's (${why}): it was written by another run or edited; choose another --out`, '--out');
+    return new CardHsmError(
+      'ERR_IDEMPOTENCY',
+      `--out holds records that are not this run's (${why}): it was written by another run or edited; choose another --out`,
+      '--out',
+    );
   }
 
   /** Checks the next existing record against `line`, the same card as this run makes it. */

@@ -37,20 +37,31 @@ function readDev(): DevFile | undefined {
 /** The LMK for this run, announcing a development LMK on stderr every time. */
 export function loadLmk(io: Io, lmkFile: string | undefined): LmkSource {
   if (process.env.CARDHSM_LMK !== undefined && lmkFile !== undefined) {
-    throw new CardHsmError('ERR_USAGE', 'CARDHSM_LMK is set and --lmk-file was given: name the LMK one way only', '--lmk-file');
+    throw new CardHsmError(
+      'ERR_USAGE',
+      'CARDHSM_LMK is set and --lmk-file was given: name the LMK one way only',
+      '--lmk-file',
+    );
   }
-  if (process.env.CARDHSM_LMK !== undefined) return { lmk: lmkFromHex(process.env.CARDHSM_LMK.trim()), development: false };
+  if (process.env.CARDHSM_LMK !== undefined)
+    return { lmk: lmkFromHex(process.env.CARDHSM_LMK.trim()), development: false };
   if (lmkFile !== undefined) {
     return { lmk: lmkFromHex(readText(lmkFile, '--lmk-file').trim()), development: false };
   }
   let dev = readDev();
   if (!dev) {
-    dev = { warning: 'DEVELOPMENT LMK AND KEYS — never use for real cards', lmk: bytesToHex(randomBytes(32)), keys: {} };
+    dev = {
+      warning: 'DEVELOPMENT LMK AND KEYS — never use for real cards',
+      lmk: bytesToHex(randomBytes(32)),
+      keys: {},
+    };
     writeFileSync(DEV_FILE, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
     io.err(`cardhsm: created a development LMK in ./${DEV_FILE}`);
   }
   const lmk = lmkFromHex(dev.lmk);
-  io.err(`cardhsm: WARNING: using the development LMK in ./${DEV_FILE} (KCV ${lmkCheckValue(lmk)}); set CARDHSM_LMK or --lmk-file for real keys`);
+  io.err(
+    `cardhsm: WARNING: using the development LMK in ./${DEV_FILE} (KCV ${lmkCheckValue(lmk)}); set CARDHSM_LMK or --lmk-file for real keys`,
+  );
   return { lmk, development: true };
 }
 

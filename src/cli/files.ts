@@ -7,7 +7,18 @@ import { CardHsmError } from '../errors.js';
 /** Maps a failed file operation to ERR_FILE naming the flag (never the error's text, which may quote paths). */
 export function fileError(flag: string, e: unknown, doing: string): CardHsmError {
   const code = (e as { code?: unknown }).code;
-  const why = code === 'ENOENT' ? (doing === 'read' ? 'it does not exist' : 'its folder does not exist') : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOSPC' ? 'the disk is full' : `${typeof code === 'string' ? code : 'an I/O error'}`;
+  const why =
+    code === 'ENOENT'
+      ? doing === 'read'
+        ? 'it does not exist'
+        : 'its folder does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : `${typeof code === 'string' ? code : 'an I/O error'}`;
   return new CardHsmError('ERR_FILE', `${flag}: cannot ${doing} the file (${why})`, flag);
 }
 

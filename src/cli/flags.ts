@@ -48,7 +48,11 @@ export function parserError(e: CommanderError): CardHsmError {
       return parseError(`unknown option '${optionName(quoted)}' (see --help)`);
     case 'commander.unknownCommand':
       // A word is echoed; anything with a run of digits (a mistyped PAN) is not.
-      return parseError(/^[a-z][a-z0-9-]{0,20}$/.test(quoted) && !/\d{5}/.test(quoted) ? `unknown command '${quoted}' (see --help)` : 'unknown command (see --help)');
+      return parseError(
+        /^[a-z][a-z0-9-]{0,20}$/.test(quoted) && !/\d{5}/.test(quoted)
+          ? `unknown command '${quoted}' (see --help)`
+          : 'unknown command (see --help)',
+      );
     case 'commander.invalidArgument':
       return parseError('an option or argument has an invalid value (see --help)');
     case 'commander.excessArguments':

@@ -21,8 +21,25 @@ import { developmentKeys, loadLmk, openStore } from './context.js';
 import { usageError, type Io } from './output.js';
 
 /** The CSV header: IssuedCard's fields, in the order line() writes them. */
-const CSV_FIELDS = ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv', 'token', 'pinBlock', 'pvv'] as const;
-const KEY_FLAGS = { cvk: '--cvk', panKey: '--pan-key', pinKey: '--pin-key', pvk: '--pvk', tokenKey: '--token-key' } as const;
+const CSV_FIELDS = [
+  'pan',
+  'lastFour',
+  'expiry',
+  'serviceCode',
+  'cvv',
+  'cvv2',
+  'icvv',
+  'token',
+  'pinBlock',
+  'pvv',
+] as const;
+const KEY_FLAGS = {
+  cvk: '--cvk',
+  panKey: '--pan-key',
+  pinKey: '--pin-key',
+  pvk: '--pvk',
+  tokenKey: '--token-key',
+} as const;
 type KeyName = keyof typeof KEY_FLAGS;
 type Keys = Partial<Record<KeyName, string>>;
 
@@ -32,7 +49,8 @@ type Keys = Partial<Record<KeyName, string>>;
  * directly: JSON.stringify per card was the main thread's largest cost in a million-card run.
  */
 export function line(card: IssuedCard, csv: boolean): string {
-  if (csv) return `${card.pan},${card.lastFour},${card.expiry},${card.serviceCode},${card.cvv},${card.cvv2},${card.icvv},${card.token ?? ''},${card.pinBlock ?? ''},${card.pvv ?? ''}`;
+  if (csv)
+    return `${card.pan},${card.lastFour},${card.expiry},${card.serviceCode},${card.cvv},${card.cvv2},${card.icvv},${card.token ?? ''},${card.pinBlock ?? ''},${card.pvv ?? ''}`;
   let s = `{"pan":"${card.pan}","lastFour":"${card.lastFour}","expiry":"${card.expiry}","serviceCode":"${card.serviceCode}","cvv":"${card.cvv}","cvv2":"${card.cvv2}","icvv":"${card.icvv}"`;
   if (card.token !== undefined) s += `,"token":"${card.token}"`;
   if (card.pinBlock !== undefined) s += `,"pinBlock":"${card.pinBlock}","pvv":"${card.pvv}"`;
@@ -48,7 +66,11 @@ interface Progress {
 function progressBar(total: number, already: number): Progress {
   if (!process.stderr.isTTY) return { tick: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: 'issuing [{bar}] {percentage}% | {value}/{total} cards | {rate} cards/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    {
+      format: 'issuing [{bar}] {percentage}% | {value}/{total} cards | {rate} cards/s | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   const t0 = Date.now();
@@ -74,11 +96,13 @@ function keysFrom(o: Record<string, string | undefined>): Keys {
     } catch {
       throw new CardHsmError('ERR_FORMAT', '--keys-file is not a JSON object of key blocks', '--keys-file');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CardHsmError('ERR_FORMAT', '--keys-file is not a JSON object of key blocks', '--keys-file');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new CardHsmError('ERR_FORMAT', '--keys-file is not a JSON object of key blocks', '--keys-file');
     for (const name of Object.keys(KEY_FLAGS) as KeyName[]) {
       const v = (parsed as Record<string, unknown>)[name];
       if (v === undefined) continue;
-      if (typeof v !== 'string') throw new CardHsmError('ERR_FORMAT', `--keys-file: "${name}" is not a key block string`, '--keys-file');
+      if (typeof v !== 'string')
+        throw new CardHsmError('ERR_FORMAT', `--keys-file: "${name}" is not a key block string`, '--keys-file');
       keys[name] = v;
     }
   }
@@ -88,7 +112,10 @@ function keysFrom(o: Record<string, string | undefined>): Keys {
 
 /** Keys come in pairs: a CVK with the PAN key, a PIN key with its PVK. Says which flag is missing. */
 function checkPairs(keys: Keys): void {
-  for (const [a, b] of [['cvk', 'panKey'], ['pinKey', 'pvk']] as const) {
+  for (const [a, b] of [
+    ['cvk', 'panKey'],
+    ['pinKey', 'pvk'],
+  ] as const) {
     if ((keys[a] === undefined) !== (keys[b] === undefined)) {
       const [given, missing] = keys[a] === undefined ? [b, a] : [a, b];
       throw usageError(`${KEY_FLAGS[given]} needs ${KEY_FLAGS[missing]} too (give both, in flags or in --keys-file)`);
@@ -98,7 +125,15 @@ function checkPairs(keys: Keys): void {
 
 /** The run's parameters as the CLI received them: what a finished file's record is bound to. */
 function runDigest(o: Record<string, string | undefined>, keys: Keys, csv: boolean): string {
-  const params = { bin: o.bin, count: o.count, length: o.length, expiry: o.expiry ?? null, serviceCode: o.serviceCode, csv, keys };
+  const params = {
+    bin: o.bin,
+    count: o.count,
+    length: o.length,
+    expiry: o.expiry ?? null,
+    serviceCode: o.serviceCode,
+    csv,
+    keys,
+  };
   return createHash('sha256').update(JSON.stringify(params)).digest('hex');
 }
 
@@ -118,7 +153,9 @@ async function finishedRecord(store: Store, key: string): Promise<Finished | und
 export function registerIssue(program: Command, io: Io): void {
   const cmd = program
     .command('issue')
-    .description('mass issuance: unique Luhn-valid PANs with CVV, CVV2, iCVV, PIN block + PVV and token, streamed to a file')
+    .description(
+      'mass issuance: unique Luhn-valid PANs with CVV, CVV2, iCVV, PIN block + PVV and token, streamed to a file',
+    )
     .requiredOption('--bin <digits>', 'issuer prefix, 6..11 digits')
     .requiredOption('--count <n>', 'cards to issue, 1..1000000000')
     .requiredOption('--out <file>', 'output file, created 0600 (it holds clear card data); - for standard output')
@@ -126,33 +163,49 @@ export function registerIssue(program: Command, io: Io): void {
     .option('--length <n>', 'PAN length 13..19', '16')
     .option('--expiry <YYMM>', 'year and month, month 01..12 (default: 36 months from now)')
     .option('--service-code <digits>', 'service code', '101')
-    .option('--keys-file <file>', 'a JSON object of key blocks {cvk, panKey, pinKey?, pvk?, tokenKey?} (flags override it)')
+    .option(
+      '--keys-file <file>',
+      'a JSON object of key blocks {cvk, panKey, pinKey?, pvk?, tokenKey?} (flags override it)',
+    )
     .option('--cvk <key block>', 'C0 key block (default: the development keys)')
     .option('--pan-key <key block>', 'AES D0 key block of the PAN permutation (with --cvk)')
     .option('--pin-key <key block>', 'P0 key block: each card gets a PIN, returned encrypted (with --pvk)')
     .option('--pvk <key block>', 'V2 key block for the PVV')
     .option('--token-key <key block>', 'AES D0 key block: each card gets a PAN token')
     .option('--workers <n>', 'worker threads (default: the cores, for large runs)')
-    .option('--idempotency-key <text>', 'a re-run with the same key reproduces the same cards, checks the file and resumes it')
+    .option(
+      '--idempotency-key <text>',
+      'a re-run with the same key reproduces the same cards, checks the file and resumes it',
+    )
     .option('--store <path|url>', 'SQLite file or postgres:// URL', 'cardhsm.db');
-  examples(cmd, ['cardhsm issue --bin 45717360 --count 3 --expiry 2912 --out cards.jsonl --idempotency-key demo', 'issued 3 cards to cards.jsonl …']);
+  examples(cmd, [
+    'cardhsm issue --bin 45717360 --count 3 --expiry 2912 --out cards.jsonl --idempotency-key demo',
+    'issued 3 cards to cards.jsonl …',
+  ]);
   cmd.action(async (o: Record<string, string | undefined>, c: Command) => {
     const g = c.optsWithGlobals() as { lmkFile?: string };
     const format = o.format?.toLowerCase();
-    if (format !== 'csv' && format !== 'jsonl') throw new CardHsmError('ERR_FORMAT', '--format expected jsonl or csv', '--format');
+    if (format !== 'csv' && format !== 'jsonl')
+      throw new CardHsmError('ERR_FORMAT', '--format expected jsonl or csv', '--format');
     const csv = format === 'csv';
     const count = int(o.count, '--count')!;
-    if (count < 1 || count > 1_000_000_000) throw new CardHsmError('ERR_FORMAT', '--count expected a whole number 1..1000000000', '--count');
+    if (count < 1 || count > 1_000_000_000)
+      throw new CardHsmError('ERR_FORMAT', '--count expected a whole number 1..1000000000', '--count');
     const out = o.out!;
     const idempotencyKey = o.idempotencyKey;
     const exists = out !== '-' && existsSync(out);
     if (out !== '-') checkWritable(out, '--out');
-    if (exists && idempotencyKey === undefined) throw usageError('--out names a file that exists: choose another --out, or resume with --idempotency-key');
+    if (exists && idempotencyKey === undefined)
+      throw usageError('--out names a file that exists: choose another --out, or resume with --idempotency-key');
     let keys = keysFrom(o);
     checkPairs(keys);
     const existing: ExistingFile | undefined = exists ? scanExisting(out, csv) : undefined;
     if (existing && existing.records > count) {
-      throw new CardHsmError('ERR_IDEMPOTENCY', `--out holds ${existing.records} records, more than --count ${count}: it is not this run's file`, '--out');
+      throw new CardHsmError(
+        'ERR_IDEMPOTENCY',
+        `--out holds ${existing.records} records, more than --count ${count}: it is not this run's file`,
+        '--out',
+      );
     }
 
     const source = loadLmk(io, g.lmkFile);
@@ -161,7 +214,10 @@ export function registerIssue(program: Command, io: Io): void {
     try {
       const hsm = new Hsm({ lmk: source.lmk, store, activities: 'issuance' });
       if (keys.cvk === undefined) {
-        if (!source.development) throw usageError('give --cvk and --pan-key key blocks, or --keys-file (development keys exist only with the development LMK)');
+        if (!source.development)
+          throw usageError(
+            'give --cvk and --pan-key key blocks, or --keys-file (development keys exist only with the development LMK)',
+          );
         keys = { ...developmentKeys(source.lmk), ...keys };
       }
       const params = runDigest(o, keys, csv);
@@ -187,17 +243,22 @@ export function registerIssue(program: Command, io: Io): void {
       const r = await writeCards(hsm, file, { ...options, idempotencyKey, workers: int(o.workers, '--workers') }, csv);
       const sha256 = file.finish(!r.interrupted);
       file = undefined;
-      if (doneKey && sha256 !== undefined) await store.putIdempotent(doneKey, JSON.stringify({ params, sha256 } satisfies Finished));
+      if (doneKey && sha256 !== undefined)
+        await store.putIdempotent(doneKey, JSON.stringify({ params, sha256 } satisfies Finished));
       const say = out === '-' ? io.err : io.out;
       const total = r.checked + r.written;
       if (r.interrupted) {
-        io.err(`cardhsm: interrupted after ${total} of ${count} cards; ${out} ends on a whole record${idempotencyKey === undefined ? '' : '; re-run with the same --idempotency-key to continue'}`);
+        io.err(
+          `cardhsm: interrupted after ${total} of ${count} cards; ${out} ends on a whole record${idempotencyKey === undefined ? '' : '; re-run with the same --idempotency-key to continue'}`,
+        );
         process.exitCode = 130;
         return;
       }
       if (total !== count) throw new CardHsmError('ERR_INTERNAL', `expected ${count} cards, wrote ${total}`);
       const rate = Math.round(r.written / Math.max(r.seconds, 0.001));
-      say(`issued ${r.written} cards to ${out === '-' ? 'standard output' : out}${r.checked ? ` (resumed after ${r.checked} verified records)` : ''} in ${r.seconds.toFixed(2)} s (${rate} cards/s)`);
+      say(
+        `issued ${r.written} cards to ${out === '-' ? 'standard output' : out}${r.checked ? ` (resumed after ${r.checked} verified records)` : ''} in ${r.seconds.toFixed(2)} s (${rate} cards/s)`,
+      );
     } finally {
       file?.close();
       await store.close();
@@ -206,7 +267,12 @@ export function registerIssue(program: Command, io: Io): void {
 }
 
 /** Streams the run's cards into `file`: the first ones checked against the file, the rest written. */
-async function writeCards(hsm: Hsm, file: CardFile, options: Parameters<Hsm['issueCards']>[0], csv: boolean): Promise<{ checked: number; written: number; seconds: number; interrupted: boolean }> {
+async function writeCards(
+  hsm: Hsm,
+  file: CardFile,
+  options: Parameters<Hsm['issueCards']>[0],
+  csv: boolean,
+): Promise<{ checked: number; written: number; seconds: number; interrupted: boolean }> {
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;

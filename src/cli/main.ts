@@ -40,21 +40,34 @@ export function buildProgram(io: Io): Command {
   registerDukpt(program, io);
   registerServe(program, io);
   examples(
-    program.command('bench').description('runs the benchmark suite (in a clone of the repository)').allowUnknownOption().action((_o: unknown, c: Command) => {
-      const root = fileURLToPath(new URL('../../', import.meta.url));
-      if (!existsSync(`${root}bench/run.ts`)) {
-        io.err('cardhsm: the benchmark suite ships with the repository, not the package: clone it and run `npm run bench`');
-        process.exitCode = EXIT.USAGE;
-        return;
-      }
-      const r = spawnSync('npx', ['tsx', 'bench/run.ts', ...c.args], { cwd: root, stdio: 'inherit' });
-      process.exitCode = r.status ?? EXIT.FAILURE;
-    }),
-    ['cardhsm bench --quick --only cvv-single', 'cardhsm benchmarks — …\nnative reference: …\ncold start …\n\nCVV, single operation (CVV/s)\n  cardhsm generateCvv …'],
+    program
+      .command('bench')
+      .description('runs the benchmark suite (in a clone of the repository)')
+      .allowUnknownOption()
+      .action((_o: unknown, c: Command) => {
+        const root = fileURLToPath(new URL('../../', import.meta.url));
+        if (!existsSync(`${root}bench/run.ts`)) {
+          io.err(
+            'cardhsm: the benchmark suite ships with the repository, not the package: clone it and run `npm run bench`',
+          );
+          process.exitCode = EXIT.USAGE;
+          return;
+        }
+        const r = spawnSync('npx', ['tsx', 'bench/run.ts', ...c.args], { cwd: root, stdio: 'inherit' });
+        process.exitCode = r.status ?? EXIT.FAILURE;
+      }),
+    [
+      'cardhsm bench --quick --only cvv-single',
+      'cardhsm benchmarks — …\nnative reference: …\ncold start …\n\nCVV, single operation (CVV/s)\n  cardhsm generateCvv …',
+    ],
   );
   // Every subcommand reports parse errors through the same path.
   const override = (c: Command) => {
-    c.exitOverride().configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {}, outputError: () => {} });
+    c.exitOverride().configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: () => {},
+      outputError: () => {},
+    });
     c.commands.forEach(override);
   };
   program.commands.forEach(override);
@@ -79,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.OK;
       return reportError(io, parserError(e), flags);
     }
     return reportError(io, inFlagTerms(running, e), flags);

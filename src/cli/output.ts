@@ -10,7 +10,24 @@ export const EXIT = { OK: 0, VERIFY_FAILED: 1, USAGE: 2, FAILURE: 3 } as const;
  * not parse): usage errors. Every other code — a MAC that fails, a PIN block that does not decode, a store that
  * cannot be reached — is a failure.
  */
-const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_FILE', 'ERR_TYPE', 'ERR_LENGTH', 'ERR_FORMAT', 'ERR_PIN_POLICY', 'ERR_CARD_REF', 'ERR_IDEMPOTENCY', 'ERR_PIN_TRANSLATION', 'ERR_DECIMALIZATION_TABLE', 'ERR_WEAK_KEY', 'ERR_KEY_PARITY', 'ERR_KCV_MISMATCH', 'ERR_KEY_USAGE', 'ERR_TR31_HEADER', 'ERR_TR31_LENGTH']);
+const USAGE_CODES = new Set([
+  'ERR_USAGE',
+  'ERR_FILE',
+  'ERR_TYPE',
+  'ERR_LENGTH',
+  'ERR_FORMAT',
+  'ERR_PIN_POLICY',
+  'ERR_CARD_REF',
+  'ERR_IDEMPOTENCY',
+  'ERR_PIN_TRANSLATION',
+  'ERR_DECIMALIZATION_TABLE',
+  'ERR_WEAK_KEY',
+  'ERR_KEY_PARITY',
+  'ERR_KCV_MISMATCH',
+  'ERR_KEY_USAGE',
+  'ERR_TR31_HEADER',
+  'ERR_TR31_LENGTH',
+]);
 
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CardHsmError) return USAGE_CODES.has(e.code) ? EXIT.USAGE : EXIT.FAILURE;

@@ -36,7 +36,8 @@ function readDevClient(): DevClient | undefined {
   try {
     const c = JSON.parse(readFileSync(DEV_CLIENT_FILE, 'utf8')) as DevClient;
     const hex32 = /^[0-9A-F]{32}$/;
-    if (typeof c.secret === 'string' && c.secret.length >= 32 && hex32.test(c.pinKey) && hex32.test(c.transportKey)) return c;
+    if (typeof c.secret === 'string' && c.secret.length >= 32 && hex32.test(c.pinKey) && hex32.test(c.transportKey))
+      return c;
   } catch {
     // an unreadable file is replaced by a fresh development client
   }
@@ -56,20 +57,51 @@ function randomTdesKey(): string {
 }
 
 /** The development configuration file (as --config would give it) and the development client's clear keys. */
-function developmentConfig(lmk: Uint8Array, store: string, host: string, port: number): { file: Record<string, unknown>; client: Omit<DevClient, 'url'> } {
+function developmentConfig(
+  lmk: Uint8Array,
+  store: string,
+  host: string,
+  port: number,
+): { file: Record<string, unknown>; client: Omit<DevClient, 'url'> } {
   const keys = developmentKeys(lmk);
   const service = developmentServiceKeys(lmk);
   const previous = readDevClient();
-  const client = previous ?? { clientId: DEV_CLIENT_ID, secret: randomBytes(32).toString('base64url'), affinityGroupId: DEV_GROUP_ID, pinKey: randomTdesKey(), transportKey: randomTdesKey() };
+  const client = previous ?? {
+    clientId: DEV_CLIENT_ID,
+    secret: randomBytes(32).toString('base64url'),
+    affinityGroupId: DEV_GROUP_ID,
+    pinKey: randomTdesKey(),
+    transportKey: randomTdesKey(),
+  };
   // The client's two keys enter as single clear components: development only, announced by the Hsm itself.
-  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
+  const custodian = new Hsm({
+    lmk,
+    activities: 'custodian',
+    development: { allowSingleComponent: true, warn: () => {} },
+  });
   const load = (usage: string, hex: string, modeOfUse?: string) =>
-    custodian.importKeyComponents({ usage, algorithm: 'TDES2', components: [hexToBytes(hex)], allowSingleComponent: true, fixParity: true, ...(modeOfUse ? { modeOfUse } : {}) }).keyBlock;
+    custodian.importKeyComponents({
+      usage,
+      algorithm: 'TDES2',
+      components: [hexToBytes(hex)],
+      allowSingleComponent: true,
+      fixParity: true,
+      ...(modeOfUse ? { modeOfUse } : {}),
+    }).keyBlock;
   const file = {
     listen: { host, port },
     store,
     record_key: service.recordKey,
-    key_sets: { development: { cvk: keys.cvk, pan_key: keys.panKey, pin_key: keys.pinKey, pvk: keys.pvk, token_key: keys.tokenKey, imk: service.imk } },
+    key_sets: {
+      development: {
+        cvk: keys.cvk,
+        pan_key: keys.panKey,
+        pin_key: keys.pinKey,
+        pvk: keys.pvk,
+        token_key: keys.tokenKey,
+        imk: service.imk,
+      },
+    },
     affinity_groups: [
       {
         id: DEV_GROUP_ID,
@@ -89,21 +121,36 @@ function developmentConfig(lmk: Uint8Array, store: string, host: string, port: n
         pan_token_type: 'NUMERIC',
       },
     ],
-    clients: [{ id: client.clientId, secret: client.secret, roles: ['cards', 'pci', 'back_office', 'cardholder', 'authorization'], zone_pin_key: load('P0', client.pinKey), transport_key: load('D0', client.transportKey, 'E') }],
+    clients: [
+      {
+        id: client.clientId,
+        secret: client.secret,
+        roles: ['cards', 'pci', 'back_office', 'cardholder', 'authorization'],
+        zone_pin_key: load('P0', client.pinKey),
+        transport_key: load('D0', client.transportKey, 'E'),
+      },
+    ],
   };
   return { file, client };
 }
 
 /** The LMK a configuration file names ({ env } or { file }, relative to the file), else the CLI's usual sources. */
-function configLmk(io: Io, spec: unknown, baseDir: string, lmkFile: string | undefined): { lmk: Uint8Array; development: boolean } {
+function configLmk(
+  io: Io,
+  spec: unknown,
+  baseDir: string,
+  lmkFile: string | undefined,
+): { lmk: Uint8Array; development: boolean } {
   if (spec !== undefined && spec !== null && typeof spec === 'object') {
     const s = spec as { env?: string; file?: string };
     if (s.env !== undefined) {
       const v = process.env[s.env];
-      if (v === undefined) throw new CardHsmError('ERR_FORMAT', `the configuration names the LMK in $${s.env}, which is unset`, 'lmk');
+      if (v === undefined)
+        throw new CardHsmError('ERR_FORMAT', `the configuration names the LMK in $${s.env}, which is unset`, 'lmk');
       return { lmk: lmkFromHex(v.trim()), development: false };
     }
-    if (s.file !== undefined) return { lmk: lmkFromHex(readText(resolve(baseDir, s.file), 'lmk.file').trim()), development: false };
+    if (s.file !== undefined)
+      return { lmk: lmkFromHex(readText(resolve(baseDir, s.file), 'lmk.file').trim()), development: false };
   }
   return loadLmk(io, lmkFile);
 }
@@ -112,23 +159,34 @@ export function registerServe(program: Command, io: Io): void {
   const cmd = program
     .command('serve')
     .description('the card-management API over HTTP (development service without --config)')
-    .option('--config <file>', 'cardhsm.config.json: LMK source, store, key sets, affinity groups, API clients (see README)')
+    .option(
+      '--config <file>',
+      'cardhsm.config.json: LMK source, store, key sets, affinity groups, API clients (see README)',
+    )
     .option('--host <address>', 'listen address (default 127.0.0.1, or the configuration)')
     .option('--port <n>', 'listen port, 0 for a free one (default 8080, or the configuration)')
-    .option('--store <spec>', 'development service only: sqlite:<path> or a postgres:// URL (default sqlite:./cardhsm.db)')
+    .option(
+      '--store <spec>',
+      'development service only: sqlite:<path> or a postgres:// URL (default sqlite:./cardhsm.db)',
+    )
     .option('--check', 'check the configuration (shape, references, every key block under the LMK) and exit');
   // The example must end by itself (test/cli.test.ts runs every help example): the check, not the server.
-  examples(cmd, ['cardhsm serve --check', 'cardhsm serve: configuration OK: 1 affinity group, 1 API client, store sqlite:…']);
+  examples(cmd, [
+    'cardhsm serve --check',
+    'cardhsm serve: configuration OK: 1 affinity group, 1 API client, store sqlite:…',
+  ]);
   cmd.action(async (o: Record<string, string | undefined>, c: Command) => {
     const g = c.optsWithGlobals() as { lmkFile?: string };
     const port = o.port === undefined ? undefined : int(o.port, '--port');
-    if (port !== undefined && (port < 0 || port > 65535)) throw new CardHsmError('ERR_FORMAT', '--port expected 0..65535', '--port');
+    if (port !== undefined && (port < 0 || port > 65535))
+      throw new CardHsmError('ERR_FORMAT', '--port expected 0..65535', '--port');
     const { resolveConfig, ConfigError, startService, checkKeys } = await import('../service/main.js');
     let fileConfig: Record<string, unknown>;
     let lmk: Uint8Array;
     let dev: Omit<DevClient, 'url'> | undefined;
     if (o.config !== undefined) {
-      if (o.store !== undefined) throw usageError('--store is for the development service; with --config the store is the file\'s "store"');
+      if (o.store !== undefined)
+        throw usageError('--store is for the development service; with --config the store is the file\'s "store"');
       try {
         fileConfig = JSON.parse(readText(o.config, '--config')) as Record<string, unknown>;
       } catch (e) {
@@ -138,13 +196,21 @@ export function registerServe(program: Command, io: Io): void {
       lmk = configLmk(io, fileConfig?.lmk, dirname(resolve(o.config)), g.lmkFile).lmk;
     } else {
       const source = loadLmk(io, g.lmkFile);
-      if (!source.development) throw usageError('a real LMK needs --config naming its key sets, groups and clients (the development service uses the development LMK)');
+      if (!source.development)
+        throw usageError(
+          'a real LMK needs --config naming its key sets, groups and clients (the development service uses the development LMK)',
+        );
       lmk = source.lmk;
       const built = developmentConfig(lmk, o.store ?? 'sqlite:./cardhsm.db', o.host ?? '127.0.0.1', port ?? 8080);
       fileConfig = built.file;
       dev = built.client;
     }
-    if (o.host !== undefined || port !== undefined) fileConfig.listen = { ...((fileConfig.listen as object) ?? {}), ...(o.host === undefined ? {} : { host: o.host }), ...(port === undefined ? {} : { port }) };
+    if (o.host !== undefined || port !== undefined)
+      fileConfig.listen = {
+        ...((fileConfig.listen as object) ?? {}),
+        ...(o.host === undefined ? {} : { host: o.host }),
+        ...(port === undefined ? {} : { port }),
+      };
     let config: ReturnType<typeof resolveConfig>;
     try {
       config = resolveConfig(fileConfig, process.env);
@@ -156,7 +222,8 @@ export function registerServe(program: Command, io: Io): void {
       }
       throw e;
     }
-    if (config.store.startsWith('sqlite:')) config = { ...config, store: `sqlite:${resolve(config.store.slice('sqlite:'.length))}` };
+    if (config.store.startsWith('sqlite:'))
+      config = { ...config, store: `sqlite:${resolve(config.store.slice('sqlite:'.length))}` };
     if (o.check) {
       const problems = checkKeys(config, lmk);
       lmk.fill(0);
@@ -167,7 +234,9 @@ export function registerServe(program: Command, io: Io): void {
       }
       const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
       const store = config.store.startsWith('sqlite:') ? config.store : 'postgres://…';
-      io.out(`cardhsm serve: configuration OK: ${n(config.groups.size, 'affinity group')}, ${n(config.clients.size, 'API client')}, store ${store}`);
+      io.out(
+        `cardhsm serve: configuration OK: ${n(config.groups.size, 'affinity group')}, ${n(config.clients.size, 'API client')}, store ${store}`,
+      );
       return;
     }
     let service: Awaited<ReturnType<typeof startService>>;
@@ -185,9 +254,15 @@ export function registerServe(program: Command, io: Io): void {
     }
     if (dev) {
       const { clientId, secret, affinityGroupId, pinKey, transportKey } = dev;
-      writeFileSync(DEV_CLIENT_FILE, `${JSON.stringify({ url: service.url, clientId, secret, affinityGroupId, pinKey, transportKey } satisfies DevClient, null, 2)}\n`, { mode: 0o600 });
+      writeFileSync(
+        DEV_CLIENT_FILE,
+        `${JSON.stringify({ url: service.url, clientId, secret, affinityGroupId, pinKey, transportKey } satisfies DevClient, null, 2)}\n`,
+        { mode: 0o600 },
+      );
       chmodSync(DEV_CLIENT_FILE, 0o600);
-      io.err(`cardhsm serve: WARNING: development API client ${dev.clientId} (every role) and affinity group ${dev.affinityGroupId}; credentials and clear development keys in ./${DEV_CLIENT_FILE}`);
+      io.err(
+        `cardhsm serve: WARNING: development API client ${dev.clientId} (every role) and affinity group ${dev.affinityGroupId}; credentials and clear development keys in ./${DEV_CLIENT_FILE}`,
+      );
     }
     io.out(`cardhsm serve: listening on ${service.url}`);
     await new Promise<void>((done) => {

@@ -96,7 +96,9 @@ export class CardhsmApiError extends Error {
     readonly status: number,
     readonly errors: ErrorItem[],
   ) {
-    super(`HTTP ${status}: ${errors.map((e) => `${e.code}${e.field ? ` (${e.field})` : ''}`).join(', ') || 'no error envelope'}`);
+    super(
+      `HTTP ${status}: ${errors.map((e) => `${e.code}${e.field ? ` (${e.field})` : ''}`).join(', ') || 'no error envelope'}`,
+    );
     this.name = 'CardhsmApiError';
   }
   /** The first error's code. */
@@ -358,7 +360,9 @@ function hex(buffer: ArrayBuffer): string {
 
 function nonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }
 
 /**
@@ -385,12 +389,22 @@ export class CardhsmClient {
 
   /** A client for `options.url` signing as `options.clientId`; the secret is imported as a non-extractable HMAC key. */
   constructor(options: ClientOptions) {
-    if (typeof options?.url !== 'string' || typeof options.clientId !== 'string' || typeof options.secret !== 'string') {
+    if (
+      typeof options?.url !== 'string' ||
+      typeof options.clientId !== 'string' ||
+      typeof options.secret !== 'string'
+    ) {
       throw new TypeError('CardhsmClient expects { url, clientId, secret } strings');
     }
     this.#url = options.url.replace(/\/+$/, '');
     this.#clientId = options.clientId;
-    this.#key = crypto.subtle.importKey('raw', encoder.encode(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    this.#key = crypto.subtle.importKey(
+      'raw',
+      encoder.encode(options.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
@@ -400,15 +414,27 @@ export class CardhsmClient {
    * path with its query, as signed and sent; `body` is any JSON value (sent as application/json); `headers` are added
    * (and may override the signature headers). See RawResponse.
    */
-  async request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<RawResponse> {
-    const target = new URL(path, this.#url + '/');
+  async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<RawResponse> {
+    const target = new URL(path, `${this.#url}/`);
     const pathWithQuery = target.pathname + target.search;
     const text = options.body === undefined ? undefined : JSON.stringify(options.body);
     const bytes = encoder.encode(text ?? '');
     const bodyHash = hex(await crypto.subtle.digest('SHA-256', bytes));
     const timestamp = String(this.#now());
     const n = nonce();
-    const canonical = ['CARDHSM-HMAC-SHA256', method.toUpperCase(), pathWithQuery, timestamp, n, this.#clientId, bodyHash].join('\n');
+    const canonical = [
+      'CARDHSM-HMAC-SHA256',
+      method.toUpperCase(),
+      pathWithQuery,
+      timestamp,
+      n,
+      this.#clientId,
+      bodyHash,
+    ].join('\n');
     const signature = hex(await crypto.subtle.sign('HMAC', await this.#key, encoder.encode(canonical)));
     const headers: Record<string, string> = {
       [SIGNATURE_HEADERS.client]: this.#clientId,
@@ -418,10 +444,18 @@ export class CardhsmClient {
       ...(text === undefined ? {} : { 'content-type': 'application/json' }),
       ...options.headers,
     };
-    const response = await this.#fetch(target, { method: method.toUpperCase(), headers, ...(text === undefined ? {} : { body: text }) });
+    const response = await this.#fetch(target, {
+      method: method.toUpperCase(),
+      headers,
+      ...(text === undefined ? {} : { body: text }),
+    });
     const raw = await response.text();
     let body: unknown = raw.length === 0 ? undefined : raw;
-    if (raw.length > 0 && (response.headers.get('content-type') ?? '').includes('json') && !(response.headers.get('content-type') ?? '').includes('ndjson')) {
+    if (
+      raw.length > 0 &&
+      (response.headers.get('content-type') ?? '').includes('json') &&
+      !(response.headers.get('content-type') ?? '').includes('ndjson')
+    ) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -436,7 +470,10 @@ export class CardhsmClient {
   }
 
   async #call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const r = await this.request(method, path, { ...(body === undefined ? {} : { body }), ...(idempotencyKey === undefined ? {} : { headers: { 'x-idempotency-key': idempotencyKey } }) });
+    const r = await this.request(method, path, {
+      ...(body === undefined ? {} : { body }),
+      ...(idempotencyKey === undefined ? {} : { headers: { 'x-idempotency-key': idempotencyKey } }),
+    });
     if (r.status >= 200 && r.status < 300) return r.body as T;
     const errors = (r.body as { errors?: ErrorItem[] } | undefined)?.errors;
     throw new CardhsmApiError(r.status, Array.isArray(errors) ? errors : []);
@@ -463,10 +500,18 @@ export class CardhsmClient {
   }
   /** PUT /cards/v1/{id}/shipment (role cards): a CREATED physical nominated card's new address (Address). */
   async updateCardShipment(id: string, address: Address): Promise<{ shipment_id: string; address: Address }> {
-    return (await this.#call<{ data: { shipment_id: string; address: Address } }>('PUT', `/cards/v1/${encodeURIComponent(id)}/shipment`, { address })).data;
+    return (
+      await this.#call<{ data: { shipment_id: string; address: Address } }>(
+        'PUT',
+        `/cards/v1/${encodeURIComponent(id)}/shipment`,
+        { address },
+      )
+    ).data;
   }
   /** GET /cards/v1/ (role cards): cards by filters, a page of them and the filters applied (SearchInput, Pagination). */
-  async searchCards(query: SearchInput = {}): Promise<{ data: Card[]; meta: { pagination: Pagination; filter: string[] } }> {
+  async searchCards(
+    query: SearchInput = {},
+  ): Promise<{ data: Card[]; meta: { pagination: Pagination; filter: string[] } }> {
     const q = Object.entries(query)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
@@ -475,7 +520,8 @@ export class CardhsmClient {
   }
   /** POST /cards/v1/batches (role cards): a durable job issuing innominate physical cards (BatchInput); 202 with the Batch. */
   async createBatch(input: BatchInput, options: { idempotencyKey?: string } = {}): Promise<Batch> {
-    return (await this.#call<{ data: Batch }>('POST', '/cards/v1/batches', input, this.#key4(options.idempotencyKey))).data;
+    return (await this.#call<{ data: Batch }>('POST', '/cards/v1/batches', input, this.#key4(options.idempotencyKey)))
+      .data;
   }
   /** GET /cards/v1/batches/{id} (role cards): the batch and its job's progress (Batch). */
   async getBatch(id: string): Promise<Batch> {
@@ -483,7 +529,9 @@ export class CardhsmClient {
   }
   /** PUT /cards/v1/batches/shipments/{shipmentId} (role cards): a batch's new address or receiver (BatchShipmentInput). */
   async updateBatchShipment(shipmentId: string, input: BatchShipmentInput): Promise<unknown> {
-    return (await this.#call<{ data: unknown }>('PUT', `/cards/v1/batches/shipments/${encodeURIComponent(shipmentId)}`, input)).data;
+    return (
+      await this.#call<{ data: unknown }>('PUT', `/cards/v1/batches/shipments/${encodeURIComponent(shipmentId)}`, input)
+    ).data;
   }
   /** POST /cards/v1/activation (role cards; by PAN also pci): an EMBOSSED card becomes ACTIVE with a PIN (ActivationInput). */
   async activateCard(input: ActivationInput): Promise<{ id: string; status: 'ACTIVE' }> {
@@ -491,36 +539,83 @@ export class CardhsmClient {
   }
   /** GET /cards/v1/config/affinity-groups/{id} (role cards): the group's settings (AffinityGroup). */
   async getAffinityGroup(id: string): Promise<AffinityGroup> {
-    return (await this.#call<{ data: AffinityGroup }>('GET', `/cards/v1/config/affinity-groups/${encodeURIComponent(id)}`)).data;
+    return (
+      await this.#call<{ data: AffinityGroup }>('GET', `/cards/v1/config/affinity-groups/${encodeURIComponent(id)}`)
+    ).data;
   }
   /**
    * POST /cards/v1/{id}/embossing (role back_office): the plastic is made, CREATED -> EMBOSSED; a new 10-digit
    * activation code is returned once (where the group activates by code). See ActivationInput.
    */
   async embossCard(id: string): Promise<{ id: string; status: 'EMBOSSED'; activation_code?: string }> {
-    return (await this.#call<{ data: { id: string; status: 'EMBOSSED'; activation_code?: string } }>('POST', `/cards/v1/${encodeURIComponent(id)}/embossing`)).data;
+    return (
+      await this.#call<{ data: { id: string; status: 'EMBOSSED'; activation_code?: string } }>(
+        'POST',
+        `/cards/v1/${encodeURIComponent(id)}/embossing`,
+      )
+    ).data;
   }
   /**
    * POST /cards/v1/{id}/cvv2/verifications (role authorization): checks a 3-digit CVV2 (static, or dynamic on a dcvv
    * card); wrong ones count, and at the limit the card locks (423). See CardhsmClient.
    */
-  async verifyCvv2(id: string, cvv: string): Promise<{ card_id: string; valid: boolean; cvv_type: 'STATIC' | 'DYNAMIC'; remaining_attempts: number; locked: boolean }> {
-    return (await this.#call<{ data: { card_id: string; valid: boolean; cvv_type: 'STATIC' | 'DYNAMIC'; remaining_attempts: number; locked: boolean } }>('POST', `/cards/v1/${encodeURIComponent(id)}/cvv2/verifications`, { cvv })).data;
+  async verifyCvv2(
+    id: string,
+    cvv: string,
+  ): Promise<{
+    card_id: string;
+    valid: boolean;
+    cvv_type: 'STATIC' | 'DYNAMIC';
+    remaining_attempts: number;
+    locked: boolean;
+  }> {
+    return (
+      await this.#call<{
+        data: {
+          card_id: string;
+          valid: boolean;
+          cvv_type: 'STATIC' | 'DYNAMIC';
+          remaining_attempts: number;
+          locked: boolean;
+        };
+      }>('POST', `/cards/v1/${encodeURIComponent(id)}/cvv2/verifications`, { cvv })
+    ).data;
   }
 
   // ---- seed 000 --------------------------------------------------------------------------------------------------
 
   /** POST /cards/embosser/l8vf (role back_office): a physical card record for the embosser (EmbossingRecordInput). */
-  async addEmbossingRecord(input: EmbossingRecordInput, options: { idempotencyKey?: string } = {}): Promise<{ card_id: string; status: string; last_four: string; expiration_date: string; service_code: string; cardholder_name: string; shipment_id: string }> {
-    return (await this.#call<{ data: never }>('POST', '/cards/embosser/l8vf', input, this.#key4(options.idempotencyKey))).data;
+  async addEmbossingRecord(
+    input: EmbossingRecordInput,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{
+    card_id: string;
+    status: string;
+    last_four: string;
+    expiration_date: string;
+    service_code: string;
+    cardholder_name: string;
+    shipment_id: string;
+  }> {
+    return (
+      await this.#call<{ data: never }>('POST', '/cards/embosser/l8vf', input, this.#key4(options.idempotencyKey))
+    ).data;
   }
   /** POST /cards/mass-card-issue-L8V3 (role back_office): a durable mass-issue job (MassIssueInput, MassIssueJob). */
   async massIssue(input: MassIssueInput, options: { idempotencyKey?: string } = {}): Promise<MassIssueJob> {
-    return (await this.#call<{ data: MassIssueJob }>('POST', '/cards/mass-card-issue-L8V3', input, this.#key4(options.idempotencyKey))).data;
+    return (
+      await this.#call<{ data: MassIssueJob }>(
+        'POST',
+        '/cards/mass-card-issue-L8V3',
+        input,
+        this.#key4(options.idempotencyKey),
+      )
+    ).data;
   }
   /** GET /cards/mass-card-issue-L8V3/{id} (role back_office): the job's progress (MassIssueJob). */
   async getMassIssue(id: string): Promise<MassIssueJob> {
-    return (await this.#call<{ data: MassIssueJob }>('GET', `/cards/mass-card-issue-L8V3/${encodeURIComponent(id)}`)).data;
+    return (await this.#call<{ data: MassIssueJob }>('GET', `/cards/mass-card-issue-L8V3/${encodeURIComponent(id)}`))
+      .data;
   }
   /**
    * GET /cards/mass-card-issue-L8V3/{id}/cards (role back_office): the finished job's cards, the streamed JSON lines
@@ -528,18 +623,31 @@ export class CardhsmClient {
    */
   async massIssueCards(id: string): Promise<MassIssueLine[]> {
     const r = await this.request('GET', `/cards/mass-card-issue-L8V3/${encodeURIComponent(id)}/cards`);
-    if (r.status !== 200) throw new CardhsmApiError(r.status, ((r.body as { errors?: ErrorItem[] }) ?? {}).errors ?? []);
+    if (r.status !== 200)
+      throw new CardhsmApiError(r.status, (r.body as { errors?: ErrorItem[] } | null)?.errors ?? []);
     return String(r.body ?? '')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as MassIssueLine);
   }
   /** PUT /cards/embosser/cardAction-L8V2 (role back_office): reissue after LOST, STOLEN, DAMAGED… (ReissueInput). */
-  async reissueCard(input: ReissueInput, options: { idempotencyKey?: string } = {}): Promise<{ action: string; card: Card; previous_card_id: string | null }> {
-    return (await this.#call<{ data: never }>('PUT', '/cards/embosser/cardAction-L8V2', input, this.#key4(options.idempotencyKey))).data;
+  async reissueCard(
+    input: ReissueInput,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ action: string; card: Card; previous_card_id: string | null }> {
+    return (
+      await this.#call<{ data: never }>(
+        'PUT',
+        '/cards/embosser/cardAction-L8V2',
+        input,
+        this.#key4(options.idempotencyKey),
+      )
+    ).data;
   }
   /** POST /cards/embosser/card-pan-l8v2 (role cards): the card's PAN token, FF1, numeric or alphanumeric (CardSelector). */
-  async panToken(input: CardSelector): Promise<{ card_id: string; pan_token: string; token_type: 'NUMERIC' | 'ALPHANUMERIC' }> {
+  async panToken(
+    input: CardSelector,
+  ): Promise<{ card_id: string; pan_token: string; token_type: 'NUMERIC' | 'ALPHANUMERIC' }> {
     return (await this.#call<{ data: never }>('POST', '/cards/embosser/card-pan-l8v2', input)).data;
   }
   /** POST /cards/v1/pin/codes (role back_office): CVV, CVV2, iCVV (and a new PIN) under the transport key (SecurityValuesInput). */
@@ -547,7 +655,13 @@ export class CardhsmClient {
     return (await this.#call<{ data: SecurityValues }>('POST', '/cards/v1/pin/codes', input)).data;
   }
   /** POST /cards/pin/invalid-attempts (role cardholder): the card's wrong-PIN count and lock (CardSelector). */
-  async invalidPinAttempts(input: CardSelector): Promise<{ card_id: string; failed_attempts: number; remaining_attempts: number; locked: boolean; try_limit: number }> {
+  async invalidPinAttempts(input: CardSelector): Promise<{
+    card_id: string;
+    failed_attempts: number;
+    remaining_attempts: number;
+    locked: boolean;
+    try_limit: number;
+  }> {
     return (await this.#call<{ data: never }>('POST', '/cards/pin/invalid-attempts', input)).data;
   }
   /** POST /cards/pin/dynamic-values (role cardholder): the current dynamic CVV2 and when it expires (CardSelector). */
@@ -555,11 +669,18 @@ export class CardhsmClient {
     return (await this.#call<{ data: never }>('POST', '/cards/pin/dynamic-values', input)).data;
   }
   /** POST /account/v2/instantCard (role cards): an account and an ACTIVE card at once (InstantCardInput). */
-  async instantCard(input: InstantCardInput, options: { idempotencyKey?: string } = {}): Promise<{ account: { id: string; user_id: string; status: string }; card: Card }> {
-    return (await this.#call<{ data: never }>('POST', '/account/v2/instantCard', input, this.#key4(options.idempotencyKey))).data;
+  async instantCard(
+    input: InstantCardInput,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ account: { id: string; user_id: string; status: string }; card: Card }> {
+    return (
+      await this.#call<{ data: never }>('POST', '/account/v2/instantCard', input, this.#key4(options.idempotencyKey))
+    ).data;
   }
   /** POST /cards/pin/validation (role authorization): checks a PIN block, counted and locked (PinValidationInput). */
-  async validatePin(input: PinValidationInput): Promise<{ card_id: string; valid: boolean; remaining_attempts: number; locked: boolean }> {
+  async validatePin(
+    input: PinValidationInput,
+  ): Promise<{ card_id: string; valid: boolean; remaining_attempts: number; locked: boolean }> {
     return (await this.#call<{ data: never }>('POST', '/cards/pin/validation', input)).data;
   }
 }

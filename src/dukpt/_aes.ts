@@ -44,16 +44,37 @@ export const keyBytesOf = (algorithm: AesDukptAlgorithm): number => ALGORITHM[al
  * stronger than its source (X9.24-3 6.1.3: AES and HMAC keys no longer than the BDK; TDES keys are weaker than
  * any AES key). `field` names the algorithm option in errors.
  */
-export function workingSpec(usage: AesDukptUsage, algorithm: AesDukptAlgorithm, sourceBytes: number, field: string): WorkingSpec {
+export function workingSpec(
+  usage: AesDukptUsage,
+  algorithm: AesDukptAlgorithm,
+  sourceBytes: number,
+  field: string,
+): WorkingSpec {
   const [indicator, bits] = ALGORITHM[algorithm];
   if (indicator >= 2 && bits > sourceBytes * 8) {
-    throw new CardHsmError('ERR_KEY_USAGE', `"${field}" ${algorithm} is stronger than the ${sourceBytes * 8}-bit key it would derive from (X9.24-3 6.1.3)`, field);
+    throw new CardHsmError(
+      'ERR_KEY_USAGE',
+      `"${field}" ${algorithm} is stronger than the ${sourceBytes * 8}-bit key it would derive from (X9.24-3 6.1.3)`,
+      field,
+    );
   }
   return { usage: USAGE[usage], algorithm: indicator, bits };
 }
 
 /** Working keys for many KSNs from a validated source (the operations' common path). */
-export function aesWorkingKeys(source: KeySource, ksns: readonly Uint8Array[], usage: AesDukptUsage, algorithm: AesDukptAlgorithm, field: string): Uint8Array[] {
+export function aesWorkingKeys(
+  source: KeySource,
+  ksns: readonly Uint8Array[],
+  usage: AesDukptUsage,
+  algorithm: AesDukptAlgorithm,
+  field: string,
+): Uint8Array[] {
   const sourceBytes = 'bdk' in source ? source.bdk.length : source.initialKey.length;
-  return deriveKeys(source, ksns, KIND.WORKING, keyBytesOf(algorithm), workingSpec(usage, algorithm, sourceBytes, field));
+  return deriveKeys(
+    source,
+    ksns,
+    KIND.WORKING,
+    keyBytesOf(algorithm),
+    workingSpec(usage, algorithm, sourceBytes, field),
+  );
 }

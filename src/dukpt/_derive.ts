@@ -52,7 +52,13 @@ const OUT_STRIDE = 32; // the longest key: AES-256
  * The key `kind` for each of `ids` (KSNs, or initial key IDs for AES initial keys), `outBytes` long, in order.
  * `working` describes the working key for KIND.WORKING.
  */
-export function deriveKeys(source: KeySource, ids: readonly Uint8Array[], kind: number, outBytes: number, working: WorkingSpec = { usage: 0, algorithm: 0, bits: 0 }): Uint8Array[] {
+export function deriveKeys(
+  source: KeySource,
+  ids: readonly Uint8Array[],
+  kind: number,
+  outBytes: number,
+  working: WorkingSpec = { usage: 0, algorithm: 0, bits: 0 },
+): Uint8Array[] {
   const out = new Array<Uint8Array>(ids.length);
   if (ids.length === 0) return out;
   return withKernel(KEY_AREA + ids.length * STRIDE, ids.length * OUT_STRIDE, (k) => {

@@ -33,11 +33,21 @@ export function aesCounter(ksn: Uint8Array): number {
 function checkCounter(field: string, scheme: DukptScheme, ksn: Uint8Array): void {
   const counter = scheme === 'TDES' ? tdesCounter(ksn) : aesCounter(ksn);
   if (counter === 0) {
-    throw new CardHsmError('ERR_FORMAT', `"${field}" has transaction counter 0, which belongs to the initial key and no transaction`, field, 'COUNTER_ZERO');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      `"${field}" has transaction counter 0, which belongs to the initial key and no transaction`,
+      field,
+      'COUNTER_ZERO',
+    );
   }
   const bits = popcount(counter);
   if (bits > MAX_ONE_BITS[scheme]) {
-    throw new CardHsmError('ERR_FORMAT', `"${field}" has a transaction counter with ${bits} one-bits; ${scheme} DUKPT devices use at most ${MAX_ONE_BITS[scheme]}`, field, 'COUNTER_BITS');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      `"${field}" has a transaction counter with ${bits} one-bits; ${scheme} DUKPT devices use at most ${MAX_ONE_BITS[scheme]}`,
+      field,
+      'COUNTER_BITS',
+    );
   }
 }
 

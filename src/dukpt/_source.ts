@@ -33,16 +33,28 @@ export function checkSource(at: string, value: unknown): CheckedSource {
 }
 
 /** The key half of a source (no KSN): for batches, whose KSNs come per item. */
-export function checkSourceKey(at: string, o: Record<string, unknown>, scheme: DukptScheme): Omit<CheckedSource, 'ksn'> {
+export function checkSourceKey(
+  at: string,
+  o: Record<string, unknown>,
+  scheme: DukptScheme,
+): Omit<CheckedSource, 'ksn'> {
   const f = (name: string) => (at ? `${at}.${name}` : name);
   const lengths = scheme === 'TDES' ? [16] : [16, 24, 32];
   if ((o.bdk === undefined) === (o.initialKey === undefined)) {
     throw new CardHsmError('ERR_FORMAT', `"${at || 'source'}" expected exactly one of bdk and initialKey`, f('bdk'));
   }
-  const source: KeySource = o.bdk !== undefined ? { scheme, bdk: checkBytes(f('bdk'), o.bdk, lengths) } : { scheme, initialKey: checkBytes(f('initialKey'), o.initialKey, lengths) };
+  const source: KeySource =
+    o.bdk !== undefined
+      ? { scheme, bdk: checkBytes(f('bdk'), o.bdk, lengths) }
+      : { scheme, initialKey: checkBytes(f('initialKey'), o.initialKey, lengths) };
   let algorithm: AesDukptAlgorithm | undefined;
   if (o.algorithm !== undefined) {
-    if (scheme === 'TDES') throw new CardHsmError('ERR_FORMAT', `"${f('algorithm')}" applies to AES DUKPT only (12-byte KSNs)`, f('algorithm'));
+    if (scheme === 'TDES')
+      throw new CardHsmError(
+        'ERR_FORMAT',
+        `"${f('algorithm')}" applies to AES DUKPT only (12-byte KSNs)`,
+        f('algorithm'),
+      );
     algorithm = checkOneOf(f('algorithm'), o.algorithm, AES_DUKPT_ALGORITHMS);
   }
   const keyBytes = 'bdk' in source ? source.bdk.length : source.initialKey.length;
@@ -55,19 +67,36 @@ export function familyOf(algorithm: AesDukptAlgorithm): 'AES' | 'TDES' | 'HMAC' 
 }
 
 /** The working key for a checked source: the TDES variant, or the AES DUKPT key of `usage` and `algorithm`. */
-export function workingKey(s: CheckedSource, variant: DukptVariant, usage: AesDukptUsage, algorithm: AesDukptAlgorithm, field: string): Uint8Array {
-  return s.scheme === 'TDES' ? tdesWorkingKeys(s.source, [s.ksn], variant)[0]! : aesWorkingKeys(s.source, [s.ksn], usage, algorithm, field)[0]!;
+export function workingKey(
+  s: CheckedSource,
+  variant: DukptVariant,
+  usage: AesDukptUsage,
+  algorithm: AesDukptAlgorithm,
+  field: string,
+): Uint8Array {
+  return s.scheme === 'TDES'
+    ? tdesWorkingKeys(s.source, [s.ksn], variant)[0]!
+    : aesWorkingKeys(s.source, [s.ksn], usage, algorithm, field)[0]!;
 }
 
 /**
  * The AES DUKPT working key algorithm for an operation: the one asked for (`algorithm`), checked against the
  * families the operation allows, else `fallback`.
  */
-export function operationAlgorithm(algorithm: AesDukptAlgorithm | undefined, at: string, allowed: ReadonlyArray<'AES' | 'TDES' | 'HMAC'>, fallback: AesDukptAlgorithm): AesDukptAlgorithm {
+export function operationAlgorithm(
+  algorithm: AesDukptAlgorithm | undefined,
+  at: string,
+  allowed: ReadonlyArray<'AES' | 'TDES' | 'HMAC'>,
+  fallback: AesDukptAlgorithm,
+): AesDukptAlgorithm {
   const chosen = algorithm ?? fallback;
   if (!allowed.includes(familyOf(chosen))) {
     const field = at ? `${at}.algorithm` : 'algorithm';
-    throw new CardHsmError('ERR_KEY_USAGE', `"${field}" ${chosen} does not serve this operation (${allowed.join(' or ')} keys do)`, field);
+    throw new CardHsmError(
+      'ERR_KEY_USAGE',
+      `"${field}" ${chosen} does not serve this operation (${allowed.join(' or ')} keys do)`,
+      field,
+    );
   }
   return chosen;
 }

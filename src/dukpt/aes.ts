@@ -64,7 +64,10 @@ const KEY_LENGTHS = [16, 24, 32];
 function checkKeyOptions(opts: unknown, sourceBytes: number): { spec: WorkingSpec; bytes: number } {
   const o = checkOptions('opts', opts);
   const usage = checkOneOf('opts.usage', o.usage, AES_DUKPT_USAGES);
-  const algorithm = o.algorithm === undefined ? (`AES${sourceBytes * 8}` as AesDukptAlgorithm) : checkOneOf('opts.algorithm', o.algorithm, AES_DUKPT_ALGORITHMS);
+  const algorithm =
+    o.algorithm === undefined
+      ? (`AES${sourceBytes * 8}` as AesDukptAlgorithm)
+      : checkOneOf('opts.algorithm', o.algorithm, AES_DUKPT_ALGORITHMS);
   return { spec: workingSpec(usage, algorithm, sourceBytes, 'opts.algorithm'), bytes: keyBytesOf(algorithm) };
 }
 
@@ -83,7 +86,12 @@ const checkBdk = (bdk: unknown): Uint8Array => checkBytes('bdk', bdk, KEY_LENGTH
  */
 export function deriveAesDukptInitialKey(bdk: Uint8Array, initialKeyId: Uint8Array): Uint8Array {
   const key = checkBdk(bdk);
-  return deriveKeys({ scheme: 'AES', bdk: key }, [checkBytes('initialKeyId', initialKeyId, [8])], KIND.INITIAL, key.length)[0]!;
+  return deriveKeys(
+    { scheme: 'AES', bdk: key },
+    [checkBytes('initialKeyId', initialKeyId, [8])],
+    KIND.INITIAL,
+    key.length,
+  )[0]!;
 }
 
 /**
@@ -144,7 +152,11 @@ export function deriveAesDukptWorkingKey(bdk: Uint8Array, ksn: Uint8Array, opts:
  * @example deriveAesDukptWorkingKeys(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), [hexToBytes('123456789012345600000001'), hexToBytes('123456789012345600000002')], { usage: 'PIN_ENCRYPTION' }).map(bytesToHex) // => ['AF8CB133A78F8DC2D1359F18527593FB', 'D30BDC73EC9714B000BEC66BDB7B6D09']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
-export function deriveAesDukptWorkingKeys(bdk: Uint8Array, ksns: readonly Uint8Array[], opts: AesDukptKeyOptions): Uint8Array[] {
+export function deriveAesDukptWorkingKeys(
+  bdk: Uint8Array,
+  ksns: readonly Uint8Array[],
+  opts: AesDukptKeyOptions,
+): Uint8Array[] {
   const key = checkBdk(bdk);
   const { spec, bytes } = checkKeyOptions(opts, key.length);
   return deriveKeys({ scheme: 'AES', bdk: key }, checkKsns('ksns', ksns, 'AES'), KIND.WORKING, bytes, spec);
@@ -160,9 +172,12 @@ export function deriveAesDukptWorkingKeys(bdk: Uint8Array, ksns: readonly Uint8A
  * @example bytesToHex(deriveAesDukptWorkingKeyFromInitialKey(hexToBytes('1273671EA26AC29AFA4D1084127652A1'), hexToBytes('123456789012345600000007'), { usage: 'PIN_ENCRYPTION' })) // => '6ECF912F3B18CA11A7A27BB60705FD09'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
-export function deriveAesDukptWorkingKeyFromInitialKey(initialKey: Uint8Array, ksn: Uint8Array, opts: AesDukptKeyOptions): Uint8Array {
+export function deriveAesDukptWorkingKeyFromInitialKey(
+  initialKey: Uint8Array,
+  ksn: Uint8Array,
+  opts: AesDukptKeyOptions,
+): Uint8Array {
   const key = checkBytes('initialKey', initialKey, KEY_LENGTHS);
   const { spec, bytes } = checkKeyOptions(opts, key.length);
   return deriveKeys({ scheme: 'AES', initialKey: key }, [checkKsn('ksn', ksn, 'AES')], KIND.WORKING, bytes, spec)[0]!;
 }
-

@@ -38,23 +38,42 @@ export interface DukptDataOptions {
 function run(source: unknown, data: Uint8Array, opts: unknown, decrypt: boolean): Uint8Array {
   const s = checkSource('source', source);
   const o = checkOptions('opts', opts);
-  const direction = o.direction === undefined ? 'REQUEST' : checkOneOf('opts.direction', o.direction, ['REQUEST', 'RESPONSE'] as const);
+  const direction =
+    o.direction === undefined ? 'REQUEST' : checkOneOf('opts.direction', o.direction, ['REQUEST', 'RESPONSE'] as const);
   const mode = o.mode === undefined ? 'CBC' : checkOneOf('opts.mode', o.mode, ['CBC', 'ECB'] as const);
   let usage: AesDukptUsage = 'DATA_ENCRYPT';
   let algorithm: AesDukptAlgorithm = 'TDES2';
   if (s.scheme === 'AES') {
-    usage = o.usage !== undefined ? checkOneOf('opts.usage', o.usage, ['DATA_ENCRYPT', 'DATA_DECRYPT', 'DATA_BOTH'] as const) : direction === 'REQUEST' ? 'DATA_ENCRYPT' : 'DATA_DECRYPT';
+    usage =
+      o.usage !== undefined
+        ? checkOneOf('opts.usage', o.usage, ['DATA_ENCRYPT', 'DATA_DECRYPT', 'DATA_BOTH'] as const)
+        : direction === 'REQUEST'
+          ? 'DATA_ENCRYPT'
+          : 'DATA_DECRYPT';
     algorithm = operationAlgorithm(s.algorithm, 'source', ['AES', 'TDES'], `AES${s.keyBytes * 8}` as AesDukptAlgorithm);
   } else if (o.usage !== undefined) {
     throw new CardHsmError('ERR_FORMAT', '"opts.usage" applies to AES DUKPT only (12-byte KSNs)', 'opts.usage');
   }
   const aes = familyOf(algorithm) === 'AES';
   const block = aes ? 16 : 8;
-  if (mode === 'ECB' && o.iv !== undefined) throw new CardHsmError('ERR_FORMAT', '"opts.iv" applies to CBC only', 'opts.iv');
-  const iv = mode === 'ECB' ? undefined : o.iv === undefined ? new Uint8Array(block) : checkBytes('opts.iv', o.iv, [block]);
+  if (mode === 'ECB' && o.iv !== undefined)
+    throw new CardHsmError('ERR_FORMAT', '"opts.iv" applies to CBC only', 'opts.iv');
+  const iv =
+    mode === 'ECB' ? undefined : o.iv === undefined ? new Uint8Array(block) : checkBytes('opts.iv', o.iv, [block]);
   checkUint8Array('data', data);
-  if (data.length % block !== 0) throw new CardHsmError('ERR_LENGTH', `"data" expected a multiple of ${block} bytes, got length=${data.length}`, 'data');
-  const key = workingKey(s, direction === 'REQUEST' ? 'DATA_REQUEST' : 'DATA_RESPONSE', usage, algorithm, 'source.algorithm');
+  if (data.length % block !== 0)
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"data" expected a multiple of ${block} bytes, got length=${data.length}`,
+      'data',
+    );
+  const key = workingKey(
+    s,
+    direction === 'REQUEST' ? 'DATA_REQUEST' : 'DATA_RESPONSE',
+    usage,
+    algorithm,
+    'source.algorithm',
+  );
   try {
     if (aes) {
       if (iv === undefined) return decrypt ? aesDecryptEcb(key, data) : aesEncryptEcb(key, data);

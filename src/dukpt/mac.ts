@@ -70,14 +70,22 @@ interface MacPlan {
 function plan(source: unknown, opts: unknown): MacPlan {
   const s = checkSource('source', source);
   const o = checkOptions('opts', opts);
-  const direction = o.direction === undefined ? 'REQUEST' : checkOneOf('opts.direction', o.direction, ['REQUEST', 'RESPONSE'] as const);
+  const direction =
+    o.direction === undefined ? 'REQUEST' : checkOneOf('opts.direction', o.direction, ['REQUEST', 'RESPONSE'] as const);
   if (s.scheme === 'TDES') {
-    if (o.usage !== undefined) throw new CardHsmError('ERR_FORMAT', '"opts.usage" applies to AES DUKPT only (12-byte KSNs)', 'opts.usage');
+    if (o.usage !== undefined)
+      throw new CardHsmError('ERR_FORMAT', '"opts.usage" applies to AES DUKPT only (12-byte KSNs)', 'opts.usage');
     const method = o.method === undefined ? 'RETAIL' : checkOneOf('opts.method', o.method, ['RETAIL', 'CMAC'] as const);
     return { s, method, algorithm: 'TDES2', direction, usage: 'MAC_GENERATION', length: 8 };
   }
-  const usage = o.usage !== undefined ? checkOneOf('opts.usage', o.usage, ['MAC_GENERATION', 'MAC_VERIFICATION', 'MAC_BOTH'] as const) : direction === 'REQUEST' ? 'MAC_GENERATION' : 'MAC_VERIFICATION';
-  const asked = o.method === undefined ? undefined : checkOneOf('opts.method', o.method, ['RETAIL', 'CMAC', 'HMAC'] as const);
+  const usage =
+    o.usage !== undefined
+      ? checkOneOf('opts.usage', o.usage, ['MAC_GENERATION', 'MAC_VERIFICATION', 'MAC_BOTH'] as const)
+      : direction === 'REQUEST'
+        ? 'MAC_GENERATION'
+        : 'MAC_VERIFICATION';
+  const asked =
+    o.method === undefined ? undefined : checkOneOf('opts.method', o.method, ['RETAIL', 'CMAC', 'HMAC'] as const);
   const method = asked ?? (s.algorithm !== undefined && familyOf(s.algorithm) === 'HMAC' ? 'HMAC' : 'CMAC');
   const bits = s.keyBytes * 8;
   const algorithm =
@@ -87,14 +95,24 @@ function plan(source: unknown, opts: unknown): MacPlan {
         ? operationAlgorithm(s.algorithm, 'source', ['AES', 'TDES'], `AES${bits}` as AesDukptAlgorithm)
         : operationAlgorithm(s.algorithm, 'source', ['TDES'], 'TDES2');
   if (method === 'RETAIL' && algorithm !== 'TDES2') {
-    throw new CardHsmError('ERR_KEY_USAGE', '"source.algorithm" the retail MAC (ISO 9797-1 algorithm 3) takes a TDES2 key', 'source.algorithm');
+    throw new CardHsmError(
+      'ERR_KEY_USAGE',
+      '"source.algorithm" the retail MAC (ISO 9797-1 algorithm 3) takes a TDES2 key',
+      'source.algorithm',
+    );
   }
   const length = method === 'HMAC' ? 32 : familyOf(algorithm) === 'AES' ? 16 : 8;
   return { s, method, algorithm, direction, usage, length };
 }
 
 function computeMac(p: MacPlan, data: Uint8Array): Uint8Array {
-  const key = workingKey(p.s, p.direction === 'REQUEST' ? 'MAC_REQUEST' : 'MAC_RESPONSE', p.usage, p.algorithm, 'source.algorithm');
+  const key = workingKey(
+    p.s,
+    p.direction === 'REQUEST' ? 'MAC_REQUEST' : 'MAC_RESPONSE',
+    p.usage,
+    p.algorithm,
+    'source.algorithm',
+  );
   try {
     if (p.method === 'RETAIL') return isoMacUnchecked(key, data, 3, 1, 8); // ISO/IEC 9797-1 algorithm 3, padding 1 (X9.19)
     if (p.method === 'HMAC') return hmac('SHA-256', key, data);
@@ -132,9 +150,18 @@ export function generateDukptMac(source: DukptKeySource, data: Uint8Array, opts?
  * verifyDukptMac({ bdk: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), ksn: hexToBytes('FFFF9876543210E00002') }, new TextEncoder().encode('4012345678909D987'), hexToBytes('9CCC7817')) // => false
  * @throws ERR_TYPE, ERR_LENGTH (a MAC shorter than 4 bytes or longer than the method's), ERR_FORMAT, ERR_KEY_USAGE
  */
-export function verifyDukptMac(source: DukptKeySource, data: Uint8Array, mac: Uint8Array, opts?: DukptMacOptions): boolean {
+export function verifyDukptMac(
+  source: DukptKeySource,
+  data: Uint8Array,
+  mac: Uint8Array,
+  opts?: DukptMacOptions,
+): boolean {
   const p = plan(source, opts);
-  const given = checkBytes('mac', mac, Array.from({ length: p.length - 3 }, (_, i) => i + 4));
+  const given = checkBytes(
+    'mac',
+    mac,
+    Array.from({ length: p.length - 3 }, (_, i) => i + 4),
+  );
   const full = computeMac(p, checkData(data));
   return constantTimeEqual(full.subarray(0, given.length), given);
 }

@@ -9,8 +9,28 @@ import { CardHsmError } from '../errors.js';
 import { checkArray, checkBytes, checkDigits, checkOptions } from '../_validate.js';
 import { keySchedule, withKernel, ALG_AES, ALG_TDES } from '../wasm/_calls.js';
 import { tdesDecryptEcb, tdesEncryptEcb } from '../des.js';
-import { decipherPinBlockIso4, decodePinBlockIso0, decodePinBlockIso1, decodePinBlockIso3, encipherPinBlockIso4, encodePinBlockIso0, encodePinBlockIso1, encodePinBlockIso3, type PinBlockFormat, type PinBlockSide } from '../pinblock.js';
-import { checkSide, requireDecoded, translationFill, writeDecodeRecord, TRANSLATE_OUT, TRANSLATE_RECORD, checkPinBlockFormat, checkTranslation } from '../_pinblock.js';
+import {
+  decipherPinBlockIso4,
+  decodePinBlockIso0,
+  decodePinBlockIso1,
+  decodePinBlockIso3,
+  encipherPinBlockIso4,
+  encodePinBlockIso0,
+  encodePinBlockIso1,
+  encodePinBlockIso3,
+  type PinBlockFormat,
+  type PinBlockSide,
+} from '../pinblock.js';
+import {
+  checkSide,
+  requireDecoded,
+  translationFill,
+  writeDecodeRecord,
+  TRANSLATE_OUT,
+  TRANSLATE_RECORD,
+  checkPinBlockFormat,
+  checkTranslation,
+} from '../_pinblock.js';
 import { checkKsn, schemeOfKsn } from './_ksn.js';
 import type { AesDukptAlgorithm } from './aes.js';
 import { workingSpec } from './_aes.js';
@@ -37,7 +57,10 @@ export type DukptPinSide = DukptKeySource & { format: PinBlockFormat };
  * const [block] = translateDukptPinBlocks({ from, to: { key: zpk, format: 0 }, items: [{ ksn: hexToBytes('FFFF9876543210E00002'), pinBlock: hexToBytes('10A01C8D02C69107'), pan: '4012345678909' }] })
  * decodePinBlockIso0(tdesDecryptEcb(zpk, block), '4012345678909') // => '1234'
  */
-export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & { format: PinBlockFormat; algorithm?: AesDukptAlgorithm };
+export type DukptPinBatchSide = ({ bdk: Uint8Array } | { initialKey: Uint8Array }) & {
+  format: PinBlockFormat;
+  algorithm?: AesDukptAlgorithm;
+};
 
 /** What the kernel needs to derive a side's PIN key: algorithm indicator, bits, and the cipher mode of its schedule. */
 interface PinKey {
@@ -57,13 +80,27 @@ const FILL_AT = 36;
 function pinKeyOf(s: Omit<CheckedSource, 'ksn'>, format: PinBlockFormat, at: string): PinKey {
   const f = (name: string) => (at ? `${at}.${name}` : name);
   if (s.scheme === 'TDES') {
-    if (format === 4) throw new CardHsmError('ERR_KEY_USAGE', `"${f('format')}" 4 needs an AES PIN key: TDES DUKPT serves formats 0, 1 and 3`, f('format'));
+    if (format === 4)
+      throw new CardHsmError(
+        'ERR_KEY_USAGE',
+        `"${f('format')}" 4 needs an AES PIN key: TDES DUKPT serves formats 0, 1 and 3`,
+        f('format'),
+      );
     return { algorithm: 0, bits: 128, mode: 0, name: 'TDES2' };
   }
   if (format !== 4 && s.algorithm === undefined) {
-    throw new CardHsmError('ERR_FORMAT', `"${f('algorithm')}" is required for format ${format} under AES DUKPT: TDES2 or TDES3`, f('algorithm'));
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      `"${f('algorithm')}" is required for format ${format} under AES DUKPT: TDES2 or TDES3`,
+      f('algorithm'),
+    );
   }
-  const name = operationAlgorithm(s.algorithm, at, format === 4 ? ['AES'] : ['TDES'], `AES${s.keyBytes * 8}` as AesDukptAlgorithm);
+  const name = operationAlgorithm(
+    s.algorithm,
+    at,
+    format === 4 ? ['AES'] : ['TDES'],
+    `AES${s.keyBytes * 8}` as AesDukptAlgorithm,
+  );
   const spec = workingSpec('PIN_ENCRYPTION', name, s.keyBytes, f('algorithm'));
   return { algorithm: spec.algorithm, bits: spec.bits, mode: name.startsWith('AES') ? spec.bits / 32 + 6 : 0, name };
 }
@@ -100,7 +137,12 @@ const isDukptSide = (value: unknown): boolean => typeof value === 'object' && va
  *   format the key cannot serve, a working key stronger than its BDK), ERR_PIN_TRANSLATION, ERR_PINBLOCK_FORMAT
  *   (a block that does not decode: a wrong BDK, KSN, PAN or format)
  */
-export function translateDukptPinBlock(options: { pinBlock: Uint8Array; pan: string; from: DukptPinSide; to: PinBlockSide | DukptPinSide }): Uint8Array {
+export function translateDukptPinBlock(options: {
+  pinBlock: Uint8Array;
+  pan: string;
+  from: DukptPinSide;
+  to: PinBlockSide | DukptPinSide;
+}): Uint8Array {
   const o = checkOptions('options', options);
   const from = checkPinSide('from', o.from);
   const toDukpt = isDukptSide(o.to) ? checkPinSide('to', o.to) : undefined;
@@ -129,7 +171,19 @@ export function translateDukptPinBlock(options: { pinBlock: Uint8Array; pan: str
         writeDecodeRecord(m, rec, block, pan);
         m.set(fill, rec + FILL_AT);
         m.set(from.s.ksn, rec + KSN_AT);
-        k.x.dukptPinTranslate(from.key.algorithm, from.key.bits, from.key.mode, from.format, toFormat, toKs, toMode, rec, RECORD, k.OUT, 1);
+        k.x.dukptPinTranslate(
+          from.key.algorithm,
+          from.key.bits,
+          from.key.mode,
+          from.format,
+          toFormat,
+          toKs,
+          toMode,
+          rec,
+          RECORD,
+          k.OUT,
+          1,
+        );
         requireDecoded(from.format, m[k.OUT]!);
         return m.slice(k.OUT + 16, k.OUT + 16 + (toFormat === 4 ? 16 : 8));
       } finally {
@@ -180,7 +234,11 @@ interface CheckedItem {
  * translateDukptPinBlocks({ from, to, items }).map((b) => b && bytesToHex(b)) // => ['7820FE6CFD54CE3A']
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE, ERR_PIN_TRANSLATION
  */
-export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: PinBlockSide; items: readonly DukptPinItem[] }): Array<Uint8Array | null> {
+export function translateDukptPinBlocks(options: {
+  from: DukptPinBatchSide;
+  to: PinBlockSide;
+  items: readonly DukptPinItem[];
+}): Array<Uint8Array | null> {
   const o = checkOptions('options', options);
   const fromOptions = checkOptions('from', o.from);
   const format = checkPinBlockFormat('from.format', fromOptions.format);
@@ -225,7 +283,19 @@ export function translateDukptPinBlocks(options: { from: DukptPinBatchSide; to: 
             m.set(item.fill, rec + FILL_AT);
             m.set(item.ksn, rec + KSN_AT);
           }
-          k.x.dukptPinTranslate(key.algorithm, key.bits, key.mode, format, to.format, toKs, toMode, at, RECORD, k.OUT, n);
+          k.x.dukptPinTranslate(
+            key.algorithm,
+            key.bits,
+            key.mode,
+            format,
+            to.format,
+            toKs,
+            toMode,
+            at,
+            RECORD,
+            k.OUT,
+            n,
+          );
           for (let i = 0; i < n; i++) {
             const o = k.OUT + i * TRANSLATE_OUT;
             out[base + i] = m[o] === 0 ? m.slice(o + 16, o + 16 + size) : null;
@@ -265,7 +335,11 @@ export function decryptDukptPinBlock(options: DukptPinSide & { pinBlock: Uint8Ar
     if (side.format === 4) return decipherPinBlockIso4(key, block, pan);
     const clear = tdesDecryptEcb(key, block);
     try {
-      return side.format === 0 ? decodePinBlockIso0(clear, pan) : side.format === 1 ? decodePinBlockIso1(clear) : decodePinBlockIso3(clear, pan);
+      return side.format === 0
+        ? decodePinBlockIso0(clear, pan)
+        : side.format === 1
+          ? decodePinBlockIso1(clear)
+          : decodePinBlockIso3(clear, pan);
     } finally {
       clear.fill(0);
     }
@@ -287,7 +361,9 @@ export function decryptDukptPinBlock(options: DukptPinSide & { pinBlock: Uint8Ar
  * bytesToHex(encryptDukptPinBlock({ pin: '1234', pan: '4111111111111111', bdk: hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'), ksn: hexToBytes('123456789012345600000001'), format: 4, fill: hexToBytes('2F69ADDE2E9E7ACE') })) // => 'A912150391AB65A67E52883D81CE2D15'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_KEY_USAGE
  */
-export function encryptDukptPinBlock(options: DukptPinSide & { pin: string; pan?: string; fill?: string | Uint8Array }): Uint8Array {
+export function encryptDukptPinBlock(
+  options: DukptPinSide & { pin: string; pan?: string; fill?: string | Uint8Array },
+): Uint8Array {
   const side = checkPinSide('', options);
   const o = options as unknown as Record<string, unknown>;
   const pin = checkDigits('pin', o.pin, 4, 12);
@@ -299,7 +375,12 @@ export function encryptDukptPinBlock(options: DukptPinSide & { pin: string; pan?
   const key = pinKey(side, '');
   try {
     if (side.format === 4) return encipherPinBlockIso4(key, pin, pan, o.fill as Uint8Array | undefined);
-    const clear = side.format === 0 ? encodePinBlockIso0(pin, pan) : side.format === 1 ? encodePinBlockIso1(pin, o.fill as string | undefined) : encodePinBlockIso3(pin, pan, o.fill as string | undefined);
+    const clear =
+      side.format === 0
+        ? encodePinBlockIso0(pin, pan)
+        : side.format === 1
+          ? encodePinBlockIso1(pin, o.fill as string | undefined)
+          : encodePinBlockIso3(pin, pan, o.fill as string | undefined);
     try {
       return tdesEncryptEcb(key, clear);
     } finally {

@@ -21,7 +21,13 @@ import { DUKPT_VARIANTS } from './_tdes.js';
 export type DukptVariant = 'PIN' | 'MAC_REQUEST' | 'MAC_RESPONSE' | 'DATA_REQUEST' | 'DATA_RESPONSE';
 
 /** A.4 Table A-1: the byte (of each 8-byte half) that each variant XORs with FF. */
-const VARIANT_BYTE: Record<DukptVariant, number> = { PIN: 7, MAC_REQUEST: 6, MAC_RESPONSE: 4, DATA_REQUEST: 5, DATA_RESPONSE: 3 };
+const VARIANT_BYTE: Record<DukptVariant, number> = {
+  PIN: 7,
+  MAC_REQUEST: 6,
+  MAC_RESPONSE: 4,
+  DATA_REQUEST: 5,
+  DATA_RESPONSE: 3,
+};
 
 const checkBdk = (bdk: unknown): Uint8Array => checkBytes('bdk', bdk, [16]);
 
@@ -116,4 +122,3 @@ export function dukptWorkingKey(transactionKey: Uint8Array, variant: DukptVarian
     key.fill(0);
   }
 }
-

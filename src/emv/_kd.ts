@@ -36,7 +36,11 @@ export function putCard(m: Uint8Array, rec: number, card: EmvCard): void {
  * 16i..16i+16. `chunkDone(j, base, n, view)` may read each chunk's keys for IMK j as they come (the view is valid
  * only during the call).
  */
-export function masterKeysFlat(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[] {
+export function masterKeysFlat(
+  imks: readonly Uint8Array[],
+  cards: readonly EmvCard[],
+  option: MasterKeyOption,
+): Uint8Array[] {
   const out = imks.map(() => new Uint8Array(cards.length * 16));
   if (cards.length === 0) return out;
   const outPerCard = 16 * imks.length;
@@ -49,16 +53,34 @@ export function masterKeysFlat(imks: readonly Uint8Array[], cards: readonly EmvC
       const ks = imks.map((imk) => selectKey(k, ALG_TDES, imk));
       m.fill(0, k.IN, k.IN + n * CARD_RECORD);
       for (let i = 0; i < n; i++) putCard(m, k.IN + i * CARD_RECORD, cards[base + i]!);
-      k.x.emvMasterKeys(ks[0]!, ks[1] ?? 0, ks[2] ?? 0, ks[3] ?? 0, ks[4] ?? 0, imks.length, +(option === 'B'), k.IN, n, k.OUT);
-      for (let j = 0; j < imks.length; j++) out[j]!.set(m.subarray(k.OUT + j * n * 16, k.OUT + (j + 1) * n * 16), base * 16);
+      k.x.emvMasterKeys(
+        ks[0]!,
+        ks[1] ?? 0,
+        ks[2] ?? 0,
+        ks[3] ?? 0,
+        ks[4] ?? 0,
+        imks.length,
+        +(option === 'B'),
+        k.IN,
+        n,
+        k.OUT,
+      );
+      for (let j = 0; j < imks.length; j++)
+        out[j]!.set(m.subarray(k.OUT + j * n * 16, k.OUT + (j + 1) * n * 16), base * 16);
     }
     return out;
   });
 }
 
 /** Master keys of validated cards under validated IMKs: one array per IMK, one 16-byte key (a view) per card. */
-export function masterKeys(imks: readonly Uint8Array[], cards: readonly EmvCard[], option: MasterKeyOption): Uint8Array[][] {
-  return masterKeysFlat(imks, cards, option).map((flat) => Array.from({ length: cards.length }, (_, i) => flat.subarray(i * 16, i * 16 + 16)));
+export function masterKeys(
+  imks: readonly Uint8Array[],
+  cards: readonly EmvCard[],
+  option: MasterKeyOption,
+): Uint8Array[][] {
+  return masterKeysFlat(imks, cards, option).map((flat) =>
+    Array.from({ length: cards.length }, (_, i) => flat.subarray(i * 16, i * 16 + 16)),
+  );
 }
 
 /**

@@ -8,7 +8,11 @@ const PROFILES: readonly CvnProfile[] = Object.values(EMV_CVN_PROFILES);
 /** The profile itself, or ERR_FORMAT for anything that is not one of the supported constants. */
 export function checkProfile(p: unknown): CvnProfile {
   if (!PROFILES.includes(p as CvnProfile)) {
-    throw new CardHsmError('ERR_FORMAT', `"profile" expected one of ${PROFILES.map((x) => x.name).join(', ')}`, 'profile');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      `"profile" expected one of ${PROFILES.map((x) => x.name).join(', ')}`,
+      'profile',
+    );
   }
   return p as CvnProfile;
 }

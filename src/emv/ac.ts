@@ -16,12 +16,14 @@ import { checkKey16 } from './_kd.js';
 function checkData(data: unknown): Uint8Array {
   if (!(data instanceof Uint8Array)) checkBytes('data', data, []);
   const d = data as Uint8Array;
-  if (d.length > 1024) throw new CardHsmError('ERR_LENGTH', `"data" expected 0..1024 bytes, got length=${d.length}`, 'data');
+  if (d.length > 1024)
+    throw new CardHsmError('ERR_LENGTH', `"data" expected 0..1024 bytes, got length=${d.length}`, 'data');
   return d;
 }
 
 function checkPadding(padding: unknown): 1 | 2 {
-  if (padding !== 1 && padding !== 2) throw new CardHsmError('ERR_FORMAT', '"padding" expected ISO/IEC 9797-1 padding method 1 or 2', 'padding');
+  if (padding !== 1 && padding !== 2)
+    throw new CardHsmError('ERR_FORMAT', '"padding" expected ISO/IEC 9797-1 padding method 1 or 2', 'padding');
   return padding;
 }
 
@@ -88,11 +90,19 @@ export function generateArpc1(iccMkOrSessionKey: Uint8Array, arqc: Uint8Array, a
  * @example bytesToHex(generateArpc2(hexToBytes('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB'), hexToBytes('1234567890ABCDEF'), hexToBytes('00000000'))) // => '9308BEBC'
  * @throws ERR_TYPE, ERR_LENGTH
  */
-export function generateArpc2(key: Uint8Array, arqc: Uint8Array, csu: Uint8Array, proprietaryData?: Uint8Array): Uint8Array {
+export function generateArpc2(
+  key: Uint8Array,
+  arqc: Uint8Array,
+  csu: Uint8Array,
+  proprietaryData?: Uint8Array,
+): Uint8Array {
   const k = checkKey16('key', key);
   const a = checkBytes('arqc', arqc, [8]);
   const c = checkBytes('csu', csu, [4]);
-  const p = proprietaryData === undefined ? new Uint8Array(0) : checkBytes('proprietaryData', proprietaryData, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const p =
+    proprietaryData === undefined
+      ? new Uint8Array(0)
+      : checkBytes('proprietaryData', proprietaryData, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
   const data = new Uint8Array(12 + p.length);
   data.set(a, 0);
   data.set(c, 8);

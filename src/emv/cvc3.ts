@@ -29,7 +29,8 @@ export interface Cvc3Options {
 function checkTrack(track: unknown): Uint8Array {
   if (!(track instanceof Uint8Array)) checkBytes('trackData', track, []);
   const t = track as Uint8Array;
-  if (t.length < 1 || t.length > 128) throw new CardHsmError('ERR_LENGTH', `"trackData" expected 1..128 bytes, got length=${t.length}`, 'trackData');
+  if (t.length < 1 || t.length > 128)
+    throw new CardHsmError('ERR_LENGTH', `"trackData" expected 1..128 bytes, got length=${t.length}`, 'trackData');
   return t;
 }
 
@@ -46,7 +47,15 @@ function checkTrack(track: unknown): Uint8Array {
  * @example generateCvc3(hexToBytes('01234567899876543210012345678998'), '5123456789012345', '00', hexToBytes('5123456789012345D35121010000000000000F'), hexToBytes('005E'), hexToBytes('00000899')) // => '29488'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function generateCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trackData: Uint8Array, atc: Uint8Array, un: Uint8Array, opts?: Cvc3Options): string {
+export function generateCvc3(
+  imkCvc3: Uint8Array,
+  pan: string,
+  psn: string,
+  trackData: Uint8Array,
+  atc: Uint8Array,
+  un: Uint8Array,
+  opts?: Cvc3Options,
+): string {
   const imk = checkKey16('imkCvc3', imkCvc3);
   const card = checkCard(pan, psn);
   const track = checkTrack(trackData);
@@ -79,7 +88,16 @@ export function generateCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trac
  * verifyCvc3(imk, '5123456789012345', '00', track, hexToBytes('005F'), hexToBytes('00000899'), '488') // => false
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function verifyCvc3(imkCvc3: Uint8Array, pan: string, psn: string, trackData: Uint8Array, atc: Uint8Array, un: Uint8Array, cvc3: string, opts?: Cvc3Options): boolean {
+export function verifyCvc3(
+  imkCvc3: Uint8Array,
+  pan: string,
+  psn: string,
+  trackData: Uint8Array,
+  atc: Uint8Array,
+  un: Uint8Array,
+  cvc3: string,
+  opts?: Cvc3Options,
+): boolean {
   checkDigits('cvc3', cvc3, 3, 5);
   const full = generateCvc3(imkCvc3, pan, psn, trackData, atc, un, opts);
   return constantTimeEqualString(full.slice(5 - cvc3.length), cvc3);

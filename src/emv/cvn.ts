@@ -62,11 +62,18 @@ const BASE_LENGTH = 33;
 /** The IAD byte ranges [from, to) a profile appends, in order. */
 function iadParts(p: CvnProfile, iadLength: number): ReadonlyArray<readonly [number, number]> {
   switch (p.iad) {
-    case 'VISA_CVR': return [[3, 7]];
-    case 'MASTERCARD_CVR': return [[2, 8]];
+    case 'VISA_CVR':
+      return [[3, 7]];
+    case 'MASTERCARD_CVR':
+      return [[2, 8]];
     // The CVR, then the counters; the two bytes between (DAC / ICC dynamic number) are not in the AC.
-    case 'MASTERCARD_CVR_COUNTERS': return [[2, 8], [10, 18]];
-    default: return [[0, iadLength]];
+    case 'MASTERCARD_CVR_COUNTERS':
+      return [
+        [2, 8],
+        [10, 18],
+      ];
+    default:
+      return [[0, iadLength]];
   }
 }
 
@@ -81,7 +88,11 @@ function checkTx(p: CvnProfile, tx: unknown, at: string): EmvTransaction {
   if (!(iad instanceof Uint8Array)) checkBytes(`${at}iad`, iad, []);
   const n = (iad as Uint8Array).length;
   if (n < minIad(p) || n > 32) {
-    throw new CardHsmError('ERR_LENGTH', `"${at}iad" expected ${minIad(p)}..32 bytes for ${p.name}, got length=${n}`, `${at}iad`);
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"${at}iad" expected ${minIad(p)}..32 bytes for ${p.name}, got length=${n}`,
+      `${at}iad`,
+    );
   }
   return o as unknown as EmvTransaction;
 }
@@ -206,7 +217,8 @@ function checkItem(p: CvnProfile, card: unknown, tx: unknown, at: string): AcIte
   // The hot path: shapes checked without building a field name; only a malformed argument takes the slow path.
   if (typeof card === 'object' && card !== null && wellFormedTx(p, tx)) {
     const { pan, psn } = card as Record<string, unknown>;
-    if (isDigits(pan, 12, 19) && isDigits(psn, 2, 2)) return { pan: pan as string, psn: psn as string, tx: tx as EmvTransaction };
+    if (isDigits(pan, 12, 19) && isDigits(psn, 2, 2))
+      return { pan: pan as string, psn: psn as string, tx: tx as EmvTransaction };
   }
   const c = checkOptions(at ? `${at}card` : 'card', card);
   const cardOk = checkCard(c.pan, c.psn, at ? at : 'card.');
@@ -246,7 +258,13 @@ export function generateEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: Em
  * verifyEmvArqc(VISA_CVN18, imkAc, card, { ...tx, atc: hexToBytes('001D') }, hexToBytes('7A788EA6B8A3E733')) // => false
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function verifyEmvArqc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: EmvTransaction, arqc: Uint8Array): boolean {
+export function verifyEmvArqc(
+  profile: CvnProfile,
+  imkAc: Uint8Array,
+  card: EmvCard,
+  tx: EmvTransaction,
+  arqc: Uint8Array,
+): boolean {
   const p = checkProfile(profile);
   const imk = checkKey16('imkAc', imkAc);
   const item = checkItem(p, card, tx, '');
@@ -287,7 +305,13 @@ function wellFormedTx(p: CvnProfile, tx: unknown): boolean {
 function wellFormed(p: CvnProfile, item: unknown): boolean {
   if (typeof item !== 'object' || item === null) return false;
   const { pan, psn, tx, arqc } = item as Record<string, unknown>;
-  return isDigits(pan, 12, 19) && isDigits(psn, 2, 2) && arqc instanceof Uint8Array && arqc.length === 8 && wellFormedTx(p, tx);
+  return (
+    isDigits(pan, 12, 19) &&
+    isDigits(psn, 2, 2) &&
+    arqc instanceof Uint8Array &&
+    arqc.length === 8 &&
+    wellFormedTx(p, tx)
+  );
 }
 
 /**
@@ -338,7 +362,14 @@ export interface EmvArpcResponse {
 }
 
 /** The AC session key (or MK) of a card under a profile; the caller wipes it. */
-function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, un: Uint8Array, forArpc: boolean): Uint8Array {
+function acKey(
+  p: CvnProfile,
+  imk: Uint8Array,
+  card: EmvCard,
+  atc: Uint8Array,
+  un: Uint8Array,
+  forArpc: boolean,
+): Uint8Array {
   const mk = masterKeys([imk], [card], p.masterKey)[0]![0]!;
   if (p.sessionKey === 'NONE' || (forArpc && p.arpcKey === 'MASTER')) return mk;
   try {
@@ -363,7 +394,14 @@ function acKey(p: CvnProfile, imk: Uint8Array, card: EmvCard, atc: Uint8Array, u
  * bytesToHex(generateEmvArpc(VISA_CVN18, hexToBytes('0123456789ABCDEFFEDCBA9876543210'), { pan: '1234567890123456', psn: '00' }, tx, hexToBytes('7A788EA6B8A3E733'), { csu: hexToBytes('00000000') })) // => '9AF514C1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (the response of the other method)
  */
-export function generateEmvArpc(profile: CvnProfile, imkAc: Uint8Array, card: EmvCard, tx: Pick<EmvTransaction, 'atc' | 'unpredictableNumber'>, arqc: Uint8Array, response: EmvArpcResponse): Uint8Array {
+export function generateEmvArpc(
+  profile: CvnProfile,
+  imkAc: Uint8Array,
+  card: EmvCard,
+  tx: Pick<EmvTransaction, 'atc' | 'unpredictableNumber'>,
+  arqc: Uint8Array,
+  response: EmvArpcResponse,
+): Uint8Array {
   const p = checkProfile(profile);
   const imk = checkKey16('imkAc', imkAc);
   const c = checkOptions('card', card);
@@ -373,11 +411,15 @@ export function generateEmvArpc(profile: CvnProfile, imkAc: Uint8Array, card: Em
   const un = checkBytes('tx.unpredictableNumber', t.unpredictableNumber, [4]);
   const a = checkBytes('arqc', arqc, [8]);
   const r = checkOptions('response', response);
-  if (p.arpcMethod === 1 && r.arc === undefined) throw new CardHsmError('ERR_FORMAT', `"response.arc" is required: ${p.name} uses ARPC method 1`, 'response.arc');
-  if (p.arpcMethod === 2 && r.csu === undefined) throw new CardHsmError('ERR_FORMAT', `"response.csu" is required: ${p.name} uses ARPC method 2`, 'response.csu');
+  if (p.arpcMethod === 1 && r.arc === undefined)
+    throw new CardHsmError('ERR_FORMAT', `"response.arc" is required: ${p.name} uses ARPC method 1`, 'response.arc');
+  if (p.arpcMethod === 2 && r.csu === undefined)
+    throw new CardHsmError('ERR_FORMAT', `"response.csu" is required: ${p.name} uses ARPC method 2`, 'response.csu');
   const key = acKey(p, imk, cardOk, atc, un, true);
   try {
-    return p.arpcMethod === 1 ? generateArpc1(key, a, r.arc as Uint8Array) : generateArpc2(key, a, r.csu as Uint8Array, r.proprietaryData as Uint8Array | undefined);
+    return p.arpcMethod === 1
+      ? generateArpc1(key, a, r.arc as Uint8Array)
+      : generateArpc2(key, a, r.csu as Uint8Array, r.proprietaryData as Uint8Array | undefined);
   } finally {
     key.fill(0);
   }

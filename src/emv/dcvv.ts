@@ -38,7 +38,15 @@ export interface DcvvOptions {
  * @example generateDcvv(hexToBytes('12345678123456781234567812345678'), '1234567890123456', '00', '1310', '226', hexToBytes('3210')) // => '422'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function generateDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expiry: string, serviceCode: string, atc: Uint8Array, opts?: DcvvOptions): string {
+export function generateDcvv(
+  imkDcvv: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  serviceCode: string,
+  atc: Uint8Array,
+  opts?: DcvvOptions,
+): string {
   const imk = checkKey16('imkDcvv', imkDcvv);
   const card = checkCard(pan, psn);
   const exp = checkDigits('expiry', expiry, 4, 4);
@@ -67,7 +75,16 @@ export function generateDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expi
  * verifyDcvv(imk, '1234567890123456', '00', '1310', '226', hexToBytes('3211'), '422') // => false
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function verifyDcvv(imkDcvv: Uint8Array, pan: string, psn: string, expiry: string, serviceCode: string, atc: Uint8Array, dcvv: string, opts?: DcvvOptions): boolean {
+export function verifyDcvv(
+  imkDcvv: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  serviceCode: string,
+  atc: Uint8Array,
+  dcvv: string,
+  opts?: DcvvOptions,
+): boolean {
   checkDigits('dcvv', dcvv, 3, 3);
   return constantTimeEqualString(generateDcvv(imkDcvv, pan, psn, expiry, serviceCode, atc, opts), dcvv);
 }

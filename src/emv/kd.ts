@@ -52,7 +52,12 @@ export interface EmvCard {
  * @throws ERR_TYPE, ERR_LENGTH (imk not 16 bytes; pan or psn of the wrong length), ERR_FORMAT (non-digits; an
  *   option other than 'A' or 'B')
  */
-export function deriveIccMasterKey(imk: Uint8Array, pan: string, psn: string, option: MasterKeyOption = 'A'): Uint8Array {
+export function deriveIccMasterKey(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  option: MasterKeyOption = 'A',
+): Uint8Array {
   const key = checkKey16('imk', imk);
   const card = checkCard(pan, psn);
   return masterKeys([key], [card], checkOption(option))[0]![0]!.slice();
@@ -162,7 +167,8 @@ export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, 
   const height = o.height === undefined ? 8 : checkInt('opts.height', o.height, 1, 16);
   const b = o.branchFactor === undefined ? 4 : checkInt('opts.branchFactor', o.branchFactor, 2, 16);
   const iv = o.iv === undefined ? new Uint8Array(16) : checkBytes('opts.iv', o.iv, [16]);
-  if (b ** height <= 0xffff) throw new CardHsmError('ERR_FORMAT', '"opts.branchFactor" ^ "opts.height" must exceed 65,535', 'opts.branchFactor');
+  if (b ** height <= 0xffff)
+    throw new CardHsmError('ERR_FORMAT', '"opts.branchFactor" ^ "opts.height" must exceed 65,535', 'opts.branchFactor');
   const atcValue = (a[0]! << 8) | a[1]!;
   const f = (x: Uint8Array, y: Uint8Array, j: number): Uint8Array => {
     const blocks = y.slice();
@@ -202,9 +208,12 @@ export function deriveEmv2000TreeSessionKey(iccMk: Uint8Array, atc: Uint8Array, 
  * bytesToHex(mks.subarray(16, 32)) // => '67F8292358083E5EA7AB7FDA58D53B6B'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`)
  */
-export function deriveIccMasterKeyBatch(imk: Uint8Array, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): Uint8Array {
+export function deriveIccMasterKeyBatch(
+  imk: Uint8Array,
+  cards: readonly EmvCard[],
+  option: MasterKeyOption = 'A',
+): Uint8Array {
   const key = checkKey16('imk', imk);
   const list = checkCards(cards);
   return masterKeysFlat([key], list, checkOption(option))[0]!;
 }
-

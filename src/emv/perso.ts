@@ -59,7 +59,11 @@ const FIELDS = { ac: 'mkAc', smi: 'mkSmi', smc: 'mkSmc', cvc3: 'mkCvc3', dcvv: '
  * bytesToHex(perso[1].mkAc) // => '73AD54688CEF2934B0979857E3C719F1'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (field names carry the index: `cards[3].pan`, `imks.smc`)
  */
-export function derivePersoKeys(imks: PersoIssuerKeys, cards: readonly EmvCard[], option: MasterKeyOption = 'A'): PersoCardKeys[] {
+export function derivePersoKeys(
+  imks: PersoIssuerKeys,
+  cards: readonly EmvCard[],
+  option: MasterKeyOption = 'A',
+): PersoCardKeys[] {
   const o = checkOptions('imks', imks);
   const names = NAMES.filter((n) => n === 'ac' || n === 'smi' || n === 'smc' || o[n] !== undefined);
   const keys = names.map((n) => checkKey16(`imks.${n}`, o[n]));

@@ -76,7 +76,20 @@ const profile = (p: CvnProfile): CvnProfile => Object.freeze(p);
  * bytesToHex(generateEmvArqc(VISA_CVN10, imkAc, card, tx)) // => '29CCA15AE665FA2E'
  * bytesToHex(generateEmvArpc(VISA_CVN10, imkAc, card, tx, hexToBytes('29CCA15AE665FA2E'), { arc: hexToBytes('3030') })) // => '28993816AFAE4AEB'
  */
-export const VISA_CVN10 = profile({ name: 'VISA_CVN10', scheme: 'VISA', cvn: 10, masterKey: 'A', sessionKey: 'NONE', padding: 1, iad: 'VISA_CVR', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'VISA', scriptEncryption: 'VISA', pinBlock: 'VIS' });
+export const VISA_CVN10 = profile({
+  name: 'VISA_CVN10',
+  scheme: 'VISA',
+  cvn: 10,
+  masterKey: 'A',
+  sessionKey: 'NONE',
+  padding: 1,
+  iad: 'VISA_CVR',
+  arpcMethod: 1,
+  arpcKey: 'MASTER',
+  scriptKey: 'VISA',
+  scriptEncryption: 'VISA',
+  pinBlock: 'VIS',
+});
 
 /**
  * Visa CVN 18: EMV common session key (Option B master key), the whole IAD in the AC data, padding method 2; ARPC
@@ -89,7 +102,20 @@ export const VISA_CVN10 = profile({ name: 'VISA_CVN10', scheme: 'VISA', cvn: 10,
  * bytesToHex(generateEmvArqc(VISA_CVN18, imkAc, card, tx)) // => '769577B5ABE9FE62'
  * bytesToHex(generateEmvArpc(VISA_CVN18, imkAc, card, tx, hexToBytes('769577B5ABE9FE62'), { csu: hexToBytes('00000000') })) // => '76503F48'
  */
-export const VISA_CVN18 = profile({ name: 'VISA_CVN18', scheme: 'VISA', cvn: 18, masterKey: 'B', sessionKey: 'COMMON', padding: 2, iad: 'IAD', arpcMethod: 2, arpcKey: 'SESSION', scriptKey: 'VISA', scriptEncryption: 'VISA', pinBlock: 'VIS' });
+export const VISA_CVN18 = profile({
+  name: 'VISA_CVN18',
+  scheme: 'VISA',
+  cvn: 18,
+  masterKey: 'B',
+  sessionKey: 'COMMON',
+  padding: 2,
+  iad: 'IAD',
+  arpcMethod: 2,
+  arpcKey: 'SESSION',
+  scriptKey: 'VISA',
+  scriptEncryption: 'VISA',
+  pinBlock: 'VIS',
+});
 
 /**
  * Visa CVN 22: cryptograms as CVN 18 (a 32-byte IAD in practice), EMV common session keys for issuer scripts (R =
@@ -101,7 +127,20 @@ export const VISA_CVN18 = profile({ name: 'VISA_CVN18', scheme: 'VISA', cvn: 18,
  * bytesToHex(generateEmvScriptMac(VISA_CVN22, imkSmi, card, ctx, hexToBytes('8418000008'))) // => 'A4805748F846D851'
  * bytesToHex(generateEmvScriptMac(VISA_CVN18, imkSmi, card, ctx, hexToBytes('8418000008'))) // => '04EDE90BC24CC35E'
  */
-export const VISA_CVN22 = profile({ name: 'VISA_CVN22', scheme: 'VISA', cvn: 22, masterKey: 'B', sessionKey: 'COMMON', padding: 2, iad: 'IAD', arpcMethod: 2, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'VISA', pinBlock: 'ISO2' });
+export const VISA_CVN22 = profile({
+  name: 'VISA_CVN22',
+  scheme: 'VISA',
+  cvn: 22,
+  masterKey: 'B',
+  sessionKey: 'COMMON',
+  padding: 2,
+  iad: 'IAD',
+  arpcMethod: 2,
+  arpcKey: 'SESSION',
+  scriptKey: 'COMMON',
+  scriptEncryption: 'VISA',
+  pinBlock: 'ISO2',
+});
 
 /**
  * Mastercard M/Chip CVN 16: Mastercard SKD session key (R = ATC || 0000 || UN), the CVR (IAD bytes 3-8) in the
@@ -115,7 +154,20 @@ export const VISA_CVN22 = profile({ name: 'VISA_CVN22', scheme: 'VISA', cvn: 22,
  * bytesToHex(generateEmvArqc(MASTERCARD_CVN16, imkAc, card, tx)) // => '24CCF3DEE3158C70'
  * bytesToHex(generateEmvArpc(MASTERCARD_CVN16, imkAc, card, tx, hexToBytes('24CCF3DEE3158C70'), { arc: hexToBytes('0010') })) // => '73F6BBF389A6586C'
  */
-export const MASTERCARD_CVN16 = profile({ name: 'MASTERCARD_CVN16', scheme: 'MASTERCARD', cvn: 16, masterKey: 'A', sessionKey: 'MASTERCARD', padding: 2, iad: 'MASTERCARD_CVR', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+export const MASTERCARD_CVN16 = profile({
+  name: 'MASTERCARD_CVN16',
+  scheme: 'MASTERCARD',
+  cvn: 16,
+  masterKey: 'A',
+  sessionKey: 'MASTERCARD',
+  padding: 2,
+  iad: 'MASTERCARD_CVR',
+  arpcMethod: 1,
+  arpcKey: 'MASTER',
+  scriptKey: 'COMMON',
+  scriptEncryption: 'MASTERCARD',
+  pinBlock: 'ISO2',
+});
 
 /**
  * Mastercard M/Chip CVN 17: as CVN 16 with the counters in the AC data (the CVR, then IAD bytes 11-18);
@@ -129,7 +181,20 @@ export const MASTERCARD_CVN16 = profile({ name: 'MASTERCARD_CVN16', scheme: 'MAS
  * bytesToHex(generateEmvArqc(MASTERCARD_CVN17, imkAc, card, tx)) // => 'EAE8A620A75648D8'
  * bytesToHex(generateEmvArpc(MASTERCARD_CVN17, imkAc, card, tx, hexToBytes('EAE8A620A75648D8'), { arc: hexToBytes('0010') })) // => '29CF11FBDB9CA650'
  */
-export const MASTERCARD_CVN17 = profile({ name: 'MASTERCARD_CVN17', scheme: 'MASTERCARD', cvn: 17, masterKey: 'A', sessionKey: 'MASTERCARD', padding: 2, iad: 'MASTERCARD_CVR_COUNTERS', arpcMethod: 1, arpcKey: 'MASTER', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+export const MASTERCARD_CVN17 = profile({
+  name: 'MASTERCARD_CVN17',
+  scheme: 'MASTERCARD',
+  cvn: 17,
+  masterKey: 'A',
+  sessionKey: 'MASTERCARD',
+  padding: 2,
+  iad: 'MASTERCARD_CVR_COUNTERS',
+  arpcMethod: 1,
+  arpcKey: 'MASTER',
+  scriptKey: 'COMMON',
+  scriptEncryption: 'MASTERCARD',
+  pinBlock: 'ISO2',
+});
 
 /**
  * Mastercard M/Chip CVN 20: EMV common session key (R = ATC || 0^6), the CVR in the AC data, no counters;
@@ -143,7 +208,20 @@ export const MASTERCARD_CVN17 = profile({ name: 'MASTERCARD_CVN17', scheme: 'MAS
  * bytesToHex(generateEmvArqc(MASTERCARD_CVN20, imkAc, card, tx)) // => 'CD29615D6452E70E'
  * bytesToHex(generateEmvArpc(MASTERCARD_CVN20, imkAc, card, tx, hexToBytes('CD29615D6452E70E'), { arc: hexToBytes('0010') })) // => 'DFD0956606B68D64'
  */
-export const MASTERCARD_CVN20 = profile({ name: 'MASTERCARD_CVN20', scheme: 'MASTERCARD', cvn: 20, masterKey: 'A', sessionKey: 'COMMON', padding: 2, iad: 'MASTERCARD_CVR', arpcMethod: 1, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
+export const MASTERCARD_CVN20 = profile({
+  name: 'MASTERCARD_CVN20',
+  scheme: 'MASTERCARD',
+  cvn: 20,
+  masterKey: 'A',
+  sessionKey: 'COMMON',
+  padding: 2,
+  iad: 'MASTERCARD_CVR',
+  arpcMethod: 1,
+  arpcKey: 'SESSION',
+  scriptKey: 'COMMON',
+  scriptEncryption: 'MASTERCARD',
+  pinBlock: 'ISO2',
+});
 
 /**
  * Mastercard M/Chip CVN 21: EMV common session key, the CVR and the counters in the AC data; ARPC method 1
@@ -157,8 +235,20 @@ export const MASTERCARD_CVN20 = profile({ name: 'MASTERCARD_CVN20', scheme: 'MAS
  * bytesToHex(generateEmvArqc(MASTERCARD_CVN21, imkAc, card, tx)) // => 'C30E54BE496CF5E5'
  * bytesToHex(generateEmvArpc(MASTERCARD_CVN21, imkAc, card, tx, hexToBytes('C30E54BE496CF5E5'), { arc: hexToBytes('0010') })) // => '4F51F9CC63CE8B3C'
  */
-export const MASTERCARD_CVN21 = profile({ name: 'MASTERCARD_CVN21', scheme: 'MASTERCARD', cvn: 21, masterKey: 'A', sessionKey: 'COMMON', padding: 2, iad: 'MASTERCARD_CVR_COUNTERS', arpcMethod: 1, arpcKey: 'SESSION', scriptKey: 'COMMON', scriptEncryption: 'MASTERCARD', pinBlock: 'ISO2' });
-
+export const MASTERCARD_CVN21 = profile({
+  name: 'MASTERCARD_CVN21',
+  scheme: 'MASTERCARD',
+  cvn: 21,
+  masterKey: 'A',
+  sessionKey: 'COMMON',
+  padding: 2,
+  iad: 'MASTERCARD_CVR_COUNTERS',
+  arpcMethod: 1,
+  arpcKey: 'SESSION',
+  scriptKey: 'COMMON',
+  scriptEncryption: 'MASTERCARD',
+  pinBlock: 'ISO2',
+});
 
 /**
  * Every supported profile by name: the profiles the Hsm's EMV methods accept (their `profile` option, an
@@ -168,7 +258,15 @@ export const MASTERCARD_CVN21 = profile({ name: 'MASTERCARD_CVN21', scheme: 'MAS
  * EMV_CVN_PROFILES.MASTERCARD_CVN21 === MASTERCARD_CVN21 // => true
  * Object.isFrozen(EMV_CVN_PROFILES) && Object.isFrozen(VISA_CVN10) // => true
  */
-export const EMV_CVN_PROFILES = Object.freeze({ VISA_CVN10, VISA_CVN18, VISA_CVN22, MASTERCARD_CVN16, MASTERCARD_CVN17, MASTERCARD_CVN20, MASTERCARD_CVN21 });
+export const EMV_CVN_PROFILES = Object.freeze({
+  VISA_CVN10,
+  VISA_CVN18,
+  VISA_CVN22,
+  MASTERCARD_CVN16,
+  MASTERCARD_CVN17,
+  MASTERCARD_CVN20,
+  MASTERCARD_CVN21,
+});
 
 /**
  * A profile's name: a key of EMV_CVN_PROFILES, as the Hsm's EMV methods take it (`profile`). The example imports

@@ -50,14 +50,16 @@ const ENCRYPTIONS = ['VISA', 'MASTERCARD', 'EMV'] as const;
 export function generateScriptMac(skSmi: Uint8Array, data: Uint8Array, length = 8): Uint8Array {
   const key = checkKey16('skSmi', skSmi);
   if (!(data instanceof Uint8Array)) checkBytes('data', data, []);
-  if (data.length > 1024) throw new CardHsmError('ERR_LENGTH', `"data" expected 0..1024 bytes, got length=${data.length}`, 'data');
-  if (!Number.isInteger(length) || length < 4 || length > 8) throw new CardHsmError('ERR_FORMAT', '"length" expected an integer 4..8', 'length');
+  if (data.length > 1024)
+    throw new CardHsmError('ERR_LENGTH', `"data" expected 0..1024 bytes, got length=${data.length}`, 'data');
+  if (!Number.isInteger(length) || length < 4 || length > 8)
+    throw new CardHsmError('ERR_FORMAT', '"length" expected an integer 4..8', 'length');
   return isoMacUnchecked(key, data, 3, 2, length);
 }
 
 function pad2(data: Uint8Array, prefixLength: boolean): Uint8Array {
   const head = prefixLength ? 1 : 0;
-  const out = new Uint8Array(((head + data.length) >> 3 << 3) + 8);
+  const out = new Uint8Array((((head + data.length) >> 3) << 3) + 8);
   if (prefixLength) out[0] = data.length;
   out.set(data, head);
   out[head + data.length] = 0x80;
@@ -78,7 +80,8 @@ export function encipherScriptData(skSmc: Uint8Array, data: Uint8Array, mode: Sc
   const key = checkKey16('skSmc', skSmc);
   const m = checkOneOf('mode', mode, ENCRYPTIONS);
   if (!(data instanceof Uint8Array)) checkBytes('data', data, []);
-  if (data.length < 1 || data.length > 240) throw new CardHsmError('ERR_LENGTH', `"data" expected 1..240 bytes, got length=${data.length}`, 'data');
+  if (data.length < 1 || data.length > 240)
+    throw new CardHsmError('ERR_LENGTH', `"data" expected 1..240 bytes, got length=${data.length}`, 'data');
   if (m === 'VISA') return tdesEncryptEcb(key, pad2(data, true));
   const plain = m === 'MASTERCARD' && data.length % 8 === 0 ? data : pad2(data, false);
   return tdesEncryptCbc(key, plain, new Uint8Array(8));
@@ -129,7 +132,11 @@ const OUT = 24;
 function checkEncryptedPin(field: string, value: unknown): EncryptedPinBlock {
   const o = checkOptions(field, value);
   const side = checkSide(field, o);
-  return { ...side, pinBlock: checkBytes(`${field}.pinBlock`, o.pinBlock, [side.format === 4 ? 16 : 8]), pan: checkDigits(`${field}.pan`, o.pan, 12, 19) };
+  return {
+    ...side,
+    pinBlock: checkBytes(`${field}.pinBlock`, o.pinBlock, [side.format === 4 ? 16 : 8]),
+    pan: checkDigits(`${field}.pan`, o.pan, 12, 19),
+  };
 }
 
 /**
@@ -150,7 +157,11 @@ function checkEncryptedPin(field: string, value: unknown): EncryptedPinBlock {
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT (also `opts.currentPin` without VIS, or under another key or format than
  *   `newPin`), ERR_PINBLOCK_FORMAT (a block that does not decode: wrong key, PAN or format)
  */
-export function generatePinChangeData(skSmc: Uint8Array, newPin: EncryptedPinBlock, opts: PinChangeOptions): Uint8Array {
+export function generatePinChangeData(
+  skSmc: Uint8Array,
+  newPin: EncryptedPinBlock,
+  opts: PinChangeOptions,
+): Uint8Array {
   const smc = checkKey16('skSmc', skSmc);
   const next = checkEncryptedPin('newPin', newPin);
   const o = checkOptions('opts', opts);
@@ -158,10 +169,15 @@ export function generatePinChangeData(skSmc: Uint8Array, newPin: EncryptedPinBlo
   const encryption = checkOneOf('opts.encryption', o.encryption, ENCRYPTIONS);
   const udk = target === 'VIS' ? checkKey16('opts.iccMkAc', o.iccMkAc) : undefined;
   const current = o.currentPin === undefined ? undefined : checkEncryptedPin('opts.currentPin', o.currentPin);
-  if (current && target !== 'VIS') throw new CardHsmError('ERR_FORMAT', '"opts.currentPin" goes with VIS PIN blocks only', 'opts.currentPin');
+  if (current && target !== 'VIS')
+    throw new CardHsmError('ERR_FORMAT', '"opts.currentPin" goes with VIS PIN blocks only', 'opts.currentPin');
   if (current && (current.format !== next.format || !constantTimeEqual(current.key, next.key))) {
     // One kernel call opens both blocks under one schedule.
-    throw new CardHsmError('ERR_FORMAT', '"opts.currentPin" must be encrypted under the same key and format as "newPin"', 'opts.currentPin');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      '"opts.currentPin" must be encrypted under the same key and format as "newPin"',
+      'opts.currentPin',
+    );
   }
   return withKernel(RECORD, OUT, (k) => {
     const [ks, mode] = pinKeySchedule(k, next);
@@ -171,7 +187,17 @@ export function generatePinChangeData(skSmc: Uint8Array, newPin: EncryptedPinBlo
     writeDecodeRecord(m, k.IN, next.pinBlock, next.pan);
     if (current) writeDecodeRecord(m, k.IN + 48, current.pinBlock, current.pan);
     if (udk) m.set(udk.subarray(0, 8), k.IN + 96);
-    k.x.emvPinChange(next.format, ks, mode, +(current !== undefined), target === 'ISO2' ? 0 : 1, ENCRYPTIONS.indexOf(encryption), smcKs, k.IN, k.OUT);
+    k.x.emvPinChange(
+      next.format,
+      ks,
+      mode,
+      +(current !== undefined),
+      target === 'ISO2' ? 0 : 1,
+      ENCRYPTIONS.indexOf(encryption),
+      smcKs,
+      k.IN,
+      k.OUT,
+    );
     requireDecoded(next.format, m[k.OUT]!, 'newPin.pinBlock');
     return m.slice(k.OUT + 8, k.OUT + 8 + m[k.OUT + 1]!);
   });
@@ -227,7 +253,14 @@ function macInput(header: Uint8Array, ctx: ScriptContext, data: Uint8Array): Uin
  * bytesToHex(generateEmvScriptMac(VISA_CVN10, hexToBytes('FEDCBA98765432100123456789ABCDEF'), { pan: '1234567890123456', psn: '00' }, ctx, hexToBytes('8418000008'))) // => 'DB56BA60087CEFD3'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT
  */
-export function generateEmvScriptMac(profile: CvnProfile, imkSmi: Uint8Array, card: EmvCard, ctx: ScriptContext, header: Uint8Array, commandData?: Uint8Array): Uint8Array {
+export function generateEmvScriptMac(
+  profile: CvnProfile,
+  imkSmi: Uint8Array,
+  card: EmvCard,
+  ctx: ScriptContext,
+  header: Uint8Array,
+  commandData?: Uint8Array,
+): Uint8Array {
   const p = checkProfile(profile);
   const imk = checkKey16('imkSmi', imkSmi);
   const c = checkOptions('card', card);
@@ -298,7 +331,14 @@ export interface PinChangeScript {
  * bytesToHex(generateEmvPinChange(MASTERCARD_CVN16, issuerKeys, { pan: '1234567890123456', psn: '00' }, { atc: hexToBytes('001C'), arqc: hexToBytes('24CCF3DEE3158C70') }, newPin).command) // => '842400021000859B8FE53F316DEB4B64C36BF88E39'
  * @throws ERR_TYPE, ERR_LENGTH, ERR_FORMAT, ERR_PINBLOCK_FORMAT
  */
-export function generateEmvPinChange(profile: CvnProfile, keys: PinChangeIssuerKeys, card: EmvCard, ctx: ScriptContext, newPin: EncryptedPinBlock, currentPin?: EncryptedPinBlock): PinChangeScript {
+export function generateEmvPinChange(
+  profile: CvnProfile,
+  keys: PinChangeIssuerKeys,
+  card: EmvCard,
+  ctx: ScriptContext,
+  newPin: EncryptedPinBlock,
+  currentPin?: EncryptedPinBlock,
+): PinChangeScript {
   const p = checkProfile(profile);
   const k = checkOptions('keys', keys);
   const imkSmi = checkKey16('keys.imkSmi', k.imkSmi);
@@ -317,7 +357,12 @@ export function generateEmvPinChange(profile: CvnProfile, keys: PinChangeIssuerK
       mkAc = masterKeys([imkAc], [cardOk], p.masterKey)[0]![0]!;
       derived.push(mkAc);
     }
-    const pinData = generatePinChangeData(smc, newPin, { pinBlock: vis ? 'VIS' : 'ISO2', encryption: p.scriptEncryption, iccMkAc: mkAc, currentPin });
+    const pinData = generatePinChangeData(smc, newPin, {
+      pinBlock: vis ? 'VIS' : 'ISO2',
+      encryption: p.scriptEncryption,
+      iccMkAc: mkAc,
+      currentPin,
+    });
     const header = Uint8Array.of(0x84, 0x24, 0x00, currentPin ? 0x01 : 0x02, pinData.length + 8);
     const smi = scriptKey(p, imkSmi, cardOk, context);
     derived.push(smi);

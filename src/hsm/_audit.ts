@@ -151,12 +151,26 @@ const textOrNull = (v: unknown): v is string | null => v === null || text(v);
 function recordFields(r: Record<string, unknown>): AuditRecord | undefined {
   const { time, operation, activity, profile, keyKcv, usage, outcome, errorCode, pan } = r;
   const ok =
-    typeof time === 'string' && time.length <= 40 && ISO_TIME.test(time) && text(operation) && text(activity) && text(profile) &&
-    textOrNull(keyKcv) && textOrNull(usage) && OUTCOMES.includes(outcome) && (errorCode === undefined || text(errorCode)) &&
+    typeof time === 'string' &&
+    time.length <= 40 &&
+    ISO_TIME.test(time) &&
+    text(operation) &&
+    text(activity) &&
+    text(profile) &&
+    textOrNull(keyKcv) &&
+    textOrNull(usage) &&
+    OUTCOMES.includes(outcome) &&
+    (errorCode === undefined || text(errorCode)) &&
     (pan === undefined || (typeof pan === 'string' && MASKED_PAN.test(pan)));
   if (!ok) return undefined;
   return {
-    time, operation, activity, profile, keyKcv, usage, outcome: outcome as AuditOutcome,
+    time,
+    operation,
+    activity,
+    profile,
+    keyKcv,
+    usage,
+    outcome: outcome as AuditOutcome,
     ...(errorCode === undefined ? {} : { errorCode }),
     ...(pan === undefined ? {} : { pan }),
   };
@@ -164,9 +178,16 @@ function recordFields(r: Record<string, unknown>): AuditRecord | undefined {
 
 /** A record from a caller: a copy of its documented fields, or ERR_TYPE. */
 function checkRecord(record: unknown): AuditRecord {
-  const fields = record !== null && typeof record === 'object' && !Array.isArray(record) ? recordFields(record as Record<string, unknown>) : undefined;
+  const fields =
+    record !== null && typeof record === 'object' && !Array.isArray(record)
+      ? recordFields(record as Record<string, unknown>)
+      : undefined;
   if (fields === undefined) {
-    throw new CardHsmError('ERR_TYPE', '"record" expected an AuditRecord { time (ISO 8601), operation, activity, profile, keyKcv, usage, outcome, errorCode?, pan? (masked) }', 'record');
+    throw new CardHsmError(
+      'ERR_TYPE',
+      '"record" expected an AuditRecord { time (ISO 8601), operation, activity, profile, keyKcv, usage, outcome, errorCode?, pan? (masked) }',
+      'record',
+    );
   }
   return fields;
 }
@@ -174,8 +195,16 @@ function checkRecord(record: unknown): AuditRecord {
 /** The canonical serialization every MAC covers: fields in the documented order, optional ones only when present. */
 function canonical(writer: string, seq: number, prev: string, r: AuditRecord): string {
   return JSON.stringify({
-    writer, seq, prev,
-    time: r.time, operation: r.operation, activity: r.activity, profile: r.profile, keyKcv: r.keyKcv, usage: r.usage, outcome: r.outcome,
+    writer,
+    seq,
+    prev,
+    time: r.time,
+    operation: r.operation,
+    activity: r.activity,
+    profile: r.profile,
+    keyKcv: r.keyKcv,
+    usage: r.usage,
+    outcome: r.outcome,
     ...(r.errorCode === undefined ? {} : { errorCode: r.errorCode }),
     ...(r.pan === undefined ? {} : { pan: r.pan }),
   });
@@ -204,7 +233,11 @@ function checkPath(path: unknown): string {
 function fileError(doing: string, e: unknown): CardHsmError {
   if (e instanceof CardHsmError) return e;
   const code = e !== null && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
-  return new CardHsmError('ERR_FILE', `cannot ${doing} the audit file (${typeof code === 'string' ? code : 'I/O error'})`, 'path');
+  return new CardHsmError(
+    'ERR_FILE',
+    `cannot ${doing} the audit file (${typeof code === 'string' ? code : 'I/O error'})`,
+    'path',
+  );
 }
 
 // O_NONBLOCK: a FIFO at the path must fail, not hang the caller waiting for a peer (0 where the OS has none).
@@ -222,7 +255,8 @@ function openForReading(path: string, missingOk: boolean): number | undefined {
     throw fileError('open', e);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new CardHsmError('ERR_FILE', 'cannot read the audit file (not a regular file)', 'path');
+    if (!fstatSync(fd).isFile())
+      throw new CardHsmError('ERR_FILE', 'cannot read the audit file (not a regular file)', 'path');
     return fd;
   } catch (e) {
     closeSync(fd);
@@ -290,7 +324,14 @@ export class JsonlAuditSink {
     this.path = checkPath(path);
     this.writer = randomBytes(8).toString('hex');
     this.tornAtOpen = endsInPartialLine(this.path);
-    sinkStates.set(this, { path: this.path, writer: this.writer, key: undefined, seq: 0, prev: GENESIS, newline: this.tornAtOpen });
+    sinkStates.set(this, {
+      path: this.path,
+      writer: this.writer,
+      key: undefined,
+      seq: 0,
+      prev: GENESIS,
+      newline: this.tornAtOpen,
+    });
     Object.freeze(this);
   }
 }
@@ -368,7 +409,8 @@ export function registerAuditKey(owner: object, key: Uint8Array): void {
   const k = checkKey('key', key);
   const known = registeredKeys.get(owner);
   if (known !== undefined) {
-    if (!constantTimeEqual(known, k)) throw new CardHsmError('ERR_KEY_USAGE', '"owner" already has a different audit key', 'owner');
+    if (!constantTimeEqual(known, k))
+      throw new CardHsmError('ERR_KEY_USAGE', '"owner" already has a different audit key', 'owner');
     return;
   }
   registeredKeys.set(owner, k.slice());
@@ -391,12 +433,18 @@ export function auditWriter(sink: AuditSink | JsonlAuditSink, key: Uint8Array): 
   const state = sink !== null && typeof sink === 'object' ? sinkStates.get(sink) : undefined;
   if (state === undefined) {
     const write = sink !== null && typeof sink === 'object' ? (sink as { write?: unknown }).write : undefined;
-    if (typeof write !== 'function') throw new CardHsmError('ERR_TYPE', '"sink" expected a JsonlAuditSink or an object with a write(record) method', 'sink');
+    if (typeof write !== 'function')
+      throw new CardHsmError(
+        'ERR_TYPE',
+        '"sink" expected a JsonlAuditSink or an object with a write(record) method',
+        'sink',
+      );
     const custom = sink as AuditSink;
     return (record) => custom.write(checkRecord(record));
   }
   if (state.key === undefined) state.key = k.slice();
-  else if (!constantTimeEqual(state.key, k)) throw new CardHsmError('ERR_KEY_USAGE', '"sink" is bound to a different audit key', 'sink');
+  else if (!constantTimeEqual(state.key, k))
+    throw new CardHsmError('ERR_KEY_USAGE', '"sink" is bound to a different audit key', 'sink');
   const bound = state.key;
   return (record) => {
     const body = canonical(state.writer, state.seq, state.prev, checkRecord(record));
@@ -410,7 +458,21 @@ export function auditWriter(sink: AuditSink | JsonlAuditSink, key: Uint8Array): 
 // ---------------------------------------------------------------------------------------------------------------
 // Verification
 
-const LINE_FIELDS = new Set(['writer', 'seq', 'prev', 'time', 'operation', 'activity', 'profile', 'keyKcv', 'usage', 'outcome', 'errorCode', 'pan', 'mac']);
+const LINE_FIELDS = new Set([
+  'writer',
+  'seq',
+  'prev',
+  'time',
+  'operation',
+  'activity',
+  'profile',
+  'keyKcv',
+  'usage',
+  'outcome',
+  'errorCode',
+  'pan',
+  'mac',
+]);
 const WRITER_MARK = '{"writer":"';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -424,7 +486,8 @@ interface Line {
 
 /** A parsed line as a chained record, or why it is not one. */
 function asLine(value: unknown): Line | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not an audit record (not a JSON object)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return 'not an audit record (not a JSON object)';
   const o = value as Record<string, unknown>;
   const unknown = Object.keys(o).find((name) => !LINE_FIELDS.has(name));
   if (unknown !== undefined) return 'not an audit record (a field the format does not have)';
@@ -494,7 +557,8 @@ function eachLine(fd: number, each: (bytes: Uint8Array | undefined, number: numb
       start = nl + 1;
     }
   }
-  if (pendingBytes > 0) each(pendingBytes <= MAX_LINE_BYTES ? Buffer.concat(pending, pendingBytes) : undefined, number + 1);
+  if (pendingBytes > 0)
+    each(pendingBytes <= MAX_LINE_BYTES ? Buffer.concat(pending, pendingBytes) : undefined, number + 1);
 }
 
 function verificationKey(options: unknown): Uint8Array {
@@ -502,11 +566,14 @@ function verificationKey(options: unknown): Uint8Array {
     throw new CardHsmError('ERR_TYPE', '"options" expected { key } or { hsm }', 'options');
   }
   const { key, hsm } = options as { key?: unknown; hsm?: unknown };
-  if ((key === undefined) === (hsm === undefined)) throw new CardHsmError('ERR_TYPE', '"options" expected exactly one of key and hsm', 'options');
+  if ((key === undefined) === (hsm === undefined))
+    throw new CardHsmError('ERR_TYPE', '"options" expected exactly one of key and hsm', 'options');
   if (key !== undefined) return checkKey('options.key', key);
-  if (hsm === null || (typeof hsm !== 'object' && typeof hsm !== 'function')) throw new CardHsmError('ERR_TYPE', '"options.hsm" expected the Hsm object', 'options.hsm');
+  if (hsm === null || (typeof hsm !== 'object' && typeof hsm !== 'function'))
+    throw new CardHsmError('ERR_TYPE', '"options.hsm" expected the Hsm object', 'options.hsm');
   const registered = registeredKeys.get(hsm as object);
-  if (registered === undefined) throw new CardHsmError('ERR_KEY_USAGE', '"options.hsm" has no audit key registered', 'options.hsm');
+  if (registered === undefined)
+    throw new CardHsmError('ERR_KEY_USAGE', '"options.hsm" has no audit key registered', 'options.hsm');
   return registered;
 }
 
@@ -553,9 +620,14 @@ export function verifyAuditLog(path: string, options: { key: Uint8Array } | { hs
       const last = chains.get(line.writer);
       const expected = last === undefined ? 0 : last.seq + 1;
       if (line.seq !== expected) {
-        return fail(line.seq < expected ? `writer ${line.writer}: seq ${line.seq} again or out of order (expected ${expected})` : `writer ${line.writer}: seq ${line.seq}, expected ${expected}: a record is missing or torn`);
+        return fail(
+          line.seq < expected
+            ? `writer ${line.writer}: seq ${line.seq} again or out of order (expected ${expected})`
+            : `writer ${line.writer}: seq ${line.seq}, expected ${expected}: a record is missing or torn`,
+        );
       }
-      if (line.prev !== (last === undefined ? GENESIS : last.mac)) return fail(`writer ${line.writer}: prev does not name the previous record`);
+      if (line.prev !== (last === undefined ? GENESIS : last.mac))
+        return fail(`writer ${line.writer}: prev does not name the previous record`);
       chains.set(line.writer, { seq: line.seq, mac: line.mac });
       records++;
       return true;

@@ -15,7 +15,14 @@ import { verifyDynamicCvv2 } from '../dcvv2.js';
 import { dcvv2Window } from '../_dcvv2.js';
 import type { CounterKind, Store } from '../store/store.js';
 import { checkPinBlockFormat } from '../_pinblock.js';
-import { checkVerificationKey, decodePin, encryptPin, openPinKey, verificationData, verificationValue } from './_pins.js';
+import {
+  checkVerificationKey,
+  decodePin,
+  encryptPin,
+  openPinKey,
+  verificationData,
+  verificationValue,
+} from './_pins.js';
 import { checkCardRefShape, dcvv2Options, type Dcvv2Policy } from './_dataplane.js';
 import { withKeys, type KeyVault, type OpenKey } from './_vault.js';
 import { openDukptSource } from './_dukpt.js';
@@ -36,10 +43,17 @@ export interface CardStatePolicy {
 const VERIFICATION = 'pin.verification';
 
 const locked = {
-  pin: () => new CardHsmError('ERR_PIN_LOCKED', 'the PIN is locked after too many failed attempts; set a new PIN', 'cardRef'),
-  cvv: () => new CardHsmError('ERR_CVV_LOCKED', 'the card\'s static CVV is locked after too many failed attempts', 'cardRef'),
-  cvv2: () => new CardHsmError('ERR_CVV_LOCKED', 'the card\'s CVV2 is locked after too many failed attempts', 'cardRef'),
-  dcvv2: () => new CardHsmError('ERR_DCVV2_LOCKED', 'dynamic CVV2 is locked for this card after too many failed attempts', 'cardRef'),
+  pin: () =>
+    new CardHsmError('ERR_PIN_LOCKED', 'the PIN is locked after too many failed attempts; set a new PIN', 'cardRef'),
+  cvv: () =>
+    new CardHsmError('ERR_CVV_LOCKED', "the card's static CVV is locked after too many failed attempts", 'cardRef'),
+  cvv2: () => new CardHsmError('ERR_CVV_LOCKED', "the card's CVV2 is locked after too many failed attempts", 'cardRef'),
+  dcvv2: () =>
+    new CardHsmError(
+      'ERR_DCVV2_LOCKED',
+      'dynamic CVV2 is locked for this card after too many failed attempts',
+      'cardRef',
+    ),
 } as const;
 
 export class CardState {
@@ -109,11 +123,20 @@ export class CardState {
 
   async #loadVerification(store: Store, cardRef: string): Promise<O.PinVerificationData> {
     const stored = await store.getSetting(cardRef, VERIFICATION);
-    if (stored === undefined) throw new CardHsmError('ERR_NO_VERIFICATION_DATA', 'no PIN verification data is stored for this card: set or register its PIN first', 'cardRef');
+    if (stored === undefined)
+      throw new CardHsmError(
+        'ERR_NO_VERIFICATION_DATA',
+        'no PIN verification data is stored for this card: set or register its PIN first',
+        'cardRef',
+      );
     const cut = stored.lastIndexOf('|');
     const json = stored.slice(0, cut);
     if (cut < 0 || !constantTimeEqualString(stored.slice(cut + 1), this.#mac(`${VERIFICATION}|${cardRef}|${json}`))) {
-      throw new CardHsmError('ERR_STORE_INTEGRITY', 'the card\'s stored PIN verification data was changed outside the Hsm', 'cardRef');
+      throw new CardHsmError(
+        'ERR_STORE_INTEGRITY',
+        "the card's stored PIN verification data was changed outside the Hsm",
+        'cardRef',
+      );
     }
     return JSON.parse(json) as O.PinVerificationData;
   }
@@ -158,8 +181,14 @@ export class CardState {
       const d = checkOptions('data', o.data);
       const method = checkVerificationKey(d, this.#policy.tables, 'data');
       // The key must be one that may verify this method; the value is checked for its shape.
-      withKeys([this.#vault.open('data.pvk', method.pvk, method.type === 'VISA_PVV' ? 'pvv.verify' : 'ibm3624.verify', ctx)], () => {});
-      const data: O.PinVerificationData = method.type === 'VISA_PVV' ? { ...method, pvv: checkDigits('data.pvv', d.pvv, 4, 4) } : { ...method, offset: checkDigits('data.offset', d.offset, 4, 12) };
+      withKeys(
+        [this.#vault.open('data.pvk', method.pvk, method.type === 'VISA_PVV' ? 'pvv.verify' : 'ibm3624.verify', ctx)],
+        () => {},
+      );
+      const data: O.PinVerificationData =
+        method.type === 'VISA_PVV'
+          ? { ...method, pvv: checkDigits('data.pvv', d.pvv, 4, 4) }
+          : { ...method, offset: checkDigits('data.offset', d.offset, 4, 12) };
       await this.storeVerification(cardRef, data);
     });
   }
@@ -185,7 +214,10 @@ export class CardState {
             if (e instanceof CardHsmError && e.code === 'ERR_PINBLOCK_FORMAT') return false;
             throw e;
           }
-          return constantTimeEqualString(verificationValue(verificationData(this.#vault, data, pin, pan, 'verify')), verificationValue(data));
+          return constantTimeEqualString(
+            verificationValue(verificationData(this.#vault, data, pin, pan, 'verify')),
+            verificationValue(data),
+          );
         });
         return { verified, ...(await this.#count(store, 'pin', cardRef, this.#policy.pinTryLimit, verified)) };
       },
@@ -194,19 +226,33 @@ export class CardState {
   }
 
   /** The key of a card's PIN block — a P0 key, or a terminal's DUKPT key — opened, and how to decode the block. */
-  #pinDecoder(ctx: OperationContext, o: Record<string, unknown>, pan: string, format: O.PinBlockFormat): { key: OpenKey; pin: () => string } {
+  #pinDecoder(
+    ctx: OperationContext,
+    o: Record<string, unknown>,
+    pan: string,
+    format: O.PinBlockFormat,
+  ): { key: OpenKey; pin: () => string } {
     if (o.dukpt === undefined) {
       const { key, block } = openPinKey(this.#vault, ctx, o.pinKey, o.pinBlock, format);
       return { key, pin: () => decodePin(key, block, pan, format) };
     }
     checkBytes('pinBlock', o.pinBlock, [format === 4 ? 16 : 8]);
     const { key, source } = openDukptSource(this.#vault, ctx, o.dukpt, 'dukpt');
-    return { key, pin: () => decryptDukptPinBlock({ ...source, format, pinBlock: o.pinBlock as Uint8Array, pan } as Parameters<typeof decryptDukptPinBlock>[0]) };
+    return {
+      key,
+      pin: () =>
+        decryptDukptPinBlock({ ...source, format, pinBlock: o.pinBlock as Uint8Array, pan } as Parameters<
+          typeof decryptDukptPinBlock
+        >[0]),
+    };
   }
 
   async attempts(method: 'getPinAttempts' | 'getCvv2Attempts', cardRef: string): Promise<O.AttemptCount> {
     return this.#run(method, undefined, async () => {
-      const [kind, limit] = method === 'getPinAttempts' ? (['pin', this.#policy.pinTryLimit] as const) : (['cvv2', this.#policy.cardCodeTryLimit] as const);
+      const [kind, limit] =
+        method === 'getPinAttempts'
+          ? (['pin', this.#policy.pinTryLimit] as const)
+          : (['cvv2', this.#policy.cardCodeTryLimit] as const);
       const s = await this.store().getAttempts(kind, checkCardRefShape(cardRef));
       return { failed: s.failed, remaining: s.locked ? 0 : Math.max(0, limit - s.failed), locked: s.locked };
     });
@@ -236,7 +282,12 @@ export class CardState {
   async generateActivationCode(options: O.ActivationCodeOptions): Promise<string> {
     return withOptions(this.#run, 'generateActivationCode', options, async (_ctx, o) => {
       const cardRef = checkCardRefShape(o.cardRef);
-      const code = generateRandomPin(10, { minLength: 10, maxLength: 10, rejectRepeated: false, rejectSequences: false });
+      const code = generateRandomPin(10, {
+        minLength: 10,
+        maxLength: 10,
+        rejectRepeated: false,
+        rejectSequences: false,
+      });
       await this.store().putActivationCode(cardRef, this.#activationHash(cardRef, code));
       return code;
     });
@@ -253,10 +304,18 @@ export class CardState {
         // The chosen PIN is checked before the code is spent, so a refused PIN does not burn the code.
         const data = this.#chosenPin(ctx, o, pan);
         const limit = this.#policy.activationLimit;
-        const { result, attempts } = await store.consumeActivationCode(cardRef, this.#activationHash(cardRef, code), limit);
+        const { result, attempts } = await store.consumeActivationCode(
+          cardRef,
+          this.#activationHash(cardRef, code),
+          limit,
+        );
         if (result === 'MISMATCH') return { activated: false, attemptsRemaining: Math.max(0, limit - attempts) };
         if (result !== 'ACTIVATED') {
-          const why = { NONE: 'no activation code was issued for this card', USED: 'the activation code was already used', LOCKED: 'the activation code is locked after too many attempts' }[result];
+          const why = {
+            NONE: 'no activation code was issued for this card',
+            USED: 'the activation code was already used',
+            LOCKED: 'the activation code is locked after too many attempts',
+          }[result];
           throw new CardHsmError('ERR_ACTIVATION_CODE', why, 'activationCode', result);
         }
         await this.storeVerification(cardRef, data);
@@ -269,7 +328,13 @@ export class CardState {
   // ---- card codes: static CVV and CVV2, dynamic CVV2 -------------------------------------------------------------
 
   async setDynamicCvv2(method: 'enableDynamicCvv2' | 'disableDynamicCvv2', cardRef: string): Promise<void> {
-    await this.#run(method, undefined, async () => this.store().setSetting(checkCardRefShape(cardRef), 'dcvv2', method === 'enableDynamicCvv2' ? 'enabled' : 'disabled'));
+    await this.#run(method, undefined, async () =>
+      this.store().setSetting(
+        checkCardRefShape(cardRef),
+        'dcvv2',
+        method === 'enableDynamicCvv2' ? 'enabled' : 'disabled',
+      ),
+    );
   }
 
   /** A counted check of a static code: CVV (with its service code) on the 'cvv' counter, CVV2 on 'cvv2'. */
@@ -285,11 +350,19 @@ export class CardState {
         const serviceCode = kind === 'cvv' ? checkDigits('serviceCode', o.serviceCode, 3, 3) : '000';
         const expiry = checkDigits('expiry', o.expiry, 4, 4);
         if (kind === 'cvv2' && (await store.getSetting(cardRef, 'dcvv2')) === 'enabled') {
-          throw new CardHsmError('ERR_STATIC_CVV2_DISABLED', 'this card uses dynamic CVV2: the static CVV2 is no longer accepted', 'cvv');
+          throw new CardHsmError(
+            'ERR_STATIC_CVV2_DISABLED',
+            'this card uses dynamic CVV2: the static CVV2 is no longer accepted',
+            'cvv',
+          );
         }
         if ((await store.getAttempts(kind, cardRef)).locked) throw locked[kind]();
         const cvk = this.#vault.open('cvk', o.cvk, 'cvv.verify', ctx);
-        const expected = withKeys([cvk], () => (kind === 'cvv2' ? generateCvv2(cvk.key, pan, expiry) : generateCvvBatch(cvk.key, [{ pan, expiry, serviceCode }])[0]!));
+        const expected = withKeys([cvk], () =>
+          kind === 'cvv2'
+            ? generateCvv2(cvk.key, pan, expiry)
+            : generateCvvBatch(cvk.key, [{ pan, expiry, serviceCode }])[0]!,
+        );
         const ok = constantTimeEqualString(expected, cvv);
         await this.#count(store, kind, cardRef, this.#policy.cardCodeTryLimit, ok);
         return ok;
@@ -319,7 +392,9 @@ export class CardState {
     );
   }
 
-  async verifyDynamicCvv2(options: O.DynamicCvv2CheckOptions): Promise<O.AttemptResult & { valid: boolean; drift: number | null }> {
+  async verifyDynamicCvv2(
+    options: O.DynamicCvv2CheckOptions,
+  ): Promise<O.AttemptResult & { valid: boolean; drift: number | null }> {
     const policy = this.#policy.dcvv2;
     return withOptions(
       this.#run,
@@ -332,13 +407,25 @@ export class CardState {
         // One reading of the clock for the check and for the watermark, so that both see the same window.
         const at = o.at === undefined ? Date.now() : o.at;
         const opts = dcvv2Options(policy, imk, at);
-        const result = withKeys([imk], () => verifyDynamicCvv2(imk.key, pan, o.psn as string, o.expiry as string, o.code as string, { ...opts, back: policy.back, fwd: policy.fwd }));
+        const result = withKeys([imk], () =>
+          verifyDynamicCvv2(imk.key, pan, o.psn as string, o.expiry as string, o.code as string, {
+            ...opts,
+            back: policy.back,
+            fwd: policy.fwd,
+          }),
+        );
         let valid = result.valid;
         if (valid && policy.monotonic) {
           const window = dcvv2Window(new Date(at as Date | number).getTime(), opts.windowSeconds) + result.drift!;
-          valid = (await store.raiseWatermark(cardRef, 'dcvv2.window', window)) || (await store.getSetting(cardRef, 'dcvv2.window')) === String(window);
+          valid =
+            (await store.raiseWatermark(cardRef, 'dcvv2.window', window)) ||
+            (await store.getSetting(cardRef, 'dcvv2.window')) === String(window);
         }
-        return { valid, drift: valid ? result.drift : null, ...(await this.#count(store, 'dcvv2', cardRef, policy.tryLimit, valid)) };
+        return {
+          valid,
+          drift: valid ? result.drift : null,
+          ...(await this.#count(store, 'dcvv2', cardRef, policy.tryLimit, valid)),
+        };
       },
       verdict,
     );

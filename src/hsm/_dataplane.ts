@@ -4,7 +4,15 @@
 import { CardHsmError } from '../errors.js';
 import { bytesToHex, constantTimeEqual, hexToBytes } from '../bytes.js';
 import { constantTimeEqualString } from '../_bytes.js';
-import { checkArray, checkBytes, checkDigits, checkInt, checkOneOf, checkOptions, checkUint8Array } from '../_validate.js';
+import {
+  checkArray,
+  checkBytes,
+  checkDigits,
+  checkInt,
+  checkOneOf,
+  checkOptions,
+  checkUint8Array,
+} from '../_validate.js';
 import { aesCmac, hmac, tdesCmac } from '../mac.js';
 import { isoMacUnchecked } from '../_mac.js';
 import { aesDecryptCbc, aesDecryptEcb, aesEncryptCbc, aesEncryptEcb } from '../aes.js';
@@ -31,12 +39,27 @@ export interface Dcvv2Policy {
 }
 
 /** The dynamic CVV2 options of a card's IMK: the profile follows the key (HMAC256 or TDES2). */
-export function dcvv2Options(policy: Dcvv2Policy, imk: OpenKey, at: unknown): { at: Date | number | undefined; windowSeconds: number; digits: 3 | 4; profile: Dcvv2Profile } {
-  return { at: at as Date | number | undefined, windowSeconds: policy.windowSeconds, digits: policy.digits, profile: imk.header.algorithm === 'H' ? 'HMAC' : 'TDES' };
+export function dcvv2Options(
+  policy: Dcvv2Policy,
+  imk: OpenKey,
+  at: unknown,
+): { at: Date | number | undefined; windowSeconds: number; digits: 3 | 4; profile: Dcvv2Profile } {
+  return {
+    at: at as Date | number | undefined,
+    windowSeconds: policy.windowSeconds,
+    digits: policy.digits,
+    profile: imk.header.algorithm === 'H' ? 'HMAC' : 'TDES',
+  };
 }
 
 /** CVVs of `items` under the C0 key block `cvk`, opened for `purpose`. */
-export function cvvsUnder(vault: KeyVault, note: KeyNote | undefined, cvk: unknown, items: readonly CvvInput[], purpose: Purpose): string[] {
+export function cvvsUnder(
+  vault: KeyVault,
+  note: KeyNote | undefined,
+  cvk: unknown,
+  items: readonly CvvInput[],
+  purpose: Purpose,
+): string[] {
   const k = vault.open('cvk', cvk, purpose, note);
   return withKeys([k], () => generateCvvBatch(k.key, items));
 }
@@ -55,7 +78,19 @@ export class DataPlane {
   // ---- card codes (C0): generation, and uncounted checks (as revealing as generation: issuance only) ----------
 
   generateCvv(method: 'generateCvv' | 'generateCvv2' | 'generateIcvv', options: unknown, serviceCode?: string): string {
-    return withOptions(this.#run, method, options, (ctx, o) => cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.generate')[0]!);
+    return withOptions(
+      this.#run,
+      method,
+      options,
+      (ctx, o) =>
+        cvvsUnder(
+          this.#vault,
+          ctx,
+          o.cvk,
+          [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput],
+          'cvv.generate',
+        )[0]!,
+    );
   }
 
   verifyCvv(method: 'verifyCvv' | 'verifyCvv2' | 'verifyIcvv', options: unknown, serviceCode?: string): boolean {
@@ -65,14 +100,25 @@ export class DataPlane {
       options,
       (ctx, o) => {
         const expected = checkDigits('cvv', o.cvv, 3, 3);
-        return constantTimeEqualString(cvvsUnder(this.#vault, ctx, o.cvk, [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput], 'cvv.verify')[0]!, expected);
+        return constantTimeEqualString(
+          cvvsUnder(
+            this.#vault,
+            ctx,
+            o.cvk,
+            [{ pan: o.pan, expiry: o.expiry, serviceCode: serviceCode ?? o.serviceCode } as CvvInput],
+            'cvv.verify',
+          )[0]!,
+          expected,
+        );
       },
       verdict,
     );
   }
 
   generateCvvBatch(options: O.CvvBatchOptions): string[] {
-    return withOptions(this.#run, 'generateCvvBatch', options, (ctx, o) => cvvsUnder(this.#vault, ctx, o.cvk, checkArray('items', o.items) as CvvInput[], 'cvv.generate'));
+    return withOptions(this.#run, 'generateCvvBatch', options, (ctx, o) =>
+      cvvsUnder(this.#vault, ctx, o.cvk, checkArray('items', o.items) as CvvInput[], 'cvv.generate'),
+    );
   }
 
   verifyCvvBatch(options: O.CvvBatchCheckOptions): boolean[] {
@@ -81,7 +127,9 @@ export class DataPlane {
         const it = checkOptions(`items[${i}]`, item);
         return { ...(it as unknown as CvvInput), cvv: checkDigits(`items[${i}].cvv`, it.cvv, 3, 3) };
       });
-      return cvvsUnder(this.#vault, ctx, o.cvk, items, 'cvv.verify').map((cvv, i) => constantTimeEqualString(cvv, items[i]!.cvv));
+      return cvvsUnder(this.#vault, ctx, o.cvk, items, 'cvv.verify').map((cvv, i) =>
+        constantTimeEqualString(cvv, items[i]!.cvv),
+      );
     });
   }
 
@@ -90,7 +138,14 @@ export class DataPlane {
   encryptClearPin(options: O.EncryptClearPinOptions): Uint8Array {
     return withOptions(this.#run, 'encryptClearPin', options, (ctx, o) => {
       const format = checkPinBlockFormat('format', o.format);
-      return encryptPin(this.#vault, ctx, o.pinKey, checkDigits('pin', o.pin, 4, 12), checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19), format);
+      return encryptPin(
+        this.#vault,
+        ctx,
+        o.pinKey,
+        checkDigits('pin', o.pin, 4, 12),
+        checkDigits('pan', o.pan, format === 4 ? 1 : 2, 19),
+        format,
+      );
     });
   }
 
@@ -110,7 +165,12 @@ export class DataPlane {
         const toKey = this.#vault.open('to.key', to.key, 'pin.encrypt');
         return withKeys([toKey], () => {
           requirePinKeyAlgorithm(toKey, toFormat, 'to.key');
-          return pinblock.translatePinBlock({ pinBlock: o.pinBlock as Uint8Array, pan, from: { key: fromKey.key, format: fromFormat }, to: { key: toKey.key, format: toFormat } });
+          return pinblock.translatePinBlock({
+            pinBlock: o.pinBlock as Uint8Array,
+            pan,
+            from: { key: fromKey.key, format: fromFormat },
+            to: { key: toKey.key, format: toFormat },
+          });
         });
       });
     });
@@ -126,9 +186,14 @@ export class DataPlane {
         const mode = checkOneOf('mode', o.mode, ['ECB', 'CBC'] as const);
         const data = o.data as Uint8Array;
         const aes = k.header.algorithm === 'A';
-        if (mode === 'ECB') return aes ? (decrypt ? aesDecryptEcb : aesEncryptEcb)(k.key, data) : (decrypt ? tdesDecryptEcb : tdesEncryptEcb)(k.key, data);
+        if (mode === 'ECB')
+          return aes
+            ? (decrypt ? aesDecryptEcb : aesEncryptEcb)(k.key, data)
+            : (decrypt ? tdesDecryptEcb : tdesEncryptEcb)(k.key, data);
         const iv = checkBytes('iv', o.iv, [aes ? 16 : 8]);
-        return aes ? (decrypt ? aesDecryptCbc : aesEncryptCbc)(k.key, data, iv) : (decrypt ? tdesDecryptCbc : tdesEncryptCbc)(k.key, data, iv);
+        return aes
+          ? (decrypt ? aesDecryptCbc : aesEncryptCbc)(k.key, data, iv)
+          : (decrypt ? tdesDecryptCbc : tdesEncryptCbc)(k.key, data, iv);
       });
     });
   }
@@ -136,13 +201,25 @@ export class DataPlane {
   exportSecurityValues(options: O.SecurityValuesOptions): O.SecurityValues {
     return withOptions(this.#run, 'exportSecurityValues', options, (ctx, o) => {
       const pan = checkDigits('pan', o.pan, 12, 19);
-      const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({ pan, expiry: o.expiry as string, serviceCode }));
+      const cards = [o.serviceCode as string, '000', '999'].map((serviceCode) => ({
+        pan,
+        expiry: o.expiry as string,
+        serviceCode,
+      }));
       const [cvv, cvv2, icvv] = cvvsUnder(this.#vault, ctx, o.cvk, cards, 'cvv.generate');
-      const pin = o.pinBlock === undefined ? undefined : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, checkPinBlockFormat('format', o.format ?? 0));
+      const pin =
+        o.pinBlock === undefined
+          ? undefined
+          : decryptPin(this.#vault, undefined, o.pinKey, o.pinBlock, pan, checkPinBlockFormat('format', o.format ?? 0));
       const transport = this.#vault.open('transportKey', o.transportKey, 'transport.encrypt');
       return withKeys([transport], () => {
         const seal = (digits: string) => bytesToHex(tdesEncryptEcb(transport.key, hexToBytes(digits.padEnd(16, 'F'))));
-        const result: O.SecurityValues = { cvv: seal(cvv!), cvv2: seal(cvv2!), icvv: seal(icvv!), transportKcv: kcvOf(transport.key, transport.algorithm) };
+        const result: O.SecurityValues = {
+          cvv: seal(cvv!),
+          cvv2: seal(cvv2!),
+          icvv: seal(icvv!),
+          transportKcv: kcvOf(transport.key, transport.algorithm),
+        };
         if (pin === undefined) return result;
         const block = pinblock.encodePinBlockIso0(pin, pan);
         try {
@@ -178,7 +255,11 @@ export class DataPlane {
           const full = macUnder(k, o);
           const mac = o.mac;
           if (!(mac instanceof Uint8Array) || mac.length < 4 || mac.length > full.length) {
-            throw new CardHsmError(mac instanceof Uint8Array ? 'ERR_LENGTH' : 'ERR_TYPE', `"mac" expected 4..${full.length} bytes`, 'mac');
+            throw new CardHsmError(
+              mac instanceof Uint8Array ? 'ERR_LENGTH' : 'ERR_TYPE',
+              `"mac" expected 4..${full.length} bytes`,
+              'mac',
+            );
           }
           return constantTimeEqual(full.subarray(0, mac.length), mac);
         });
@@ -205,10 +286,23 @@ export class DataPlane {
     });
   }
 
-  generateDynamicCvv2Codes(method: 'generateDynamicCvv2' | 'generateDynamicCvv2Codes', options: unknown, count?: number): Dcvv2Code[] {
+  generateDynamicCvv2Codes(
+    method: 'generateDynamicCvv2' | 'generateDynamicCvv2Codes',
+    options: unknown,
+    count?: number,
+  ): Dcvv2Code[] {
     return withOptions(this.#run, method, options, (ctx, o) => {
       const imk = this.#vault.open('imk', o.imk, 'dcvv2.generate', ctx);
-      return withKeys([imk], () => generateDynamicCvv2Codes(imk.key, o.pan as string, o.psn as string, o.expiry as string, count ?? (o.count as number), dcvv2Options(this.#dcvv2, imk, o.at)));
+      return withKeys([imk], () =>
+        generateDynamicCvv2Codes(
+          imk.key,
+          o.pan as string,
+          o.psn as string,
+          o.expiry as string,
+          count ?? (o.count as number),
+          dcvv2Options(this.#dcvv2, imk, o.at),
+        ),
+      );
     });
   }
 }
@@ -222,10 +316,19 @@ function macUnder(k: OpenKey, o: Record<string, unknown>): Uint8Array {
     case 'M1':
       return isoMacUnchecked(k.key, data, 1, padding, 8);
     case 'M3':
-      if (k.key.length !== 16) throw new CardHsmError('ERR_KEY_USAGE', '"key" an ISO 9797-1 algorithm 3 key is double-length TDES (K || K\')', 'key');
+      if (k.key.length !== 16)
+        throw new CardHsmError(
+          'ERR_KEY_USAGE',
+          '"key" an ISO 9797-1 algorithm 3 key is double-length TDES (K || K\')',
+          'key',
+        );
       return isoMacUnchecked(k.key, data, 3, padding, 8);
     case 'M7':
-      return hmac(o.hash === undefined ? 'SHA-256' : checkOneOf('hash', o.hash, ['SHA-256', 'SHA-384', 'SHA-512'] as const), k.key, data);
+      return hmac(
+        o.hash === undefined ? 'SHA-256' : checkOneOf('hash', o.hash, ['SHA-256', 'SHA-384', 'SHA-512'] as const),
+        k.key,
+        data,
+      );
     default: // M5, M6: CMAC
       return k.header.algorithm === 'A' ? aesCmac(k.key, data) : tdesCmac(k.key, data);
   }
@@ -234,7 +337,11 @@ function macUnder(k: OpenKey, o: Record<string, unknown>): Uint8Array {
 /** Refuses a card reference string of the wrong shape (ERR_FORMAT), for methods that take one without its PAN. */
 export function checkCardRefShape(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9A-F]{64}$/.test(value)) {
-    throw new CardHsmError('ERR_FORMAT', '"cardRef" expected a card reference (64 hex characters from Hsm.cardRef)', 'cardRef');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      '"cardRef" expected a card reference (64 hex characters from Hsm.cardRef)',
+      'cardRef',
+    );
   }
   return value;
 }

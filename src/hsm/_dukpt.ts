@@ -22,7 +22,12 @@ import type * as O from './options.js';
  * Opens the BDK (B0) or initial key (B1) block named in `value` and returns it with the clear source the
  * primitives take; the caller zeroes `key.key`. `at` names the fields ('from' gives 'from.bdk').
  */
-export function openDukptSource(vault: KeyVault, note: KeyNote | undefined, value: unknown, at: string): { key: OpenKey; source: DukptKeySource & Record<string, unknown> } {
+export function openDukptSource(
+  vault: KeyVault,
+  note: KeyNote | undefined,
+  value: unknown,
+  at: string,
+): { key: OpenKey; source: DukptKeySource & Record<string, unknown> } {
   const o = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const field = at ? `${at}.bdk` : 'bdk';
   const key = vault.open(field, o.bdk, 'dukpt.derive', note);
@@ -47,12 +52,25 @@ export class DukptPlane {
         const to = (o.to ?? {}) as Record<string, unknown>;
         if (to.bdk !== undefined) {
           const dukptTo = openDukptSource(this.#vault, undefined, to, 'to');
-          return withKeys([dukptTo.key], () => translateDukptPinBlock({ pinBlock: o.pinBlock as Uint8Array, pan: o.pan as string, from: from.source as DukptPinSide, to: dukptTo.source as DukptPinSide }));
+          return withKeys([dukptTo.key], () =>
+            translateDukptPinBlock({
+              pinBlock: o.pinBlock as Uint8Array,
+              pan: o.pan as string,
+              from: from.source as DukptPinSide,
+              to: dukptTo.source as DukptPinSide,
+            }),
+          );
         }
         const zpk = this.#vault.open('to.key', to.key, 'pin.encrypt');
         return withKeys([zpk], () => {
-          if (to.format === 0 || to.format === 1 || to.format === 3 || to.format === 4) requirePinKeyAlgorithm(zpk, to.format, 'to.key');
-          return translateDukptPinBlock({ pinBlock: o.pinBlock as Uint8Array, pan: o.pan as string, from: from.source as DukptPinSide, to: { key: zpk.key, format: to.format as 0 } });
+          if (to.format === 0 || to.format === 1 || to.format === 3 || to.format === 4)
+            requirePinKeyAlgorithm(zpk, to.format, 'to.key');
+          return translateDukptPinBlock({
+            pinBlock: o.pinBlock as Uint8Array,
+            pan: o.pan as string,
+            from: from.source as DukptPinSide,
+            to: { key: zpk.key, format: to.format as 0 },
+          });
         });
       });
     });
@@ -81,7 +99,9 @@ export class DukptPlane {
   data(method: 'encryptDukptData' | 'decryptDukptData', options: unknown): Uint8Array {
     return withOptions(this.#run, method, options, (ctx, o) => {
       const { key, source } = openDukptSource(this.#vault, ctx, o, '');
-      return withKeys([key], () => (method === 'encryptDukptData' ? encryptDukptData : decryptDukptData)(source, o.data as Uint8Array, o));
+      return withKeys([key], () =>
+        (method === 'encryptDukptData' ? encryptDukptData : decryptDukptData)(source, o.data as Uint8Array, o),
+      );
     });
   }
 
@@ -102,7 +122,8 @@ export class DukptPlane {
           initial = deriveAesDukptInitialKey(bdk.key, id);
           block = { id: 'IK', data: bytesToHex(id) };
         } else {
-          if (schemeOfKsn('ksn', o.ksn) !== 'TDES') throw new CardHsmError('ERR_LENGTH', '"ksn" expected the 10-byte KSN of a TDES DUKPT terminal', 'ksn');
+          if (schemeOfKsn('ksn', o.ksn) !== 'TDES')
+            throw new CardHsmError('ERR_LENGTH', '"ksn" expected the 10-byte KSN of a TDES DUKPT terminal', 'ksn');
           const ksn = (o.ksn as Uint8Array).slice();
           ksn[7]! &= 0xe0; // the initial KSN: the 21-bit counter zeroed
           ksn[8] = 0;
@@ -114,8 +135,23 @@ export class DukptPlane {
           const kek = this.#vault.open('kek', o.kek, 'kek.wrap');
           keys.push(kek);
           const algorithm = bdk.algorithm;
-          if (strongerThan(algorithm, kek.algorithm)) throw new CardHsmError('ERR_KEY_USAGE', `"kek" (${kek.algorithm}) is weaker than the initial key it would protect (${algorithm})`, 'kek');
-          const header: Tr31Header = { version: kek.algorithm.startsWith('TDES') ? 'B' : 'D', length: 0, usage: 'B1', algorithm: bdk.header.algorithm, modeOfUse: 'X', keyVersion: '00', exportability: 'E', optionalBlocks: [block], reserved: '00' };
+          if (strongerThan(algorithm, kek.algorithm))
+            throw new CardHsmError(
+              'ERR_KEY_USAGE',
+              `"kek" (${kek.algorithm}) is weaker than the initial key it would protect (${algorithm})`,
+              'kek',
+            );
+          const header: Tr31Header = {
+            version: kek.algorithm.startsWith('TDES') ? 'B' : 'D',
+            length: 0,
+            usage: 'B1',
+            algorithm: bdk.header.algorithm,
+            modeOfUse: 'X',
+            keyVersion: '00',
+            exportability: 'E',
+            optionalBlocks: [block],
+            reserved: '00',
+          };
           return { keyBlock: wrapTr31(kek.key, header, initial), kcv: kcvOf(initial, algorithm) };
         } finally {
           initial.fill(0);

@@ -25,12 +25,31 @@ function profileOf(value: unknown): CvnProfile {
 }
 
 /** Card-dynamic codes: the E4 master key of a card's dCVV or CVC3, with the card's data. */
-export function dynamicCode(vault: KeyVault, note: KeyNote | undefined, o: Record<string, unknown>, kind: 'dcvv' | 'cvc3'): string {
+export function dynamicCode(
+  vault: KeyVault,
+  note: KeyNote | undefined,
+  o: Record<string, unknown>,
+  kind: 'dcvv' | 'cvc3',
+): string {
   const imk = vault.open('imk', o.imk, 'emv.dynamic', note);
   return withKeys([imk], () =>
     kind === 'dcvv'
-      ? generateDcvv(imk.key, o.pan as string, o.psn as string, o.expiry as string, o.serviceCode as string, o.atc as Uint8Array)
-      : generateCvc3(imk.key, o.pan as string, o.psn as string, o.trackData as Uint8Array, o.atc as Uint8Array, o.unpredictableNumber as Uint8Array),
+      ? generateDcvv(
+          imk.key,
+          o.pan as string,
+          o.psn as string,
+          o.expiry as string,
+          o.serviceCode as string,
+          o.atc as Uint8Array,
+        )
+      : generateCvc3(
+          imk.key,
+          o.pan as string,
+          o.psn as string,
+          o.trackData as Uint8Array,
+          o.atc as Uint8Array,
+          o.unpredictableNumber as Uint8Array,
+        ),
   );
 }
 
@@ -66,7 +85,17 @@ export class EmvPlane {
           const valid = cvn.verifyEmvArqc(profile, imk.key, card, tx, o.arqc as Uint8Array);
           // An ARPC only for a genuine ARQC: an answer to a forged cryptogram would be a cryptogram oracle.
           if (!valid || o.response === undefined) return { valid };
-          return { valid, arpc: cvn.generateEmvArpc(profile, imk.key, card, tx, o.arqc as Uint8Array, checkOptions('response', o.response) as cvn.EmvArpcResponse) };
+          return {
+            valid,
+            arpc: cvn.generateEmvArpc(
+              profile,
+              imk.key,
+              card,
+              tx,
+              o.arqc as Uint8Array,
+              checkOptions('response', o.response) as cvn.EmvArpcResponse,
+            ),
+          };
         });
       },
       verdict,
@@ -77,7 +106,16 @@ export class EmvPlane {
     return withOptions(this.#run, 'generateEmvScriptMac', options, (ctx, o) => {
       const profile = profileOf(o.profile);
       const imk = this.#vault.open('imkSmi', o.imkSmi, 'emv.smi', ctx);
-      return withKeys([imk], () => generateEmvScriptMac(profile, imk.key, { pan: o.pan, psn: o.psn } as EmvCard, { atc: o.atc, arqc: o.arqc } as ScriptContext, o.header as Uint8Array, o.commandData as Uint8Array | undefined));
+      return withKeys([imk], () =>
+        generateEmvScriptMac(
+          profile,
+          imk.key,
+          { pan: o.pan, psn: o.psn } as EmvCard,
+          { atc: o.atc, arqc: o.arqc } as ScriptContext,
+          o.header as Uint8Array,
+          o.commandData as Uint8Array | undefined,
+        ),
+      );
     });
   }
 
@@ -105,7 +143,14 @@ export class EmvPlane {
         const newPin = pinSide('newPin');
         const currentPin = o.currentPin === undefined ? undefined : pinSide('currentPin');
         const issuerKeys = { imkSmi: smi.key, imkSmc: smc.key, ...(ac ? { imkAc: ac.key } : {}) };
-        return generateEmvPinChange(profile, issuerKeys, { pan: o.pan, psn: o.psn } as EmvCard, { atc: o.atc, arqc: o.arqc } as ScriptContext, newPin, currentPin);
+        return generateEmvPinChange(
+          profile,
+          issuerKeys,
+          { pan: o.pan, psn: o.psn } as EmvCard,
+          { atc: o.atc, arqc: o.arqc } as ScriptContext,
+          newPin,
+          currentPin,
+        );
       });
     });
   }
@@ -123,7 +168,8 @@ export class EmvPlane {
         const opened: Partial<Record<(typeof PERSO)[number][0], OpenKey>> = {};
         for (const [role, purpose] of PERSO) {
           if (imks[role] === undefined) {
-            if (role === 'ac' || role === 'smi' || role === 'smc') throw new CardHsmError('ERR_TYPE', `"imks.${role}" expected a key block string`, `imks.${role}`);
+            if (role === 'ac' || role === 'smi' || role === 'smc')
+              throw new CardHsmError('ERR_TYPE', `"imks.${role}" expected a key block string`, `imks.${role}`);
             continue;
           }
           const k = this.#vault.open(`imks.${role}`, imks[role], purpose, keys.length === 0 ? ctx : undefined);
@@ -132,8 +178,14 @@ export class EmvPlane {
         }
         const kek = this.#vault.open('kek', o.kek, 'kek.wrap');
         keys.push(kek);
-        const clear = Object.fromEntries(Object.entries(opened).map(([role, k]) => [role, k.key])) as unknown as Parameters<typeof derivePersoKeys>[0];
-        const derived: PersoCardKeys[] = derivePersoKeys(clear, cards, o.option === undefined ? 'A' : (o.option as 'A' | 'B'));
+        const clear = Object.fromEntries(
+          Object.entries(opened).map(([role, k]) => [role, k.key]),
+        ) as unknown as Parameters<typeof derivePersoKeys>[0];
+        const derived: PersoCardKeys[] = derivePersoKeys(
+          clear,
+          cards,
+          o.option === undefined ? 'A' : (o.option as 'A' | 'B'),
+        );
         try {
           return derived.map((card) => {
             const out: O.EmvPersoCard = { pan: card.pan, psn: card.psn, keyBlocks: {} };
@@ -141,7 +193,10 @@ export class EmvPlane {
               const mk = card[field];
               const issuerKey = opened[role];
               if (!mk || !issuerKey) continue;
-              const header: Tr31Header = rewrapHeader({ ...issuerKey.header, modeOfUse: 'N' }, kek.algorithm.startsWith('TDES') ? 'B' : 'D');
+              const header: Tr31Header = rewrapHeader(
+                { ...issuerKey.header, modeOfUse: 'N' },
+                kek.algorithm.startsWith('TDES') ? 'B' : 'D',
+              );
               out.keyBlocks[field] = { keyBlock: wrapTr31(kek.key, header, mk), kcv: kcvOf(mk, 'TDES2') };
             }
             return out;
@@ -154,6 +209,8 @@ export class EmvPlane {
   }
 
   generateDynamicCode(method: 'generateDcvv' | 'generateCvc3', options: unknown): string {
-    return withOptions(this.#run, method, options, (ctx, o) => dynamicCode(this.#vault, ctx, o, method === 'generateDcvv' ? 'dcvv' : 'cvc3'));
+    return withOptions(this.#run, method, options, (ctx, o) =>
+      dynamicCode(this.#vault, ctx, o, method === 'generateDcvv' ? 'dcvv' : 'cvc3'),
+    );
   }
 }

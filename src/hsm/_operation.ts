@@ -12,11 +12,22 @@ import type { KeyNote } from './_vault.js';
 /** One method's audit context: the keys it opened note themselves here. */
 export type OperationContext = KeyNote;
 
-export type Run = <T>(method: HsmMethod, pan: unknown, body: (ctx: OperationContext) => T, outcome?: (result: Awaited<T>) => AuditOutcome) => T;
+export type Run = <T>(
+  method: HsmMethod,
+  pan: unknown,
+  body: (ctx: OperationContext) => T,
+  outcome?: (result: Awaited<T>) => AuditOutcome,
+) => T;
 
 /** The runner shared by every plane of one Hsm. */
 export function operationRunner(auth: Authorization, write: ((record: AuditRecord) => void) | undefined): Run {
-  const record = (method: HsmMethod, pan: unknown, ctx: OperationContext, outcome: AuditOutcome, error?: unknown): void => {
+  const record = (
+    method: HsmMethod,
+    pan: unknown,
+    ctx: OperationContext,
+    outcome: AuditOutcome,
+    error?: unknown,
+  ): void => {
     if (!write) return;
     const masked = maskPan(pan);
     write({
@@ -31,7 +42,12 @@ export function operationRunner(auth: Authorization, write: ((record: AuditRecor
       ...(outcome === 'error' ? { errorCode: error instanceof CardHsmError ? error.code : 'ERR_INTERNAL' } : {}),
     });
   };
-  return <T>(method: HsmMethod, pan: unknown, body: (ctx: OperationContext) => T, outcome: (result: Awaited<T>) => AuditOutcome = () => 'success'): T => {
+  return <T>(
+    method: HsmMethod,
+    pan: unknown,
+    body: (ctx: OperationContext) => T,
+    outcome: (result: Awaited<T>) => AuditOutcome = () => 'success',
+  ): T => {
     const ctx: OperationContext = { keyKcv: null, usage: null, wanted: write !== undefined };
     const fail = (e: unknown): never => {
       record(method, pan, ctx, 'error', e);
@@ -54,14 +70,22 @@ export function operationRunner(auth: Authorization, write: ((record: AuditRecor
 
 /** The `pan` of an options bag, for the audit record, read before the bag is checked (it may be anything). */
 function panOf(options: unknown): unknown {
-  return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as { pan?: unknown }).pan : undefined;
+  return options !== null && typeof options === 'object' && !Array.isArray(options)
+    ? (options as { pan?: unknown }).pan
+    : undefined;
 }
 
 /**
  * Runs a method that takes one options bag: authorized first, then the bag checked (a non-object is ERR_TYPE),
  * then the body with it.
  */
-export function withOptions<T>(run: Run, method: HsmMethod, options: unknown, body: (ctx: OperationContext, o: Record<string, unknown>) => T, outcome?: (result: Awaited<T>) => AuditOutcome): T {
+export function withOptions<T>(
+  run: Run,
+  method: HsmMethod,
+  options: unknown,
+  body: (ctx: OperationContext, o: Record<string, unknown>) => T,
+  outcome?: (result: Awaited<T>) => AuditOutcome,
+): T {
   return run(method, panOf(options), (ctx) => body(ctx, checkOptions('options', options)), outcome);
 }
 

@@ -17,9 +17,11 @@ export function requireUsage(header: Tr31Header, keyLength: number | undefined, 
   const refuse = (why: string): never => {
     throw new CardHsmError('ERR_KEY_USAGE', `"${field}" cannot be used for ${purpose}: ${why}`, field);
   };
-  if (!(rule.usages as readonly string[]).includes(header.usage)) refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
+  if (!(rule.usages as readonly string[]).includes(header.usage))
+    refuse(`key usage ${header.usage}, expected ${rule.usages.join(' or ')}`);
   if (!rule.modes.includes(header.modeOfUse)) refuse(`mode of use ${header.modeOfUse}, expected one of ${rule.modes}`);
   const lengths = rule.algorithms[header.algorithm];
   if (!lengths) refuse(`algorithm ${header.algorithm}, expected ${Object.keys(rule.algorithms).join(' or ')}`);
-  if (keyLength !== undefined && !lengths!.includes(keyLength)) refuse(`a ${keyLength}-byte key, expected ${lengths!.join(' or ')} bytes`);
+  if (keyLength !== undefined && !lengths!.includes(keyLength))
+    refuse(`a ${keyLength}-byte key, expected ${lengths!.join(' or ')} bytes`);
 }

@@ -45,7 +45,10 @@ const ALGORITHMS: Readonly<Record<KeyAlgorithm, { letter: string; bytes: number;
  * Object.isFrozen(KEY_ALGORITHMS.AES256)  // => true
  */
 export const KEY_ALGORITHMS: Readonly<Record<KeyAlgorithm, { readonly bytes: number }>> = frozen(
-  Object.fromEntries(Object.entries(ALGORITHMS).map(([name, a]) => [name, { bytes: a.bytes }])) as Record<KeyAlgorithm, { bytes: number }>,
+  Object.fromEntries(Object.entries(ALGORITHMS).map(([name, a]) => [name, { bytes: a.bytes }])) as Record<
+    KeyAlgorithm,
+    { bytes: number }
+  >,
 );
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as KeyAlgorithm[];
 
@@ -53,7 +56,8 @@ export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as KeyAlgorithm[];
 export const keyBytes = (algorithm: KeyAlgorithm): number => ALGORITHMS[algorithm].bytes;
 
 /** True when a key of `subject` is stronger than a key of `protector` can protect (SP 800-57). */
-export const strongerThan = (subject: KeyAlgorithm, protector: KeyAlgorithm): boolean => ALGORITHMS[subject].strength > ALGORITHMS[protector].strength;
+export const strongerThan = (subject: KeyAlgorithm, protector: KeyAlgorithm): boolean =>
+  ALGORITHMS[subject].strength > ALGORITHMS[protector].strength;
 
 /**
  * A key made or moved by the Hsm: the key block (a TR-31 string: version D under the LMK, or under a KEK for
@@ -95,7 +99,12 @@ export function kcvOf(key: Uint8Array, algorithm: KeyAlgorithm): string {
 
 export function algorithmOf(header: Tr31Header, length: number): KeyAlgorithm {
   const name = ALGORITHM_NAMES.find((n) => ALGORITHMS[n].letter === header.algorithm && ALGORITHMS[n].bytes === length);
-  if (!name) throw new CardHsmError('ERR_TR31_HEADER', `"keyBlock" holds an algorithm ${header.algorithm} key of ${length} bytes, which cardhsm does not use`, 'keyBlock');
+  if (!name)
+    throw new CardHsmError(
+      'ERR_TR31_HEADER',
+      `"keyBlock" holds an algorithm ${header.algorithm} key of ${length} bytes, which cardhsm does not use`,
+      'keyBlock',
+    );
   return name;
 }
 
@@ -154,7 +163,11 @@ export class KeyVault {
     const block = checkKeyBlock(field, keyBlock);
     const claimed = this.#kbpk.verified(block)?.header ?? asField(field, () => parseTr31Header(block));
     if (claimed.version !== 'D') {
-      throw new CardHsmError('ERR_TR31_HEADER', `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`, field);
+      throw new CardHsmError(
+        'ERR_TR31_HEADER',
+        `"${field}" is not an LMK key block (version ${claimed.version}, expected D)`,
+        field,
+      );
     }
     if (purpose) requireUsage(claimed, undefined, purpose, field);
     const { header, key } = asField(field, () => unwrapTr31With(this.#kbpk, block));
@@ -173,11 +186,23 @@ export class KeyVault {
   }
 
   /** Wraps a clear key under the LMK with the given attributes. */
-  seal(attributes: Pick<Tr31Header, 'usage' | 'modeOfUse' | 'keyVersion' | 'exportability'>, key: Uint8Array, algorithm: KeyAlgorithm, optionalBlocks: Tr31Header['optionalBlocks'] = []): KeyResult {
+  seal(
+    attributes: Pick<Tr31Header, 'usage' | 'modeOfUse' | 'keyVersion' | 'exportability'>,
+    key: Uint8Array,
+    algorithm: KeyAlgorithm,
+    optionalBlocks: Tr31Header['optionalBlocks'] = [],
+  ): KeyResult {
     const { usage, modeOfUse, keyVersion, exportability } = attributes;
     const header: Tr31Header = {
-      version: 'D', length: 0, usage, algorithm: ALGORITHMS[algorithm].letter, modeOfUse, keyVersion, exportability,
-      optionalBlocks: optionalBlocks.filter((b) => b.id !== 'PB'), reserved: '00',
+      version: 'D',
+      length: 0,
+      usage,
+      algorithm: ALGORITHMS[algorithm].letter,
+      modeOfUse,
+      keyVersion,
+      exportability,
+      optionalBlocks: optionalBlocks.filter((b) => b.id !== 'PB'),
+      reserved: '00',
     };
     return { keyBlock: wrapTr31With(this.#kbpk, header, key), kcv: kcvOf(key, algorithm) };
   }

@@ -54,9 +54,29 @@ export type Activity =
  * new Hsm({ lmk: new Uint8Array(32).fill(1), activities: [...ACTIVITIES] }).toJSON().profile  // => 'custom'
  */
 export const ACTIVITIES: readonly Activity[] = frozen([
-  'keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate', 'card.ref', 'card.verify', 'card.generate', 'card.manage',
-  'pin.verify', 'pin.translate', 'pin.clear', 'pin.issue', 'issue', 'token.tokenize', 'token.detokenize', 'data.encrypt', 'data.decrypt',
-  'mac.generate', 'mac.verify', 'emv.authorize', 'emv.perso', 'terminal.data',
+  'keys.describe',
+  'keys.generate',
+  'keys.import',
+  'keys.export',
+  'lmk.rotate',
+  'card.ref',
+  'card.verify',
+  'card.generate',
+  'card.manage',
+  'pin.verify',
+  'pin.translate',
+  'pin.clear',
+  'pin.issue',
+  'issue',
+  'token.tokenize',
+  'token.detokenize',
+  'data.encrypt',
+  'data.decrypt',
+  'mac.generate',
+  'mac.verify',
+  'emv.authorize',
+  'emv.perso',
+  'terminal.data',
 ]);
 
 /**
@@ -71,7 +91,18 @@ export const ACTIVITIES: readonly Activity[] = frozen([
  */
 export type ProfileName = 'authorization' | 'issuance' | 'custodian';
 
-const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.verify', 'pin.verify', 'pin.translate', 'token.tokenize', 'mac.generate', 'mac.verify', 'emv.authorize', 'terminal.data'];
+const AUTHORIZATION: readonly Activity[] = [
+  'keys.describe',
+  'card.ref',
+  'card.verify',
+  'pin.verify',
+  'pin.translate',
+  'token.tokenize',
+  'mac.generate',
+  'mac.verify',
+  'emv.authorize',
+  'terminal.data',
+];
 
 /**
  * The three profiles and their activities. `authorization` is the online host: it verifies PINs and card codes
@@ -88,7 +119,18 @@ const AUTHORIZATION: readonly Activity[] = ['keys.describe', 'card.ref', 'card.v
  */
 export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = frozen({
   authorization: AUTHORIZATION,
-  issuance: [...AUTHORIZATION, 'card.generate', 'card.manage', 'pin.clear', 'pin.issue', 'issue', 'token.detokenize', 'data.encrypt', 'data.decrypt', 'emv.perso'],
+  issuance: [
+    ...AUTHORIZATION,
+    'card.generate',
+    'card.manage',
+    'pin.clear',
+    'pin.issue',
+    'issue',
+    'token.detokenize',
+    'data.encrypt',
+    'data.decrypt',
+    'emv.perso',
+  ],
   custodian: ['keys.describe', 'keys.generate', 'keys.import', 'keys.export', 'lmk.rotate'],
 });
 
@@ -172,4 +214,3 @@ export const METHOD_ACTIVITIES = frozen({
  * METHOD_ACTIVITIES[method]  // => 'keys.generate'
  */
 export type HsmMethod = keyof typeof METHOD_ACTIVITIES;
-

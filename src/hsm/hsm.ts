@@ -35,7 +35,8 @@ function dcvv2Policy(value: unknown): Dcvv2Policy {
     tryLimit: d.tryLimit === undefined ? 5 : checkInt('dcvv2.tryLimit', d.tryLimit, 1, 99),
     monotonic: d.monotonic === true,
   };
-  if (policy.back + policy.fwd > 2) throw new CardHsmError('ERR_FORMAT', '"dcvv2.back" + "dcvv2.fwd" must be at most 2', 'dcvv2.back');
+  if (policy.back + policy.fwd > 2)
+    throw new CardHsmError('ERR_FORMAT', '"dcvv2.back" + "dcvv2.fwd" must be at most 2', 'dcvv2.back');
   return policy;
 }
 
@@ -43,10 +44,14 @@ function dcvv2Policy(value: unknown): Dcvv2Policy {
 function development(value: unknown): boolean {
   if (value === undefined) return false;
   const d = checkOptions('development', value);
-  if (d.allowSingleComponent !== true) throw new CardHsmError('ERR_FORMAT', '"development" expected { allowSingleComponent: true, warn? }', 'development');
+  if (d.allowSingleComponent !== true)
+    throw new CardHsmError('ERR_FORMAT', '"development" expected { allowSingleComponent: true, warn? }', 'development');
   const warn = d.warn ?? console.error;
-  if (typeof warn !== 'function') throw new CardHsmError('ERR_TYPE', '"development.warn" expected a function', 'development.warn');
-  (warn as (m: string) => void)('*** cardhsm WARNING: this Hsm accepts single-component keys (development only): no dual control. ***');
+  if (typeof warn !== 'function')
+    throw new CardHsmError('ERR_TYPE', '"development.warn" expected a function', 'development.warn');
+  (warn as (m: string) => void)(
+    '*** cardhsm WARNING: this Hsm accepts single-component keys (development only): no dual control. ***',
+  );
   return true;
 }
 
@@ -137,22 +142,39 @@ export class Hsm {
     this.#fromComponents = fromComponents.has(o);
     const auditKey = hmacKey(this.#vault, 'auditKey', o.auditKey, 'cardhsm/audit/v1');
     registerAuditKey(this, auditKey);
-    const run = operationRunner(this.#auth, o.audit === undefined ? undefined : auditWriter(o.audit as O.HsmOptions['audit'] & object, auditKey));
-    const tables = new Set(checkArray('decimalizationTables', o.decimalizationTables ?? ['0123456789012345']).map((t, i) => checkDigits(`decimalizationTables[${i}]`, t, 16, 16)));
+    const run = operationRunner(
+      this.#auth,
+      o.audit === undefined ? undefined : auditWriter(o.audit as O.HsmOptions['audit'] & object, auditKey),
+    );
+    const tables = new Set(
+      checkArray('decimalizationTables', o.decimalizationTables ?? ['0123456789012345']).map((t, i) =>
+        checkDigits(`decimalizationTables[${i}]`, t, 16, 16),
+      ),
+    );
     const pinPolicy = (o.pinPolicy ?? {}) as PinPolicy;
     checkPinPolicy('1357', pinPolicy); // throws now if the policy itself is malformed
     const dcvv2 = dcvv2Policy(o.dcvv2);
     const store = o.store as Store | undefined;
     this.#control = new ControlPlane(this.#vault, run, development(o.development));
     this.#data = new DataPlane(this.#vault, run, dcvv2);
-    this.#cards = new CardState(this.#vault, run, store, hmacKey(this.#vault, 'cardRefKey', o.cardRefKey, 'cardhsm/card-reference/v1'), {
-      pinTryLimit: o.pinTryLimit === undefined ? 3 : checkInt('pinTryLimit', o.pinTryLimit, 1, 99),
-      cardCodeTryLimit: o.cardCodeTryLimit === undefined ? 5 : checkInt('cardCodeTryLimit', o.cardCodeTryLimit, 1, 99),
-      activationLimit: o.activationAttemptLimit === undefined ? 3 : checkInt('activationAttemptLimit', o.activationAttemptLimit, 1, 99),
-      pinPolicy,
-      tables,
-      dcvv2,
-    });
+    this.#cards = new CardState(
+      this.#vault,
+      run,
+      store,
+      hmacKey(this.#vault, 'cardRefKey', o.cardRefKey, 'cardhsm/card-reference/v1'),
+      {
+        pinTryLimit: o.pinTryLimit === undefined ? 3 : checkInt('pinTryLimit', o.pinTryLimit, 1, 99),
+        cardCodeTryLimit:
+          o.cardCodeTryLimit === undefined ? 5 : checkInt('cardCodeTryLimit', o.cardCodeTryLimit, 1, 99),
+        activationLimit:
+          o.activationAttemptLimit === undefined
+            ? 3
+            : checkInt('activationAttemptLimit', o.activationAttemptLimit, 1, 99),
+        pinPolicy,
+        tables,
+        dcvv2,
+      },
+    );
     this.#issuer = new Issuer(this.#vault, run, () => this.#cards.store(), this.#cards, pinPolicy);
     this.#emv = new EmvPlane(this.#vault, run);
     this.#dukpt = new DukptPlane(this.#vault, run);
@@ -241,7 +263,10 @@ export class Hsm {
    * @throws ERR_TYPE (a target not made from components: whoever knows its LMK could unwrap non-exportable keys).
    */
   rotateLmk(target: Hsm, keyBlocks: string[]): string[] {
-    return this.#control.rotateLmk(target instanceof Hsm && target.#fromComponents ? target.#vault : undefined, keyBlocks);
+    return this.#control.rotateLmk(
+      target instanceof Hsm && target.#fromComponents ? target.#vault : undefined,
+      keyBlocks,
+    );
   }
 
   // ---- card codes ----------------------------------------------------------------------------------------------
@@ -354,7 +379,9 @@ export class Hsm {
    * @param options DynamicCvv2CheckOptions.
    * @throws ERR_DCVV2_LOCKED, ERR_CARD_REF, ERR_STORE_UNAVAILABLE.
    */
-  verifyDynamicCvv2(options: O.DynamicCvv2CheckOptions): Promise<O.AttemptResult & { valid: boolean; drift: number | null }> {
+  verifyDynamicCvv2(
+    options: O.DynamicCvv2CheckOptions,
+  ): Promise<O.AttemptResult & { valid: boolean; drift: number | null }> {
     return this.#cards.verifyDynamicCvv2(options);
   }
   /**

@@ -54,7 +54,14 @@ export interface HsmOptions {
    */
   cardRefKey?: string;
   /** Dynamic CVV2 policy: window length, digits, accepted drift, try limit (default 5), monotonic windows. */
-  dcvv2?: { windowSeconds?: number; digits?: 3 | 4; back?: number; fwd?: number; tryLimit?: number; monotonic?: boolean };
+  dcvv2?: {
+    windowSeconds?: number;
+    digits?: 3 | 4;
+    back?: number;
+    fwd?: number;
+    tryLimit?: number;
+    monotonic?: boolean;
+  };
   /**
    * Development only: allows importKeyComponents with a single component. Announced with a warning through
    * `warn` (default console.error) when the Hsm is made.

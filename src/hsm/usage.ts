@@ -91,8 +91,16 @@ export const RULES: Readonly<Record<Purpose, Rule>> = frozen({
   'dcvv2.verify': { usages: ['E6'], modes: 'CVXN', algorithms: { H: [32], T: [16] } },
   // MAC keys by their X9.143 algorithm: M0/M1 ISO 9797-1 algorithm 1, M3 algorithm 3 (retail MAC), M5/M6 CMAC (TDES
   // or AES), M7 HMAC. (M2, M4 and M8 name MAC algorithms cardhsm does not implement.)
-  'mac.generate': { usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'], modes: 'CGN', algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] } },
-  'mac.verify': { usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'], modes: 'CVN', algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] } },
+  'mac.generate': {
+    usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'],
+    modes: 'CGN',
+    algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] },
+  },
+  'mac.verify': {
+    usages: ['M0', 'M1', 'M3', 'M5', 'M6', 'M7'],
+    modes: 'CVN',
+    algorithms: { T: [16, 24], A: [16, 24, 32], H: [32] },
+  },
   // EMV issuer master keys (X9.143 E0-E4): application cryptograms, secure messaging for confidentiality (SMC) and
   // integrity (SMI), dynamic numbers (dCVV, CVC3).
   'emv.ac': { usages: ['E0'], ...EMV_IMK },
@@ -104,4 +112,3 @@ export const RULES: Readonly<Record<Purpose, Rule>> = frozen({
   'dukpt.derive': { usages: ['B0', 'B1'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
   'dukpt.export': { usages: ['B0'], modes: 'XN', algorithms: { T: [16], A: [16, 24, 32] } },
 });
-

@@ -9,7 +9,16 @@ import type { TokenOptions } from '../token.js';
 import { tokenPlan, type TokenPlan } from '../_token.js';
 import type { PinPolicy } from '../pinpolicy.js';
 import { pinPolicyBitset, pinPolicyPredicate, PIN_BITSET_MAX_LENGTH } from '../_pinpolicy.js';
-import { withKernel, selectKey, keySchedule, putAscii, decodeAscii, ALG_AES, ALG_TDES, type Kernel } from '../wasm/_calls.js';
+import {
+  withKernel,
+  selectKey,
+  keySchedule,
+  putAscii,
+  decodeAscii,
+  ALG_AES,
+  ALG_TDES,
+  type Kernel,
+} from '../wasm/_calls.js';
 import type { PanIssuer } from './pan.js';
 import type { IssuedCard } from './cards.js';
 
@@ -74,7 +83,8 @@ export function derivePins(pvk: Uint8Array, pans: readonly string[], length: num
   y1.fill(0);
   second.fill(0);
   // 16 attempts give ~160 uniform digits: a card without a PIN by then means a policy that allows almost nothing.
-  if (pins.includes(undefined)) throw new CardHsmError('ERR_PIN_POLICY', 'the PIN policy allows too few PINs to issue from', 'pinPolicy');
+  if (pins.includes(undefined))
+    throw new CardHsmError('ERR_PIN_POLICY', 'the PIN policy allows too few PINs to issue from', 'pinPolicy');
   return pins as string[];
 }
 
@@ -109,7 +119,9 @@ export function cardTextAt(recipe: CardRecipe, start: number, count: number): Ca
   const pansFirst = !recipe.issuer.kernelMakesPans || (recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH);
   if (pansFirst) return cardTextFor(recipe, recipe.issuer.pansAt(start, count));
   const length = recipe.issuer.length;
-  return runKernel(recipe, tokenPlanOf(recipe, length), count, length, (k, base, n) => recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n));
+  return runKernel(recipe, tokenPlanOf(recipe, length), count, length, (k, base, n) =>
+    recipe.issuer.loadPans(k, k.IN + AT_PANS, start + base, n),
+  );
 }
 
 /** The recipe's token plan for PANs of `length` (undefined without tokens). */
@@ -120,13 +132,17 @@ function tokenPlanOf(recipe: CardRecipe, length: number): TokenPlan | undefined 
 /** The cards for the given PANs, all of one length (a reissue keeps its number). */
 export function cardTextFor(recipe: CardRecipe, pans: readonly string[]): CardText {
   const length = pans[0]?.length ?? recipe.issuer.length;
-  if (pans.some((p) => p.length !== length)) throw new CardHsmError('ERR_INTERNAL', 'cardTextFor: PANs of one length expected');
+  if (pans.some((p) => p.length !== length))
+    throw new CardHsmError('ERR_INTERNAL', 'cardTextFor: PANs of one length expected');
   const plan = tokenPlanOf(recipe, length);
   const mode = plan?.mode;
   if ((mode === 'valid' || mode === 'invalid') && !pans.every(isLuhnValid)) {
     throw new CardHsmError('ERR_FORMAT', `"pan" must pass Luhn for luhn '${mode}' tokens`, 'pan');
   }
-  const pins = recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH ? derivePins(recipe.pin.pvk, pans, recipe.pin.length, recipe.pin.policy) : undefined;
+  const pins =
+    recipe.pin && recipe.pin.length > PIN_BITSET_MAX_LENGTH
+      ? derivePins(recipe.pin.pvk, pans, recipe.pin.length, recipe.pin.policy)
+      : undefined;
   try {
     return runKernel(
       recipe,
@@ -166,7 +182,12 @@ function digitsValue(text: string, at: number, n: number): number {
  * Turns kernel records `from` .. `to` - 1 into IssuedCards. Streaming callers convert a few hundred at a time, so
  * that cards die young: objects that outlive two scavenges are promoted, and old-generation GC costs far more.
  */
-export function cardsFromText(recipe: Pick<CardRecipe, 'expiry' | 'serviceCode'>, t: CardText, from = 0, to = t.count): IssuedCard[] {
+export function cardsFromText(
+  recipe: Pick<CardRecipe, 'expiry' | 'serviceCode'>,
+  t: CardText,
+  from = 0,
+  to = t.count,
+): IssuedCard[] {
   const { text, stride, panLength: L, token, pinBlockChars } = t;
   const { expiry, serviceCode } = recipe;
   const { three, four } = digitStrings();
@@ -181,11 +202,32 @@ export function cardsFromText(recipe: Pick<CardRecipe, 'expiry' | 'serviceCode'>
     const q = token ? p + L : p;
     // One object literal per shape, so that every card of a run shares one hidden class from the start.
     if (token && pinBlockChars > 0) {
-      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, token: text.substring(p, q), pinBlock: text.substring(q, q + pinBlockChars), pvv: four[digitsValue(text, q + pinBlockChars, 4)]! };
+      cards[i] = {
+        pan,
+        lastFour,
+        expiry,
+        serviceCode,
+        cvv,
+        cvv2,
+        icvv,
+        token: text.substring(p, q),
+        pinBlock: text.substring(q, q + pinBlockChars),
+        pvv: four[digitsValue(text, q + pinBlockChars, 4)]!,
+      };
     } else if (token) {
       cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, token: text.substring(p, q) };
     } else if (pinBlockChars > 0) {
-      cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv, pinBlock: text.substring(q, q + pinBlockChars), pvv: four[digitsValue(text, q + pinBlockChars, 4)]! };
+      cards[i] = {
+        pan,
+        lastFour,
+        expiry,
+        serviceCode,
+        cvv,
+        cvv2,
+        icvv,
+        pinBlock: text.substring(q, q + pinBlockChars),
+        pvv: four[digitsValue(text, q + pinBlockChars, 4)]!,
+      };
     } else {
       cards[i] = { pan, lastFour, expiry, serviceCode, cvv, cvv2, icvv };
     }
@@ -205,7 +247,11 @@ export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCar
   const cards = new Array<IssuedCard>(pans.length);
   for (const length of lengths) {
     const at = pans.flatMap((p, i) => (p.length === length ? [i] : []));
-    for (const [j, c] of cardsFor(recipe, at.map((i) => pans[i]!)).entries()) cards[at[j]!] = c;
+    for (const [j, c] of cardsFor(
+      recipe,
+      at.map((i) => pans[i]!),
+    ).entries())
+      cards[at[j]!] = c;
   }
   return cards;
 }
@@ -215,7 +261,14 @@ export function cardsFor(recipe: CardRecipe, pans: readonly string[]): IssuedCar
  * PANs in place (`base` = the chunk's first card); `plan` is the token plan (tokenPlanOf); `pins`, when given, are
  * the cards' PINs (else derived inside).
  */
-function runKernel(recipe: CardRecipe, plan: TokenPlan | undefined, count: number, panLength: number, loadPans: (k: Kernel, base: number, n: number) => void, pins?: readonly string[]): CardText {
+function runKernel(
+  recipe: CardRecipe,
+  plan: TokenPlan | undefined,
+  count: number,
+  panLength: number,
+  loadPans: (k: Kernel, base: number, n: number) => void,
+  pins?: readonly string[],
+): CardText {
   const { cvk, expiry, serviceCode, pin, token } = recipe;
   const allowed = pin && !pins ? pinPolicyBitset(pin.policy, pin.length) : undefined;
   const texts: string[] = [];
@@ -227,7 +280,8 @@ function runKernel(recipe: CardRecipe, plan: TokenPlan | undefined, count: numbe
     putAscii(m, k.IN + AT_SERVICE, serviceCode);
     if (plan) m.set(plan.tweak, k.IN + AT_TWEAK);
     if (allowed) m.set(allowed, k.IN + AT_ALLOWED);
-    if (x.CARDS_CHUNK.value !== CHUNK) throw new CardHsmError('ERR_INTERNAL', 'kernel and cards.ts disagree on the chunk size');
+    if (x.CARDS_CHUNK.value !== CHUNK)
+      throw new CardHsmError('ERR_INTERNAL', 'kernel and cards.ts disagree on the chunk size');
     for (let base = 0; base < count; base += CHUNK) {
       const n = Math.min(CHUNK, count - base);
       x.cardsStart(n, panLength);
@@ -235,8 +289,20 @@ function runKernel(recipe: CardRecipe, plan: TokenPlan | undefined, count: numbe
         loadPans(k, base, n);
         x.cardsCvvs(selectKey(k, ALG_TDES, cvk), k.IN + AT_EXPIRY, k.IN + AT_SERVICE);
         if (token && plan) {
-          const mode = { any: x.TOKEN_ANY, valid: x.TOKEN_VALID, invalid: x.TOKEN_INVALID, alphanumeric: x.TOKEN_ALPHANUMERIC }[plan.mode].value as number;
-          x.cardsTokens(...keySchedule(k, ALG_AES, token.key), mode, plan.left, plan.right, k.IN + AT_TWEAK, plan.tweak.length);
+          const mode = {
+            any: x.TOKEN_ANY,
+            valid: x.TOKEN_VALID,
+            invalid: x.TOKEN_INVALID,
+            alphanumeric: x.TOKEN_ALPHANUMERIC,
+          }[plan.mode].value as number;
+          x.cardsTokens(
+            ...keySchedule(k, ALG_AES, token.key),
+            mode,
+            plan.left,
+            plan.right,
+            k.IN + AT_TWEAK,
+            plan.tweak.length,
+          );
         }
         if (pin) addPins(k, pin, n, base, pins);
         stride = x.cardsWrite(k.OUT, +!!token);
@@ -247,10 +313,23 @@ function runKernel(recipe: CardRecipe, plan: TokenPlan | undefined, count: numbe
     }
   });
   const pinBlockChars = pin ? (pin.aes ? 32 : 16) : 0;
-  return { text: texts.length === 1 ? texts[0]! : texts.join(''), count, stride, panLength, token: !!token, pinBlockChars };
+  return {
+    text: texts.length === 1 ? texts[0]! : texts.join(''),
+    count,
+    stride,
+    panLength,
+    token: !!token,
+    pinBlockChars,
+  };
 }
 
-function addPins(k: Kernel, pin: NonNullable<CardRecipe['pin']>, n: number, base: number, pins: readonly string[] | undefined): void {
+function addPins(
+  k: Kernel,
+  pin: NonNullable<CardRecipe['pin']>,
+  n: number,
+  base: number,
+  pins: readonly string[] | undefined,
+): void {
   const x = k.x;
   const [pvk, single] = keySchedule(k, ALG_TDES, pin.pvk);
   if (pins) {

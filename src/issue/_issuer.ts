@@ -14,7 +14,13 @@ import type { Store } from '../store/store.js';
 import { kcvOf, type KeyVault, type OpenKey } from '../hsm/_vault.js';
 import { withOptions, type Run, type OperationContext } from '../hsm/_operation.js';
 import type { Purpose } from '../hsm/usage.js';
-import type { IssueCardsOptions, IssueOptions, PanRangeOptions, PinVerificationData, ReissueOptions } from '../hsm/options.js';
+import type {
+  IssueCardsOptions,
+  IssueOptions,
+  PanRangeOptions,
+  PinVerificationData,
+  ReissueOptions,
+} from '../hsm/options.js';
 import { PanIssuer } from './pan.js';
 import { issueInPool } from './_pool.js';
 import { flatten } from './_stream.js';
@@ -52,7 +58,11 @@ function panRange(shape: { bin: string; length: number }): string {
 
 function checkIdempotencyKey(value: unknown): string {
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
-    throw new CardHsmError('ERR_FORMAT', '"idempotencyKey" expected 1..128 printable ASCII characters without spaces', 'idempotencyKey');
+    throw new CardHsmError(
+      'ERR_FORMAT',
+      '"idempotencyKey" expected 1..128 printable ASCII characters without spaces',
+      'idempotencyKey',
+    );
   }
   return value;
 }
@@ -60,16 +70,27 @@ function checkIdempotencyKey(value: unknown): string {
 /** What makes two issuance requests "the same": every parameter, keys by their public KCVs. */
 function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, count: number): string {
   const fields = ['bin', 'length', 'expiry', 'monthsToExpiration', 'serviceCode', 'pvki', 'pinLength', 'tokenOptions'];
-  const material = JSON.stringify({ count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] ?? null])) }, (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v));
+  const material = JSON.stringify(
+    { count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] ?? null])) },
+    (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v),
+  );
   return createHash('sha256').update(material).digest('hex');
 }
 
 function exhausted(range: string, remaining: number, wanted: number): CardHsmError {
-  return new CardHsmError('ERR_RANGE_EXHAUSTED', `${range} has ${remaining} PANs left, fewer than the ${wanted} asked for`, 'count');
+  return new CardHsmError(
+    'ERR_RANGE_EXHAUSTED',
+    `${range} has ${remaining} PANs left, fewer than the ${wanted} asked for`,
+    'count',
+  );
 }
 
 /** Computes batches in this thread, in counter order. */
-async function* inThread(recipe: CardRecipe, plan: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number): AsyncGenerator<CardText> {
+async function* inThread(
+  recipe: CardRecipe,
+  plan: AsyncIterable<[number, number]> | Iterable<[number, number]>,
+  batchSize: number,
+): AsyncGenerator<CardText> {
   for await (const [start, end] of plan) {
     for (let at = start; at < end; at += batchSize) yield cardTextAt(recipe, at, Math.min(batchSize, end - at));
   }
@@ -115,20 +136,37 @@ export class Issuer {
       if (o.expiry !== undefined && o.monthsToExpiration !== undefined) {
         throw new CardHsmError('ERR_FORMAT', 'give "expiry" or "monthsToExpiration", not both', 'expiry');
       }
-      const expiry = o.expiry !== undefined ? checkExpiryYymm('expiry', o.expiry) : expiryAfter(o.monthsToExpiration === undefined ? 36 : checkInt('monthsToExpiration', o.monthsToExpiration, 1, 240), now);
+      const expiry =
+        o.expiry !== undefined
+          ? checkExpiryYymm('expiry', o.expiry)
+          : expiryAfter(
+              o.monthsToExpiration === undefined ? 36 : checkInt('monthsToExpiration', o.monthsToExpiration, 1, 240),
+              now,
+            );
       const serviceCode = o.serviceCode === undefined ? '101' : checkDigits('serviceCode', o.serviceCode, 3, 3);
       const cvk = open('cvk', 'cvv.generate');
       const panKey = open('panKey', 'pan.permute');
       issuer = new PanIssuer({ key: panKey.key, bin, length });
       const recipe: CardRecipe = { issuer, cvk: cvk.key, expiry, serviceCode };
       if ((o.pinKey === undefined) !== (o.pvk === undefined)) {
-        throw new CardHsmError('ERR_FORMAT', 'give both "pinKey" and "pvk" (a PIN needs its PVV), or neither', o.pinKey === undefined ? 'pinKey' : 'pvk');
+        throw new CardHsmError(
+          'ERR_FORMAT',
+          'give both "pinKey" and "pvk" (a PIN needs its PVV), or neither',
+          o.pinKey === undefined ? 'pinKey' : 'pvk',
+        );
       }
       if (o.pinKey !== undefined) {
         const pinKey = open('pinKey', 'pin.encrypt');
         const pvk = open('pvk', 'pvv.generate');
         const pinLength = o.pinLength === undefined ? 4 : checkInt('pinLength', o.pinLength, 4, 12);
-        recipe.pin = { pinKey: pinKey.key, aes: pinKey.header.algorithm === 'A', pvk: pvk.key, pvki: o.pvki === undefined ? '1' : checkDigits('pvki', o.pvki, 1, 1), length: pinLength, policy: this.#pinPolicy };
+        recipe.pin = {
+          pinKey: pinKey.key,
+          aes: pinKey.header.algorithm === 'A',
+          pvk: pvk.key,
+          pvki: o.pvki === undefined ? '1' : checkDigits('pvki', o.pvki, 1, 1),
+          length: pinLength,
+          policy: this.#pinPolicy,
+        };
       }
       if (o.tokenKey !== undefined) {
         const tokenKey = open('tokenKey', 'token.tokenize');
@@ -152,9 +190,16 @@ export class Issuer {
   async #claim(store: Store, bin: string, length: number, panKeyKcv: string): Promise<void> {
     const range = panRange({ bin, length });
     const prefixes = Array.from({ length: bin.length - MIN_PREFIX }, (_, i) => bin.slice(0, MIN_PREFIX + i));
-    const refuse = (other: string) => new CardHsmError('ERR_PAN_RANGE_OVERLAP', `${range} overlaps ${other}: nested prefixes of one length share PANs`, 'bin');
+    const refuse = (other: string) =>
+      new CardHsmError(
+        'ERR_PAN_RANGE_OVERLAP',
+        `${range} overlaps ${other}: nested prefixes of one length share PANs`,
+        'bin',
+      );
     const shorterInUse = async () => {
-      for (const p of prefixes) if ((await store.getIdempotent(`${panRange({ bin: p, length })}/panKey`)) !== undefined) return panRange({ bin: p, length });
+      for (const p of prefixes)
+        if ((await store.getIdempotent(`${panRange({ bin: p, length })}/panKey`)) !== undefined)
+          return panRange({ bin: p, length });
       return undefined;
     };
     if (!this.#claimed.has(range)) {
@@ -166,7 +211,11 @@ export class Issuer {
     }
     const { value } = await store.putIdempotent(`${range}/panKey`, panKeyKcv);
     if (value !== panKeyKcv) {
-      throw new CardHsmError('ERR_KEY_USAGE', `"panKey" differs from the key (KCV ${value}) that numbers ${range}: another key would repeat PANs`, 'panKey');
+      throw new CardHsmError(
+        'ERR_KEY_USAGE',
+        `"panKey" differs from the key (KCV ${value}) that numbers ${range}: another key would repeat PANs`,
+        'panKey',
+      );
     }
     if (!this.#claimed.has(range)) {
       // A nested prefix claimed concurrently: one of the two sees the other here.
@@ -183,11 +232,24 @@ export class Issuer {
   }
 
   /** The counter lease of an idempotent run: the stored one when the key was used before, else a new one. */
-  async #idempotentLease(store: Store, key: string, digest: string, range: string, count: number, capacity: number, expiry: string): Promise<{ leases: Array<[number, number]>; expiry: string }> {
+  async #idempotentLease(
+    store: Store,
+    key: string,
+    digest: string,
+    range: string,
+    count: number,
+    capacity: number,
+    expiry: string,
+  ): Promise<{ leases: Array<[number, number]>; expiry: string }> {
     const recordKey = `issue/${key}`;
     const read = (json: string) => {
       const r = JSON.parse(json) as { digest: string; leases: Array<[number, number]>; expiry: string };
-      if (r.digest !== digest) throw new CardHsmError('ERR_IDEMPOTENCY', '"idempotencyKey" was used before with different parameters', 'idempotencyKey');
+      if (r.digest !== digest)
+        throw new CardHsmError(
+          'ERR_IDEMPOTENCY',
+          '"idempotencyKey" was used before with different parameters',
+          'idempotencyKey',
+        );
       return r;
     };
     const existing = await store.getIdempotent(recordKey);
@@ -196,11 +258,20 @@ export class Issuer {
     const lease = await store.leaseRange(range, count, capacity, true);
     if (lease === null) throw exhausted(range, await this.#remaining(store, range, capacity), count);
     // A concurrent run with the same key may have recorded first: its lease wins, ours becomes a gap.
-    return read((await store.putIdempotent(recordKey, JSON.stringify({ digest, leases: [[lease.start, lease.end]], expiry }))).value);
+    return read(
+      (await store.putIdempotent(recordKey, JSON.stringify({ digest, leases: [[lease.start, lease.end]], expiry })))
+        .value,
+    );
   }
 
   /** Leases counters batch by batch, so that a crash loses at most one batch (as a gap, never a duplicate). */
-  async *#leaseStream(store: Store, range: string, count: number, batchSize: number, capacity: number): AsyncGenerator<[number, number]> {
+  async *#leaseStream(
+    store: Store,
+    range: string,
+    count: number,
+    batchSize: number,
+    capacity: number,
+  ): AsyncGenerator<[number, number]> {
     for (let got = 0; got < count; ) {
       const lease = await store.leaseRange(range, Math.min(batchSize, count - got), capacity);
       if (lease === null) throw exhausted(range, 0, count - got);
@@ -237,7 +308,8 @@ export class Issuer {
       release = plan.release;
       let issued = 0;
       for await (const batch of plan.batches) {
-        for (let at = 0; at < batch.count; at += YIELD_SLICE) yield cardsFromText(plan.recipe, batch, at, Math.min(batch.count, at + YIELD_SLICE));
+        for (let at = 0; at < batch.count; at += YIELD_SLICE)
+          yield cardsFromText(plan.recipe, batch, at, Math.min(batch.count, at + YIELD_SLICE));
         issued += batch.count;
         if (typeof o.onProgress === 'function') o.onProgress({ issued, total: plan.count });
       }
@@ -252,11 +324,19 @@ export class Issuer {
   }
 
   /** Checks and opens everything an issueCards run needs, and leases its counters (or the first batch). */
-  async #prepare(o: Record<string, unknown>, ctx: OperationContext): Promise<{ recipe: CardRecipe; batches: AsyncGenerator<CardText>; count: number; release: () => void }> {
+  async #prepare(
+    o: Record<string, unknown>,
+    ctx: OperationContext,
+  ): Promise<{ recipe: CardRecipe; batches: AsyncGenerator<CardText>; count: number; release: () => void }> {
     const count = checkInt('count', o.count, 1, 1_000_000_000);
     const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
     const idempotencyKey = o.idempotencyKey === undefined ? undefined : checkIdempotencyKey(o.idempotencyKey);
-    const workers = o.workers === undefined ? (count >= POOL_MIN_CARDS ? Math.min(availableParallelism(), 8) : 1) : checkInt('workers', o.workers, 1, 64);
+    const workers =
+      o.workers === undefined
+        ? count >= POOL_MIN_CARDS
+          ? Math.min(availableParallelism(), 8)
+          : 1
+        : checkInt('workers', o.workers, 1, 64);
     const store = this.#store();
     const { recipe, kcvs, panKey, panKeyKcv, release } = this.#open(o, ctx, new Date());
     try {
@@ -265,7 +345,15 @@ export class Issuer {
       await this.#claim(store, issuer.bin, issuer.length, panKeyKcv);
       let plan: AsyncIterable<[number, number]> | Iterable<[number, number]>;
       if (idempotencyKey !== undefined) {
-        const replay = await this.#idempotentLease(store, idempotencyKey, issueDigest(o, kcvs(), count), range, count, issuer.capacity, recipe.expiry);
+        const replay = await this.#idempotentLease(
+          store,
+          idempotencyKey,
+          issueDigest(o, kcvs(), count),
+          range,
+          count,
+          issuer.capacity,
+          recipe.expiry,
+        );
         recipe.expiry = replay.expiry;
         plan = replay.leases;
       } else {
@@ -275,7 +363,10 @@ export class Issuer {
       }
       // Worker threads pay off for large runs only: starting a pool costs ~0.1 s here, what one thread needs for
       // ~40,000 cards, and two workers save about half the time.
-      const batches = workers > 1 ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers }) : inThread(recipe, plan, batchSize);
+      const batches =
+        workers > 1
+          ? issueInPool({ ...recipe, panKey, bin: issuer.bin, length: issuer.length }, plan, batchSize, { workers })
+          : inThread(recipe, plan, batchSize);
       return { recipe, batches, count, release };
     } catch (e) {
       release();
@@ -308,7 +399,12 @@ export class Issuer {
       await this.#claim(store, recipe.issuer.bin, recipe.issuer.length, panKeyKcv);
       const card = cardsAt(recipe, await this.#nextCounter(store, range, recipe.issuer.capacity), 1)[0]!;
       if (card.pvv !== undefined) {
-        await this.#cards.storeVerification(this.#cards.ref(card.pan), { type: 'VISA_PVV', pvk: o.pvk as string, pvki: recipe.pin!.pvki, pvv: card.pvv });
+        await this.#cards.storeVerification(this.#cards.ref(card.pan), {
+          type: 'VISA_PVV',
+          pvk: o.pvk as string,
+          pvki: recipe.pin!.pvki,
+          pvv: card.pvv,
+        });
       }
       return card;
     } finally {

@@ -40,7 +40,10 @@ function workerUrl(): URL {
     const url = new URL(candidate, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
-  throw new CardHsmError('ERR_INTERNAL', 'the issuance worker script (dist/issue/worker.js) is missing: run npm run build');
+  throw new CardHsmError(
+    'ERR_INTERNAL',
+    'the issuance worker script (dist/issue/worker.js) is missing: run npm run build',
+  );
 }
 
 /** A copy of the recipe's keys for one worker; the caller keeps (and later zeroes) its own. */
@@ -85,7 +88,14 @@ class PoolWorker {
   }
 
   start(run: number, recipe: WorkerRecipe, failOnceAt?: number): void {
-    if (this.alive) this.#worker.postMessage({ type: 'start', run, recipe: copyRecipe(recipe), module: kernelModule(), failOnceAt } satisfies WorkerRequest);
+    if (this.alive)
+      this.#worker.postMessage({
+        type: 'start',
+        run,
+        recipe: copyRecipe(recipe),
+        module: kernelModule(),
+        failOnceAt,
+      } satisfies WorkerRequest);
   }
 
   end(run: number): void {
@@ -155,7 +165,12 @@ export interface PoolOptions {
  * Computes the cards for `ranges` (counter [start, end) runs, split into `batchSize` batches) on `workers`
  * threads, yielding them in counter order, at most two batches per worker in flight.
  */
-export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>, batchSize: number, options: PoolOptions): AsyncGenerator<CardText> {
+export async function* issueInPool(
+  recipe: WorkerRecipe,
+  ranges: AsyncIterable<[number, number]> | Iterable<[number, number]>,
+  batchSize: number,
+  options: PoolOptions,
+): AsyncGenerator<CardText> {
   const run = nextRun++;
   const workers = acquire(options.workers);
   for (const [i, w] of workers.entries()) w.start(run, recipe, i === 0 ? options.failOnceAt : undefined);
@@ -174,7 +189,10 @@ export async function* issueInPool(recipe: WorkerRecipe, ranges: AsyncIterable<[
       fresh.start(run, recipe);
       return await fresh.batch(run, nextId++, start, count);
     } catch (e) {
-      throw new CardHsmError('ERR_INTERNAL', `issuance worker failed twice on counters ${start}..${start + count - 1}: ${(e as Error).message}`);
+      throw new CardHsmError(
+        'ERR_INTERNAL',
+        `issuance worker failed twice on counters ${start}..${start + count - 1}: ${(e as Error).message}`,
+      );
     } finally {
       await fresh.terminate();
     }

@@ -92,7 +92,12 @@ export class PanIssuer {
    */
   loadPans(k: Kernel, at: number, start: number, count: number): void {
     // Public only for src/issue/_cards.ts: anything but the loaded kernel is refused before memory is touched.
-    if (k === undefined || k !== loadedKernel()) throw new CardHsmError('ERR_TYPE', '"k" expected the loaded cardhsm kernel (loadPans is internal to issuance)', 'k');
+    if (k === undefined || k !== loadedKernel())
+      throw new CardHsmError(
+        'ERR_TYPE',
+        '"k" expected the loaded cardhsm kernel (loadPans is internal to issuance)',
+        'k',
+      );
     checkInt('at', at, k.IN, k.IN + k.IO_BYTES - 1);
     if (!this.kernelMakesPans) throw new CardHsmError('ERR_INTERNAL', 'loadPans needs an FF1 body: use pansAt');
     this.#checkRange(start, count);
@@ -115,7 +120,11 @@ export class PanIssuer {
     checkInt('start', start, 0, Number.MAX_SAFE_INTEGER);
     checkInt('count', count, 0, 10_000_000);
     if (start + count > this.capacity) {
-      throw new CardHsmError('ERR_RANGE_EXHAUSTED', `counters up to ${start + count} exceed the ${this.capacity} PANs of this prefix and length`, 'count');
+      throw new CardHsmError(
+        'ERR_RANGE_EXHAUSTED',
+        `counters up to ${start + count} exceed the ${this.capacity} PANs of this prefix and length`,
+        'count',
+      );
     }
   }
 

@@ -21,7 +21,10 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'start') {
     useKernelModule(msg.module);
     const r = msg.recipe;
-    runs.set(msg.run, { recipe: { ...r, issuer: new PanIssuer({ key: r.panKey, bin: r.bin, length: r.length }) }, failOnce: msg.failOnceAt });
+    runs.set(msg.run, {
+      recipe: { ...r, issuer: new PanIssuer({ key: r.panKey, bin: r.bin, length: r.length }) },
+      failOnce: msg.failOnceAt,
+    });
     r.panKey.fill(0);
     return;
   }

@@ -8,10 +8,22 @@ import { fixDesParity } from './parity.js';
 
 /** The 4 weak and 12 semi-weak DES keys, with odd parity (SP 800-67 Rev. 2 §3.3.2). */
 const WEAK_DES_KEYS: readonly string[] = [
-  '0101010101010101', 'FEFEFEFEFEFEFEFE', 'E0E0E0E0F1F1F1F1', '1F1F1F1F0E0E0E0E',
-  '011F011F010E010E', '1F011F010E010E01', '01E001E001F101F1', 'E001E001F101F101',
-  '01FE01FE01FE01FE', 'FE01FE01FE01FE01', '1FE01FE00EF10EF1', 'E01FE01FF10EF10E',
-  '1FFE1FFE0EFE0EFE', 'FE1FFE1FFE0EFE0E', 'E0FEE0FEF1FEF1FE', 'FEE0FEE0FEF1FEF1',
+  '0101010101010101',
+  'FEFEFEFEFEFEFEFE',
+  'E0E0E0E0F1F1F1F1',
+  '1F1F1F1F0E0E0E0E',
+  '011F011F010E010E',
+  '1F011F010E010E01',
+  '01E001E001F101F1',
+  'E001E001F101F101',
+  '01FE01FE01FE01FE',
+  'FE01FE01FE01FE01',
+  '1FE01FE00EF10EF1',
+  'E01FE01FF10EF10E',
+  '1FFE1FFE0EFE0EFE',
+  'FE1FFE1FFE0EFE0E',
+  'E0FEE0FEF1FEF1FE',
+  'FEE0FEE0FEF1FEF1',
 ];
 
 let weakSet: Set<string> | undefined;
@@ -40,10 +52,15 @@ export function checkNotWeak(field: string, key: Uint8Array, des: boolean): void
   }
   if (!des) return;
   const parts = [0, 8, 16].filter((at) => at < key.length).map((at) => key.subarray(at, at + 8));
-  if (parts.some(isWeakDesKey)) throw new CardHsmError('ERR_WEAK_KEY', `"${field}" would be a weak or semi-weak DES key (SP 800-67 §3.3.2)`, field);
+  if (parts.some(isWeakDesKey))
+    throw new CardHsmError('ERR_WEAK_KEY', `"${field}" would be a weak or semi-weak DES key (SP 800-67 §3.3.2)`, field);
   const same = (a: Uint8Array, b: Uint8Array) => constantTimeEqual(fixDesParity(a), fixDesParity(b));
   if (parts.length > 1 && (same(parts[0]!, parts[1]!) || (parts.length === 3 && same(parts[1]!, parts[2]!)))) {
-    throw new CardHsmError('ERR_WEAK_KEY', `"${field}" would be single DES: its key parts repeat (SP 800-67 §3.1)`, field);
+    throw new CardHsmError(
+      'ERR_WEAK_KEY',
+      `"${field}" would be single DES: its key parts repeat (SP 800-67 §3.1)`,
+      field,
+    );
   }
 }
 
@@ -52,7 +69,11 @@ export function checkDistinctComponents(components: readonly Uint8Array[]): void
   for (let i = 0; i < components.length; i++) {
     for (let j = i + 1; j < components.length; j++) {
       if (constantTimeEqual(components[i]!, components[j]!)) {
-        throw new CardHsmError('ERR_WEAK_KEY', `"components[${j}]" repeats "components[${i}]": their XOR cancels (dual control needs distinct components)`, `components[${j}]`);
+        throw new CardHsmError(
+          'ERR_WEAK_KEY',
+          `"components[${j}]" repeats "components[${i}]": their XOR cancels (dual control needs distinct components)`,
+          `components[${j}]`,
+        );
       }
     }
   }

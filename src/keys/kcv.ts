@@ -57,8 +57,18 @@ export interface KcvOptions {
 export function keyCheckValue(key: Uint8Array, opts?: KcvOptions): string {
   const o = checkOptions('opts', opts);
   checkBytes('key', key, [8, 16, 24, 32]);
-  const algorithm = o.algorithm === undefined ? (key.length === 32 ? 'AES' : 'TDES') : checkOneOf('opts.algorithm', o.algorithm, ['TDES', 'AES'] as const);
-  const method = o.method === undefined ? (algorithm === 'AES' ? 'CMAC' : 'ZEROS') : checkOneOf('opts.method', o.method, ['ZEROS', 'CMAC'] as const);
+  const algorithm =
+    o.algorithm === undefined
+      ? key.length === 32
+        ? 'AES'
+        : 'TDES'
+      : checkOneOf('opts.algorithm', o.algorithm, ['TDES', 'AES'] as const);
+  const method =
+    o.method === undefined
+      ? algorithm === 'AES'
+        ? 'CMAC'
+        : 'ZEROS'
+      : checkOneOf('opts.method', o.method, ['ZEROS', 'CMAC'] as const);
   const length = o.length === undefined ? 3 : checkInt('opts.length', o.length, 2, 8);
   if (algorithm === 'AES' && key.length === 8) {
     throw new CardHsmError('ERR_LENGTH', '"key" expected 16, 24, 32 bytes for AES, got length=8', 'key');

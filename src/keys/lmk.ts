@@ -33,10 +33,18 @@ export function lmkCheckValue(lmk: Uint8Array): string {
  * [kcv, componentKcvs] // => ['03D202', ['377822', '8ED5F9']]
  * @throws ERR_TYPE, ERR_LENGTH (component count or size), ERR_WEAK_KEY (identical components, an all-zero LMK)
  */
-export function combineLmkComponents(components: Uint8Array[]): { lmk: Uint8Array; kcv: string; componentKcvs: string[] } {
+export function combineLmkComponents(components: Uint8Array[]): {
+  lmk: Uint8Array;
+  kcv: string;
+  componentKcvs: string[];
+} {
   const list = checkArray('components', components);
   if (list.length < 2 || list.length > 3) {
-    throw new CardHsmError('ERR_LENGTH', `"components" expected 2..3 components, got length=${list.length}`, 'components');
+    throw new CardHsmError(
+      'ERR_LENGTH',
+      `"components" expected 2..3 components, got length=${list.length}`,
+      'components',
+    );
   }
   const parts = list.map((c, i) => checkBytes(`components[${i}]`, c, [LMK_BYTES]));
   checkDistinctComponents(parts);

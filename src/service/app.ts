@@ -33,7 +33,13 @@ declare module 'fastify' {
 /** Every route the app serves (method and URL template), HEAD aside: for the test that OpenAPI lists them all. */
 export const servedRoutes = new WeakMap<object, Array<{ method: string; url: string }>>();
 
-export type App = FastifyInstance<import('node:http').Server, import('node:http').IncomingMessage, import('node:http').ServerResponse, import('fastify').FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface Handled {
   status?: number;
@@ -70,7 +76,9 @@ export interface RouteDef<B extends TSchema, Q extends TSchema, P extends TSchem
 }
 
 export interface Registrar {
-  route<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema>(def: RouteDef<B, Q, P>): void;
+  route<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema>(
+    def: RouteDef<B, Q, P>,
+  ): void;
   app: App;
   ctx: Ctx;
   metrics: Metrics;
@@ -80,17 +88,39 @@ export interface Registrar {
 const ERROR_RESPONSES = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
 
 /** Validation errors as the envelope's code and field. */
-function validationError(err: { validation?: Array<{ keyword: string; instancePath: string; params: Record<string, unknown> }>; validationContext?: string; message: string }): ServiceError {
+function validationError(err: {
+  validation?: Array<{ keyword: string; instancePath: string; params: Record<string, unknown> }>;
+  validationContext?: string;
+  message: string;
+}): ServiceError {
   const v = err.validation?.[0];
   const path = v?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
-  const extra = v?.keyword === 'additionalProperties' ? String(v.params.additionalProperty) : v?.keyword === 'required' ? String(v.params.missingProperty) : '';
+  const extra =
+    v?.keyword === 'additionalProperties'
+      ? String(v.params.additionalProperty)
+      : v?.keyword === 'required'
+        ? String(v.params.missingProperty)
+        : '';
   const field = [path, extra].filter(Boolean).join('.') || undefined;
   const unknownParam = err.validationContext === 'querystring' && v?.keyword === 'additionalProperties';
-  return badRequest(unknownParam ? 'UNKNOWN_PARAMETER' : 'VALIDATION_ERROR', unknownParam ? `unknown query parameter ${JSON.stringify(extra).slice(0, 80)}` : err.message.slice(0, 300), field);
+  return badRequest(
+    unknownParam ? 'UNKNOWN_PARAMETER' : 'VALIDATION_ERROR',
+    unknownParam ? `unknown query parameter ${JSON.stringify(extra).slice(0, 80)}` : err.message.slice(0, 300),
+    field,
+  );
 }
 
-export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Registrar) => void>): Promise<{ app: App; metrics: Metrics }> {
-  const app = Fastify({ logger: false, bodyLimit: 1 << 20, return503OnClosing: true, forceCloseConnections: true }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+export async function buildApp(
+  ctx: Ctx,
+  runner: JobRunner,
+  routes: Array<(r: Registrar) => void>,
+): Promise<{ app: App; metrics: Metrics }> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1 << 20,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   const metrics = createMetrics();
   const served: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (route) => {
@@ -100,9 +130,23 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
 
   // Bodies are typed as sent (no coercion: "100" is not a quantity); query strings and paths arrive as text and
   // are coerced. Neither drops unknown properties: they are errors.
-  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-  const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object));
+  const strict = new Ajv({
+    coerceTypes: false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  const coercing = new Ajv({
+    coerceTypes: true,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema as object),
+  );
 
   // JSON only, parsed from the bytes the signature covers; a body that does not parse is reported after the
   // signature is checked (an unsigned caller learns nothing about the body).
@@ -125,25 +169,51 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
       info: {
         title: 'cardhsm card-management API',
         version: '1.0.0',
-        description: `Signed with HMAC-SHA-256 (headers ${Object.values(SIGNATURE_HEADERS).join(', ')}; see the README). Roles: ${Object.entries(ROLE_DESCRIPTIONS).map(([r, d]) => `${r} (${d})`).join('; ')}.`,
+        description: `Signed with HMAC-SHA-256 (headers ${Object.values(SIGNATURE_HEADERS).join(', ')}; see the README). Roles: ${Object.entries(
+          ROLE_DESCRIPTIONS,
+        )
+          .map(([r, d]) => `${r} (${d})`)
+          .join('; ')}.`,
       },
       components: {
         securitySchemes: {
           client: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.client },
-          timestamp: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.timestamp, description: 'Unix seconds, within ±300 s of the server clock' },
-          nonce: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.nonce, description: '16-64 characters [A-Za-z0-9_-], once per client within the window' },
-          signature: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.signature, description: 'hex HMAC-SHA-256 of CARDHSM-HMAC-SHA256\\nMETHOD\\npath?query\\ntimestamp\\nnonce\\nclient\\nhex(SHA-256(body))' },
+          timestamp: {
+            type: 'apiKey',
+            in: 'header',
+            name: SIGNATURE_HEADERS.timestamp,
+            description: 'Unix seconds, within ±300 s of the server clock',
+          },
+          nonce: {
+            type: 'apiKey',
+            in: 'header',
+            name: SIGNATURE_HEADERS.nonce,
+            description: '16-64 characters [A-Za-z0-9_-], once per client within the window',
+          },
+          signature: {
+            type: 'apiKey',
+            in: 'header',
+            name: SIGNATURE_HEADERS.signature,
+            description:
+              'hex HMAC-SHA-256 of CARDHSM-HMAC-SHA256\\nMETHOD\\npath?query\\ntimestamp\\nnonce\\nclient\\nhex(SHA-256(body))',
+          },
         },
       },
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   app.addSchema(ErrorEnvelope);
 
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access) return;
-    const { client, nonce, timestamp } = verifySignature({ method: req.method, url: req.url, headers: req.headers, bodyHash: req.rawBodyHash ?? bodySha256(undefined) }, ctx.config.clients, Math.floor(ctx.now() / 1000));
+    const { client, nonce, timestamp } = verifySignature(
+      { method: req.method, url: req.url, headers: req.headers, bodyHash: req.rawBodyHash ?? bodySha256(undefined) },
+      ctx.config.clients,
+      Math.floor(ctx.now() / 1000),
+    );
     await spendNonce(ctx, client.id, nonce, (timestamp + WINDOW_SECONDS) * 1000);
     req.caller = { clientId: client.id, roles: client.roles };
     if (!client.roles.has(access.role)) throw forbidden(`this call needs the ${access.role} role`);
@@ -176,11 +246,20 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
     const e = err as { validation?: unknown; statusCode?: number; code?: string; message: string };
     let mapped: ServiceError | unknown = err;
     if (e.validation) mapped = validationError(err as Parameters<typeof validationError>[0]);
-    else if (!(err instanceof ServiceError) && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500) {
+    else if (
+      !(err instanceof ServiceError) &&
+      typeof e.code === 'string' &&
+      e.code.startsWith('FST_') &&
+      typeof e.statusCode === 'number' &&
+      e.statusCode < 500
+    ) {
       mapped = new ServiceError(e.statusCode, e.code.replace(/^FST_ERR_/, ''), e.message.slice(0, 200));
     }
     const { status, body, internal } = httpError(mapped);
-    if (internal) ctx.log(`internal error: ${err instanceof Error ? err.name : typeof err} ${typeof e.code === 'string' ? e.code : ''}`.trim());
+    if (internal)
+      ctx.log(
+        `internal error: ${err instanceof Error ? err.name : typeof err} ${typeof e.code === 'string' ? e.code : ''}`.trim(),
+      );
     return reply.status(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(envelope(404, 'ROUTE_NOT_FOUND', 'no such route')));
@@ -194,7 +273,12 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
       const access = ROUTE_ACCESS[def.operationId];
       const headers = def.idempotency ? IdempotencyHeaders : undefined;
       const success = def.produces
-        ? { [def.status]: { description: 'success', content: { [def.produces.contentType]: { schema: def.produces.schema } } } }
+        ? {
+            [def.status]: {
+              description: 'success',
+              content: { [def.produces.contentType]: { schema: def.produces.schema } },
+            },
+          }
         : { [def.status]: def.response };
       app.route({
         method: def.method,
@@ -214,11 +298,25 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
         },
         handler: async (req, reply) => {
           const caller = req.caller!;
-          const input = { ctx, caller, body: req.body, query: req.query, params: req.params, requestKey: '', reply } as RouteInput<Static<TSchema>, Static<TSchema>, Static<TSchema>>;
+          const input = {
+            ctx,
+            caller,
+            body: req.body,
+            query: req.query,
+            params: req.params,
+            requestKey: '',
+            reply,
+          } as RouteInput<Static<TSchema>, Static<TSchema>, Static<TSchema>>;
           if (def.idempotency) {
             const key = (req.headers as Record<string, string>)['x-idempotency-key']!;
             input.requestKey = `${caller.clientId}/${key}`;
-            const result = await idempotent(ctx, caller.clientId, key, requestHash(def.method, def.url, req.params, req.body), async () => ({ status: def.status, body: await def.handler(input as never) }));
+            const result = await idempotent(
+              ctx,
+              caller.clientId,
+              key,
+              requestHash(def.method, def.url, req.params, req.body),
+              async () => ({ status: def.status, body: await def.handler(input as never) }),
+            );
             if (result.replayed) reply.header('x-idempotent-replay', 'true');
             return reply.status(result.status).send(result.body as never);
           }
@@ -232,17 +330,37 @@ export async function buildApp(ctx: Ctx, runner: JobRunner, routes: Array<(r: Re
 
   // Public, unsigned: health, readiness, metrics and the API description.
   const Status = Type.Object({ data: Type.Object({ status: Type.String() }) });
-  app.get('/healthz', { schema: { summary: 'liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({ data: { status: 'ok' } }));
-  app.get('/readyz', { schema: { summary: 'readiness: the store answers (503 when it does not: fail closed)', tags: ['operations'], response: { 200: Status, '5xx': ErrorEnvelope } } }, async () => {
-    const { ping } = await import('./db.js');
-    await ping(ctx.database.db);
-    await ctx.store.getAttempts('pin', 'readiness-probe');
-    return { data: { status: 'ready' } };
-  });
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text format)', tags: ['operations'], produces: ['text/plain'] } as object }, async (_req, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    '/healthz',
+    { schema: { summary: 'liveness: the process answers', tags: ['operations'], response: { 200: Status } } },
+    async () => ({ data: { status: 'ok' } }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'readiness: the store answers (503 when it does not: fail closed)',
+        tags: ['operations'],
+        response: { 200: Status, '5xx': ErrorEnvelope },
+      },
+    },
+    async () => {
+      const { ping } = await import('./db.js');
+      await ping(ctx.database.db);
+      await ctx.store.getAttempts('pin', 'readiness-probe');
+      return { data: { status: 'ready' } };
+    },
+  );
+  app.get(
+    '/metrics',
+    {
+      schema: { summary: 'Prometheus metrics (text format)', tags: ['operations'], produces: ['text/plain'] } as object,
+    },
+    async (_req, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 
   for (const register of routes) register(registrar);

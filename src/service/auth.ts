@@ -56,7 +56,14 @@ export function bodySha256(body: Uint8Array | undefined): string {
  * @example
  * canonicalString('get', '/cards/v1/crd-1?extend=pan', '1700000000', 'nonce-0123456789abcdef', 'cli-backend', bodySha256(undefined)).split('\n')  // => ['CARDHSM-HMAC-SHA256', 'GET', '/cards/v1/crd-1?extend=pan', '1700000000', 'nonce-0123456789abcdef', 'cli-backend', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']
  */
-export function canonicalString(method: string, pathWithQuery: string, timestamp: string, nonce: string, clientId: string, bodyHash: string): string {
+export function canonicalString(
+  method: string,
+  pathWithQuery: string,
+  timestamp: string,
+  nonce: string,
+  clientId: string,
+  bodyHash: string,
+): string {
   return [SIGNATURE_SCHEME, method.toUpperCase(), pathWithQuery, timestamp, nonce, clientId, bodyHash].join('\n');
 }
 
@@ -91,24 +98,58 @@ function header(req: SignedRequest, name: string): string | undefined {
  * Checks a request's signature headers against the client table and the clock (Unix seconds). Returns the client
  * and its nonce (to be recorded: the caller refuses a nonce seen before). Throws 401 with a stable code.
  */
-export function verifySignature(req: SignedRequest, clients: ReadonlyMap<string, ApiClient>, nowSeconds: number): { client: ApiClient; nonce: string; timestamp: number } {
+export function verifySignature(
+  req: SignedRequest,
+  clients: ReadonlyMap<string, ApiClient>,
+  nowSeconds: number,
+): { client: ApiClient; nonce: string; timestamp: number } {
   const clientId = header(req, SIGNATURE_HEADERS.client);
   const timestamp = header(req, SIGNATURE_HEADERS.timestamp);
   const nonce = header(req, SIGNATURE_HEADERS.nonce);
   const signature = header(req, SIGNATURE_HEADERS.signature);
   if (clientId === undefined || timestamp === undefined || nonce === undefined || signature === undefined) {
-    throw unauthorized('SIGNATURE_MISSING', `signed requests carry the headers ${Object.values(SIGNATURE_HEADERS).join(', ')}`);
+    throw unauthorized(
+      'SIGNATURE_MISSING',
+      `signed requests carry the headers ${Object.values(SIGNATURE_HEADERS).join(', ')}`,
+    );
   }
-  if (!TIMESTAMP.test(timestamp)) throw unauthorized('SIGNATURE_MALFORMED', 'the timestamp is Unix time in seconds', SIGNATURE_HEADERS.timestamp);
-  if (!NONCE.test(nonce)) throw unauthorized('SIGNATURE_MALFORMED', 'the nonce is 16-64 characters of A-Z a-z 0-9 _ -', SIGNATURE_HEADERS.nonce);
-  if (!SIGNATURE.test(signature)) throw unauthorized('SIGNATURE_MALFORMED', 'the signature is 64 lowercase hex characters', SIGNATURE_HEADERS.signature);
+  if (!TIMESTAMP.test(timestamp))
+    throw unauthorized('SIGNATURE_MALFORMED', 'the timestamp is Unix time in seconds', SIGNATURE_HEADERS.timestamp);
+  if (!NONCE.test(nonce))
+    throw unauthorized(
+      'SIGNATURE_MALFORMED',
+      'the nonce is 16-64 characters of A-Z a-z 0-9 _ -',
+      SIGNATURE_HEADERS.nonce,
+    );
+  if (!SIGNATURE.test(signature))
+    throw unauthorized(
+      'SIGNATURE_MALFORMED',
+      'the signature is 64 lowercase hex characters',
+      SIGNATURE_HEADERS.signature,
+    );
   const client = clients.get(clientId);
   // An unknown client is refused like a wrong signature: the answer does not say which client ids exist.
-  const expected = Buffer.from(sign(client?.secret ?? 'no such client: compare anyway', canonicalString(req.method, req.url, timestamp, nonce, clientId, req.bodyHash)));
-  if (!timingSafeEqual(expected, Buffer.from(signature)) || client === undefined) throw unauthorized('SIGNATURE_INVALID', 'the signature does not match this request');
+  const expected = Buffer.from(
+    sign(
+      client?.secret ?? 'no such client: compare anyway',
+      canonicalString(req.method, req.url, timestamp, nonce, clientId, req.bodyHash),
+    ),
+  );
+  if (!timingSafeEqual(expected, Buffer.from(signature)) || client === undefined)
+    throw unauthorized('SIGNATURE_INVALID', 'the signature does not match this request');
   const ts = Number(timestamp);
-  if (Math.abs(nowSeconds - ts) > WINDOW_SECONDS) throw unauthorized('SIGNATURE_EXPIRED', `the timestamp is more than ${WINDOW_SECONDS} s from the server's clock`, SIGNATURE_HEADERS.timestamp);
+  if (Math.abs(nowSeconds - ts) > WINDOW_SECONDS)
+    throw unauthorized(
+      'SIGNATURE_EXPIRED',
+      `the timestamp is more than ${WINDOW_SECONDS} s from the server's clock`,
+      SIGNATURE_HEADERS.timestamp,
+    );
   return { client, nonce, timestamp: ts };
 }
 
-export const replayed = (): ServiceError => unauthorized('SIGNATURE_REPLAYED', 'this nonce was already used within the signature window', SIGNATURE_HEADERS.nonce);
+export const replayed = (): ServiceError =>
+  unauthorized(
+    'SIGNATURE_REPLAYED',
+    'this nonce was already used within the signature window',
+    SIGNATURE_HEADERS.nonce,
+  );

@@ -7,7 +7,19 @@ import type { IssuedCard } from '../issue/cards.js';
 import type { AffinityGroup } from './config.js';
 import { newId, PIN_POLICY, type Ctx } from './context.js';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from './errors.js';
-import { cardById, cardByPan, cardRow, cardView, expirationDate, groupOf, insertShipment, nowIso, retirePrevious, today, type CardRow } from './records.js';
+import {
+  cardById,
+  cardByPan,
+  cardRow,
+  cardView,
+  expirationDate,
+  groupOf,
+  insertShipment,
+  nowIso,
+  retirePrevious,
+  today,
+  type CardRow,
+} from './records.js';
 import { hasRole, type Caller } from './roles.js';
 import type { CardView } from './schemas.js';
 import type { Static } from '@sinclair/typebox';
@@ -21,7 +33,12 @@ export function pinMethod(group: AffinityGroup) {
 /** Refuses a PIN against the seed's rules with 422 and the rule's reason (never the PIN). */
 export function requirePinRules(pin: string): void {
   const r = checkPinPolicy(pin, PIN_POLICY);
-  if (!r.ok) throw unprocessable(`PIN_POLICY_${r.reason}`, `the PIN breaks the rule ${r.reason} (4 digits, not ascending, descending or repeated)`, 'pin');
+  if (!r.ok)
+    throw unprocessable(
+      `PIN_POLICY_${r.reason}`,
+      `the PIN breaks the rule ${r.reason} (4 digits, not ascending, descending or repeated)`,
+      'pin',
+    );
 }
 
 /** Sets a card's PIN from a clear PIN: encrypted under the group's PIN key at once, verification data stored. */
@@ -29,14 +46,25 @@ export async function setClearPin(ctx: Ctx, group: AffinityGroup, pan: string, p
   const hsm = ctx.hsm('issuance', group);
   const pinBlock = hsm.encryptClearPin({ pinKey: group.keys.pin_key, pin, pan, format: 0 });
   try {
-    await hsm.setPin({ cardRef: ctx.cardRef(pan), pinBlock, pinKey: group.keys.pin_key, format: 0, pan, method: pinMethod(group) });
+    await hsm.setPin({
+      cardRef: ctx.cardRef(pan),
+      pinBlock,
+      pinKey: group.keys.pin_key,
+      format: 0,
+      pan,
+      method: pinMethod(group),
+    });
   } finally {
     pinBlock.fill(0);
   }
 }
 
 /** A new card of the group, from the issuer (unique PAN from the group's range). */
-export async function issueFor(ctx: Ctx, group: AffinityGroup, o: { expiry?: string; serviceCode?: string } = {}): Promise<IssuedCard> {
+export async function issueFor(
+  ctx: Ctx,
+  group: AffinityGroup,
+  o: { expiry?: string; serviceCode?: string } = {},
+): Promise<IssuedCard> {
   return ctx.hsm('issuance', group).issueCard({
     bin: group.bin,
     length: group.panLength,
@@ -54,20 +82,45 @@ async function enableDcvv(ctx: Ctx, group: AffinityGroup, pan: string): Promise<
 
 export type CreateCardBody = Static<typeof S.CreateCardBody>;
 
-export async function createCard(ctx: Ctx, caller: Caller, body: CreateCardBody, requestKey: string): Promise<CardView> {
-  const existing = await ctx.database.db.selectFrom('svc_cards').selectAll().where('request_key', '=', requestKey).executeTakeFirst();
+export async function createCard(
+  ctx: Ctx,
+  caller: Caller,
+  body: CreateCardBody,
+  requestKey: string,
+): Promise<CardView> {
+  const existing = await ctx.database.db
+    .selectFrom('svc_cards')
+    .selectAll()
+    .where('request_key', '=', requestKey)
+    .executeTakeFirst();
   if (existing) return cardView(ctx, existing);
   const group = ctx.group(body.affinity_group_id);
-  if (!group.cardTypes.includes(body.card_type)) throw unprocessable('CARD_TYPE_NOT_SUPPORTED', `the affinity group does not issue ${body.card_type} cards`, 'card_type');
-  if (body.card_type === 'PHYSICAL' && body.address === undefined && !group.externalShipping) throw unprocessable('ADDRESS_REQUIRED', 'a PHYSICAL card needs a shipping address (unless its group ships externally)', 'address');
+  if (!group.cardTypes.includes(body.card_type))
+    throw unprocessable(
+      'CARD_TYPE_NOT_SUPPORTED',
+      `the affinity group does not issue ${body.card_type} cards`,
+      'card_type',
+    );
+  if (body.card_type === 'PHYSICAL' && body.address === undefined && !group.externalShipping)
+    throw unprocessable(
+      'ADDRESS_REQUIRED',
+      'a PHYSICAL card needs a shipping address (unless its group ships externally)',
+      'address',
+    );
   if (body.pin !== undefined) {
-    if (!group.pinOnCreation) throw unprocessable('PIN_NOT_ALLOWED', 'this affinity group does not take a PIN at creation', 'pin');
+    if (!group.pinOnCreation)
+      throw unprocessable('PIN_NOT_ALLOWED', 'this affinity group does not take a PIN at creation', 'pin');
     requirePinRules(body.pin);
   }
   let previous: CardRow | undefined;
   if (body.previous_card_id !== undefined) {
     previous = await cardById(ctx, body.previous_card_id, 'previous_card_id');
-    if (previous.user_id !== body.user_id) throw unprocessable('PREVIOUS_CARD_OTHER_USER', 'the card to replace belongs to another user', 'previous_card_id');
+    if (previous.user_id !== body.user_id)
+      throw unprocessable(
+        'PREVIOUS_CARD_OTHER_USER',
+        'the card to replace belongs to another user',
+        'previous_card_id',
+      );
   }
   const issued = await issueFor(ctx, group);
   if (body.pin !== undefined) await setClearPin(ctx, group, issued.pan, body.pin);
@@ -90,14 +143,28 @@ export async function createCard(ctx: Ctx, caller: Caller, body: CreateCardBody,
     requestKey,
   });
   await ctx.database.db.transaction().execute(async (trx) => {
-    if (shipmentId !== null) await insertShipment(ctx, trx, shipmentId, 'CARD', group.externalShipping && body.address === undefined ? 'EXTERNAL' : 'CLIENT', body.address ?? null, undefined);
+    if (shipmentId !== null)
+      await insertShipment(
+        ctx,
+        trx,
+        shipmentId,
+        'CARD',
+        group.externalShipping && body.address === undefined ? 'EXTERNAL' : 'CLIENT',
+        body.address ?? null,
+        undefined,
+      );
     await trx.insertInto('svc_cards').values(row).execute();
     if (virtual) await retirePrevious(ctx, trx, row.previous_card_id);
   });
   return cardView(ctx, row);
 }
 
-export async function getCard(ctx: Ctx, caller: Caller, id: string, extend: readonly string[]): Promise<{ card: CardView; extend: string[] }> {
+export async function getCard(
+  ctx: Ctx,
+  caller: Caller,
+  id: string,
+  extend: readonly string[],
+): Promise<{ card: CardView; extend: string[] }> {
   if (extend.length > 0 && !hasRole(caller, 'pci')) throw forbidden('extend needs the pci role (PCI-DSS)');
   const row = await cardById(ctx, id);
   const card = cardView(ctx, row);
@@ -108,7 +175,13 @@ export async function getCard(ctx: Ctx, caller: Caller, id: string, extend: read
   if (extend.includes('cvv')) {
     const hsm = ctx.hsm('issuance', group);
     if (Number(row.dcvv) === 1 && group.keys.imk !== undefined) {
-      const code = hsm.generateDynamicCvv2({ imk: group.keys.imk, pan: pan!, psn: '00', expiry: row.expiry, at: ctx.now() });
+      const code = hsm.generateDynamicCvv2({
+        imk: group.keys.imk,
+        pan: pan!,
+        psn: '00',
+        expiry: row.expiry,
+        at: ctx.now(),
+      });
       card.cvv = code.code;
       card.cvv_expiration_time = code.expiresAt.toISOString();
     } else {
@@ -124,7 +197,11 @@ export async function getCard(ctx: Ctx, caller: Caller, id: string, extend: read
 const STATUS_RULES: Record<string, { from: readonly string[]; reasons: readonly string[]; reasonRequired: boolean }> = {
   ACTIVE: { from: ['BLOCKED'], reasons: ['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON'], reasonRequired: false },
   BLOCKED: { from: ['ACTIVE'], reasons: ['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON'], reasonRequired: true },
-  DISABLED: { from: ['CREATED', 'EMBOSSED', 'ACTIVE', 'BLOCKED'], reasons: ['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON', 'LOST', 'STOLEN', 'BROKEN', 'UPGRADE'], reasonRequired: true },
+  DISABLED: {
+    from: ['CREATED', 'EMBOSSED', 'ACTIVE', 'BLOCKED'],
+    reasons: ['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON', 'LOST', 'STOLEN', 'BROKEN', 'UPGRADE'],
+    reasonRequired: true,
+  },
 };
 
 export type UpdateCardBody = Static<typeof S.UpdateCardBody>;
@@ -133,22 +210,37 @@ export async function updateCard(ctx: Ctx, _caller: Caller, id: string, body: Up
   const row = await cardById(ctx, id);
   let group = groupOf(ctx, row);
   const changes: Partial<CardRow> = {};
-  if (body.status_reason !== undefined && body.status === undefined) throw unprocessable('STATUS_REQUIRED', '"status_reason" goes with a "status"', 'status_reason');
+  if (body.status_reason !== undefined && body.status === undefined)
+    throw unprocessable('STATUS_REQUIRED', '"status_reason" goes with a "status"', 'status_reason');
   if (body.status !== undefined) {
     const rule = STATUS_RULES[body.status]!;
     if (body.status_reason === undefined ? rule.reasonRequired : !rule.reasons.includes(body.status_reason)) {
-      throw unprocessable('INVALID_STATUS_REASON', `status ${body.status} takes one of the reasons ${rule.reasons.join(', ')}`, 'status_reason');
+      throw unprocessable(
+        'INVALID_STATUS_REASON',
+        `status ${body.status} takes one of the reasons ${rule.reasons.join(', ')}`,
+        'status_reason',
+      );
     }
-    if (!rule.from.includes(row.status)) throw conflict('INVALID_STATE', `a ${row.status} card cannot become ${body.status}`, 'status');
+    if (!rule.from.includes(row.status))
+      throw conflict('INVALID_STATE', `a ${row.status} card cannot become ${body.status}`, 'status');
     changes.status = body.status;
     changes.status_reason = body.status_reason ?? null;
   }
   if (body.affinity_group_id !== undefined && body.affinity_group_id !== row.affinity_group_id) {
     const target = ctx.group(body.affinity_group_id);
     if (target.keySetName !== group.keySetName || target.bin !== group.bin || target.panLength !== group.panLength) {
-      throw unprocessable('GROUP_CHANGE_NOT_ALLOWED', 'a card moves only to a group with the same BIN and key set (its PAN and codes stay valid)', 'affinity_group_id');
+      throw unprocessable(
+        'GROUP_CHANGE_NOT_ALLOWED',
+        'a card moves only to a group with the same BIN and key set (its PAN and codes stay valid)',
+        'affinity_group_id',
+      );
     }
-    if (!target.cardTypes.includes(row.card_type as 'VIRTUAL' | 'PHYSICAL')) throw unprocessable('CARD_TYPE_NOT_SUPPORTED', `the target group does not issue ${row.card_type} cards`, 'affinity_group_id');
+    if (!target.cardTypes.includes(row.card_type as 'VIRTUAL' | 'PHYSICAL'))
+      throw unprocessable(
+        'CARD_TYPE_NOT_SUPPORTED',
+        `the target group does not issue ${row.card_type} cards`,
+        'affinity_group_id',
+      );
     changes.affinity_group_id = target.id;
     changes.product_type = target.productType;
     changes.provider = target.provider;
@@ -168,29 +260,55 @@ export async function updateCard(ctx: Ctx, _caller: Caller, id: string, body: Up
       .where('status', '=', row.status)
       .where('affinity_group_id', '=', row.affinity_group_id)
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw conflict('CONCURRENT_UPDATE', 'the card changed while this update ran; read it and try again');
+    if (Number(r.numUpdatedRows) !== 1)
+      throw conflict('CONCURRENT_UPDATE', 'the card changed while this update ran; read it and try again');
   }
   return cardView(ctx, { ...row, ...changes });
 }
 
-export async function updateCardShipment(ctx: Ctx, id: string, address: unknown): Promise<{ shipment_id: string; address: unknown }> {
+export async function updateCardShipment(
+  ctx: Ctx,
+  id: string,
+  address: unknown,
+): Promise<{ shipment_id: string; address: unknown }> {
   const row = await cardById(ctx, id);
   if (row.card_type !== 'PHYSICAL' || Number(row.innominate) === 1 || row.shipment_id === null) {
     throw unprocessable('SHIPMENT_NOT_ALLOWED', 'only physical nominated cards have a shipment to update', 'id');
   }
-  if (row.status !== 'CREATED') throw conflict('INVALID_STATE', `the shipment of a ${row.status} card cannot change (CREATED only)`, 'id');
+  if (row.status !== 'CREATED')
+    throw conflict('INVALID_STATE', `the shipment of a ${row.status} card cannot change (CREATED only)`, 'id');
   await ctx.database.db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('svc_shipments').set({ address: JSON.stringify(address), distribution_type: 'CLIENT', updated_at: nowIso(ctx) }).where('id', '=', row.shipment_id!).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) await trx.insertInto('svc_shipments').values({ id: row.shipment_id!, kind: 'CARD', distribution_type: 'CLIENT', address: JSON.stringify(address), receiver: null, created_at: nowIso(ctx), updated_at: nowIso(ctx) }).execute();
+    const r = await trx
+      .updateTable('svc_shipments')
+      .set({ address: JSON.stringify(address), distribution_type: 'CLIENT', updated_at: nowIso(ctx) })
+      .where('id', '=', row.shipment_id!)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      await trx
+        .insertInto('svc_shipments')
+        .values({
+          id: row.shipment_id!,
+          kind: 'CARD',
+          distribution_type: 'CLIENT',
+          address: JSON.stringify(address),
+          receiver: null,
+          created_at: nowIso(ctx),
+          updated_at: nowIso(ctx),
+        })
+        .execute();
   });
   return { shipment_id: row.shipment_id, address };
 }
 
 /** Marks a physical card's plastic made (CREATED -> EMBOSSED) and, for a group with codes, issues its activation code. */
-export async function embossCard(ctx: Ctx, id: string): Promise<{ id: string; status: 'EMBOSSED'; activation_code?: string }> {
+export async function embossCard(
+  ctx: Ctx,
+  id: string,
+): Promise<{ id: string; status: 'EMBOSSED'; activation_code?: string }> {
   const row = await cardById(ctx, id);
   if (row.card_type !== 'PHYSICAL') throw unprocessable('NOT_PHYSICAL', 'only physical cards are embossed', 'id');
-  if (row.status !== 'CREATED' && row.status !== 'EMBOSSED') throw conflict('INVALID_STATE', `a ${row.status} card is not waiting for its plastic`, 'id');
+  if (row.status !== 'CREATED' && row.status !== 'EMBOSSED')
+    throw conflict('INVALID_STATE', `a ${row.status} card is not waiting for its plastic`, 'id');
   const group = groupOf(ctx, row);
   let code: string | undefined;
   let lookup: string | null = null;
@@ -199,7 +317,11 @@ export async function embossCard(ctx: Ctx, id: string): Promise<{ id: string; st
     for (let attempt = 0; ; attempt++) {
       code = await ctx.hsm('issuance', group).generateActivationCode({ cardRef: row.card_ref });
       lookup = ctx.codeLookup(code);
-      const taken = await ctx.database.db.selectFrom('svc_cards').select('id').where('activation_lookup', '=', lookup).executeTakeFirst();
+      const taken = await ctx.database.db
+        .selectFrom('svc_cards')
+        .select('id')
+        .where('activation_lookup', '=', lookup)
+        .executeTakeFirst();
       if (!taken || attempt >= 5) break;
     }
   }
@@ -209,16 +331,27 @@ export async function embossCard(ctx: Ctx, id: string): Promise<{ id: string; st
     .where('id', '=', id)
     .where('status', '=', row.status)
     .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) throw conflict('CONCURRENT_UPDATE', 'the card changed while it was being embossed');
+  if (Number(r.numUpdatedRows) !== 1)
+    throw conflict('CONCURRENT_UPDATE', 'the card changed while it was being embossed');
   return { id, status: 'EMBOSSED', ...(code === undefined ? {} : { activation_code: code }) };
 }
 
 export type ActivationBody = Static<typeof S.ActivationBody>;
 
-export async function activateCard(ctx: Ctx, caller: Caller, body: ActivationBody): Promise<{ id: string; status: 'ACTIVE' }> {
-  if ((body.activation_code === undefined) === (body.pan === undefined)) throw badRequest('ACTIVATION_SELECTOR', 'activate by "activation_code" or by "pan", exactly one', 'activation_code');
+export async function activateCard(
+  ctx: Ctx,
+  caller: Caller,
+  body: ActivationBody,
+): Promise<{ id: string; status: 'ACTIVE' }> {
+  if ((body.activation_code === undefined) === (body.pan === undefined))
+    throw badRequest(
+      'ACTIVATION_SELECTOR',
+      'activate by "activation_code" or by "pan", exactly one',
+      'activation_code',
+    );
   if (body.pan !== undefined && !hasRole(caller, 'pci')) throw forbidden('activation by PAN needs the pci role');
-  if (body.pan !== undefined && body.card_id !== undefined) throw badRequest('CARD_SELECTOR', 'name the card by "card_id" or by "pan", not both', 'card_id');
+  if (body.pan !== undefined && body.card_id !== undefined)
+    throw badRequest('CARD_SELECTOR', 'name the card by "card_id" or by "pan", not both', 'card_id');
   requirePinRules(body.pin);
   let row: CardRow;
   let pan: string;
@@ -229,27 +362,57 @@ export async function activateCard(ctx: Ctx, caller: Caller, body: ActivationBod
     row = await cardById(ctx, body.card_id, 'card_id');
     pan = ctx.unsealPan(row.pan_enc);
   } else {
-    const found = await ctx.database.db.selectFrom('svc_cards').selectAll().where('activation_lookup', '=', ctx.codeLookup(body.activation_code!)).executeTakeFirst();
+    const found = await ctx.database.db
+      .selectFrom('svc_cards')
+      .selectAll()
+      .where('activation_lookup', '=', ctx.codeLookup(body.activation_code!))
+      .executeTakeFirst();
     if (!found) throw notFound('card', 'activation_code');
     row = found;
     pan = ctx.unsealPan(row.pan_enc);
   }
   const group = groupOf(ctx, row);
-  if (row.status !== 'EMBOSSED') throw conflict('INVALID_STATE', `only EMBOSSED cards activate; this one is ${row.status}`, 'status');
+  if (row.status !== 'EMBOSSED')
+    throw conflict('INVALID_STATE', `only EMBOSSED cards activate; this one is ${row.status}`, 'status');
   const innominate = Number(row.innominate) === 1;
-  if (innominate && body.user_id === undefined) throw unprocessable('USER_REQUIRED', 'an innominate card is activated for a user: give "user_id"', 'user_id');
-  if (!innominate && body.user_id !== undefined && body.user_id !== row.user_id) throw unprocessable('USER_MISMATCH', 'the card belongs to another user', 'user_id');
+  if (innominate && body.user_id === undefined)
+    throw unprocessable('USER_REQUIRED', 'an innominate card is activated for a user: give "user_id"', 'user_id');
+  if (!innominate && body.user_id !== undefined && body.user_id !== row.user_id)
+    throw unprocessable('USER_MISMATCH', 'the card belongs to another user', 'user_id');
   if (body.previous_card_id !== undefined) {
     const previous = await cardById(ctx, body.previous_card_id, 'previous_card_id');
-    if (previous.user_id !== (body.user_id ?? row.user_id)) throw unprocessable('PREVIOUS_CARD_OTHER_USER', 'the card to replace belongs to another user', 'previous_card_id');
+    if (previous.user_id !== (body.user_id ?? row.user_id))
+      throw unprocessable(
+        'PREVIOUS_CARD_OTHER_USER',
+        'the card to replace belongs to another user',
+        'previous_card_id',
+      );
   }
   if (body.activation_code !== undefined) {
-    if (!group.activationCodeEnabled) throw unprocessable('ACTIVATION_CODE_DISABLED', 'this affinity group does not activate cards by code', 'activation_code');
+    if (!group.activationCodeEnabled)
+      throw unprocessable(
+        'ACTIVATION_CODE_DISABLED',
+        'this affinity group does not activate cards by code',
+        'activation_code',
+      );
     const hsm = ctx.hsm('issuance', group);
     const pinBlock = hsm.encryptClearPin({ pinKey: group.keys.pin_key, pin: body.pin, pan, format: 0 });
-    const r = await hsm.activateCard({ cardRef: row.card_ref, activationCode: body.activation_code, pinBlock, pinKey: group.keys.pin_key, format: 0, pan, method: pinMethod(group) });
+    const r = await hsm.activateCard({
+      cardRef: row.card_ref,
+      activationCode: body.activation_code,
+      pinBlock,
+      pinKey: group.keys.pin_key,
+      format: 0,
+      pan,
+      method: pinMethod(group),
+    });
     pinBlock.fill(0);
-    if (!r.activated) throw unprocessable('ACTIVATION_CODE_MISMATCH', `wrong activation code; ${r.attemptsRemaining} attempts remain`, 'activation_code');
+    if (!r.activated)
+      throw unprocessable(
+        'ACTIVATION_CODE_MISMATCH',
+        `wrong activation code; ${r.attemptsRemaining} attempts remain`,
+        'activation_code',
+      );
   } else {
     await setClearPin(ctx, group, pan, body.pin);
   }
@@ -271,14 +434,28 @@ export async function activateCard(ctx: Ctx, caller: Caller, body: ActivationBod
       .where('id', '=', row.id)
       .where('status', '=', 'EMBOSSED')
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw conflict('CONCURRENT_UPDATE', 'the card changed while it was being activated');
+    if (Number(r.numUpdatedRows) !== 1)
+      throw conflict('CONCURRENT_UPDATE', 'the card changed while it was being activated');
     await retirePrevious(ctx, trx, previousId);
   });
   return { id: row.id, status: 'ACTIVE' };
 }
 
 export interface SearchQuery {
-  filters: Partial<Record<'card_type' | 'user_id' | 'status' | 'status_detail' | 'affinity_group_id' | 'shipment_id' | 'product_type' | 'product_provider' | 'country_code', string[]>> & { innominate?: boolean };
+  filters: Partial<
+    Record<
+      | 'card_type'
+      | 'user_id'
+      | 'status'
+      | 'status_detail'
+      | 'affinity_group_id'
+      | 'shipment_id'
+      | 'product_type'
+      | 'product_provider'
+      | 'country_code',
+      string[]
+    >
+  > & { innominate?: boolean };
   pageSize: number;
   pageNumber: number;
   sort: Array<{ field: string; desc: boolean }>;
@@ -307,6 +484,10 @@ export async function searchCards(ctx: Ctx, q: SearchQuery): Promise<{ cards: Ca
   const total = Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   let page = query.selectAll();
   for (const s of q.sort) page = page.orderBy(COLUMN[s.field]!, s.desc ? 'desc' : 'asc');
-  const rows = await page.orderBy('id', 'asc').limit(q.pageSize).offset(q.pageNumber * q.pageSize).execute();
+  const rows = await page
+    .orderBy('id', 'asc')
+    .limit(q.pageSize)
+    .offset(q.pageNumber * q.pageSize)
+    .execute();
   return { cards: rows.map((r) => cardView(ctx, r)), total };
 }

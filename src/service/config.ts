@@ -62,14 +62,35 @@ const Client = Type.Object(
 
 export const ConfigSchema = Type.Object(
   {
-    listen: Type.Optional(Type.Object({ host: Type.Optional(Type.String({ minLength: 1 })), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false })),
-    lmk: Type.Optional(Type.Union([Type.Object({ env: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' }) }, { additionalProperties: false }), Type.Object({ file: Type.String({ minLength: 1 }) }, { additionalProperties: false })])),
+    listen: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    lmk: Type.Optional(
+      Type.Union([
+        Type.Object({ env: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' }) }, { additionalProperties: false }),
+        Type.Object({ file: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      ]),
+    ),
     store: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' })),
     record_key: KeyBlock,
     card_ref_key: Type.Optional(KeyBlock),
     audit_log: Type.Optional(Type.String({ minLength: 1 })),
     dcvv2_window_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 64800 })),
-    jobs: Type.Optional(Type.Object({ lease_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })), chunk_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })) }, { additionalProperties: false })),
+    jobs: Type.Optional(
+      Type.Object(
+        {
+          lease_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+          chunk_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     key_sets: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,60}$' }), KeySet),
     affinity_groups: Type.Array(Group, { minItems: 1 }),
     clients: Type.Array(Client, { minItems: 1 }),
@@ -193,7 +214,10 @@ export class ConfigError extends Error {
  * [config.host, config.port, config.store, config.groups.get('afg-prepaid').panLength]  // => ['127.0.0.1', 8080, 'sqlite:./cardhsm.db', 16]
  * (() => { try { resolveConfig(file, {}) } catch (e) { return e.problems } })()  // => ['/clients/0/secret_env: the environment variable BACKEND_SECRET is unset or shorter than 32 characters']
  */
-export function resolveConfig(file: unknown, env: Readonly<Record<string, string | undefined>>): ServiceConfig & { lmk: ConfigFile['lmk'] } {
+export function resolveConfig(
+  file: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): ServiceConfig & { lmk: ConfigFile['lmk'] } {
   if (!Value.Check(ConfigSchema, file)) {
     const problems = [...Value.Errors(ConfigSchema, file)].slice(0, 20).map((e) => `${e.path || '/'}: ${e.message}`);
     throw new ConfigError(problems);
@@ -204,10 +228,13 @@ export function resolveConfig(file: unknown, env: Readonly<Record<string, string
   c.affinity_groups.forEach((g, i) => {
     if (groups.has(g.id)) problems.push(`/affinity_groups/${i}/id: duplicate id ${g.id}`);
     const keys = c.key_sets[g.key_set];
-    if (!keys) problems.push(`/affinity_groups/${i}/key_set: no key set named ${JSON.stringify(g.key_set)} in /key_sets`);
-    if (g.dcvv_enabled && keys && keys.imk === undefined) problems.push(`/affinity_groups/${i}/dcvv_enabled: the key set ${g.key_set} has no imk (an E6 key)`);
+    if (!keys)
+      problems.push(`/affinity_groups/${i}/key_set: no key set named ${JSON.stringify(g.key_set)} in /key_sets`);
+    if (g.dcvv_enabled && keys && keys.imk === undefined)
+      problems.push(`/affinity_groups/${i}/dcvv_enabled: the key set ${g.key_set} has no imk (an E6 key)`);
     const panLength = g.pan_length ?? 16;
-    if (g.bin.length > panLength - 2) problems.push(`/affinity_groups/${i}/bin: ${g.bin.length} digits leave too few for a ${panLength}-digit PAN`);
+    if (g.bin.length > panLength - 2)
+      problems.push(`/affinity_groups/${i}/bin: ${g.bin.length} digits leave too few for a ${panLength}-digit PAN`);
     groups.set(g.id, {
       id: g.id,
       name: g.name,
@@ -233,13 +260,23 @@ export function resolveConfig(file: unknown, env: Readonly<Record<string, string
   const clients = new Map<string, ApiClient>();
   c.clients.forEach((k, i) => {
     if (clients.has(k.id)) problems.push(`/clients/${i}/id: duplicate id ${k.id}`);
-    if ((k.secret === undefined) === (k.secret_env === undefined)) problems.push(`/clients/${i}: give "secret" or "secret_env", exactly one`);
+    if ((k.secret === undefined) === (k.secret_env === undefined))
+      problems.push(`/clients/${i}: give "secret" or "secret_env", exactly one`);
     let secret = k.secret;
     if (k.secret_env !== undefined) {
       secret = env[k.secret_env];
-      if (secret === undefined || secret.length < 32) problems.push(`/clients/${i}/secret_env: the environment variable ${k.secret_env} is unset or shorter than 32 characters`);
+      if (secret === undefined || secret.length < 32)
+        problems.push(
+          `/clients/${i}/secret_env: the environment variable ${k.secret_env} is unset or shorter than 32 characters`,
+        );
     }
-    clients.set(k.id, { id: k.id, secret: secret ?? '', roles: new Set(k.roles), zonePinKey: k.zone_pin_key, transportKey: k.transport_key });
+    clients.set(k.id, {
+      id: k.id,
+      secret: secret ?? '',
+      roles: new Set(k.roles),
+      zonePinKey: k.zone_pin_key,
+      transportKey: k.transport_key,
+    });
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return {

@@ -71,10 +71,20 @@ export function createContext(o: ContextOptions): Ctx {
   const limits = new Set([3, ...[...config.groups.values()].map((g) => g.pinTryLimit)]);
   for (const profile of ['authorization', 'issuance'] as const) {
     for (const limit of limits) {
-      hsms.set(`${profile}/${limit}`, new Hsm({ ...common, activities: profile, pinTryLimit: limit, pinPolicy: { ...PIN_POLICY }, dcvv2: { windowSeconds: config.dcvv2WindowSeconds } }));
+      hsms.set(
+        `${profile}/${limit}`,
+        new Hsm({
+          ...common,
+          activities: profile,
+          pinTryLimit: limit,
+          pinPolicy: { ...PIN_POLICY },
+          dcvv2: { windowSeconds: config.dcvv2WindowSeconds },
+        }),
+      );
     }
   }
-  const hsm = (profile: 'authorization' | 'issuance', group?: AffinityGroup): Hsm => hsms.get(`${profile}/${group?.pinTryLimit ?? 3}`)!;
+  const hsm = (profile: 'authorization' | 'issuance', group?: AffinityGroup): Hsm =>
+    hsms.get(`${profile}/${group?.pinTryLimit ?? 3}`)!;
   const recordKey = config.recordKey;
   return {
     config,
@@ -90,15 +100,27 @@ export function createContext(o: ContextOptions): Ctx {
       return bytesToHex(iv) + bytesToHex(vault.encryptData({ key: recordKey, data, mode: 'CBC', iv }));
     },
     unsealPan(sealed) {
-      const clear = vault.decryptData({ key: recordKey, data: hexToBytes(sealed.slice(32)), mode: 'CBC', iv: hexToBytes(sealed.slice(0, 32)) });
+      const clear = vault.decryptData({
+        key: recordKey,
+        data: hexToBytes(sealed.slice(32)),
+        mode: 'CBC',
+        iv: hexToBytes(sealed.slice(0, 32)),
+      });
       const text = new TextDecoder().decode(clear);
       clear.fill(0);
       const pan = text.replace(/F+$/, '');
-      if (!/^[0-9]{12,19}$/.test(pan)) throw new CardHsmError('ERR_STORE_INTEGRITY', 'a stored PAN does not unseal under the record key', 'pan_enc');
+      if (!/^[0-9]{12,19}$/.test(pan))
+        throw new CardHsmError('ERR_STORE_INTEGRITY', 'a stored PAN does not unseal under the record key', 'pan_enc');
       return pan;
     },
     codeLookup(code) {
-      return bytesToHex(vault.encryptData({ key: recordKey, data: new TextEncoder().encode(`ACT/${code}`.padEnd(16, 'F')), mode: 'ECB' }));
+      return bytesToHex(
+        vault.encryptData({
+          key: recordKey,
+          data: new TextEncoder().encode(`ACT/${code}`.padEnd(16, 'F')),
+          mode: 'ECB',
+        }),
+      );
     },
     group(id, field = 'affinity_group_id') {
       const g = config.groups.get(id);
@@ -131,9 +153,12 @@ export function checkKeys(config: ServiceConfig, lmk: Uint8Array): string[] {
     if (block === undefined) return;
     try {
       const d = hsm.describeKey(block);
-      if (d.usage !== usage || !algorithms.includes(d.algorithm)) problems.push(`${path}: expected a ${usage} key (${algorithms.join(' or ')}), got ${d.usage} ${d.algorithm}`);
+      if (d.usage !== usage || !algorithms.includes(d.algorithm))
+        problems.push(`${path}: expected a ${usage} key (${algorithms.join(' or ')}), got ${d.usage} ${d.algorithm}`);
     } catch (e) {
-      problems.push(`${path}: ${e instanceof CardHsmError && e.code === 'ERR_TR31_MAC' ? 'the key block does not verify under this LMK' : 'not a key block'}`);
+      problems.push(
+        `${path}: ${e instanceof CardHsmError && e.code === 'ERR_TR31_MAC' ? 'the key block does not verify under this LMK' : 'not a key block'}`,
+      );
     }
   };
   const tdes = ['TDES2', 'TDES3'];

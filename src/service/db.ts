@@ -4,7 +4,16 @@
 // lookups — never a clear PAN, CVV or PIN; shipments, accounts, durable jobs, idempotency records per client and
 // the signature nonces of the last 300 s. Booleans are 0/1 integers and times ISO-8601 text (lease deadlines are
 // epoch milliseconds), so that one query reads the same on both databases.
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Compilable, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Compilable,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { loadDriver } from '../store/_driver.js';
@@ -244,8 +253,14 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
     };
     const nonceConnection = open('NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(open('FULL')) }) });
-    const nonces = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(nonceConnection) }) });
-    const insertNonce = nonces.insertInto('svc_nonces').values({ client_id: '', nonce: '', expires_at: 0 }).onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing()).compile().sql;
+    const nonces = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: cachedStatements(nonceConnection) }),
+    });
+    const insertNonce = nonces
+      .insertInto('svc_nonces')
+      .values({ client_id: '', nonce: '', expires_at: 0 })
+      .onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing())
+      .compile().sql;
     const ledger = nonceLedger(nonceConnection, insertNonce);
     result = {
       kind: 'sqlite',
@@ -265,11 +280,21 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
     pool.on('error', () => {}); // a dropped idle connection must not crash the process
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const spendNonce = async (clientId: string, nonce: string, expiresAt: number) =>
-      (await db.insertInto('svc_nonces').values({ client_id: clientId, nonce, expires_at: expiresAt }).onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing()).returning('nonce').executeTakeFirst()) !== undefined;
+      (await db
+        .insertInto('svc_nonces')
+        .values({ client_id: clientId, nonce, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(['client_id', 'nonce']).doNothing())
+        .returning('nonce')
+        .executeTakeFirst()) !== undefined;
     result = { kind: 'postgres', db, nonces: db, spendNonce, target: store, close: () => db.destroy() };
   }
   try {
-    const { error } = await new Migrator({ db: result.db as unknown as Kysely<unknown>, provider, migrationTableName: 'svc_migrations', migrationLockTableName: 'svc_migrations_lock' }).migrateToLatest();
+    const { error } = await new Migrator({
+      db: result.db as unknown as Kysely<unknown>,
+      provider,
+      migrationTableName: 'svc_migrations',
+      migrationLockTableName: 'svc_migrations_lock',
+    }).migrateToLatest();
     if (error) throw error;
   } catch (e) {
     await result.close().catch(() => {});
@@ -306,7 +331,10 @@ function cachedStatements(d: BetterSqlite3.Database): { prepare(sql: string): Be
  * lose is the last 100 ms of nonces, replayable within their 300 s only across that crash. (PostgreSQL, with
  * several nodes, records every nonce before answering.)
  */
-function nonceLedger(d: BetterSqlite3.Database, insertSql: string): { spend: (clientId: string, nonce: string, expiresAt: number) => Promise<boolean>; stop: () => void } {
+function nonceLedger(
+  d: BetterSqlite3.Database,
+  insertSql: string,
+): { spend: (clientId: string, nonce: string, expiresAt: number) => Promise<boolean>; stop: () => void } {
   const buckets = new Map<number, Set<string>>();
   let pending: Array<[string, string, number]> = [];
   let insert: BetterSqlite3.Statement | undefined; // prepared on first use: the migration creates the table
@@ -344,7 +372,9 @@ function nonceLedger(d: BetterSqlite3.Database, insertSql: string): { spend: (cl
     async spend(clientId, nonce, expiresAt) {
       if (!loaded) {
         loaded = true;
-        const rows = d.prepare('SELECT client_id, nonce, expires_at FROM svc_nonces WHERE expires_at >= ?').all(Date.now()) as Array<{ client_id: string; nonce: string; expires_at: number }>;
+        const rows = d
+          .prepare('SELECT client_id, nonce, expires_at FROM svc_nonces WHERE expires_at >= ?')
+          .all(Date.now()) as Array<{ client_id: string; nonce: string; expires_at: number }>;
         for (const r of rows) remember(`${r.client_id}\n${r.nonce}`, Number(r.expires_at));
       }
       const key = `${clientId}\n${nonce}`;

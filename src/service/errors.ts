@@ -51,13 +51,19 @@ export class ServiceError extends Error {
   }
 }
 
-export const notFound = (what: 'card' | 'affinity group' | 'batch' | 'job' | 'shipment' | 'previous card', field?: string): ServiceError =>
+export const notFound = (
+  what: 'card' | 'affinity group' | 'batch' | 'job' | 'shipment' | 'previous card',
+  field?: string,
+): ServiceError =>
   new ServiceError(404, `${what.toUpperCase().replace(/ /g, '_')}_NOT_FOUND`, `no ${what} with this id`, field);
 
-export const conflict = (code: string, detail: string, field?: string): ServiceError => new ServiceError(409, code, detail, field);
-export const unprocessable = (code: string, detail: string, field?: string): ServiceError => new ServiceError(422, code, detail, field);
+export const conflict = (code: string, detail: string, field?: string): ServiceError =>
+  new ServiceError(409, code, detail, field);
+export const unprocessable = (code: string, detail: string, field?: string): ServiceError =>
+  new ServiceError(422, code, detail, field);
 export const forbidden = (detail: string): ServiceError => new ServiceError(403, 'FORBIDDEN', detail);
-export const badRequest = (code: string, detail: string, field?: string): ServiceError => new ServiceError(400, code, detail, field);
+export const badRequest = (code: string, detail: string, field?: string): ServiceError =>
+  new ServiceError(400, code, detail, field);
 
 /** Core error codes and the HTTP status each means at this boundary. */
 const CORE_STATUS: Partial<Record<CardHsmError['code'], number>> = {
@@ -80,22 +86,40 @@ const CORE_STATUS: Partial<Record<CardHsmError['code'], number>> = {
 };
 
 /** The core's option names as this API spells them. */
-const CORE_FIELDS: Record<string, string> = { cardRef: 'card_id', activationCode: 'activation_code', pinBlock: 'pin_block', pin: 'pin', format: 'pin_block_format', code: 'cvv', cvv: 'cvv' };
+const CORE_FIELDS: Record<string, string> = {
+  cardRef: 'card_id',
+  activationCode: 'activation_code',
+  pinBlock: 'pin_block',
+  pin: 'pin',
+  format: 'pin_block_format',
+  code: 'cvv',
+  cvv: 'cvv',
+};
 
 /** The status and envelope of any thrown value; `internal` is true for a 5xx that is not a store outage. */
 export function httpError(e: unknown): { status: number; body: ErrorEnvelope; internal: boolean } {
   if (e instanceof ServiceError) {
-    return { status: e.status, body: envelope(e.status, e.code, e.message, e.field), internal: e.status >= 500 && e.status !== 503 };
+    return {
+      status: e.status,
+      body: envelope(e.status, e.code, e.message, e.field),
+      internal: e.status >= 500 && e.status !== 503,
+    };
   }
   if (e instanceof CardHsmError) {
     let status = CORE_STATUS[e.code] ?? 500;
     if (e.code === 'ERR_ACTIVATION_CODE') status = e.reason === 'LOCKED' ? 423 : 409;
-    if (status === 500) return { status, body: envelope(500, 'INTERNAL', 'the request could not be completed'), internal: true };
+    if (status === 500)
+      return { status, body: envelope(500, 'INTERNAL', 'the request could not be completed'), internal: true };
     const code = e.code.replace(/^ERR_/, '') + (e.reason === undefined ? '' : `_${e.reason}`);
     const field = e.field === undefined ? undefined : (CORE_FIELDS[e.field] ?? e.field);
     return { status, body: envelope(status, code, e.message, field), internal: false };
   }
-  if (isStoreFailure(e)) return { status: 503, body: envelope(503, 'STORE_UNAVAILABLE', 'the store cannot be reached or written; nothing was decided'), internal: false };
+  if (isStoreFailure(e))
+    return {
+      status: 503,
+      body: envelope(503, 'STORE_UNAVAILABLE', 'the store cannot be reached or written; nothing was decided'),
+      internal: false,
+    };
   return { status: 500, body: envelope(500, 'INTERNAL', 'the request could not be completed'), internal: true };
 }
 
@@ -106,8 +130,15 @@ export function httpError(e: unknown): { status: number; body: ErrorEnvelope; in
 export function isStoreFailure(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = String((e as { code?: unknown }).code ?? '');
-  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|57P0[1-3]|08\d{3}|53\d{3}|SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL))/.test(code)) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|driver has already been destroyed|Cannot use a pool after calling end|database connection is not open/i.test(e.message);
+  if (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|57P0[1-3]|08\d{3}|53\d{3}|SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL))/.test(
+      code,
+    )
+  )
+    return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|driver has already been destroyed|Cannot use a pool after calling end|database connection is not open/i.test(
+    e.message,
+  );
 }
 
 export function envelope(status: number, code: string, detail: string, field?: string): ErrorEnvelope {

@@ -25,7 +25,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(method: string, route: string, params: unknown, body: unknown): string {
-  return createHash('sha256').update(`${method}\n${route}\n${canonicalJson(params)}\n${canonicalJson(body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method}\n${route}\n${canonicalJson(params)}\n${canonicalJson(body ?? null)}`)
+    .digest('hex');
 }
 
 export interface StoredResponse {
@@ -34,21 +36,52 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-export async function idempotent(ctx: Ctx, clientId: string, key: string, hash: string, run: () => Promise<{ status: number; body: unknown }>): Promise<StoredResponse> {
+export async function idempotent(
+  ctx: Ctx,
+  clientId: string,
+  key: string,
+  hash: string,
+  run: () => Promise<{ status: number; body: unknown }>,
+): Promise<StoredResponse> {
   const { db } = ctx.database;
   const now = ctx.now();
   const inserted = await db
     .insertInto('svc_idempotency')
-    .values({ client_id: clientId, key, request_hash: hash, state: 'RUNNING', status_code: null, response: null, lease_until: now + LEASE_MS, created_at: nowIso(ctx) })
+    .values({
+      client_id: clientId,
+      key,
+      request_hash: hash,
+      state: 'RUNNING',
+      status_code: null,
+      response: null,
+      lease_until: now + LEASE_MS,
+      created_at: nowIso(ctx),
+    })
     .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
   if (!inserted) {
-    const row = await db.selectFrom('svc_idempotency').selectAll().where('client_id', '=', clientId).where('key', '=', key).executeTakeFirst();
+    const row = await db
+      .selectFrom('svc_idempotency')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('key', '=', key)
+      .executeTakeFirst();
     if (!row) return idempotent(ctx, clientId, key, hash, run); // the first attempt failed and left meanwhile
-    if (row.request_hash !== hash) throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'this x-idempotency-key was used with another payload', 'x-idempotency-key');
-    if (row.state === 'DONE') return { status: Number(row.status_code), body: JSON.parse(row.response!), replayed: true };
-    if (Number(row.lease_until) > now) throw conflict('IDEMPOTENCY_IN_FLIGHT', 'a request with this x-idempotency-key is still running', 'x-idempotency-key');
+    if (row.request_hash !== hash)
+      throw unprocessable(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this x-idempotency-key was used with another payload',
+        'x-idempotency-key',
+      );
+    if (row.state === 'DONE')
+      return { status: Number(row.status_code), body: JSON.parse(row.response!), replayed: true };
+    if (Number(row.lease_until) > now)
+      throw conflict(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'a request with this x-idempotency-key is still running',
+        'x-idempotency-key',
+      );
     const taken = await db
       .updateTable('svc_idempotency')
       .set({ lease_until: now + LEASE_MS })
@@ -57,16 +90,32 @@ export async function idempotent(ctx: Ctx, clientId: string, key: string, hash: 
       .where('state', '=', 'RUNNING')
       .where('lease_until', '=', row.lease_until)
       .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) throw conflict('IDEMPOTENCY_IN_FLIGHT', 'a request with this x-idempotency-key is still running', 'x-idempotency-key');
+    if (Number(taken.numUpdatedRows) !== 1)
+      throw conflict(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'a request with this x-idempotency-key is still running',
+        'x-idempotency-key',
+      );
   }
   let result: { status: number; body: unknown };
   try {
     result = await run();
   } catch (e) {
-    await db.deleteFrom('svc_idempotency').where('client_id', '=', clientId).where('key', '=', key).where('state', '=', 'RUNNING').execute().catch(() => {});
+    await db
+      .deleteFrom('svc_idempotency')
+      .where('client_id', '=', clientId)
+      .where('key', '=', key)
+      .where('state', '=', 'RUNNING')
+      .execute()
+      .catch(() => {});
     throw e;
   }
-  await db.updateTable('svc_idempotency').set({ state: 'DONE', status_code: result.status, response: JSON.stringify(result.body) }).where('client_id', '=', clientId).where('key', '=', key).execute();
+  await db
+    .updateTable('svc_idempotency')
+    .set({ state: 'DONE', status_code: result.status, response: JSON.stringify(result.body) })
+    .where('client_id', '=', clientId)
+    .where('key', '=', key)
+    .execute();
   return { ...result, replayed: false };
 }
 

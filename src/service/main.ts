@@ -107,12 +107,21 @@ export async function startService(o: StartOptions): Promise<RunningService> {
   let store: Store | undefined;
   try {
     store = await openStore(o.config.store);
-    const ctx = createContext({ config: o.config, lmk: o.lmk, database, store, nodeId: randomBytes(8).toString('hex'), ...(o.now ? { now: o.now } : {}), ...(o.log ? { log: o.log } : {}) });
+    const ctx = createContext({
+      config: o.config,
+      lmk: o.lmk,
+      database,
+      store,
+      nodeId: randomBytes(8).toString('hex'),
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    });
     const runner = new JobRunner(ctx);
     const { app } = await buildApp(ctx, runner, ROUTES);
     await app.listen({ host: o.config.host, port: o.config.port });
     const address = app.server.address();
-    if (address === null || typeof address === 'string') throw new CardHsmError('ERR_INTERNAL', 'the server has no TCP address');
+    if (address === null || typeof address === 'string')
+      throw new CardHsmError('ERR_INTERNAL', 'the server has no TCP address');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     runner.start(o.jobPollMs ?? 1000);
     const purge = setInterval(() => void purgeNonces(ctx).catch(() => {}), 60_000);

@@ -15,7 +15,12 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'cardhsm_' });
   return {
     registry,
-    requests: new Counter({ name: 'cardhsm_http_requests_total', help: 'HTTP requests by route template, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] }),
+    requests: new Counter({
+      name: 'cardhsm_http_requests_total',
+      help: 'HTTP requests by route template, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'cardhsm_http_request_duration_seconds',
       help: 'HTTP request latency by route template and method',
@@ -23,6 +28,11 @@ export function createMetrics(): Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    verifications: new Counter({ name: 'cardhsm_verifications_total', help: 'counted verifications (pin, cvv2) by outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
+    verifications: new Counter({
+      name: 'cardhsm_verifications_total',
+      help: 'counted verifications (pin, cvv2) by outcome',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
   };
 }

@@ -48,13 +48,19 @@ export function cardView(ctx: Ctx, row: CardRow): CardView {
 }
 
 /** The two hot lookups, compiled once per database. */
-const lookups = new WeakMap<object, { byId: (p: readonly unknown[]) => Promise<CardRow[]>; byRef: (p: readonly unknown[]) => Promise<CardRow[]> }>();
+const lookups = new WeakMap<
+  object,
+  { byId: (p: readonly unknown[]) => Promise<CardRow[]>; byRef: (p: readonly unknown[]) => Promise<CardRow[]> }
+>();
 
 function lookup(ctx: Ctx) {
   let l = lookups.get(ctx.database);
   if (!l) {
     const { db } = ctx.database;
-    l = { byId: prepared(db, db.selectFrom('svc_cards').selectAll().where('id', '=', '')), byRef: prepared(db, db.selectFrom('svc_cards').selectAll().where('card_ref', '=', '')) };
+    l = {
+      byId: prepared(db, db.selectFrom('svc_cards').selectAll().where('id', '=', '')),
+      byRef: prepared(db, db.selectFrom('svc_cards').selectAll().where('card_ref', '=', '')),
+    };
     lookups.set(ctx.database, l);
   }
   return l;
@@ -76,8 +82,13 @@ export async function cardByPan(ctx: Ctx, pan: string): Promise<CardRow> {
  * The card a body names: `card_id`, or `pan` for a caller with the PCI role — exactly one (400 otherwise, 403
  * for a PAN without the role, checked before the PAN is even hashed).
  */
-export async function selectedCard(ctx: Ctx, caller: Caller, body: { card_id?: string | undefined; pan?: string | undefined }): Promise<{ row: CardRow; pan: string; group: AffinityGroup }> {
-  if ((body.card_id === undefined) === (body.pan === undefined)) throw badRequest('CARD_SELECTOR', 'name the card by "card_id" or by "pan", exactly one', 'card_id');
+export async function selectedCard(
+  ctx: Ctx,
+  caller: Caller,
+  body: { card_id?: string | undefined; pan?: string | undefined },
+): Promise<{ row: CardRow; pan: string; group: AffinityGroup }> {
+  if ((body.card_id === undefined) === (body.pan === undefined))
+    throw badRequest('CARD_SELECTOR', 'name the card by "card_id" or by "pan", exactly one', 'card_id');
   if (body.pan !== undefined) {
     if (!hasRole(caller, 'pci')) throw forbidden('naming a card by its PAN needs the pci role');
     const row = await cardByPan(ctx, body.pan);
@@ -153,11 +164,27 @@ export function cardRow(ctx: Ctx, c: NewCard): CardRow {
 export type Trx = Transaction<Database>;
 
 /** Writes a shipment record (address and receiver as JSON). */
-export async function insertShipment(ctx: Ctx, trx: Trx, id: string, kind: 'CARD' | 'BATCH', distributionType: string | null, address: unknown, receiver: unknown): Promise<void> {
+export async function insertShipment(
+  ctx: Ctx,
+  trx: Trx,
+  id: string,
+  kind: 'CARD' | 'BATCH',
+  distributionType: string | null,
+  address: unknown,
+  receiver: unknown,
+): Promise<void> {
   const at = nowIso(ctx);
   await trx
     .insertInto('svc_shipments')
-    .values({ id, kind, distribution_type: distributionType, address: address === undefined ? null : JSON.stringify(address), receiver: receiver === undefined ? null : JSON.stringify(receiver), created_at: at, updated_at: at })
+    .values({
+      id,
+      kind,
+      distribution_type: distributionType,
+      address: address === undefined ? null : JSON.stringify(address),
+      receiver: receiver === undefined ? null : JSON.stringify(receiver),
+      created_at: at,
+      updated_at: at,
+    })
     .execute();
 }
 
@@ -165,7 +192,11 @@ export async function insertShipment(ctx: Ctx, trx: Trx, id: string, kind: 'CARD
  * Disables the card a new one replaces (reason UPGRADE, unless it is already disabled with its own reason such as
  * LOST). Run when the new card becomes ACTIVE.
  */
-export async function retirePrevious(ctx: Ctx, trx: Trx | Ctx['database']['db'], previousId: string | null): Promise<void> {
+export async function retirePrevious(
+  ctx: Ctx,
+  trx: Trx | Ctx['database']['db'],
+  previousId: string | null,
+): Promise<void> {
   if (previousId === null) return;
   await trx
     .updateTable('svc_cards')

@@ -21,7 +21,18 @@ export const UpdateCardBody = Type.Object(
   {
     affinity_group_id: Type.Optional(GroupId),
     status: Type.Optional(Enum(['ACTIVE', 'BLOCKED', 'DISABLED'] as const)),
-    status_reason: Type.Optional(Enum(['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON', 'POMELO_INTERNAL_REASON', 'PROVIDER_INTERNAL_REASON', 'LOST', 'STOLEN', 'BROKEN', 'UPGRADE'] as const)),
+    status_reason: Type.Optional(
+      Enum([
+        'CLIENT_INTERNAL_REASON',
+        'USER_INTERNAL_REASON',
+        'POMELO_INTERNAL_REASON',
+        'PROVIDER_INTERNAL_REASON',
+        'LOST',
+        'STOLEN',
+        'BROKEN',
+        'UPGRADE',
+      ] as const),
+    ),
     pin: Type.Optional(Pin),
   },
   { ...strict, minProperties: 1 },
@@ -40,14 +51,19 @@ export const BatchBody = Type.Object(
   strict,
 );
 
-export const BatchShipmentBody = Type.Object({ address: Type.Optional(Address), receiver: Type.Optional(Receiver) }, { ...strict, minProperties: 1 });
+export const BatchShipmentBody = Type.Object(
+  { address: Type.Optional(Address), receiver: Type.Optional(Receiver) },
+  { ...strict, minProperties: 1 },
+);
 
 export const ActivationBody = Type.Object(
   {
     user_id: Type.Optional(UserId),
     pin: Pin,
     previous_card_id: Type.Optional(CardId),
-    activation_code: Type.Optional(Type.String({ pattern: '^[0-9]{10}$', description: 'the 10-digit activation code' })),
+    activation_code: Type.Optional(
+      Type.String({ pattern: '^[0-9]{10}$', description: 'the 10-digit activation code' }),
+    ),
     card_id: Type.Optional(CardId),
     pan: Type.Optional(Type.String({ pattern: '^[0-9]{12,19}$', description: 'activation by PAN (PCI role)' })),
   },
@@ -61,8 +77,16 @@ export const EmbossingRecordBody = Type.Object(
     affinity_group_id: GroupId,
     user_id: Type.Optional(UserId),
     account_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
-    cardholder_name: Type.String({ pattern: '^[A-Z][A-Z .-]{0,25}$', description: 'the embossed name: up to 26 characters A-Z, space, dot, hyphen' }),
-    expiration_date: Type.Optional(Type.String({ pattern: '^20[0-9]{2}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (default: the group months_to_expiration from now)' })),
+    cardholder_name: Type.String({
+      pattern: '^[A-Z][A-Z .-]{0,25}$',
+      description: 'the embossed name: up to 26 characters A-Z, space, dot, hyphen',
+    }),
+    expiration_date: Type.Optional(
+      Type.String({
+        pattern: '^20[0-9]{2}-(0[1-9]|1[0-2])$',
+        description: 'YYYY-MM (default: the group months_to_expiration from now)',
+      }),
+    ),
     service_code: Type.Optional(Type.String({ pattern: '^[0-9]{3}$' })),
     address: Type.Optional(Address),
     limits: Type.Optional(
@@ -92,7 +116,13 @@ export const MassIssueBody = Type.Object(
 
 export const ReissueBody = Type.Object({ ...CardSelector, action: Enum(REISSUE_ACTIONS) }, strict);
 
-export const SecurityValuesBody = Type.Object({ ...CardSelector, generate_pin: Type.Optional(Type.Boolean({ description: 'also set a new random PIN and return it encrypted' })) }, strict);
+export const SecurityValuesBody = Type.Object(
+  {
+    ...CardSelector,
+    generate_pin: Type.Optional(Type.Boolean({ description: 'also set a new random PIN and return it encrypted' })),
+  },
+  strict,
+);
 
 export const InstantCardBody = Type.Object(
   {
@@ -107,8 +137,13 @@ export const InstantCardBody = Type.Object(
 export const PinValidationBody = Type.Object(
   {
     ...CardSelector,
-    pin_block: Type.String({ pattern: '^[0-9A-Fa-f]{16}$', description: 'the PIN block, TDES-encrypted under the client zone PIN key' }),
-    pin_block_format: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(3)], { description: 'ISO 9564-1 format, default 0' })),
+    pin_block: Type.String({
+      pattern: '^[0-9A-Fa-f]{16}$',
+      description: 'the PIN block, TDES-encrypted under the client zone PIN key',
+    }),
+    pin_block_format: Type.Optional(
+      Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(3)], { description: 'ISO 9564-1 format, default 0' }),
+    ),
   },
   strict,
 );
@@ -119,11 +154,19 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 export const ShipmentParams = Type.Object({ shipmentId: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
 
 export const GetCardQuery = Type.Object(
-  { extend: Type.Optional(Type.String({ pattern: '^(pan|cvv|name|expiration_date)(,(pan|cvv|name|expiration_date))*$', description: 'comma-separated: pan, cvv, name, expiration_date (PCI role)' })) },
+  {
+    extend: Type.Optional(
+      Type.String({
+        pattern: '^(pan|cvv|name|expiration_date)(,(pan|cvv|name|expiration_date))*$',
+        description: 'comma-separated: pan, cvv, name, expiration_date (PCI role)',
+      }),
+    ),
+  },
   strict,
 );
 
-const list = (values: readonly string[]) => Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$` });
+const list = (values: readonly string[]) =>
+  Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$` });
 const ids = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*$' });
 
 export const SearchQuery = Type.Object(
@@ -131,7 +174,18 @@ export const SearchQuery = Type.Object(
     'filter[card_type]': Type.Optional(list(['VIRTUAL', 'PHYSICAL'])),
     'filter[user_id]': Type.Optional(ids),
     'filter[status]': Type.Optional(list(['CREATED', 'EMBOSSED', 'ACTIVE', 'BLOCKED', 'DISABLED'])),
-    'filter[status_detail]': Type.Optional(list(['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON', 'POMELO_INTERNAL_REASON', 'PROVIDER_INTERNAL_REASON', 'LOST', 'STOLEN', 'BROKEN', 'UPGRADE'])),
+    'filter[status_detail]': Type.Optional(
+      list([
+        'CLIENT_INTERNAL_REASON',
+        'USER_INTERNAL_REASON',
+        'POMELO_INTERNAL_REASON',
+        'PROVIDER_INTERNAL_REASON',
+        'LOST',
+        'STOLEN',
+        'BROKEN',
+        'UPGRADE',
+      ]),
+    ),
     'filter[affinity_group_id]': Type.Optional(ids),
     'filter[shipment_id]': Type.Optional(ids),
     'filter[innominate]': Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
@@ -140,10 +194,20 @@ export const SearchQuery = Type.Object(
     'filter[country_code]': Type.Optional(Type.String({ pattern: '^[A-Z]{3}(,[A-Z]{3})*$' })),
     'page[size]': Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     'page[number]': Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
-    sort: Type.Optional(Type.String({ pattern: '^-?(card_type|user_id|status|affinity_group_id|status_detail|shipment_id|innominate|start_date)(,-?(card_type|user_id|status|affinity_group_id|status_detail|shipment_id|innominate|start_date))*$' })),
+    sort: Type.Optional(
+      Type.String({
+        pattern:
+          '^-?(card_type|user_id|status|affinity_group_id|status_detail|shipment_id|innominate|start_date)(,-?(card_type|user_id|status|affinity_group_id|status_detail|shipment_id|innominate|start_date))*$',
+      }),
+    ),
   },
   strict,
 );
 export type SearchQueryString = Static<typeof SearchQuery>;
 
-export const IdempotencyHeaders = Type.Object({ 'x-idempotency-key': Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$', description: 'required on creating calls: the same key with the same payload returns the first response' }) });
+export const IdempotencyHeaders = Type.Object({
+  'x-idempotency-key': Type.String({
+    pattern: '^[\\x21-\\x7e]{1,128}$',
+    description: 'required on creating calls: the same key with the same payload returns the first response',
+  }),
+});

@@ -28,9 +28,11 @@ export const ROLES = ['cards', 'pci', 'back_office', 'cardholder', 'authorizatio
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  cards: 'card management: create, read, update, search, shipments, batches, activation by code, PAN tokens, instant cards',
+  cards:
+    'card management: create, read, update, search, shipments, batches, activation by code, PAN tokens, instant cards',
   pci: 'PCI-DSS data: extend=pan,cvv,name,expiration_date, cards named by PAN, activation by PAN, PANs in issuance results',
-  back_office: 'issuer back office: security values, mass issue, reissue, embosser records, embossing and activation codes',
+  back_office:
+    'issuer back office: security values, mass issue, reissue, embosser records, embossing and activation codes',
   cardholder: 'cardholder-facing: dynamic CVV2 and invalid PIN attempts',
   authorization: 'the online authorization host: PIN validation and CVV2 verification (counted)',
 };

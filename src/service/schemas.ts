@@ -5,25 +5,60 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 
 const Str = (maxLength = 100, minLength = 1) => Type.String({ minLength, maxLength });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-function Enum<const T extends readonly [string, ...string[]]>(values: T, description?: string): TUnion<TLiteral<T[number]>[]> {
-  return Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}) as TUnion<TLiteral<T[number]>[]>;
+function Enum<const T extends readonly [string, ...string[]]>(
+  values: T,
+  description?: string,
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    description ? { description } : {},
+  ) as TUnion<TLiteral<T[number]>[]>;
 }
 
 export const CARD_ID_PATTERN = '^crd-[A-Za-z0-9]{1,60}$';
-export const CardId = Type.String({ pattern: CARD_ID_PATTERN, description: 'public card id', examples: ['crd-2K4fXy3Qm9aBcDeFgHiJkLmNoPq'] });
-export const UserId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'the cardholder (user) id', examples: ['usr-1625758043579BAR6D4'] });
+export const CardId = Type.String({
+  pattern: CARD_ID_PATTERN,
+  description: 'public card id',
+  examples: ['crd-2K4fXy3Qm9aBcDeFgHiJkLmNoPq'],
+});
+export const UserId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'the cardholder (user) id',
+  examples: ['usr-1625758043579BAR6D4'],
+});
 export const GroupId = Type.String({ pattern: '^afg-[A-Za-z0-9_-]{1,60}$', description: 'affinity group id' });
 export const ShipmentId = Type.String({ pattern: '^shi-[A-Za-z0-9]{1,60}$' });
 export const Pan = Type.String({ pattern: '^[0-9]{12,19}$', description: 'the full PAN (PCI role only)' });
-export const Pin = Type.String({ pattern: '^[0-9]{4}$', description: 'a clear 4-digit PIN chosen by the cardholder (never echoed)' });
+export const Pin = Type.String({
+  pattern: '^[0-9]{4}$',
+  description: 'a clear 4-digit PIN chosen by the cardholder (never echoed)',
+});
 
 export const CARD_STATUSES = ['CREATED', 'EMBOSSED', 'ACTIVE', 'BLOCKED', 'DISABLED'] as const;
-export const STATUS_REASONS = ['CLIENT_INTERNAL_REASON', 'USER_INTERNAL_REASON', 'POMELO_INTERNAL_REASON', 'PROVIDER_INTERNAL_REASON', 'LOST', 'STOLEN', 'BROKEN', 'UPGRADE'] as const;
+export const STATUS_REASONS = [
+  'CLIENT_INTERNAL_REASON',
+  'USER_INTERNAL_REASON',
+  'POMELO_INTERNAL_REASON',
+  'PROVIDER_INTERNAL_REASON',
+  'LOST',
+  'STOLEN',
+  'BROKEN',
+  'UPGRADE',
+] as const;
 export const CARD_TYPES = ['VIRTUAL', 'PHYSICAL'] as const;
 export const PRODUCT_TYPES = ['PREPAID', 'CREDIT', 'DEBIT'] as const;
 export const PROVIDERS = ['MASTERCARD', 'VISA'] as const;
 export const EXTENDS = ['pan', 'cvv', 'name', 'expiration_date'] as const;
-export const SORTABLE = ['card_type', 'user_id', 'status', 'affinity_group_id', 'status_detail', 'shipment_id', 'innominate', 'start_date'] as const;
+export const SORTABLE = [
+  'card_type',
+  'user_id',
+  'status',
+  'affinity_group_id',
+  'status_detail',
+  'shipment_id',
+  'innominate',
+  'start_date',
+] as const;
 export const REISSUE_ACTIONS = ['LOST', 'STOLEN', 'DAMAGED', 'EXPIRED', 'EMERGENCY'] as const;
 
 export const Address = Type.Object(
@@ -55,7 +90,10 @@ export const Receiver = Type.Object(
 export const ErrorEnvelope = Type.Object(
   {
     errors: Type.Array(
-      Type.Object({ code: Type.String(), title: Type.String(), detail: Type.String(), field: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        { code: Type.String(), title: Type.String(), detail: Type.String(), field: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
       { minItems: 1 },
     ),
   },
@@ -81,8 +119,12 @@ export const Card = Type.Object(
     country_code: Type.String(),
     previous_card_id: Nullable(Type.String()),
     pan: Type.Optional(Type.String({ description: 'extend=pan (PCI role)' })),
-    cvv: Type.Optional(Type.String({ description: 'extend=cvv (PCI role): the CVV2, or the current dynamic CVV2 for a dcvv card' })),
-    cvv_expiration_time: Type.Optional(Type.String({ description: 'with extend=cvv on a dcvv card: when the dynamic code expires (ISO 8601)' })),
+    cvv: Type.Optional(
+      Type.String({ description: 'extend=cvv (PCI role): the CVV2, or the current dynamic CVV2 for a dcvv card' }),
+    ),
+    cvv_expiration_time: Type.Optional(
+      Type.String({ description: 'with extend=cvv on a dcvv card: when the dynamic code expires (ISO 8601)' }),
+    ),
     name: Type.Optional(Nullable(Type.String({ description: 'extend=name (PCI role): the embossed name' }))),
     expiration_date: Type.Optional(Type.String({ description: 'extend=expiration_date (PCI role): YYYY-MM' })),
   },
@@ -90,7 +132,10 @@ export const Card = Type.Object(
 );
 export type CardView = Static<typeof Card>;
 
-export const Pagination = Type.Object({ total_pages: Type.Integer(), current_page: Type.Integer(), page_size: Type.Integer(), total_count: Type.Integer() }, { additionalProperties: false });
+export const Pagination = Type.Object(
+  { total_pages: Type.Integer(), current_page: Type.Integer(), page_size: Type.Integer(), total_count: Type.Integer() },
+  { additionalProperties: false },
+);
 
 /** A body that names a card by its public id or, for the PCI role, by its PAN — exactly one of the two. */
 export const CardSelector = {
@@ -170,15 +215,24 @@ export const AffinityGroup = Type.Object(
 export const SecurityValues = Type.Object(
   {
     card_id: Type.String(),
-    cvv: Type.String({ pattern: '^[0-9A-F]{16}$', description: 'CVV, F-padded to 8 bytes, TDES-ECB under the transport key' }),
+    cvv: Type.String({
+      pattern: '^[0-9A-F]{16}$',
+      description: 'CVV, F-padded to 8 bytes, TDES-ECB under the transport key',
+    }),
     cvv2: Type.String({ pattern: '^[0-9A-F]{16}$' }),
     icvv: Type.String({ pattern: '^[0-9A-F]{16}$' }),
-    pin: Type.Optional(Type.String({ pattern: '^[0-9A-F]{16}$', description: 'with generate_pin: the new PIN as an ISO 9564 format 0 block, TDES-ECB under the transport key' })),
+    pin: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-F]{16}$',
+        description: 'with generate_pin: the new PIN as an ISO 9564 format 0 block, TDES-ECB under the transport key',
+      }),
+    ),
     transport_kcv: Type.String(),
   },
   { additionalProperties: false },
 );
 
 export const Data = <T extends TSchema>(t: T) => Type.Object({ data: t }, { additionalProperties: false });
-export const DataMeta = <T extends TSchema, M extends TSchema>(t: T, m: M) => Type.Object({ data: t, meta: m }, { additionalProperties: false });
+export const DataMeta = <T extends TSchema, M extends TSchema>(t: T, m: M) =>
+  Type.Object({ data: t, meta: m }, { additionalProperties: false });
 export { Nullable, Enum };

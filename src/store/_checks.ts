@@ -4,7 +4,7 @@ import { CardHsmError } from '../errors.js';
 
 /** The error every adapter raises when its database cannot be reached or written. */
 export function storeUnavailable(cause: unknown): CardHsmError {
-  const detail = cause instanceof Error ? (cause as Error & { code?: string }).code ?? cause.name : 'unknown';
+  const detail = cause instanceof Error ? ((cause as Error & { code?: string }).code ?? cause.name) : 'unknown';
   return new CardHsmError('ERR_STORE_UNAVAILABLE', `the store cannot be reached or written (${detail})`, 'store');
 }
 

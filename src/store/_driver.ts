@@ -10,7 +10,12 @@ export function loadDriver<T>(name: 'better-sqlite3' | 'pg'): T {
     return createRequire(import.meta.url)(name) as T;
   } catch (e) {
     const missing = (e as { code?: unknown }).code === 'MODULE_NOT_FOUND';
-    throw new CardHsmError('ERR_STORE_UNAVAILABLE', missing ? `the store needs the optional package ${name}: npm install ${name}` : `cannot load ${name} (${(e as Error).name})`, 'store');
+    throw new CardHsmError(
+      'ERR_STORE_UNAVAILABLE',
+      missing
+        ? `the store needs the optional package ${name}: npm install ${name}`
+        : `cannot load ${name} (${(e as Error).name})`,
+      'store',
+    );
   }
 }
-

@@ -57,7 +57,8 @@ export const SQL = {
        WHERE CAST(cardhsm_settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)
      RETURNING value`,
 
-  putIdempotent: 'INSERT INTO cardhsm_idempotency (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',
+  putIdempotent:
+    'INSERT INTO cardhsm_idempotency (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',
   getIdempotent: 'SELECT value FROM cardhsm_idempotency WHERE key = $1',
 } as const;
 
@@ -78,7 +79,11 @@ export abstract class SqlStore implements Store {
   }
 
   async recordFailure(kind: CounterKind, cardRef: string, limit: number): Promise<AttemptState & { applied: boolean }> {
-    const row = await this.#one('recordFailure', [checkRef(kind, 'kind'), checkRef(cardRef), checkCount(limit, 'limit')]);
+    const row = await this.#one('recordFailure', [
+      checkRef(kind, 'kind'),
+      checkRef(cardRef),
+      checkCount(limit, 'limit'),
+    ]);
     if (row) return { ...attemptState(row), applied: true };
     return { ...attemptState(await this.#one('getAttempts', [kind, cardRef])), applied: false };
   }
@@ -95,8 +100,16 @@ export abstract class SqlStore implements Store {
     await this.query('putActivationCode', [checkRef(cardRef), checkRef(codeHash, 'codeHash')]);
   }
 
-  async consumeActivationCode(cardRef: string, codeHash: string, limit: number): Promise<{ result: ActivationResult; attempts: number }> {
-    const used = await this.#one('useActivationCode', [checkRef(cardRef), checkRef(codeHash, 'codeHash'), checkCount(limit, 'limit')]);
+  async consumeActivationCode(
+    cardRef: string,
+    codeHash: string,
+    limit: number,
+  ): Promise<{ result: ActivationResult; attempts: number }> {
+    const used = await this.#one('useActivationCode', [
+      checkRef(cardRef),
+      checkRef(codeHash, 'codeHash'),
+      checkCount(limit, 'limit'),
+    ]);
     if (used) return { result: 'ACTIVATED', attempts: Number(used.attempts) };
     const failed = await this.#one('failActivationCode', [cardRef, limit]);
     if (failed) return { result: 'MISMATCH', attempts: Number(failed.attempts) };
@@ -105,7 +118,12 @@ export abstract class SqlStore implements Store {
     return { result: Number(row.used) === 1 ? 'USED' : 'LOCKED', attempts: Number(row.attempts) };
   }
 
-  async leaseRange(name: string, size: number, limit: number, whole = false): Promise<{ start: number; end: number } | null> {
+  async leaseRange(
+    name: string,
+    size: number,
+    limit: number,
+    whole = false,
+  ): Promise<{ start: number; end: number } | null> {
     const args = [checkRef(name, 'name'), checkCount(size, 'size'), checkCount(limit, 'limit')];
     const statement = whole === true ? 'leaseWhole' : 'leaseRange';
     // One round trip for every lease but a range's first (or one past its end): create the range only on a miss.
@@ -131,7 +149,13 @@ export abstract class SqlStore implements Store {
   }
 
   async raiseWatermark(cardRef: string, name: string, value: number): Promise<boolean> {
-    return (await this.#one('raiseWatermark', [checkRef(cardRef), checkRef(name, 'name'), String(checkCount(value, 'value'))])) !== undefined;
+    return (
+      (await this.#one('raiseWatermark', [
+        checkRef(cardRef),
+        checkRef(name, 'name'),
+        String(checkCount(value, 'value')),
+      ])) !== undefined
+    );
   }
 
   async putIdempotent(key: string, value: string): Promise<{ created: boolean; value: string }> {

@@ -56,7 +56,11 @@ export class MemoryStore implements Store {
     this.#activation.set(checkRef(cardRef), { codeHash: checkRef(codeHash, 'codeHash'), attempts: 0, used: false });
   }
 
-  async consumeActivationCode(cardRef: string, codeHash: string, limit: number): Promise<{ result: ActivationResult; attempts: number }> {
+  async consumeActivationCode(
+    cardRef: string,
+    codeHash: string,
+    limit: number,
+  ): Promise<{ result: ActivationResult; attempts: number }> {
     checkRef(codeHash, 'codeHash');
     checkCount(limit, 'limit');
     const a = this.#activation.get(checkRef(cardRef));
@@ -71,7 +75,12 @@ export class MemoryStore implements Store {
     return { result: 'MISMATCH', attempts: a.attempts };
   }
 
-  async leaseRange(name: string, size: number, limit: number, whole = false): Promise<{ start: number; end: number } | null> {
+  async leaseRange(
+    name: string,
+    size: number,
+    limit: number,
+    whole = false,
+  ): Promise<{ start: number; end: number } | null> {
     checkCount(size, 'size');
     checkCount(limit, 'limit');
     const start = this.#ranges.get(checkRef(name, 'name')) ?? 0;

@@ -82,7 +82,8 @@ export class PostgresStore extends SqlStore {
   protected async query(statement: Statement, params: unknown[]): Promise<Row[]> {
     try {
       await this.#ensureSchema();
-      return (await this.#pool.query({ name: `cardhsm_${statement}`, text: SQL[statement], values: params })).rows as Row[];
+      return (await this.#pool.query({ name: `cardhsm_${statement}`, text: SQL[statement], values: params }))
+        .rows as Row[];
     } catch (e) {
       throw storeUnavailable(e);
     }

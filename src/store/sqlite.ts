@@ -33,11 +33,19 @@ const bind = (params: unknown[]): Record<string, unknown> => Object.fromEntries(
 
 function isBusy(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
+  return (
+    code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'))
+  );
 }
 
 /** Statements that only read: they run at once, outside the group commit. */
-const READS: ReadonlySet<Statement> = new Set(['getAttempts', 'getActivationCode', 'rangeNext', 'getSetting', 'getIdempotent']);
+const READS: ReadonlySet<Statement> = new Set([
+  'getAttempts',
+  'getActivationCode',
+  'rangeNext',
+  'getSetting',
+  'getIdempotent',
+]);
 
 interface PendingWrite {
   statement: Statement;
@@ -79,9 +87,11 @@ export class SqliteStore extends SqlStore {
         this.#db.pragma('journal_mode = WAL');
         // FULL: a recorded PIN failure survives power loss (NORMAL could lose the last commits).
         this.#db.pragma('synchronous = FULL');
-        this.#db.transaction(() => {
-          for (const ddl of SCHEMA) this.#db.exec(ddl);
-        }).immediate();
+        this.#db
+          .transaction(() => {
+            for (const ddl of SCHEMA) this.#db.exec(ddl);
+          })
+          .immediate();
       });
     } catch (e) {
       throw e instanceof CardHsmError ? e : storeUnavailable(e);

@@ -72,14 +72,23 @@ export interface Store {
    * Uses the code if `codeHash` matches and it is neither used nor locked (ACTIVATED); otherwise counts a failed
    * attempt (MISMATCH), or reports why it cannot (LOCKED after `limit` failures, USED, NONE).
    */
-  consumeActivationCode(cardRef: string, codeHash: string, limit: number): Promise<{ result: ActivationResult; attempts: number }>;
+  consumeActivationCode(
+    cardRef: string,
+    codeHash: string,
+    limit: number,
+  ): Promise<{ result: ActivationResult; attempts: number }>;
 
   /**
    * Leases up to `size` consecutive counter values [start, end) from the named range, which never exceeds
    * `limit`; null when the range is exhausted. With `whole`, exactly `size` values or nothing (null when fewer
    * remain). Leases never overlap, across processes and machines.
    */
-  leaseRange(name: string, size: number, limit: number, whole?: boolean): Promise<{ start: number; end: number } | null>;
+  leaseRange(
+    name: string,
+    size: number,
+    limit: number,
+    whole?: boolean,
+  ): Promise<{ start: number; end: number } | null>;
   /** The next unleased value of a range (0 for a new range). */
   rangeNext(name: string): Promise<number>;
 

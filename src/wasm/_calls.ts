@@ -27,7 +27,8 @@ export function withKernel<T>(inBytes: number, outBytes: number, body: (k: Kerne
     return body(k);
   } catch (e) {
     // A trap inside a kernel (out-of-bounds access, unreachable) is a bug, never the caller's input.
-    if (e instanceof Error && e.name === 'RuntimeError') throw new CardHsmError('ERR_INTERNAL', `kernel trap: ${e.message}`);
+    if (e instanceof Error && e.name === 'RuntimeError')
+      throw new CardHsmError('ERR_INTERNAL', `kernel trap: ${e.message}`);
     throw e;
   } finally {
     busy = false;
@@ -59,7 +60,13 @@ export function keySchedule(k: Kernel, alg: number, key: Uint8Array): [schedule:
 }
 
 /** ECB, or CBC from `iv`, over the whole blocks of `data` under `key` (both validated by the caller). */
-export function blockCipher(alg: number, key: Uint8Array, data: Uint8Array, decrypt: boolean, iv: Uint8Array | undefined): Uint8Array {
+export function blockCipher(
+  alg: number,
+  key: Uint8Array,
+  data: Uint8Array,
+  decrypt: boolean,
+  iv: Uint8Array | undefined,
+): Uint8Array {
   if (data.length === 0) return new Uint8Array(0);
   const block = alg === ALG_AES ? 16 : 8;
   return withKernel(data.length, data.length, (k) => {
@@ -148,7 +155,11 @@ export interface RecordLayout<T, R> {
  * Runs a record kernel over `items` in as few calls as the buffers allow and returns one result per item, in
  * order. `start` selects keys once and returns the kernel invocation for `n` records at IN -> OUT.
  */
-export function mapRecords<T, R>(items: readonly T[], layout: RecordLayout<T, R>, start: (k: Kernel) => (n: number) => void): R[] {
+export function mapRecords<T, R>(
+  items: readonly T[],
+  layout: RecordLayout<T, R>,
+  start: (k: Kernel) => (n: number) => void,
+): R[] {
   const out = new Array<R>(items.length);
   if (items.length === 0) return out;
   const { recordBytes, outBytes } = layout;

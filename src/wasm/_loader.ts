@@ -65,7 +65,14 @@ export type KernelModule = object;
  * await init(source) // => undefined
  * bytesToHex(aesCmac(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'), new Uint8Array(0))) // => 'BB1D6929E95937287FA37D129B756746'
  */
-export type KernelSource = KernelModule | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response> | URL | string;
+export type KernelSource =
+  | KernelModule
+  | ArrayBuffer
+  | ArrayBufferView
+  | Response
+  | PromiseLike<Response>
+  | URL
+  | string;
 
 function wasmApi(): WasmApi {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -101,7 +108,16 @@ export interface KernelExports {
   aesRounds(len: number): number;
   aesCmac(ks: number, nr: number, iv: number, src: number, len: number, dst: number): void;
   tdesCmac(ks: number, single: number, iv: number, src: number, len: number, dst: number): void;
-  isoMacFinish(ks: number, single: number, finalSingle: number, iv: number, src: number, len: number, method2: number, dst: number): void;
+  isoMacFinish(
+    ks: number,
+    single: number,
+    finalSingle: number,
+    iv: number,
+    src: number,
+    len: number,
+    method2: number,
+    dst: number,
+  ): void;
   hmacStart(bits: number, key: number, keyLen: number): void;
   hmacUpdate(bits: number, src: number, len: number): void;
   hmacFinish(bits: number, src: number, len: number, done: number, dst: number): void;
@@ -110,9 +126,28 @@ export interface KernelExports {
   ibm3624Batch(ks: number, single: number, mode: number, src: number, dst: number, n: number): void;
   pinblockEncode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
   pinblockDecode(format: number, ks: number, nr: number, src: number, dst: number, n: number): void;
-  pinblockTranslate(from: number, fromKs: number, fromMode: number, to: number, toKs: number, toMode: number, rec: number, out: number): void;
+  pinblockTranslate(
+    from: number,
+    fromKs: number,
+    fromMode: number,
+    to: number,
+    toKs: number,
+    toMode: number,
+    rec: number,
+    out: number,
+  ): void;
   luhnSum(p: number, len: number, doubleRightmost: number): number;
-  dcvv2HmacBatch(imk: number, imkLen: number, ctx: number, stride: number, n: number, window: number, count: number, digits: number, dst: number): void;
+  dcvv2HmacBatch(
+    imk: number,
+    imkLen: number,
+    ctx: number,
+    stride: number,
+    n: number,
+    window: number,
+    count: number,
+    digits: number,
+    dst: number,
+  ): void;
   hotpSha256(key: number, keyLen: number, counter: number, digits: number, dst: number): void;
   DUKPT_TDES: WasmGlobal;
   DUKPT_AES: WasmGlobal;
@@ -121,11 +156,45 @@ export interface KernelExports {
   DUKPT_WORKING: WasmGlobal;
   DUKPT_KSN_AT: WasmGlobal;
   dukptSource(kind: number, ks: number, variantKs: number, len: number, ik: number): void;
-  dukptKeys(src: number, stride: number, dst: number, outStride: number, n: number, kind: number, usage: number, algorithm: number, bits: number): void;
+  dukptKeys(
+    src: number,
+    stride: number,
+    dst: number,
+    outStride: number,
+    n: number,
+    kind: number,
+    usage: number,
+    algorithm: number,
+    bits: number,
+  ): void;
   dukptPinKey(ksn: number, algorithm: number, bits: number, slot: number): number;
-  dukptPinTranslate(algorithm: number, bits: number, fromMode: number, from: number, to: number, toKs: number, toMode: number, src: number, stride: number, dst: number, n: number): void;
+  dukptPinTranslate(
+    algorithm: number,
+    bits: number,
+    fromMode: number,
+    from: number,
+    to: number,
+    toKs: number,
+    toMode: number,
+    src: number,
+    stride: number,
+    dst: number,
+    n: number,
+  ): void;
   dukptWipe(): void;
-  ff1WalkBatch(ks: number, nr: number, total: number, left: number, k: number, tweak: number, tlen: number, decrypt: number, valid: number, recs: number, count: number): void;
+  ff1WalkBatch(
+    ks: number,
+    nr: number,
+    total: number,
+    left: number,
+    k: number,
+    tweak: number,
+    tlen: number,
+    decrypt: number,
+    valid: number,
+    recs: number,
+    count: number,
+  ): void;
   CARDS_CHUNK: WasmGlobal;
   TOKEN_ANY: WasmGlobal;
   TOKEN_VALID: WasmGlobal;
@@ -148,13 +217,54 @@ export interface KernelExports {
   EMV_PIN_RECORD: WasmGlobal;
   EMV_PIN_AT_CURRENT: WasmGlobal;
   EMV_PIN_AT_UDK: WasmGlobal;
-  emvMasterKeys(k0: number, k1: number, k2: number, k3: number, k4: number, count: number, optionB: number, src: number, n: number, dst: number): void;
+  emvMasterKeys(
+    k0: number,
+    k1: number,
+    k2: number,
+    k3: number,
+    k4: number,
+    count: number,
+    optionB: number,
+    src: number,
+    n: number,
+    dst: number,
+  ): void;
   EMV_SLICE_MIN: WasmGlobal;
-  emvAcBatch(imk: number, optionB: number, skd: number, verify: number, src: number, stride: number, n: number, dst: number): void;
+  emvAcBatch(
+    imk: number,
+    optionB: number,
+    skd: number,
+    verify: number,
+    src: number,
+    stride: number,
+    n: number,
+    dst: number,
+  ): void;
   emvDcvvBatch(imk: number, optionB: number, src: number, n: number, dst: number): void;
   emvCvc3Batch(imk: number, optionB: number, src: number, stride: number, n: number, dst: number): void;
-  emvPinChange(format: number, ks: number, mode: number, current: number, target: number, encryption: number, smc: number, rec: number, out: number): void;
-  ff1Batch(ks: number, nr: number, radix: number, n: number, tweak: number, tlen: number, decrypt: number, src: number, dst: number, count: number): void;
+  emvPinChange(
+    format: number,
+    ks: number,
+    mode: number,
+    current: number,
+    target: number,
+    encryption: number,
+    smc: number,
+    rec: number,
+    out: number,
+  ): void;
+  ff1Batch(
+    ks: number,
+    nr: number,
+    radix: number,
+    n: number,
+    tweak: number,
+    tlen: number,
+    decrypt: number,
+    src: number,
+    dst: number,
+    count: number,
+  ): void;
 }
 
 /** The instantiated kernel with its memory view and region addresses resolved once. */
@@ -210,7 +320,10 @@ function reasonOf(e: unknown): string {
 
 /** The kernel's export names as build/cardhsm.wasm has them (scripts/embed-wasm.mjs computes the same). */
 function kernelFingerprint(module: object): string {
-  const names = wasmApi().Module.exports(module).map((e) => e.name).sort();
+  const names = wasmApi()
+    .Module.exports(module)
+    .map((e) => e.name)
+    .sort();
   let h = 0x811c9dc5;
   for (const name of names) {
     for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
@@ -222,7 +335,11 @@ function kernelFingerprint(module: object): string {
 /** `module` if it is this version's kernel; otherwise ERR_KERNEL_LOAD (a stale or foreign .wasm never runs). */
 function recognized(module: object): object {
   if (kernelFingerprint(module) !== KERNEL_ID) {
-    throw new CardHsmError('ERR_KERNEL_LOAD', "the module given is not this version's cardhsm kernel (its exports differ): use the cardhsm.wasm of the installed package", 'source');
+    throw new CardHsmError(
+      'ERR_KERNEL_LOAD',
+      "the module given is not this version's cardhsm kernel (its exports differ): use the cardhsm.wasm of the installed package",
+      'source',
+    );
   }
   return module;
 }
@@ -241,7 +358,13 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 
 function isResponse(x: unknown): x is ResponseLike {
   const r = x as Partial<ResponseLike> | null;
-  return typeof r === 'object' && r !== null && typeof r.arrayBuffer === 'function' && typeof r.ok === 'boolean' && typeof r.headers?.get === 'function';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.arrayBuffer === 'function' &&
+    typeof r.ok === 'boolean' &&
+    typeof r.headers?.get === 'function'
+  );
 }
 
 function shapeOf(x: unknown): string {
@@ -312,7 +435,11 @@ async function compileFrom(source: unknown): Promise<object> {
     } catch (e) {
       // Only the error's name and code: fetch's messages repeat the URL, and messages never repeat an input.
       const code = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
-      throw new CardHsmError('ERR_KERNEL_LOAD', `could not fetch the kernel (${e instanceof Error ? e.name : typeof e}${typeof code === 'string' ? ` ${code}` : ''})`, 'source');
+      throw new CardHsmError(
+        'ERR_KERNEL_LOAD',
+        `could not fetch the kernel (${e instanceof Error ? e.name : typeof e}${typeof code === 'string' ? ` ${code}` : ''})`,
+        'source',
+      );
     }
   } else if (isThenable(source)) {
     try {
@@ -322,11 +449,19 @@ async function compileFrom(source: unknown): Promise<object> {
     }
   }
   if (!isResponse(response)) {
-    throw new CardHsmError('ERR_TYPE', `"source" expected a WebAssembly.Module, bytes, a Response or a URL, got ${shapeOf(source)}`, 'source');
+    throw new CardHsmError(
+      'ERR_TYPE',
+      `"source" expected a WebAssembly.Module, bytes, a Response or a URL, got ${shapeOf(source)}`,
+      'source',
+    );
   }
-  if (!response.ok) throw new CardHsmError('ERR_KERNEL_LOAD', `the kernel's URL answered HTTP ${response.status}`, 'source');
+  if (!response.ok)
+    throw new CardHsmError('ERR_KERNEL_LOAD', `the kernel's URL answered HTTP ${response.status}`, 'source');
   // Streaming compilation needs the application/wasm type; other servers' responses are read whole, then compiled.
-  if (api.compileStreaming !== undefined && response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/wasm') {
+  if (
+    api.compileStreaming !== undefined &&
+    response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/wasm'
+  ) {
     try {
       return recognized(await api.compileStreaming(response));
     } catch (e) {
@@ -342,7 +477,11 @@ async function compileBytes(bytes: BufferSource): Promise<object> {
     return await wasmApi().compile(bytes);
   } catch (e) {
     // Cloudflare Workers refuse to compile bytes ("Wasm code generation disallowed by embedder").
-    throw new CardHsmError('ERR_KERNEL_LOAD', `could not compile the kernel from bytes (${reasonOf(e)}); where WebAssembly cannot be compiled at run time, pass the precompiled module`, 'source');
+    throw new CardHsmError(
+      'ERR_KERNEL_LOAD',
+      `could not compile the kernel from bytes (${reasonOf(e)}); where WebAssembly cannot be compiled at run time, pass the precompiled module`,
+      'source',
+    );
   }
 }
 
@@ -403,11 +542,19 @@ export function initSync(source?: KernelModule | ArrayBuffer | ArrayBufferView):
     try {
       module = new (wasmApi().Module)(source);
     } catch (e) {
-      throw new CardHsmError('ERR_KERNEL_LOAD', `could not compile the kernel from bytes synchronously (${reasonOf(e)}): use \`await init(source)\``, 'source');
+      throw new CardHsmError(
+        'ERR_KERNEL_LOAD',
+        `could not compile the kernel from bytes synchronously (${reasonOf(e)}): use \`await init(source)\``,
+        'source',
+      );
     }
     module = recognized(module);
   } else {
-    throw new CardHsmError('ERR_TYPE', `"source" expected a WebAssembly.Module or bytes, got ${shapeOf(source)}`, 'source');
+    throw new CardHsmError(
+      'ERR_TYPE',
+      `"source" expected a WebAssembly.Module or bytes, got ${shapeOf(source)}`,
+      'source',
+    );
   }
   kernelInstance = wrap(new (wasmApi().Instance)(module, imports));
   compiled = module;

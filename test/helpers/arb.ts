@@ -14,13 +14,15 @@ export const anyDesKey = fc.constantFrom(8, 16, 24).chain((n) => desKey(n));
 /** PVKs, single or double length as the PVV and IBM 3624 primitives take them: the product's desKey() of either. */
 export const pvk = fc.constantFrom(8, 16).chain((n) => desKey(n));
 /** Whole blocks of `size` bytes, 0..maxBlocks of them: cipher input, not card data. */
-export const blocks = (size: number, maxBlocks = 8) => fc.integer({ min: 0, max: maxBlocks }).chain((n) => bytesOf(n * size));
+export const blocks = (size: number, maxBlocks = 8) =>
+  fc.integer({ min: 0, max: maxBlocks }).chain((n) => bytesOf(n * size));
 /**
  * Digit strings of any length `min..max`: for digits that are not a card value the product generates — Luhn
  * payloads, PVKIs, PSNs, deny-lists, and PANs as the primitives take them (12..19 digits, Luhn or not; the
  * product's PANs are Luhn-valid and 13..19 digits, so a 12-digit PAN field that needs padding never comes up).
  */
-export const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+export const digits = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 /** Luhn-valid PANs of every length 13..19: the product's pan() draws one length per arbitrary (16 by default). */
 export const anyPan = fc.integer({ min: 13, max: 19 }).chain((length) => pan({ length }));
 /**
@@ -29,7 +31,8 @@ export const anyPan = fc.integer({ min: 13, max: 19 }).chain((length) => pan({ l
  */
 export const anyPin = pin({ rejectRepeated: false, rejectSequences: false });
 /** Upper-case hex strings of `n` characters (IBM 3624 validation data): not card data the product generates. */
-export const hexUpper = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: n, maxLength: n });
+export const hexUpper = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: n, maxLength: n });
 /** IBM 3624 decimalization tables (16 digits): the product ships none. */
 export const decimalizationTable = digits(16, 16);
 

@@ -13,7 +13,16 @@ process.stdout.write('ready\n');
 const nap = new Int32Array(new SharedArrayBuffer(4));
 while (!existsSync(job.go)) Atomics.wait(nap, 0, 0, 1);
 for (let i = 0; i < job.count; i++) {
-  const record: AuditRecord = { time: new Date().toISOString(), operation: 'verifyPin', activity: 'pin.verify', profile: 'authorization', keyKcv: '0A1B2C', usage: 'V2', outcome: i % 7 === 0 ? 'failure' : 'success', pan: '412345******2345' };
+  const record: AuditRecord = {
+    time: new Date().toISOString(),
+    operation: 'verifyPin',
+    activity: 'pin.verify',
+    profile: 'authorization',
+    keyKcv: '0A1B2C',
+    usage: 'V2',
+    outcome: i % 7 === 0 ? 'failure' : 'success',
+    pan: '412345******2345',
+  };
   append(record);
   if (i % 50 === 49) Atomics.wait(nap, 0, 0, 1);
 }

@@ -18,9 +18,22 @@ export function refWindow(atMs: number, windowSeconds: number): number {
 }
 
 /** HMAC profile. */
-export function refHmacCode(imk: Uint8Array, pan: string, psn: string, expiry: string, window: number, digits: number): string {
+export function refHmacCode(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  window: number,
+  digits: number,
+): string {
   const context = Buffer.from(`${pan}|${psn}|${expiry}`, 'ascii');
-  const kdfInput = Buffer.concat([Buffer.from([0, 0, 0, 1]), Buffer.from('TW-DCVV2', 'ascii'), Buffer.from([0]), context, Buffer.from([0, 0, 1, 0])]);
+  const kdfInput = Buffer.concat([
+    Buffer.from([0, 0, 0, 1]),
+    Buffer.from('TW-DCVV2', 'ascii'),
+    Buffer.from([0]),
+    context,
+    Buffer.from([0, 0, 1, 0]),
+  ]);
   const cardKey = hmac(Buffer.from(imk), kdfInput);
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(window));
@@ -28,7 +41,11 @@ export function refHmacCode(imk: Uint8Array, pan: string, psn: string, expiry: s
 }
 
 function tdes(key: Buffer, block: Buffer): Buffer {
-  const c = createCipheriv(key.length === 8 ? 'des-ede' : 'des-ede', key.length === 8 ? Buffer.concat([key, key]) : key, null);
+  const c = createCipheriv(
+    key.length === 8 ? 'des-ede' : 'des-ede',
+    key.length === 8 ? Buffer.concat([key, key]) : key,
+    null,
+  );
   c.setAutoPadding(false);
   return Buffer.concat([c.update(block), c.final()]);
 }
@@ -48,7 +65,14 @@ export function refOptionA(imk: Uint8Array, pan: string, psn: string): Buffer {
 }
 
 /** TDES profile: the Visa CVV method under the card key over PAN || YYMM || C(8 digits), first `digits` digits. */
-export function refTdesCode(imk: Uint8Array, pan: string, psn: string, expiry: string, window: number, digits: number): string {
+export function refTdesCode(
+  imk: Uint8Array,
+  pan: string,
+  psn: string,
+  expiry: string,
+  window: number,
+  digits: number,
+): string {
   const key = refOptionA(imk, pan, psn);
   const data = (pan + expiry + String(window % 1e8).padStart(8, '0')).padEnd(32, '0');
   const b1 = Buffer.from(data.slice(0, 16), 'hex');
@@ -56,6 +80,11 @@ export function refTdesCode(imk: Uint8Array, pan: string, psn: string, expiry: s
   const c1 = tdes(key.subarray(0, 8), b1);
   const x = Buffer.from(c1.map((b, i) => b ^ b2[i]!));
   const hex = tdes(key, x).toString('hex').toUpperCase();
-  const decimals = [...hex].filter((c) => c <= '9').join('') + [...hex].filter((c) => c > '9').map((c) => String(c.charCodeAt(0) - 65)).join('');
+  const decimals =
+    [...hex].filter((c) => c <= '9').join('') +
+    [...hex]
+      .filter((c) => c > '9')
+      .map((c) => String(c.charCodeAt(0) - 65))
+      .join('');
   return decimals.slice(0, digits);
 }

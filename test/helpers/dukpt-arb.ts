@@ -5,7 +5,9 @@ import { bytesOf } from './arb.js';
 
 /** A counter of `width` bits with 1..`maxOnes` one-bits, as a device uses them. */
 export const counter = (width: number, maxOnes: number) =>
-  fc.uniqueArray(fc.integer({ min: 0, max: width - 1 }), { minLength: 1, maxLength: maxOnes }).map((bits) => bits.reduce((c, b) => c + 2 ** b, 0));
+  fc
+    .uniqueArray(fc.integer({ min: 0, max: width - 1 }), { minLength: 1, maxLength: maxOnes })
+    .map((bits) => bits.reduce((c, b) => c + 2 ** b, 0));
 
 /** A 10-byte TDES DUKPT KSN: 59 random bits of key set and device ID, then the 21-bit counter. */
 export const tdesKsn = fc.tuple(bytesOf(8), counter(21, 10)).map(([id, c]) => {
@@ -24,4 +26,3 @@ export const aesKsn = fc.tuple(bytesOf(8), counter(32, 16)).map(([id, c]) => {
   new DataView(ksn.buffer).setUint32(8, c);
   return ksn;
 });
-

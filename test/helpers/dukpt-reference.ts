@@ -165,7 +165,12 @@ export type RefAlgorithm = keyof typeof REF_ALGORITHM;
 const u16 = (v: number) => Uint8Array.of(v >> 8, v & 0xff);
 
 /** 6.3.3: the 16 bytes of derivation data for one block of output. */
-export function refDerivationData(blockCounter: number, usage: number, algorithm: RefAlgorithm, context: Uint8Array): Uint8Array {
+export function refDerivationData(
+  blockCounter: number,
+  usage: number,
+  algorithm: RefAlgorithm,
+  context: Uint8Array,
+): Uint8Array {
   const [indicator, bits] = REF_ALGORITHM[algorithm];
   return concat(Uint8Array.of(0x01, blockCounter), u16(usage), u16(indicator), u16(bits), context);
 }
@@ -174,11 +179,12 @@ export function refDerivationData(blockCounter: number, usage: number, algorithm
 export function refDeriveKey(key: Uint8Array, usage: number, algorithm: RefAlgorithm, context: Uint8Array): Uint8Array {
   const bits = REF_ALGORITHM[algorithm][1];
   const blocks: Uint8Array[] = [];
-  for (let i = 1; i <= Math.ceil(bits / 128); i++) blocks.push(refAesEcbEncrypt(key, refDerivationData(i, usage, algorithm, context)));
+  for (let i = 1; i <= Math.ceil(bits / 128); i++)
+    blocks.push(refAesEcbEncrypt(key, refDerivationData(i, usage, algorithm, context)));
   return concat(...blocks).slice(0, bits / 8);
 }
 
-const aesType = (key: Uint8Array): RefAlgorithm => (`AES${key.length * 8}`) as RefAlgorithm;
+const aesType = (key: Uint8Array): RefAlgorithm => `AES${key.length * 8}` as RefAlgorithm;
 
 /** 6.5.1: the initial key from the BDK and the 8-byte initial key ID. */
 export function refAesInitialKey(bdk: Uint8Array, initialKeyId: Uint8Array): Uint8Array {
@@ -187,7 +193,10 @@ export function refAesInitialKey(bdk: Uint8Array, initialKeyId: Uint8Array): Uin
 
 /** The context of every key below the initial key: the derivation ID (KSN bytes 4..7) || a 32-bit counter. */
 function refContext(ksn: Uint8Array, counter: number): Uint8Array {
-  return concat(ksn.subarray(4, 8), Uint8Array.of(counter >>> 24, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff));
+  return concat(
+    ksn.subarray(4, 8),
+    Uint8Array.of(counter >>> 24, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff),
+  );
 }
 
 /**
@@ -209,12 +218,22 @@ export function refAesDerivationKey(initialKey: Uint8Array, ksn: Uint8Array): Ui
 }
 
 /** 6.5, the second part: the working key of `usage` and `algorithm` from the counter's derivation key. */
-export function refAesWorkingKeyFromInitialKey(initialKey: Uint8Array, ksn: Uint8Array, usage: RefUsage, algorithm: RefAlgorithm): Uint8Array {
+export function refAesWorkingKeyFromInitialKey(
+  initialKey: Uint8Array,
+  ksn: Uint8Array,
+  usage: RefUsage,
+  algorithm: RefAlgorithm,
+): Uint8Array {
   const counter = ((ksn[8]! << 24) | (ksn[9]! << 16) | (ksn[10]! << 8) | ksn[11]!) >>> 0;
   return refDeriveKey(refAesDerivationKey(initialKey, ksn), REF_USAGE[usage], algorithm, refContext(ksn, counter));
 }
 
-export function refAesWorkingKey(bdk: Uint8Array, ksn: Uint8Array, usage: RefUsage, algorithm: RefAlgorithm): Uint8Array {
+export function refAesWorkingKey(
+  bdk: Uint8Array,
+  ksn: Uint8Array,
+  usage: RefUsage,
+  algorithm: RefAlgorithm,
+): Uint8Array {
   return refAesWorkingKeyFromInitialKey(refAesInitialKey(bdk, ksn.subarray(0, 8)), ksn, usage, algorithm);
 }
 

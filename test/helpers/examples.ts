@@ -21,12 +21,15 @@ export function compileExample(code: string): { body: string; checks: number } {
 }
 
 // Examples run as async functions, so they may `await` the store-backed methods.
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<void>;
 
 /** Runs `code` with `scope`'s names bound; fails on a thrown error or a check that does not hold. */
 export async function runExample(code: string, scope: Record<string, unknown>): Promise<number> {
   const { body, checks } = compileExample(code);
-  const check = async (source: string, actual: () => Promise<unknown>, expected: () => Promise<unknown>) => expect(await actual(), source).toEqual(await expected());
+  const check = async (source: string, actual: () => Promise<unknown>, expected: () => Promise<unknown>) =>
+    expect(await actual(), source).toEqual(await expected());
   const names = Object.keys(scope);
   await new AsyncFunction('__check', ...names, body)(check, ...names.map((n) => scope[n]));
   return checks;

@@ -6,8 +6,14 @@ import { ACTIVITIES, Hsm, MemoryAuditSink, hexToBytes, type HsmOptions, type Key
  * An Hsm for tests of functionality: every activity (the profiles have tests of their own, hsm.profiles.test.ts)
  * and single-component keys (development), so that known test keys load in one call.
  */
-export function testHsm(options: Omit<HsmOptions, 'activities' | 'development'> & Partial<Pick<HsmOptions, 'activities'>>): Hsm {
-  return new Hsm({ activities: [...ACTIVITIES], development: { allowSingleComponent: true, warn: () => {} }, ...options });
+export function testHsm(
+  options: Omit<HsmOptions, 'activities' | 'development'> & Partial<Pick<HsmOptions, 'activities'>>,
+): Hsm {
+  return new Hsm({
+    activities: [...ACTIVITIES],
+    development: { allowSingleComponent: true, warn: () => {} },
+    ...options,
+  });
 }
 
 export const LMK = hexToBytes('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F');
@@ -30,7 +36,14 @@ export function makeHsm(lmk = LMK, extra: Partial<HsmOptions> = {}) {
   const audit = new MemoryAuditSink();
   const hsm = testHsm({ lmk, audit, ...extra });
   const load = (usage: string, algorithm: KeyAlgorithm, key: Uint8Array, extra: Record<string, unknown> = {}) =>
-    hsm.importKeyComponents({ usage, algorithm, components: [key], allowSingleComponent: true, fixParity: true, ...extra }).keyBlock;
+    hsm.importKeyComponents({
+      usage,
+      algorithm,
+      components: [key],
+      allowSingleComponent: true,
+      fixParity: true,
+      ...extra,
+    }).keyBlock;
   const keys = {
     cvk: load('C0', 'TDES2', CLEAR.cvk),
     zpk: load('P0', 'TDES2', CLEAR.zpk),
@@ -52,7 +65,19 @@ export function makeHsm(lmk = LMK, extra: Partial<HsmOptions> = {}) {
  * of any usage and mode of use: for the facade tests that start from published vectors.
  */
 export function keyLoader(lmk = LMK) {
-  const custodian = new Hsm({ lmk, activities: 'custodian', development: { allowSingleComponent: true, warn: () => {} } });
-  const load = (usage: string, algorithm: KeyAlgorithm, hex: string, modeOfUse?: string) => custodian.importKeyComponents({ usage, algorithm, modeOfUse, components: [hexToBytes(hex)], allowSingleComponent: true, fixParity: algorithm.startsWith('TDES') }).keyBlock;
+  const custodian = new Hsm({
+    lmk,
+    activities: 'custodian',
+    development: { allowSingleComponent: true, warn: () => {} },
+  });
+  const load = (usage: string, algorithm: KeyAlgorithm, hex: string, modeOfUse?: string) =>
+    custodian.importKeyComponents({
+      usage,
+      algorithm,
+      modeOfUse,
+      components: [hexToBytes(hex)],
+      allowSingleComponent: true,
+      fixParity: algorithm.startsWith('TDES'),
+    }).keyBlock;
   return { custodian, load };
 }

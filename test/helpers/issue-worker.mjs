@@ -10,11 +10,19 @@ const store = new PostgresStore({ connectionString: job.url });
 const hsm = new Hsm({ lmk: hexToBytes(job.lmk), activities: job.activities ?? 'issuance', store });
 const fd = openSync(job.out, 'a');
 let lines = [];
-for await (const card of hsm.issueCards({ bin: job.bin, length: job.length, count: job.count, cvk: job.cvk, panKey: job.panKey, batchSize: job.batchSize })) {
+for await (const card of hsm.issueCards({
+  bin: job.bin,
+  length: job.length,
+  count: job.count,
+  cvk: job.cvk,
+  panKey: job.panKey,
+  batchSize: job.batchSize,
+})) {
   lines.push(card.pan);
   // Processes to be killed pause in the middle of each batch (leased, not yet written), so that they cannot finish
   // before the test kills them however fast issuance is, and the kill lands mid-lease.
-  if (job.pauseMs && lines.length === Math.floor(job.batchSize / 2)) await new Promise((r) => setTimeout(r, job.pauseMs));
+  if (job.pauseMs && lines.length === Math.floor(job.batchSize / 2))
+    await new Promise((r) => setTimeout(r, job.pauseMs));
   if (lines.length === job.batchSize) {
     writeSync(fd, `${lines.join('\n')}\n`);
     lines = [];

@@ -45,7 +45,13 @@ function xor8(a: Uint8Array, b: Uint8Array): Uint8Array {
   return Uint8Array.from(a, (x, i) => x ^ b[i]!);
 }
 
-export function refIsoMac(key: Uint8Array, data: Uint8Array, algorithm: 1 | 3, padding: 1 | 2 | 3, length = 8): Uint8Array {
+export function refIsoMac(
+  key: Uint8Array,
+  data: Uint8Array,
+  algorithm: 1 | 3,
+  padding: 1 | 2 | 3,
+  length = 8,
+): Uint8Array {
   const d = refPad(data, padding);
   const k = algorithm === 3 ? key.subarray(0, 8) : key;
   let h: Uint8Array = new Uint8Array(8);

@@ -16,7 +16,9 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The lockfile's runtime packages (dependencies and optionalDependencies, transitively): their folders. */
 function runtimePackages(): string[] {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
   return Object.entries(lock.packages)
     .filter(([path, meta]) => path !== '' && meta.dev !== true)
     .map(([path]) => path);
@@ -26,7 +28,11 @@ function runtimePackages(): string[] {
 function npmOffline(work: string, args: string[], cwd: string): void {
   const cache = join(work, 'empty-cache');
   mkdirSync(cache, { recursive: true });
-  execFileSync(npm, [...args, '--offline', '--no-audit', '--no-fund', '--registry=http://127.0.0.1:9/', `--cache=${cache}`], { cwd, stdio: 'pipe' });
+  execFileSync(
+    npm,
+    [...args, '--offline', '--no-audit', '--no-fund', '--registry=http://127.0.0.1:9/', `--cache=${cache}`],
+    { cwd, stdio: 'pipe' },
+  );
 }
 
 /**
@@ -39,21 +45,37 @@ export function installPackedTarball(work: string): string {
   const deps = join(work, 'deps');
   mkdirSync(deps);
   npmOffline(work, ['pack', '--ignore-scripts', '--pack-destination', work], root);
-  npmOffline(work, ['pack', '--ignore-scripts', '--pack-destination', deps, ...runtimePackages().map((p) => `./${p}`)], root);
+  npmOffline(
+    work,
+    ['pack', '--ignore-scripts', '--pack-destination', deps, ...runtimePackages().map((p) => `./${p}`)],
+    root,
+  );
   mkdirSync(app);
   // The project's nested "overrides" (versions it pins inside its dependencies' trees, e.g. one fast-uri for
   // Fastify and Ajv) go to the app too: offline, npm can install only the versions packed here. (A package's own
   // pin, ".", is dropped: every package is a direct dependency of the app here, which npm would not override.)
-  const { overrides = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { overrides?: Record<string, unknown> };
+  const { overrides = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    overrides?: Record<string, unknown>;
+  };
   const nested = Object.fromEntries(
     Object.entries(overrides)
       .filter(([, v]) => typeof v === 'object' && v !== null)
-      .map(([k, v]) => [k, Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([name]) => name !== '.'))]),
+      .map(([k, v]) => [
+        k,
+        Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([name]) => name !== '.')),
+      ]),
   );
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', overrides: nested }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module', overrides: nested }),
+  );
   const tarball = readdirSync(work).find((f) => f.startsWith('cardhsm-') && f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack wrote no cardhsm-*.tgz');
-  npmOffline(work, ['install', '--ignore-scripts', join(work, tarball), ...readdirSync(deps).map((f) => join(deps, f))], app);
+  npmOffline(
+    work,
+    ['install', '--ignore-scripts', join(work, tarball), ...readdirSync(deps).map((f) => join(deps, f))],
+    app,
+  );
   const addon = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   mkdirSync(join(app, addon, '..'), { recursive: true });
   copyFileSync(join(root, addon), join(app, addon));

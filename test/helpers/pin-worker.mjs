@@ -9,12 +9,28 @@ const store =
   job.store === 'sqlite'
     ? new (await import('../../dist/store/sqlite.js')).SqliteStore({ path: job.path })
     : new (await import('../../dist/store/postgres.js')).PostgresStore({ connectionString: job.url }); // pool of 10: requests queue for a connection
-const hsm = new Hsm({ lmk: hexToBytes(job.lmk), activities: 'authorization', store, pinTryLimit: job.limit, cardCodeTryLimit: job.limit });
+const hsm = new Hsm({
+  lmk: hexToBytes(job.lmk),
+  activities: 'authorization',
+  store,
+  pinTryLimit: job.limit,
+  cardCodeTryLimit: job.limit,
+});
 
 const check =
   job.op === 'cvv2'
-    ? () => hsm.verifyCardCvv2({ cardRef: job.cardRef, cvk: job.cvk, pan: job.pan, expiry: job.expiry, cvv: job.cvv }).then((ok) => ({ verified: ok, locked: false }))
-    : () => hsm.verifyPin({ cardRef: job.cardRef, pinBlock: hexToBytes(job.pinBlock), pinKey: job.pinKey, format: 0, pan: job.pan });
+    ? () =>
+        hsm
+          .verifyCardCvv2({ cardRef: job.cardRef, cvk: job.cvk, pan: job.pan, expiry: job.expiry, cvv: job.cvv })
+          .then((ok) => ({ verified: ok, locked: false }))
+    : () =>
+        hsm.verifyPin({
+          cardRef: job.cardRef,
+          pinBlock: hexToBytes(job.pinBlock),
+          pinKey: job.pinKey,
+          format: 0,
+          pan: job.pan,
+        });
 
 const summary = { verified: 0, rejected: 0, locked: 0, lockedResults: 0, errors: {} };
 let next = 0;

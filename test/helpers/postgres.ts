@@ -21,7 +21,9 @@ export interface Postgres {
 function binDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
 }
 
@@ -32,7 +34,9 @@ export const POSTGRES_REQUIRED = process.env.CARDHSM_REQUIRE_POSTGRES === '1';
 export function postgresAvailable(): boolean {
   if (binDir()) return true;
   if (POSTGRES_REQUIRED) throw new Error('PostgreSQL binaries not found, and CARDHSM_REQUIRE_POSTGRES=1');
-  console.warn('SKIP: PostgreSQL tests — no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
+  console.warn(
+    'SKIP: PostgreSQL tests — no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)',
+  );
   return false;
 }
 
@@ -51,7 +55,11 @@ export async function startPostgres(): Promise<Postgres> {
   const bin = binDir();
   if (!bin) throw new Error('PostgreSQL binaries not found');
   const root = process.getuid?.() === 0;
-  const asPg = (cmd: string, args: string[]) => (root ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args]) as [string, string[]];
+  const asPg = (cmd: string, args: string[]) =>
+    (root ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args]) as [
+      string,
+      string[],
+    ];
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-pg-'));
   chmodSync(dir, 0o777);
   if (root) execFileSync('chown', ['postgres:', dir]);

@@ -239,12 +239,7 @@ export function refCmac(key: Uint8Array, data: Uint8Array, algorithm: 'TDES' | '
 // Key check value
 // ---------------------------------------------------------------------------
 
-export function refKcv(
-  key: Uint8Array,
-  algorithm: 'TDES' | 'AES',
-  method: 'ZEROS' | 'CMAC',
-  length = 3,
-): string {
+export function refKcv(key: Uint8Array, algorithm: 'TDES' | 'AES', method: 'ZEROS' | 'CMAC', length = 3): string {
   const b = algorithm === 'AES' ? 16 : 8;
   const zeros = new Uint8Array(b);
   let full: Uint8Array;
@@ -424,7 +419,7 @@ function parsePinField(field: Uint8Array): { control: string; pin: string; fill:
 
 export function refEncodeIso0(pin: string, pan: string): Uint8Array {
   checkPin(pin, 14);
-  const pinField = hexToBytes((`0${lengthNibble(pin)}${pin}`).padEnd(16, 'F'));
+  const pinField = hexToBytes(`0${lengthNibble(pin)}${pin}`.padEnd(16, 'F'));
   return xorBytes(pinField, panField03(pan));
 }
 
@@ -453,7 +448,7 @@ export function refDecodeIso1(block: Uint8Array): string {
 
 export function refEncodeIso2(pin: string): Uint8Array {
   checkPin(pin, 14);
-  return hexToBytes((`2${lengthNibble(pin)}${pin}`).padEnd(16, 'F'));
+  return hexToBytes(`2${lengthNibble(pin)}${pin}`.padEnd(16, 'F'));
 }
 
 export function refDecodeIso2(block: Uint8Array): string {
@@ -487,7 +482,7 @@ export function refDecodeIso3(block: Uint8Array, pan: string): string {
 function pinField4(pin: string, fill8: Uint8Array): Uint8Array {
   checkPin(pin, 14);
   if (fill8.length !== 8) throw new Error('format 4 random fill must be 8 bytes');
-  const first = hexToBytes((`4${lengthNibble(pin)}${pin}`).padEnd(16, 'A'));
+  const first = hexToBytes(`4${lengthNibble(pin)}${pin}`.padEnd(16, 'A'));
   return concatBytes(first, fill8);
 }
 

@@ -26,7 +26,11 @@ export function writeConfig(dir: string, o: ConfigOptions): string {
 
 /** Starts `cardhsm serve` with `args` in `cwd` and resolves once it listens (rejects if it exits first). */
 export function serve(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Node> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(proc);
   proc.on('exit', () => running.delete(proc));
   let err = '';

@@ -25,16 +25,29 @@ export const CLEAR_KEYS = {
   transport: 'ABCDEF01234567890123456789ABCDEF',
 };
 
-export const SECRETS: Record<string, string> = Object.fromEntries([...ROLES, 'all', 'none'].map((r) => [`cli-${r.replace('_', '-')}`, `secret-of-${r}-`.padEnd(40, 'x')]));
+export const SECRETS: Record<string, string> = Object.fromEntries(
+  [...ROLES, 'all', 'none'].map((r) => [`cli-${r.replace('_', '-')}`, `secret-of-${r}-`.padEnd(40, 'x')]),
+);
 
 let blocks: Record<string, string> | undefined;
 
 /** Key blocks of the clear test keys under the test LMK (made once per process). */
 export function keyBlocks(): Record<string, string> {
   if (blocks) return blocks;
-  const hsm = new Hsm({ lmk: hexToBytes(LMK_HEX), activities: [...ACTIVITIES], development: { allowSingleComponent: true, warn: () => {} } });
+  const hsm = new Hsm({
+    lmk: hexToBytes(LMK_HEX),
+    activities: [...ACTIVITIES],
+    development: { allowSingleComponent: true, warn: () => {} },
+  });
   const load = (usage: string, algorithm: KeyAlgorithm, hex: string, modeOfUse?: string) =>
-    hsm.importKeyComponents({ usage, algorithm, components: [hexToBytes(hex)], allowSingleComponent: true, fixParity: true, ...(modeOfUse ? { modeOfUse } : {}) }).keyBlock;
+    hsm.importKeyComponents({
+      usage,
+      algorithm,
+      components: [hexToBytes(hex)],
+      allowSingleComponent: true,
+      fixParity: true,
+      ...(modeOfUse ? { modeOfUse } : {}),
+    }).keyBlock;
   blocks = {
     cvk: load('C0', 'TDES2', CLEAR_KEYS.cvk),
     pan_key: load('D0', 'AES256', CLEAR_KEYS.panKey),
@@ -63,20 +76,49 @@ export const NOCODE_GROUP = 'afg-nocode';
 /** The configuration file object of a test service. */
 export function testConfig(o: ConfigOptions): Record<string, unknown> {
   const k = keyBlocks();
-  const base = { key_set: 'main', bin: '45717360', card_types: ['VIRTUAL', 'PHYSICAL'], product_type: 'PREPAID', provider: 'VISA', country_code: 'ARG', innominate: true, months_to_expiration: 36, activation_code_enabled: true, dcvv_enabled: false, pin_try_limit: 3 };
+  const base = {
+    key_set: 'main',
+    bin: '45717360',
+    card_types: ['VIRTUAL', 'PHYSICAL'],
+    product_type: 'PREPAID',
+    provider: 'VISA',
+    country_code: 'ARG',
+    innominate: true,
+    months_to_expiration: 36,
+    activation_code_enabled: true,
+    dcvv_enabled: false,
+    pin_try_limit: 3,
+  };
   return {
     listen: { host: '127.0.0.1', port: o.port ?? 0 },
     store: o.store,
     record_key: k.record_key,
     jobs: { lease_seconds: 30, chunk_size: 100, ...o.jobs },
-    key_sets: { main: { cvk: k.cvk, pan_key: k.pan_key, pin_key: k.pin_key, pvk: k.pvk, token_key: k.token_key, imk: k.imk } },
+    key_sets: {
+      main: { cvk: k.cvk, pan_key: k.pan_key, pin_key: k.pin_key, pvk: k.pvk, token_key: k.token_key, imk: k.imk },
+    },
     affinity_groups: o.groups ?? [
       { id: GROUP, name: 'TEST', ...base },
       { id: DCVV_GROUP, name: 'DCVV', ...base, dcvv_enabled: true, pan_token_type: 'ALPHANUMERIC' },
-      { id: NOCODE_GROUP, name: 'NO CODES', ...base, bin: '45717361', activation_code_enabled: false, pin_on_creation: false, external_shipping: true, innominate: false },
+      {
+        id: NOCODE_GROUP,
+        name: 'NO CODES',
+        ...base,
+        bin: '45717361',
+        activation_code_enabled: false,
+        pin_on_creation: false,
+        external_shipping: true,
+        innominate: false,
+      },
     ],
     clients: [
-      ...ROLES.map((r) => ({ id: `cli-${r.replace('_', '-')}`, secret: SECRETS[`cli-${r.replace('_', '-')}`], roles: [r], zone_pin_key: k.zpk, transport_key: k.transport })),
+      ...ROLES.map((r) => ({
+        id: `cli-${r.replace('_', '-')}`,
+        secret: SECRETS[`cli-${r.replace('_', '-')}`],
+        roles: [r],
+        zone_pin_key: k.zpk,
+        transport_key: k.transport,
+      })),
       { id: 'cli-all', secret: SECRETS['cli-all'], roles: [...ROLES], zone_pin_key: k.zpk, transport_key: k.transport },
       { id: 'cli-none', secret: SECRETS['cli-none'], roles: ['cards'] },
     ],
@@ -102,7 +144,12 @@ export async function startTestService(o: Partial<ConfigOptions> & { now?: () =>
   lmk.fill(0); // as `cardhsm serve` does: the service must not need the caller's copy after start
   const as = (role: Role | 'all' | 'none') => {
     const id = `cli-${role.replace('_', '-')}`;
-    return new CardhsmClient({ url: service.url, clientId: id, secret: SECRETS[id]!, ...(o.now ? { now: () => Math.floor(o.now!() / 1000) } : {}) });
+    return new CardhsmClient({
+      url: service.url,
+      clientId: id,
+      secret: SECRETS[id]!,
+      ...(o.now ? { now: () => Math.floor(o.now!() / 1000) } : {}),
+    });
   };
   return {
     service,
@@ -123,11 +170,28 @@ export function pinBlockIso0(pin: string, pan: string, keyHex = CLEAR_KEYS.zpk):
   const a = Buffer.from(`0000${pan.slice(-13, -1)}`, 'hex');
   const block = Buffer.from(p.map((b, i) => b ^ a[i]!));
   const c = createCipheriv('des-ede-ecb', Buffer.from(keyHex, 'hex'), null).setAutoPadding(false);
-  return Buffer.concat([c.update(block), c.final()]).toString('hex').toUpperCase();
+  return Buffer.concat([c.update(block), c.final()])
+    .toString('hex')
+    .toUpperCase();
 }
 
-export const ADDRESS = { street_name: 'Street', street_number: '123', floor: '5', apartment: 'A', city: 'Buenos Aires', region: 'Buenos Aires', country: 'Argentina', zip_code: '5653', neighborhood: 'Palermo' };
-export const RECEIVER = { full_name: 'Gonzalo Iglesias', document_type: 'DNI' as const, document_number: '35354896', telephone_number: '1132421452' };
+export const ADDRESS = {
+  street_name: 'Street',
+  street_number: '123',
+  floor: '5',
+  apartment: 'A',
+  city: 'Buenos Aires',
+  region: 'Buenos Aires',
+  country: 'Argentina',
+  zip_code: '5653',
+  neighborhood: 'Palermo',
+};
+export const RECEIVER = {
+  full_name: 'Gonzalo Iglesias',
+  document_type: 'DNI' as const,
+  document_number: '35354896',
+  telephone_number: '1132421452',
+};
 
 /** Polls `check` until it returns a value (bounded: at most `tries` times, `ms` apart). */
 export async function eventually<T>(check: () => Promise<T | undefined>, tries = 300, ms = 50): Promise<T> {

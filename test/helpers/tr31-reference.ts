@@ -42,13 +42,7 @@
  *    (B) or 16 bytes (D); encrypted key data = CBC(KBEK, IV = MAC, clear key
  *    data).
  */
-import {
-  refAesCbcDecrypt,
-  refAesCbcEncrypt,
-  refCmac,
-  refDesCbcDecrypt,
-  refDesCbcEncrypt,
-} from './reference.js';
+import { refAesCbcDecrypt, refAesCbcEncrypt, refCmac, refDesCbcDecrypt, refDesCbcEncrypt } from './reference.js';
 
 // ---------------------------------------------------------------------------
 // Small helpers (private)

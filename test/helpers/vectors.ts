@@ -31,7 +31,12 @@ export function title(v: Vector, i: number): string {
 /** A 24-byte key with K1 = K2 = K3 (or 16 with K1 = K2) is single DES; cardhsm's PVK APIs take 8 or 16 bytes. */
 export function pvkOf(v: Vector): Uint8Array {
   const k = h(str(v, 'pvk'));
-  if (k.length === 24 && hex(k.subarray(0, 8)) === hex(k.subarray(8, 16)) && hex(k.subarray(0, 8)) === hex(k.subarray(16))) return k.subarray(0, 8);
+  if (
+    k.length === 24 &&
+    hex(k.subarray(0, 8)) === hex(k.subarray(8, 16)) &&
+    hex(k.subarray(0, 8)) === hex(k.subarray(16))
+  )
+    return k.subarray(0, 8);
   return k;
 }
 

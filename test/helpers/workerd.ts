@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 
 // The package is CommonJS: `default` is the path of the workerd binary for this platform, `compatibilityDate`
 // the newest date that binary supports.
-const { default: workerd, compatibilityDate } = createRequire(import.meta.url)('workerd') as { default: string; compatibilityDate: string };
+const { default: workerd, compatibilityDate } = createRequire(import.meta.url)('workerd') as {
+  default: string;
+  compatibilityDate: string;
+};
 
 export interface RunningWorker {
   url: string;
@@ -38,7 +41,10 @@ const worker :Workerd.Worker = (
 );
 `,
   );
-  const child: ChildProcess = spawn(workerd, ['serve', 'config.capnp', '--control-fd=3'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(workerd, ['serve', 'config.capnp', '--control-fd=3'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -20,11 +20,13 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
  * tests (they compare against node:crypto or a database, not against published values).
  */
 export function knownAnswerFiles(): string[] {
-  return readdirSync(testDir)
-    // helpers.*.test.ts test the Node-only reference implementations, not cardhsm.
-    .filter((f) => f.endsWith('.test.ts') && !/\.(diff|prop|store)\.test\.ts$/.test(f) && !f.startsWith('helpers.'))
-    .filter((f) => /vectors\//.test(readFileSync(join(testDir, f), 'utf8')))
-    .sort();
+  return (
+    readdirSync(testDir)
+      // helpers.*.test.ts test the Node-only reference implementations, not cardhsm.
+      .filter((f) => f.endsWith('.test.ts') && !/\.(diff|prop|store)\.test\.ts$/.test(f) && !f.startsWith('helpers.'))
+      .filter((f) => /vectors\//.test(readFileSync(join(testDir, f), 'utf8')))
+      .sort()
+  );
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -61,7 +63,11 @@ export async function bundleKnownAnswers(o: KatBundleOptions): Promise<string[]>
     'export function runKats() { return run(files); }',
   ].join('\n');
   const vectorDir = join(testDir, 'vectors');
-  const vectors = Object.fromEntries(readdirSync(vectorDir).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(join(vectorDir, f), 'utf8')]));
+  const vectors = Object.fromEntries(
+    readdirSync(vectorDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f, readFileSync(join(vectorDir, f), 'utf8')]),
+  );
 
   const plugin: esbuild.Plugin = {
     name: 'portable-known-answers',
@@ -71,36 +77,52 @@ export async function bundleKnownAnswers(o: KatBundleOptions): Promise<string[]>
       build.onResolve({ filter: /.*/ }, async (a) => {
         if (builtins.has(a.path)) {
           // cardhsm/core must never reach a builtin; test files may (their references run on Node only).
-          if (!insideTests(a.importer)) return { errors: [{ text: `${a.path} imported by ${a.importer}: not allowed outside the test files` }] };
+          if (!insideTests(a.importer))
+            return { errors: [{ text: `${a.path} imported by ${a.importer}: not allowed outside the test files` }] };
           return { path: a.path, namespace: 'node-stand-in' };
         }
         if (!insideTests(a.importer) || !a.path.startsWith('.')) return undefined;
         const target = join(a.resolveDir, a.path).replace(/\.js$/, '.ts');
         if (!target.startsWith(srcDir)) return undefined;
         // The package's public API comes from the installed tarball; other source files are internals.
-        if (target === join(srcDir, 'index.ts')) return build.resolve('cardhsm/core', { kind: a.kind, resolveDir: o.app });
+        if (target === join(srcDir, 'index.ts'))
+          return build.resolve('cardhsm/core', { kind: a.kind, resolveDir: o.app });
         return { path: target, namespace: 'internal-stand-in' };
       });
       build.onLoad({ filter: /.*/, namespace: 'portable' }, (a) => {
-        if (a.path === 'portable:vectors') return { contents: `export const VECTOR_FILES = ${JSON.stringify(vectors)};`, loader: 'js' };
-        if (a.path === 'portable:buffer') return { contents: standIns('Buffer', []).replace('export default', 'export const Buffer ='), loader: 'js', resolveDir: testDir };
+        if (a.path === 'portable:vectors')
+          return { contents: `export const VECTOR_FILES = ${JSON.stringify(vectors)};`, loader: 'js' };
+        if (a.path === 'portable:buffer')
+          return {
+            contents: standIns('Buffer', []).replace('export default', 'export const Buffer ='),
+            loader: 'js',
+            resolveDir: testDir,
+          };
         if (a.path === 'portable:entry') return { contents: entry, loader: 'js', resolveDir: testDir };
         return { errors: [{ text: `unknown ${a.path}` }] };
       });
       build.onLoad({ filter: /.*/, namespace: 'node-stand-in' }, async (a) => {
         const names = Object.keys((await import(a.path)) as object);
-        const overrides: Record<string, string> = a.path.replace(/^node:/, '') === 'fs' ? { readFileSync: 'vectorFile' } : {};
+        const overrides: Record<string, string> =
+          a.path.replace(/^node:/, '') === 'fs' ? { readFileSync: 'vectorFile' } : {};
         return { contents: standIns(a.path, names, overrides), loader: 'js', resolveDir: testDir };
       });
       build.onLoad({ filter: /.*/, namespace: 'internal-stand-in' }, async (a) => {
         const names = Object.keys((await import(a.path)) as object);
-        return { contents: standIns(`cardhsm internal ${relative(srcDir, a.path)}`, names), loader: 'js', resolveDir: testDir };
+        return {
+          contents: standIns(`cardhsm internal ${relative(srcDir, a.path)}`, names),
+          loader: 'js',
+          resolveDir: testDir,
+        };
       });
       // Node's Buffer global, where a test file uses it, is a stand-in too (bound in that file only).
       build.onLoad({ filter: /\.ts$/ }, (a) => {
         if (!insideTests(a.path)) return undefined;
         const text = readFileSync(a.path, 'utf8');
-        return { contents: /\bBuffer\b/.test(text) ? `import { Buffer } from 'portable:buffer';\n${text}` : text, loader: 'ts' };
+        return {
+          contents: /\bBuffer\b/.test(text) ? `import { Buffer } from 'portable:buffer';\n${text}` : text,
+          loader: 'ts',
+        };
       });
     },
   };

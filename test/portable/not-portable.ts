@@ -15,7 +15,8 @@ export class NotPortableError extends Error {
 
 /** The NotPortableError `e` is or wraps as its cause (fast-check's property failures wrap it), if any. */
 export function notPortableCause(e: unknown): NotPortableError | undefined {
-  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) if (x instanceof NotPortableError) return x;
+  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++)
+    if (x instanceof NotPortableError) return x;
   return undefined;
 }
 
@@ -39,6 +40,7 @@ export function notPortable(what: string): never {
 export function readFileSync(path: unknown, encoding?: unknown): string {
   const m = /\/vectors\/([\w.-]+\.json)$/.exec(String(path instanceof URL ? path.pathname : path));
   const text = m === null ? undefined : VECTOR_FILES[m[1]!];
-  if (text === undefined || encoding !== 'utf8') throw new NotPortableError(`node:fs readFileSync(${String(path).replace(/^.*\//, '…/')})`);
+  if (text === undefined || encoding !== 'utf8')
+    throw new NotPortableError(`node:fs readFileSync(${String(path).replace(/^.*\//, '…/')})`);
   return text;
 }

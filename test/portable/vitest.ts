@@ -3,7 +3,17 @@
 // bundles each file with `vitest` resolved to this module. `expect` is vitest's own (@vitest/expect, on chai), so
 // every matcher means exactly what it means under vitest; only collection and running are re-done here, simply:
 // tests run one after another, in the order they were declared.
-import { ASYMMETRIC_MATCHERS_OBJECT, GLOBAL_EXPECT, JestAsymmetricMatchers, JestChaiExpect, JestExtend, chai, getState, setState, type ExpectStatic } from '@vitest/expect';
+import {
+  ASYMMETRIC_MATCHERS_OBJECT,
+  GLOBAL_EXPECT,
+  JestAsymmetricMatchers,
+  JestChaiExpect,
+  JestExtend,
+  chai,
+  getState,
+  setState,
+  type ExpectStatic,
+} from '@vitest/expect';
 import { format } from '@vitest/utils/display';
 import { notPortableCause } from './not-portable.js';
 
@@ -20,7 +30,16 @@ Object.assign(expect, chai.expect);
 Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
 expect.getState = () => getState(expect);
 expect.setState = (state) => setState(state, expect);
-setState({ assertionCalls: 0, isExpectingAssertions: false, isExpectingAssertionsError: null, expectedAssertionsNumber: null, expectedAssertionsNumberErrorGen: null }, expect);
+setState(
+  {
+    assertionCalls: 0,
+    isExpectingAssertions: false,
+    isExpectingAssertionsError: null,
+    expectedAssertionsNumber: null,
+    expectedAssertionsNumberErrorGen: null,
+  },
+  expect,
+);
 (globalThis as Record<PropertyKey, unknown>)[GLOBAL_EXPECT] = expect;
 
 /** One test's outcome. `not-portable`: it needs what only Node has (see not-portable.ts), so it did not run. */
@@ -55,13 +74,12 @@ function title(template: string, items: unknown[], index: number): string {
 }
 
 function each(register: (name: string, body: Body) => void) {
-  return (cases: readonly unknown[]) =>
-    (template: string, fn: (...args: unknown[]) => unknown) => {
-      cases.forEach((c, i) => {
-        const items = Array.isArray(c) ? c : [c];
-        register(title(template, items, i), () => fn(...items));
-      });
-    };
+  return (cases: readonly unknown[]) => (template: string, fn: (...args: unknown[]) => unknown) => {
+    cases.forEach((c, i) => {
+      const items = Array.isArray(c) ? c : [c];
+      register(title(template, items, i), () => fn(...items));
+    });
+  };
 }
 
 function registerTest(name: string, body?: Body): void {
@@ -88,7 +106,8 @@ function expand(items: Item[]): Item[] {
     [sink, path, file] = [[], item.path, item.file];
     try {
       const r = item.body();
-      if (typeof (r as { then?: unknown } | undefined)?.then === 'function') throw new Error('a describe body returned a promise: not supported');
+      if (typeof (r as { then?: unknown } | undefined)?.then === 'function')
+        throw new Error('a describe body returned a promise: not supported');
     } catch (e) {
       // What the body registered before it threw still runs; the throw is one more result.
       sink.push({ kind: 'error', file, name: [...path, '(collecting)'].join(' > '), error: e });
@@ -102,7 +121,9 @@ function expand(items: Item[]): Item[] {
 
 function outcome(e: unknown): Pick<TestResult, 'status' | 'error'> {
   const cause = notPortableCause(e);
-  return cause !== undefined ? { status: 'not-portable', error: message(cause) } : { status: 'fail', error: message(e) };
+  return cause !== undefined
+    ? { status: 'not-portable', error: message(cause) }
+    : { status: 'fail', error: message(e) };
 }
 
 /** Loads each test file, collects its tests, then runs every test in declaration order. */

@@ -15,7 +15,18 @@ export function accountRoutes(r: Registrar): void {
     body: InstantCardBody,
     idempotency: true,
     status: 201,
-    response: Data(Type.Object({ account: Type.Object({ id: Type.String(), user_id: Type.String(), status: Type.String() }, { additionalProperties: false }), card: Card }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        {
+          account: Type.Object(
+            { id: Type.String(), user_id: Type.String(), status: Type.String() },
+            { additionalProperties: false },
+          ),
+          card: Card,
+        },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, caller, body, requestKey }) => ({ data: await instantCard(ctx, caller, body, requestKey) }),
   });
 

@@ -3,7 +3,15 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { Registrar } from '../app.js';
-import { createBatch, createMassIssue, getBatch, getMassIssue, massIssueJob, massIssueLines, updateBatchShipment } from '../jobs.js';
+import {
+  createBatch,
+  createMassIssue,
+  getBatch,
+  getMassIssue,
+  massIssueJob,
+  massIssueLines,
+  updateBatchShipment,
+} from '../jobs.js';
 import { BatchBody, BatchShipmentBody, IdParams, MassIssueBody, ShipmentParams } from '../requests.js';
 import { Address, Batch, Data, MassIssueJob, MassIssueLine, Nullable, Receiver } from '../schemas.js';
 import { hasRole } from '../roles.js';
@@ -15,7 +23,8 @@ export function batchRoutes(r: Registrar): void {
     method: 'POST',
     url: '/cards/v1/batches',
     summary: 'Create a batch of 1-1000 innominate physical cards (processed asynchronously by a durable job)',
-    description: 'CLIENT distribution needs `address` and `receiver`. Poll GET /cards/v1/batches/{id}; the cards carry the batch `shipment_id`.',
+    description:
+      'CLIENT distribution needs `address` and `receiver`. Poll GET /cards/v1/batches/{id}; the cards carry the batch `shipment_id`.',
     tags: ['batches'],
     body: BatchBody,
     idempotency: true,
@@ -49,7 +58,12 @@ export function batchRoutes(r: Registrar): void {
     params: ShipmentParams,
     body: BatchShipmentBody,
     status: 200,
-    response: Data(Type.Object({ shipment_id: Type.String(), address: Nullable(Address), receiver: Nullable(Receiver) }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        { shipment_id: Type.String(), address: Nullable(Address), receiver: Nullable(Receiver) },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, params, body }) => ({ data: await updateBatchShipment(ctx, params.shipmentId, body) }),
   });
 
@@ -86,7 +100,8 @@ export function batchRoutes(r: Registrar): void {
     operationId: 'getMassIssueCards',
     method: 'GET',
     url: '/cards/mass-card-issue-L8V3/:id/cards',
-    summary: 'The cards of a finished mass issue, streamed as JSON lines (PANs for the PCI role; security values under the caller transport key)',
+    summary:
+      'The cards of a finished mass issue, streamed as JSON lines (PANs for the PCI role; security values under the caller transport key)',
     tags: ['embosser'],
     params: IdParams,
     status: 200,
@@ -94,8 +109,14 @@ export function batchRoutes(r: Registrar): void {
     produces: { contentType: 'application/x-ndjson', schema: MassIssueLine },
     handler: async ({ ctx, caller, params, reply }) => {
       const job = await massIssueJob(ctx, params.id);
-      if (job.status !== 'DONE') throw conflict('JOB_NOT_DONE', `the job is ${job.status}; its cards stream once it is DONE`, 'id');
-      if (ctx.client(caller.clientId).transportKey === undefined) throw unprocessable('TRANSPORT_KEY_MISSING', 'this API client has no transport key registered (clients[].transport_key)', 'transport_key');
+      if (job.status !== 'DONE')
+        throw conflict('JOB_NOT_DONE', `the job is ${job.status}; its cards stream once it is DONE`, 'id');
+      if (ctx.client(caller.clientId).transportKey === undefined)
+        throw unprocessable(
+          'TRANSPORT_KEY_MISSING',
+          'this API client has no transport key registered (clients[].transport_key)',
+          'transport_key',
+        );
       reply.status(200).type('application/x-ndjson');
       return reply.send(Readable.from(massIssueLines(ctx, caller, params.id, hasRole(caller, 'pci'))));
     },

@@ -2,9 +2,27 @@
 // beyond the seed the embossing report (which issues activation codes) and counted CVV2 verification.
 import { Type } from '@sinclair/typebox';
 import type { Registrar } from '../app.js';
-import { activateCard, createCard, embossCard, getCard, searchCards, updateCard, updateCardShipment, type SearchQuery as Search } from '../cards.js';
+import {
+  activateCard,
+  createCard,
+  embossCard,
+  getCard,
+  searchCards,
+  updateCard,
+  updateCardShipment,
+  type SearchQuery as Search,
+} from '../cards.js';
 import { verifyCvv2 } from '../pins.js';
-import { ActivationBody, CreateCardBody, Cvv2Body, GetCardQuery, IdParams, SearchQuery, ShipmentBody, UpdateCardBody } from '../requests.js';
+import {
+  ActivationBody,
+  CreateCardBody,
+  Cvv2Body,
+  GetCardQuery,
+  IdParams,
+  SearchQuery,
+  ShipmentBody,
+  UpdateCardBody,
+} from '../requests.js';
 import { Address, Card, Data, DataMeta, Enum, EXTENDS, Pagination } from '../schemas.js';
 import { badRequest } from '../errors.js';
 
@@ -16,7 +34,8 @@ export function cardRoutes(r: Registrar): void {
     method: 'POST',
     url: '/cards/v1/',
     summary: 'Create a nominated card (VIRTUAL or PHYSICAL)',
-    description: 'A PHYSICAL card needs an address unless its group ships externally; `previous_card_id` makes it a replacement (the old card is disabled when the new one is ACTIVE); `pin` where the group allows it, checked against the PIN rules.',
+    description:
+      'A PHYSICAL card needs an address unless its group ships externally; `previous_card_id` makes it a replacement (the old card is disabled when the new one is ACTIVE); `pin` where the group allows it, checked against the PIN rules.',
     tags,
     body: CreateCardBody,
     idempotency: true,
@@ -48,7 +67,8 @@ export function cardRoutes(r: Registrar): void {
     method: 'PATCH',
     url: '/cards/v1/:id',
     summary: 'Update a card: status (with a reason from the seed table), affinity group, PIN',
-    description: 'BLOCKED takes CLIENT_INTERNAL_REASON or USER_INTERNAL_REASON; DISABLED also LOST, STOLEN, BROKEN or UPGRADE; ACTIVE unblocks a BLOCKED card. The PIN follows the PIN rules and is never echoed.',
+    description:
+      'BLOCKED takes CLIENT_INTERNAL_REASON or USER_INTERNAL_REASON; DISABLED also LOST, STOLEN, BROKEN or UPGRADE; ACTIVE unblocks a BLOCKED card. The PIN follows the PIN rules and is never echoed.',
     tags,
     params: IdParams,
     body: UpdateCardBody,
@@ -79,7 +99,10 @@ export function cardRoutes(r: Registrar): void {
     tags,
     querystring: SearchQuery,
     status: 200,
-    response: DataMeta(Type.Array(Card), Type.Object({ pagination: Pagination, filter: Type.Array(Type.String()) }, { additionalProperties: false })),
+    response: DataMeta(
+      Type.Array(Card),
+      Type.Object({ pagination: Pagination, filter: Type.Array(Type.String()) }, { additionalProperties: false }),
+    ),
     handler: async ({ ctx, query }) => {
       const filters: Search['filters'] = {};
       const names: string[] = [];
@@ -90,12 +113,27 @@ export function cardRoutes(r: Registrar): void {
         if (m[1] === 'innominate') filters.innominate = v === 'true';
         else (filters as Record<string, string[]>)[m[1]!] = String(v).split(',');
       }
-      const sort = (query.sort ?? '').split(',').filter(Boolean).map((s) => ({ field: s.replace(/^-/, ''), desc: s.startsWith('-') }));
-      if (new Set(sort.map((s) => s.field)).size !== sort.length) throw badRequest('VALIDATION_ERROR', 'a sort field appears twice', 'sort');
+      const sort = (query.sort ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((s) => ({ field: s.replace(/^-/, ''), desc: s.startsWith('-') }));
+      if (new Set(sort.map((s) => s.field)).size !== sort.length)
+        throw badRequest('VALIDATION_ERROR', 'a sort field appears twice', 'sort');
       const pageSize = query['page[size]'] ?? 25;
       const pageNumber = query['page[number]'] ?? 0;
       const { cards, total } = await searchCards(ctx, { filters, pageSize, pageNumber, sort });
-      return { data: cards, meta: { pagination: { total_pages: Math.ceil(total / pageSize), current_page: pageNumber, page_size: pageSize, total_count: total }, filter: names } };
+      return {
+        data: cards,
+        meta: {
+          pagination: {
+            total_pages: Math.ceil(total / pageSize),
+            current_page: pageNumber,
+            page_size: pageSize,
+            total_count: total,
+          },
+          filter: names,
+        },
+      };
     },
   });
 
@@ -104,7 +142,8 @@ export function cardRoutes(r: Registrar): void {
     method: 'POST',
     url: '/cards/v1/activation',
     summary: 'Activate an EMBOSSED card with its 10-digit activation code (or by PAN, PCI role) and set the chosen PIN',
-    description: 'The PIN: 4 digits, not ascending, descending or repeated (422 with the rule). `card_id` with the code counts wrong codes against that card (locked after 3).',
+    description:
+      'The PIN: 4 digits, not ascending, descending or repeated (422 with the rule). `card_id` with the code counts wrong codes against that card (locked after 3).',
     tags,
     body: ActivationBody,
     status: 200,
@@ -116,12 +155,19 @@ export function cardRoutes(r: Registrar): void {
     operationId: 'embossCard',
     method: 'POST',
     url: '/cards/v1/:id/embossing',
-    summary: 'The embosser reports the plastic made: CREATED -> EMBOSSED, with a new activation code when the group uses codes',
-    description: 'Beyond the seeds: how a physical card reaches EMBOSSED. The code is returned once (stored only as a keyed hash); calling again on an EMBOSSED card replaces it.',
+    summary:
+      'The embosser reports the plastic made: CREATED -> EMBOSSED, with a new activation code when the group uses codes',
+    description:
+      'Beyond the seeds: how a physical card reaches EMBOSSED. The code is returned once (stored only as a keyed hash); calling again on an EMBOSSED card replaces it.',
     tags: ['embosser'],
     params: IdParams,
     status: 200,
-    response: Data(Type.Object({ id: Type.String(), status: Type.Literal('EMBOSSED'), activation_code: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        { id: Type.String(), status: Type.Literal('EMBOSSED'), activation_code: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, params }) => ({ data: await embossCard(ctx, params.id) }),
   });
 
@@ -129,12 +175,24 @@ export function cardRoutes(r: Registrar): void {
     operationId: 'verifyCvv2',
     method: 'POST',
     url: '/cards/v1/:id/cvv2/verifications',
-    summary: 'Verify a CVV2 from an authorization: the dynamic code on a dcvv card, else the static one (counted, locks at the limit)',
+    summary:
+      'Verify a CVV2 from an authorization: the dynamic code on a dcvv card, else the static one (counted, locks at the limit)',
     tags: ['authorization'],
     params: IdParams,
     body: Cvv2Body,
     status: 200,
-    response: Data(Type.Object({ card_id: Type.String(), valid: Type.Boolean(), cvv_type: Enum(['STATIC', 'DYNAMIC'] as const), remaining_attempts: Type.Integer(), locked: Type.Boolean() }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        {
+          card_id: Type.String(),
+          valid: Type.Boolean(),
+          cvv_type: Enum(['STATIC', 'DYNAMIC'] as const),
+          remaining_attempts: Type.Integer(),
+          locked: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, caller, params, body }) => {
       const result = await verifyCvv2(ctx, caller, params.id, body.cvv);
       r.metrics.verifications.inc({ kind: 'cvv2', outcome: result.valid ? 'valid' : 'invalid' });

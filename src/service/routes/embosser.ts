@@ -14,7 +14,8 @@ export function embosserRoutes(r: Registrar): void {
     method: 'POST',
     url: '/cards/embosser/l8vf',
     summary: 'Add a card record for embossing (expiry, service code, cardholder name, delivery address, limits)',
-    description: 'The PAN is drawn from the group range by a keyed permutation: random-looking and never repeated. A PCI caller reads it with GET /cards/v1/{id}?extend=pan (a response is kept for idempotent replay, so it never carries a PAN).',
+    description:
+      'The PAN is drawn from the group range by a keyed permutation: random-looking and never repeated. A PCI caller reads it with GET /cards/v1/{id}?extend=pan (a response is kept for idempotent replay, so it never carries a PAN).',
     tags,
     body: EmbossingRecordBody,
     idempotency: true,
@@ -34,19 +35,27 @@ export function embosserRoutes(r: Registrar): void {
         { additionalProperties: false },
       ),
     ),
-    handler: async ({ ctx, caller, body, requestKey }) => ({ data: await addEmbossingRecord(ctx, caller, body, requestKey) }),
+    handler: async ({ ctx, caller, body, requestKey }) => ({
+      data: await addEmbossingRecord(ctx, caller, body, requestKey),
+    }),
   });
 
   r.route({
     operationId: 'reissueCard',
     method: 'PUT',
     url: '/cards/embosser/cardAction-L8V2',
-    summary: 'Reissue: LOST/STOLEN -> a new PAN (the old card DISABLED); DAMAGED/EXPIRED/EMERGENCY -> the same PAN with a new expiry',
+    summary:
+      'Reissue: LOST/STOLEN -> a new PAN (the old card DISABLED); DAMAGED/EXPIRED/EMERGENCY -> the same PAN with a new expiry',
     tags,
     body: ReissueBody,
     idempotency: true,
     status: 200,
-    response: Data(Type.Object({ action: Enum(REISSUE_ACTIONS), card: Card, previous_card_id: Nullable(Type.String()) }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        { action: Enum(REISSUE_ACTIONS), card: Card, previous_card_id: Nullable(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, caller, body, requestKey }) => ({ data: await reissueCard(ctx, caller, body, requestKey) }),
   });
 
@@ -58,7 +67,12 @@ export function embosserRoutes(r: Registrar): void {
     tags,
     body: CardBody,
     status: 200,
-    response: Data(Type.Object({ card_id: Type.String(), pan_token: Type.String(), token_type: Enum(['NUMERIC', 'ALPHANUMERIC'] as const) }, { additionalProperties: false })),
+    response: Data(
+      Type.Object(
+        { card_id: Type.String(), pan_token: Type.String(), token_type: Enum(['NUMERIC', 'ALPHANUMERIC'] as const) },
+        { additionalProperties: false },
+      ),
+    ),
     handler: async ({ ctx, caller, body }) => ({ data: await panToken(ctx, caller, body) }),
   });
 }
