@@ -96,6 +96,7 @@ export {
 } from './emv/profiles.js';
 export {
   emvArqcData,
+  EMV_TRANSACTION_TAGS,
   generateEmvArqc,
   verifyEmvArqc,
   verifyEmvArqcBatch,

@@ -7,15 +7,7 @@ import * as lib from '../index.js';
 import { act, examples, hex, verdict } from './calculator.js';
 import { print, usageError, type Io } from './output.js';
 
-const PROFILES: Record<string, lib.CvnProfile> = {
-  VISA_CVN10: lib.VISA_CVN10,
-  VISA_CVN18: lib.VISA_CVN18,
-  VISA_CVN22: lib.VISA_CVN22,
-  MASTERCARD_CVN16: lib.MASTERCARD_CVN16,
-  MASTERCARD_CVN17: lib.MASTERCARD_CVN17,
-  MASTERCARD_CVN20: lib.MASTERCARD_CVN20,
-  MASTERCARD_CVN21: lib.MASTERCARD_CVN21,
-};
+const PROFILES: Readonly<Record<string, lib.CvnProfile>> = lib.EMV_CVN_PROFILES;
 
 function profileOf(name: string | undefined): lib.CvnProfile {
   const p = name === undefined ? undefined : PROFILES[name.toUpperCase()];
@@ -55,23 +47,9 @@ export function parseTlv(data: Uint8Array, into = new Map<string, Uint8Array>())
   return into;
 }
 
-const TAGS: Record<string, keyof lib.EmvTransaction> = {
-  '9F02': 'amountAuthorized',
-  '9F03': 'amountOther',
-  '9F1A': 'terminalCountryCode',
-  '95': 'tvr',
-  '5F2A': 'transactionCurrencyCode',
-  '9A': 'transactionDate',
-  '9C': 'transactionType',
-  '9F37': 'unpredictableNumber',
-  '82': 'aip',
-  '9F36': 'atc',
-  '9F10': 'iad',
-};
-
 function transaction(tlv: Map<string, Uint8Array>): lib.EmvTransaction {
   const tx: Record<string, Uint8Array> = {};
-  for (const [tag, field] of Object.entries(TAGS)) {
+  for (const [tag, field] of Object.entries(lib.EMV_TRANSACTION_TAGS)) {
     const v = tlv.get(tag);
     if (!v) throw usageError(`--tlv lacks tag ${tag} (${field})`);
     tx[field] = v;

@@ -1,28 +1,15 @@
 // cardhsm/client: a small fetch-based client of `cardhsm serve` for Node 20+ and browsers. It signs every request
 // (HMAC-SHA-256 over method, path with query, timestamp, a fresh nonce, client id and the SHA-256 of the body,
-// with Web Crypto) and exposes each endpoint with the request and response types of the service's own schemas
-// (type-only imports: nothing of the server is loaded). Typed methods resolve with `data` (and `meta` where the
-// endpoint has one) and reject with CardhsmApiError; `request()` signs any call and resolves for every status.
+// with Web Crypto, over service/signature.ts's canonical string) and exposes each endpoint with the request and
+// response types of the service's own schemas (type-only imports: of the server's code only the dependency-free
+// signature.ts is loaded). Typed methods resolve with `data` (and `meta` where the endpoint has one) and reject
+// with CardhsmApiError; `request()` signs any call and resolves for every status.
 import type { Static } from '@sinclair/typebox';
 import type * as R from '../service/requests.js';
 import type * as S from '../service/schemas.js';
+import { canonicalString, SIGNATURE_HEADERS } from '../service/signature.js';
 
-/**
- * The four headers the client signs every request with (the server's SIGNATURE_HEADERS): the client id, the
- * timestamp (Unix seconds), a fresh nonce and the signature (README "Signing a request"). A request without them is
- * refused with 401 SIGNATURE_MISSING; `request()` lets a caller override them, e.g. to test the server's refusals.
- * @example
- * Object.values(SIGNATURE_HEADERS)  // => ['x-cardhsm-client', 'x-cardhsm-timestamp', 'x-cardhsm-nonce', 'x-cardhsm-signature']
- * const path = `/cards/v1/config/affinity-groups/${dev.affinityGroupId}`
- * (await fetch(service + path).then((r) => r.json())).errors[0].code  // => 'SIGNATURE_MISSING'
- * (await client.request('GET', path, { headers: { [SIGNATURE_HEADERS.signature]: '0'.repeat(64) } })).status  // => 401
- */
-export const SIGNATURE_HEADERS = {
-  client: 'x-cardhsm-client',
-  timestamp: 'x-cardhsm-timestamp',
-  nonce: 'x-cardhsm-nonce',
-  signature: 'x-cardhsm-signature',
-} as const;
+export { SIGNATURE_HEADERS };
 
 /**
  * How a CardhsmClient reaches and signs for the service: its origin, the API client's id and secret (a
@@ -426,15 +413,7 @@ export class CardhsmClient {
     const bodyHash = hex(await crypto.subtle.digest('SHA-256', bytes));
     const timestamp = String(this.#now());
     const n = nonce();
-    const canonical = [
-      'CARDHSM-HMAC-SHA256',
-      method.toUpperCase(),
-      pathWithQuery,
-      timestamp,
-      n,
-      this.#clientId,
-      bodyHash,
-    ].join('\n');
+    const canonical = canonicalString(method, pathWithQuery, timestamp, n, this.#clientId, bodyHash);
     const signature = hex(await crypto.subtle.sign('HMAC', await this.#key, encoder.encode(canonical)));
     const headers: Record<string, string> = {
       [SIGNATURE_HEADERS.client]: this.#clientId,

@@ -45,6 +45,28 @@ export interface EmvTransaction {
   /** 9F10, 1..32 bytes */ iad: Uint8Array;
 }
 
+/**
+ * The EMV tag of each EmvTransaction field (hex, as BER-TLV names it in ISO 8583 field 55), frozen: how a caller
+ * holding the tags turns them into an EmvTransaction.
+ * @example
+ * EMV_TRANSACTION_TAGS['9F37'] // => 'unpredictableNumber'
+ * Object.keys(EMV_TRANSACTION_TAGS).length // => 11
+ * Object.isFrozen(EMV_TRANSACTION_TAGS) // => true
+ */
+export const EMV_TRANSACTION_TAGS: Readonly<Record<string, keyof EmvTransaction>> = Object.freeze({
+  '9F02': 'amountAuthorized',
+  '9F03': 'amountOther',
+  '9F1A': 'terminalCountryCode',
+  '95': 'tvr',
+  '5F2A': 'transactionCurrencyCode',
+  '9A': 'transactionDate',
+  '9C': 'transactionType',
+  '9F37': 'unpredictableNumber',
+  '82': 'aip',
+  '9F36': 'atc',
+  '9F10': 'iad',
+});
+
 const TAGS = [
   ['amountAuthorized', 6],
   ['amountOther', 6],

@@ -5,9 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ROLES, type Role } from './roles.js';
-
-export const CARD_TYPES = ['VIRTUAL', 'PHYSICAL'] as const;
-export type CardType = (typeof CARD_TYPES)[number];
+import { CARD_TYPES, type CardType, Enum, PAN_TOKEN_TYPES, PRODUCT_TYPES, PROVIDERS } from './schemas.js';
 
 const Id = (prefix: string) => Type.String({ pattern: `^${prefix}-[A-Za-z0-9_-]{1,60}$` });
 const KeyBlock = Type.String({ minLength: 16, maxLength: 400, pattern: '^[A-Za-z0-9]+$' });
@@ -31,9 +29,9 @@ const Group = Type.Object(
     key_set: Type.String({ minLength: 1, maxLength: 60 }),
     bin: Type.String({ pattern: '^[0-9]{6,11}$' }),
     pan_length: Type.Optional(Type.Integer({ minimum: 13, maximum: 19 })),
-    card_types: Type.Array(Type.Union(CARD_TYPES.map((t) => Type.Literal(t))), { minItems: 1, uniqueItems: true }),
-    product_type: Type.Union([Type.Literal('PREPAID'), Type.Literal('CREDIT'), Type.Literal('DEBIT')]),
-    provider: Type.Union([Type.Literal('MASTERCARD'), Type.Literal('VISA')]),
+    card_types: Type.Array(Enum(CARD_TYPES), { minItems: 1, uniqueItems: true }),
+    product_type: Enum(PRODUCT_TYPES),
+    provider: Enum(PROVIDERS),
     country_code: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
     innominate: Type.Optional(Type.Boolean()),
     months_to_expiration: Type.Integer({ minimum: 1, maximum: 240 }),
@@ -43,7 +41,7 @@ const Group = Type.Object(
     external_shipping: Type.Optional(Type.Boolean()),
     pin_on_creation: Type.Optional(Type.Boolean()),
     pin_try_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
-    pan_token_type: Type.Optional(Type.Union([Type.Literal('NUMERIC'), Type.Literal('ALPHANUMERIC')])),
+    pan_token_type: Type.Optional(Enum(PAN_TOKEN_TYPES)),
   },
   { additionalProperties: false },
 );
@@ -121,8 +119,8 @@ export interface AffinityGroup {
   bin: string;
   panLength: number;
   cardTypes: readonly CardType[];
-  productType: 'PREPAID' | 'CREDIT' | 'DEBIT';
-  provider: 'MASTERCARD' | 'VISA';
+  productType: (typeof PRODUCT_TYPES)[number];
+  provider: (typeof PROVIDERS)[number];
   countryCode: string;
   innominate: boolean;
   monthsToExpiration: number;
@@ -132,7 +130,7 @@ export interface AffinityGroup {
   externalShipping: boolean;
   pinOnCreation: boolean;
   pinTryLimit: number;
-  panTokenType: 'NUMERIC' | 'ALPHANUMERIC';
+  panTokenType: (typeof PAN_TOKEN_TYPES)[number];
 }
 
 /**

@@ -42,6 +42,8 @@ export interface Ctx {
   codeLookup(code: string): string;
   group(id: string, field?: string): AffinityGroup;
   client(id: string): ApiClient;
+  /** The API client's transport key block (D0), or 422 TRANSPORT_KEY_MISSING: where card values leave encrypted. */
+  transportKey(clientId: string): string;
   log(line: string): void;
 }
 
@@ -129,6 +131,14 @@ export function createContext(o: ContextOptions): Ctx {
     },
     client(id) {
       return config.clients.get(id)!;
+    },
+    transportKey(clientId) {
+      const key = config.clients.get(clientId)?.transportKey;
+      if (key === undefined) {
+        const detail = 'this API client has no transport key registered (clients[].transport_key)';
+        throw new ServiceError(422, 'TRANSPORT_KEY_MISSING', detail, 'transport_key');
+      }
+      return key;
     },
     log: o.log ?? (() => {}),
   };

@@ -8,7 +8,7 @@ import type { Ctx } from './context.js';
 import { newId } from './context.js';
 import type { JobsTable } from './db.js';
 import { conflict, notFound, unprocessable } from './errors.js';
-import { cardRow, expirationDate, insertShipment, nowIso } from './records.js';
+import { cardRow, expirationDate, insertShipment, nowIso, panTokenOf } from './records.js';
 import type { Caller } from './roles.js';
 import { createHash } from 'node:crypto';
 import { expiryAfter } from '../issue/_cards.js';
@@ -184,19 +184,24 @@ export async function massIssueJob(ctx: Ctx, id: string): Promise<JobsTable> {
 
 /**
  * The cards of a finished mass issue, one JSON object per line, in issue order: last four, expiry, service code,
- * the PAN token, the security values under the caller's transport key, and the PAN for a PCI caller.
+ * the PAN token, the security values under the caller's transport key, and the PAN for a PCI caller. The job's
+ * state and the caller's transport key are checked before the first line, so a refusal is an HTTP error rather
+ * than a stream cut short.
  */
-export async function* massIssueLines(ctx: Ctx, caller: Caller, id: string, withPan: boolean): AsyncGenerator<string> {
+export async function massIssueLines(
+  ctx: Ctx,
+  caller: Caller,
+  id: string,
+  withPan: boolean,
+): Promise<AsyncGenerator<string>> {
   const job = await massIssueJob(ctx, id);
   if (job.status !== 'DONE')
     throw conflict('JOB_NOT_DONE', `the job is ${job.status}; its cards stream once it is DONE`, 'id');
-  const transportKey = ctx.client(caller.clientId).transportKey;
-  if (transportKey === undefined)
-    throw unprocessable(
-      'TRANSPORT_KEY_MISSING',
-      'this API client has no transport key registered (clients[].transport_key)',
-      'transport_key',
-    );
+  return linesOf(ctx, job, ctx.transportKey(caller.clientId), withPan);
+}
+
+async function* linesOf(ctx: Ctx, job: JobsTable, transportKey: string, withPan: boolean): AsyncGenerator<string> {
+  const id = job.id;
   const group = ctx.group(job.affinity_group_id);
   const hsm = ctx.hsm('issuance', group);
   const page = 500;
@@ -219,11 +224,7 @@ export async function* massIssueLines(ctx: Ctx, caller: Caller, id: string, with
         serviceCode: row.service_code,
         transportKey,
       });
-      const token = hsm.tokenizePan({
-        tokenKey: group.keys.token_key,
-        pan,
-        alphabet: group.panTokenType === 'ALPHANUMERIC' ? 'alphanumeric' : 'numeric',
-      });
+      const token = panTokenOf(hsm, group, pan);
       const line = {
         card_id: row.id,
         last_four: row.last_four,

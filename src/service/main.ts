@@ -19,7 +19,8 @@ import { accountRoutes } from './routes/accounts.js';
 
 export { resolveConfig, ConfigError, type ServiceConfig, type AffinityGroup, type ApiClient } from './config.js';
 export { ROLES, ROUTE_ACCESS, type Role } from './roles.js';
-export { SIGNATURE_HEADERS, canonicalString, sign, bodySha256 } from './auth.js';
+export { sign, bodySha256 } from './auth.js';
+export { SIGNATURE_HEADERS, canonicalString } from './signature.js';
 export { checkKeys } from './context.js';
 
 /**

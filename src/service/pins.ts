@@ -5,10 +5,9 @@
 import { hexToBytes } from '../bytes.js';
 import type { Ctx } from './context.js';
 import { conflict, unprocessable } from './errors.js';
-import { nowIso, selectedCard } from './records.js';
 import type { Caller } from './roles.js';
 import { pinMethod } from './cards.js';
-import { cardById, groupOf } from './records.js';
+import { cardById, groupOf, nowIso, panTokenOf, selectedCard } from './records.js';
 
 type Selector = { card_id?: string | undefined; pan?: string | undefined };
 
@@ -17,13 +16,7 @@ export async function securityValues(
   caller: Caller,
   body: Selector & { generate_pin?: boolean | undefined },
 ) {
-  const transportKey = ctx.client(caller.clientId).transportKey;
-  if (transportKey === undefined)
-    throw unprocessable(
-      'TRANSPORT_KEY_MISSING',
-      'this API client has no transport key registered (clients[].transport_key)',
-      'transport_key',
-    );
+  const transportKey = ctx.transportKey(caller.clientId);
   const { row, pan, group } = await selectedCard(ctx, caller, body);
   if (row.status === 'DISABLED')
     throw conflict('INVALID_STATE', 'a DISABLED card has no security values to export', 'card_id');
@@ -70,8 +63,7 @@ export async function invalidPinAttempts(ctx: Ctx, caller: Caller, body: Selecto
 
 export async function panToken(ctx: Ctx, caller: Caller, body: Selector) {
   const { row, pan, group } = await selectedCard(ctx, caller, body);
-  const alphabet = group.panTokenType === 'ALPHANUMERIC' ? 'alphanumeric' : 'numeric';
-  const token = ctx.hsm('authorization', group).tokenizePan({ tokenKey: group.keys.token_key, pan, alphabet });
+  const token = panTokenOf(ctx.hsm('authorization', group), group, pan);
   return { card_id: row.id, pan_token: token, token_type: group.panTokenType };
 }
 

@@ -1,6 +1,7 @@
 // Card records: reading them by id, by PAN (through its keyed reference) or by the body's card selector, turning
 // a row into the API's card, and writing new ones. The PAN is only ever unsealed here, on request.
 import type { Transaction } from 'kysely';
+import type { Hsm } from '../hsm/hsm.js';
 import type { AffinityGroup } from './config.js';
 import type { Ctx } from './context.js';
 import { newId } from './context.js';
@@ -18,6 +19,12 @@ export function today(ctx: Ctx): string {
 
 export function nowIso(ctx: Ctx): string {
   return new Date(ctx.now()).toISOString();
+}
+
+/** The card's PAN token in the group's alphabet (pan_token_type), under the group's token key. */
+export function panTokenOf(hsm: Hsm, group: AffinityGroup, pan: string): string {
+  const alphabet = group.panTokenType === 'ALPHANUMERIC' ? 'alphanumeric' : 'numeric';
+  return hsm.tokenizePan({ tokenKey: group.keys.token_key, pan, alphabet });
 }
 
 /** YYMM as YYYY-MM. */

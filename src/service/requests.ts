@@ -1,7 +1,23 @@
 // Request bodies and query strings of every route (TypeBox). Shared by the routes (validation, OpenAPI), the
 // handlers (their input types) and the typed client.
 import { Type, type Static } from '@sinclair/typebox';
-import { Address, CardId, CardSelector, Enum, GroupId, Pin, Receiver, REISSUE_ACTIONS, UserId } from './schemas.js';
+import {
+  Address,
+  CARD_STATUSES,
+  CARD_TYPES,
+  PRODUCT_TYPES,
+  PROVIDERS,
+  CardId,
+  CardSelector,
+  DISTRIBUTION_TYPES,
+  Enum,
+  GroupId,
+  Pin,
+  Receiver,
+  REISSUE_ACTIONS,
+  STATUS_REASONS,
+  UserId,
+} from './schemas.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -9,7 +25,7 @@ export const CreateCardBody = Type.Object(
   {
     user_id: UserId,
     affinity_group_id: GroupId,
-    card_type: Enum(['VIRTUAL', 'PHYSICAL'] as const),
+    card_type: Enum(CARD_TYPES),
     address: Type.Optional(Address),
     previous_card_id: Type.Optional(CardId),
     pin: Type.Optional(Pin),
@@ -21,18 +37,7 @@ export const UpdateCardBody = Type.Object(
   {
     affinity_group_id: Type.Optional(GroupId),
     status: Type.Optional(Enum(['ACTIVE', 'BLOCKED', 'DISABLED'] as const)),
-    status_reason: Type.Optional(
-      Enum([
-        'CLIENT_INTERNAL_REASON',
-        'USER_INTERNAL_REASON',
-        'POMELO_INTERNAL_REASON',
-        'PROVIDER_INTERNAL_REASON',
-        'LOST',
-        'STOLEN',
-        'BROKEN',
-        'UPGRADE',
-      ] as const),
-    ),
+    status_reason: Type.Optional(Enum(STATUS_REASONS)),
     pin: Type.Optional(Pin),
   },
   { ...strict, minProperties: 1 },
@@ -44,7 +49,7 @@ export const BatchBody = Type.Object(
   {
     affinity_group_id: GroupId,
     quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
-    distribution_type: Enum(['CLIENT', 'WAREHOUSE', 'EXTERNAL'] as const),
+    distribution_type: Enum(DISTRIBUTION_TYPES),
     address: Type.Optional(Address),
     receiver: Type.Optional(Receiver),
   },
@@ -128,7 +133,7 @@ export const InstantCardBody = Type.Object(
   {
     user_id: UserId,
     affinity_group_id: GroupId,
-    card_type: Type.Optional(Enum(['VIRTUAL', 'PHYSICAL'] as const)),
+    card_type: Type.Optional(Enum(CARD_TYPES)),
     pin: Type.Optional(Pin),
   },
   strict,
@@ -171,26 +176,15 @@ const ids = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*$
 
 export const SearchQuery = Type.Object(
   {
-    'filter[card_type]': Type.Optional(list(['VIRTUAL', 'PHYSICAL'])),
+    'filter[card_type]': Type.Optional(list(CARD_TYPES)),
     'filter[user_id]': Type.Optional(ids),
-    'filter[status]': Type.Optional(list(['CREATED', 'EMBOSSED', 'ACTIVE', 'BLOCKED', 'DISABLED'])),
-    'filter[status_detail]': Type.Optional(
-      list([
-        'CLIENT_INTERNAL_REASON',
-        'USER_INTERNAL_REASON',
-        'POMELO_INTERNAL_REASON',
-        'PROVIDER_INTERNAL_REASON',
-        'LOST',
-        'STOLEN',
-        'BROKEN',
-        'UPGRADE',
-      ]),
-    ),
+    'filter[status]': Type.Optional(list(CARD_STATUSES)),
+    'filter[status_detail]': Type.Optional(list(STATUS_REASONS)),
     'filter[affinity_group_id]': Type.Optional(ids),
     'filter[shipment_id]': Type.Optional(ids),
     'filter[innominate]': Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-    'filter[product_type]': Type.Optional(list(['PREPAID', 'CREDIT', 'DEBIT'])),
-    'filter[product_provider]': Type.Optional(list(['MASTERCARD', 'VISA'])),
+    'filter[product_type]': Type.Optional(list(PRODUCT_TYPES)),
+    'filter[product_provider]': Type.Optional(list(PROVIDERS)),
     'filter[country_code]': Type.Optional(Type.String({ pattern: '^[A-Z]{3}(,[A-Z]{3})*$' })),
     'page[size]': Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     'page[number]': Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),

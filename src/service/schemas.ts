@@ -45,9 +45,14 @@ export const STATUS_REASONS = [
   'BROKEN',
   'UPGRADE',
 ] as const;
+// The affinity-group vocabulary (seed 004), shared by the configuration and the request and response schemas.
 export const CARD_TYPES = ['VIRTUAL', 'PHYSICAL'] as const;
+export type CardType = (typeof CARD_TYPES)[number];
 export const PRODUCT_TYPES = ['PREPAID', 'CREDIT', 'DEBIT'] as const;
 export const PROVIDERS = ['MASTERCARD', 'VISA'] as const;
+export const PAN_TOKEN_TYPES = ['NUMERIC', 'ALPHANUMERIC'] as const;
+export const DISTRIBUTION_TYPES = ['CLIENT', 'WAREHOUSE', 'EXTERNAL'] as const;
+export const JOB_STATUSES = ['PENDING', 'RUNNING', 'DONE', 'FAILED'] as const;
 export const EXTENDS = ['pan', 'cvv', 'name', 'expiration_date'] as const;
 export const SORTABLE = [
   'card_type',
@@ -155,8 +160,8 @@ export const Batch = Type.Object(
     affinity_group_id: GroupId,
     card_type: Type.Literal('PHYSICAL'),
     quantity: Type.Integer(),
-    distribution_type: Enum(['CLIENT', 'WAREHOUSE', 'EXTERNAL'] as const),
-    status: Enum(['PENDING', 'RUNNING', 'DONE', 'FAILED'] as const),
+    distribution_type: Enum(DISTRIBUTION_TYPES),
+    status: Enum(JOB_STATUSES),
     issued: Type.Integer(),
   },
   { additionalProperties: false },
@@ -168,7 +173,7 @@ export const MassIssueJob = Type.Object(
     affinity_group_id: GroupId,
     quantity: Type.Integer(),
     issued: Type.Integer(),
-    status: Enum(['PENDING', 'RUNNING', 'DONE', 'FAILED'] as const),
+    status: Enum(JOB_STATUSES),
     expiration_date: Type.String(),
     service_code: Type.String(),
   },
@@ -207,7 +212,7 @@ export const AffinityGroup = Type.Object(
     external_shipping: Type.Boolean(),
     pin_on_creation: Type.Boolean(),
     pin_try_limit: Type.Integer(),
-    pan_token_type: Enum(['NUMERIC', 'ALPHANUMERIC'] as const),
+    pan_token_type: Enum(PAN_TOKEN_TYPES),
   },
   { additionalProperties: false },
 );
