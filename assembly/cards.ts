@@ -291,6 +291,41 @@ export function cardsPinBlocks(ks: usize, nr: i32, single: bool, fill: usize): v
   return <u8>(v < 10 ? 48 + v : 55 + v);
 }
 
+/** Writes the token of card `i` (digit values, 0-9 then A-Z for radix 36) as characters at `p`; returns the end. */
+@inline function putToken(p: usize, i: i32): usize {
+  const t = TOKENS + <usize>(i * panLen);
+  for (let j = 0; j < panLen; j++) store<u8>(p + j, hexDigit(load<u8>(t + j)));
+  return p + <usize>panLen;
+}
+
+/** Writes the PIN block of card `i` in uppercase hex at `p`; returns the end. */
+@inline function putPinBlock(p: usize, i: i32): usize {
+  const b = PIN_OUT + <usize>(i * PINBLOCK_OUT);
+  for (let j = 0; j < pinBlockBytes; j++) {
+    const v = <u32>load<u8>(b + j);
+    store<u8>(p + 2 * j, hexDigit(v >> 4));
+    store<u8>(p + 2 * j + 1, hexDigit(v & 15));
+  }
+  return p + <usize>(2 * pinBlockBytes);
+}
+
+/** Copies `len` bytes from `src` to `p`; returns the end. */
+@inline function putBytes(p: usize, src: usize, len: i32): usize {
+  memory.copy(p, src, len);
+  return p + <usize>len;
+}
+
+/** Writes the ASCII string `s` at `p`; returns the end. */
+@inline function putText(p: usize, s: string): usize {
+  for (let j = 0; j < s.length; j++) store<u8>(p + j, <u8>s.charCodeAt(j));
+  return p + <usize>s.length;
+}
+
+/** Card `i`'s CVV (code 0), CVV2 (1) or iCVV (2). */
+@inline function cvvAt(i: i32, code: i32): usize {
+  return CVVS + C * 3 * <usize>code + <usize>(i * 3);
+}
+
 /**
  * Writes every card as one ASCII record at `dst`: PAN, CVV, CVV2, iCVV, then the token (when `tokens`), then the
  * PIN block in uppercase hex and the PVV (when the PINs were made). Returns the record's length.
@@ -298,30 +333,46 @@ export function cardsPinBlocks(ks: usize, nr: i32, single: bool, fill: usize): v
 export function cardsWrite(dst: usize, tokens: bool): i32 {
   const stride = panLen + 9 + (tokens ? panLen : 0) + (pinBlockBytes > 0 ? 2 * pinBlockBytes + 4 : 0);
   for (let i = 0; i < n; i++) {
-    let p = dst + <usize>(i * stride);
-    memory.copy(p, rec(i), panLen);
-    p += panLen;
-    for (let code = 0; code < 3; code++) {
-      memory.copy(p, CVVS + C * 3 * <usize>code + <usize>(i * 3), 3);
-      p += 3;
-    }
-    if (tokens) {
-      const t = TOKENS + <usize>(i * panLen);
-      for (let j = 0; j < panLen; j++) store<u8>(p + j, hexDigit(load<u8>(t + j))); // 0-9, then A-Z for radix 36
-      p += panLen;
-    }
-    if (pinBlockBytes > 0) {
-      const b = PIN_OUT + <usize>(i * PINBLOCK_OUT);
-      for (let j = 0; j < pinBlockBytes; j++) {
-        const v = <u32>load<u8>(b + j);
-        store<u8>(p + 2 * j, hexDigit(v >> 4));
-        store<u8>(p + 2 * j + 1, hexDigit(v & 15));
-      }
-      p += 2 * pinBlockBytes;
-      memory.copy(p, PVVS + <usize>(i << 2), 4);
-    }
+    let p = putBytes(dst + <usize>(i * stride), rec(i), panLen);
+    for (let code = 0; code < 3; code++) p = putBytes(p, cvvAt(i, code), 3);
+    if (tokens) p = putToken(p, i);
+    if (pinBlockBytes > 0) putBytes(putPinBlock(p, i), PVVS + <usize>(i << 2), 4);
   }
   return stride;
+}
+
+/** The start of field `name` in a line: `{"name":"` for the first JSON field, `","name":"` after one; CSV `,`. */
+@inline function putField(p: usize, name: string, csv: bool, first: bool): usize {
+  if (csv) return first ? p : putText(p, ',');
+  return putText(putText(putText(p, first ? '{"' : '","'), name), '":"');
+}
+
+/**
+ * Writes every card as one line at `dst`, as `cardhsm issue` files hold them (src/hsm/options.ts IssueCardLinesOptions):
+ * a JSON object `{"pan","lastFour","expiry","serviceCode","cvv","cvv2","icvv"[,"token"][,"pinBlock","pvv"]}` with
+ * string values, or (`csv`) the ten fields pan,lastFour,expiry,serviceCode,cvv,cvv2,icvv,token,pinBlock,pvv with
+ * the absent ones empty; each line ends with a newline. `expiry` (4) and `service` (3) are ASCII digits. Every line
+ * of a chunk has the same length, which is returned.
+ */
+export function cardsWriteLines(dst: usize, tokens: bool, expiry: usize, service: usize, csv: bool): i32 {
+  let p = dst;
+  for (let i = 0; i < n; i++) {
+    p = putBytes(putField(p, 'pan', csv, true), rec(i), panLen);
+    p = putBytes(putField(p, 'lastFour', csv, false), rec(i) + <usize>(panLen - 4), 4);
+    p = putBytes(putField(p, 'expiry', csv, false), expiry, 4);
+    p = putBytes(putField(p, 'serviceCode', csv, false), service, 3);
+    p = putBytes(putField(p, 'cvv', csv, false), cvvAt(i, 0), 3);
+    p = putBytes(putField(p, 'cvv2', csv, false), cvvAt(i, 1), 3);
+    p = putBytes(putField(p, 'icvv', csv, false), cvvAt(i, 2), 3);
+    if (tokens) p = putToken(putField(p, 'token', csv, false), i);
+    else if (csv) p = putField(p, 'token', csv, false);
+    if (pinBlockBytes > 0) {
+      p = putPinBlock(putField(p, 'pinBlock', csv, false), i);
+      p = putBytes(putField(p, 'pvv', csv, false), PVVS + <usize>(i << 2), 4);
+    } else if (csv) p = putField(putField(p, 'pinBlock', csv, false), 'pvv', csv, false);
+    p = putText(p, csv ? '\n' : '"}\n');
+  }
+  return n > 0 ? <i32>(p - dst) / n : 0;
 }
 
 /** Wipes the chunk's scratch: PANs, PINs, blocks, tokens. */

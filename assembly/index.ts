@@ -37,7 +37,7 @@ export { pvvBatch } from './pvv';
 export { ibm3624Batch } from './ibm3624';
 export { pinblockEncode, pinblockDecode, pinblockTranslate } from './pinblock';
 export { ff1Batch, ff1WalkBatch } from './ff1';
-export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsIso4Fill, cardsPinBlocks, cardsWrite, cardsWipe } from './cards';
+export { CARDS_CHUNK, TOKEN_ANY, TOKEN_VALID, TOKEN_INVALID, TOKEN_ALPHANUMERIC, cardsStart, cardsPansFromCounters, cardsPansGiven, cardsCvvs, cardsTokens, cardsDerivePins, cardsPinsGiven, cardsPvvs, cardsIso4Fill, cardsPinBlocks, cardsWrite, cardsWriteLines, cardsWipe } from './cards';
 export { dcvv2HmacBatch, hotpSha256 } from './dcvv2';
 export { EMV_CARD, EMV_SLICE_MIN, EMV_DCVV_RECORD, EMV_PIN_RECORD, EMV_PIN_AT_CURRENT, EMV_PIN_AT_UDK, emvMasterKeys, emvAcBatch, emvDcvvBatch, emvCvc3Batch, emvPinChange } from './emv';
 export { DUKPT_TDES, DUKPT_AES, DUKPT_INITIAL, DUKPT_TRANSACTION, DUKPT_WORKING, DUKPT_KSN_AT, dukptSource, dukptKeys, dukptPinKey, dukptPinTranslate, dukptWipe } from './dukpt';

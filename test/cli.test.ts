@@ -11,8 +11,6 @@ import { fileURLToPath } from 'node:url';
 import * as api from '../src/index.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { postgresAvailable, startPostgres } from './helpers/postgres.js';
-import { line } from '../src/cli/issue.js';
-import fc from 'fast-check';
 import { testHsm } from './helpers/hsm.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -790,36 +788,4 @@ describe('the command line speaks in flags and never echoes a value', () => {
     expect(spaced.stderr).toMatch(/^cardhsm: ERR_FORMAT: <number> expected 2 or more digits/);
     expect(run(['luhn', 'check', '4111111111111112'], cwd).code).toBe(1);
   });
-});
-
-test('a JSON lines record is exactly JSON.stringify of the card, for every card shape', () => {
-  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
-  const card = fc
-    .record(
-      {
-        pan: digits(16),
-        lastFour: digits(4),
-        expiry: digits(4),
-        serviceCode: digits(3),
-        cvv: digits(3),
-        cvv2: digits(3),
-        icvv: digits(3),
-        token: fc.stringMatching(/^[0-9A-Z]{16}$/),
-        pinBlock: fc.stringMatching(/^[0-9A-F]{16,32}$/),
-        pvv: digits(4),
-      },
-      { requiredKeys: ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv'] },
-    )
-    .filter((c) => (c.pinBlock === undefined) === (c.pvv === undefined));
-  fc.assert(
-    fc.property(card, (c) => {
-      const ordered = Object.fromEntries(
-        ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv', 'token', 'pinBlock', 'pvv']
-          .filter((k) => k in c)
-          .map((k) => [k, c[k as keyof typeof c]]),
-      );
-      expect(line(ordered as unknown as api.IssuedCard, false)).toBe(JSON.stringify(ordered));
-      expect(line(ordered as unknown as api.IssuedCard, true).split(',')).toHaveLength(10);
-    }),
-  );
 });

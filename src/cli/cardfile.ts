@@ -8,11 +8,6 @@ import { CardHsmError } from '../errors.js';
 import { fileError } from './files.js';
 
 const CHUNK = 1 << 20;
-// The write buffer: flushed once it holds FLUSH_AT bytes, which leaves room for any record (a few hundred bytes).
-const BUFFER_BYTES = 1 << 20;
-const FLUSH_AT = BUFFER_BYTES - (64 << 10);
-/** Node's Buffer#latin1Write (not in @types/node): write(s, at, 'latin1') without the encoding dispatch. */
-type Latin1Buffer = Buffer & { latin1Write(s: string, at: number): number };
 
 /** Reads a file's lines in order, a chunk at a time (card files can be larger than a string may be). */
 class LineReader {
@@ -102,9 +97,6 @@ export class CardFile {
   #readFd: number | undefined;
   #fd: number | undefined;
   #verified = 0;
-  readonly #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-  #used = 0;
-  #buffered = 0;
 
   /**
    * `path` '-' is standard output. `existing` (from scanExisting) makes the first `existing.records` cards a
@@ -189,29 +181,19 @@ export class CardFile {
   }
 
   /**
-   * Adds one record (without its newline) to the write buffer: records are ASCII, so each is written into the
-   * buffer as it comes, with no joined string. True when the buffer is full enough to flush.
+   * Writes whole records (`lines`: ASCII lines, each ending with a newline, as Hsm.issueCardLines gives them) in
+   * one write, then zeroes them (they hold clear card data).
    */
-  add(line: string): boolean {
-    this.#used += (this.#buffer as Latin1Buffer).latin1Write(line, this.#used);
-    this.#buffer[this.#used++] = 10;
-    this.#buffered++;
-    return this.#used >= FLUSH_AT;
-  }
-
-  /** Writes the buffered records in one write; returns how many. */
-  async flush(): Promise<number> {
-    const n = this.#buffered;
-    if (n === 0) return 0;
-    const data = this.#buffer.subarray(0, this.#used);
-    if (this.toStdout) {
-      if (!process.stdout.write(Buffer.from(data))) await new Promise((r) => process.stdout.once('drain', r));
-    } else {
-      this.#write(this.#open(), data);
+  async write(lines: Uint8Array): Promise<void> {
+    try {
+      if (this.toStdout) {
+        if (!process.stdout.write(Buffer.from(lines))) await new Promise((r) => process.stdout.once('drain', r));
+      } else {
+        this.#write(this.#open(), lines);
+      }
+    } finally {
+      lines.fill(0);
     }
-    this.#used = 0;
-    this.#buffered = 0;
-    return n;
   }
 
   /**
@@ -219,7 +201,6 @@ export class CardFile {
    * Returns the SHA-256 of the whole file (hex), or undefined for standard output.
    */
   finish(complete: boolean): string | undefined {
-    if (this.#buffered > 0) throw new CardHsmError('ERR_INTERNAL', 'finish() before flush()');
     this.#endChecks();
     if (this.toStdout) return undefined;
     if (complete && this.#fd === undefined && this.#existing) this.#open(); // cuts a partial tail; writes nothing
@@ -234,7 +215,6 @@ export class CardFile {
   /** Closes without finishing (an error or an interruption): what was written stays, whole records only. */
   close(): void {
     this.#endChecks();
-    this.#buffer.fill(0, 0, this.#used); // clear card data
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }

@@ -1,10 +1,10 @@
-// `cardhsm issue`: mass issuance to a file — one unmasked IssuedCard per line (JSON lines, or CSV), streamed
-// with a progress bar and live throughput on stderr when it is a terminal, a summary at the end. Counters live in
-// the store (./cardhsm.db by default, or --store postgres://…). Every flag is checked, and the keys opened, before
-// the output file exists; the file is created 0600. Ctrl-C stops after the record being written: the file ends
-// on a whole record and the store stays consistent (leases are single statements). With --idempotency-key a
-// re-run reproduces the same cards: it checks the file's records against them one by one and continues after
-// the last whole record — never a duplicate, never a record it did not write.
+// `cardhsm issue`: mass issuance to a file — one unmasked IssuedCard per line (JSON lines or CSV, finished by the
+// kernel: Hsm.issueCardLines), streamed with a progress bar and live throughput on stderr when it is a terminal,
+// a summary at the end. Counters live in the store (./cardhsm.db by default, or --store postgres://…). Every flag
+// is checked, and the keys opened, before the output file exists; the file is created 0600. Ctrl-C stops after
+// the batch being written: the file ends on a whole record and the store stays consistent (leases are single
+// statements). With --idempotency-key a re-run reproduces the same cards: it checks the file's records against
+// them one by one and continues after the last whole record — never a duplicate, never a record it did not write.
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
@@ -12,7 +12,6 @@ import cliProgress from 'cli-progress';
 import { CardHsmError } from '../errors.js';
 import { Hsm } from '../hsm/hsm.js';
 import type { IssueOptions } from '../hsm/options.js';
-import type { IssuedCard } from '../issue/cards.js';
 import type { Store } from '../store/store.js';
 import { examples, int } from './calculator.js';
 import { CardFile, scanExisting, type ExistingFile } from './cardfile.js';
@@ -20,7 +19,7 @@ import { checkWritable, readText } from './files.js';
 import { developmentKeys, loadLmk, openStore } from './context.js';
 import { usageError, type Io } from './output.js';
 
-/** The CSV header: IssuedCard's fields, in the order line() writes them. */
+/** The CSV header: IssuedCard's fields, in the order Hsm.issueCardLines writes them. */
 const CSV_FIELDS = [
   'pan',
   'lastFour',
@@ -42,20 +41,6 @@ const KEY_FLAGS = {
 } as const;
 type KeyName = keyof typeof KEY_FLAGS;
 type Keys = Partial<Record<KeyName, string>>;
-
-/**
- * One card as a record: CSV, or the JSON of the IssuedCard (keys in IssuedCard order, as JSON.stringify writes
- * them). Every value is digits, hex or an alphanumeric token — nothing to escape — so the line is written out
- * directly: JSON.stringify per card was the main thread's largest cost in a million-card run.
- */
-export function line(card: IssuedCard, csv: boolean): string {
-  if (csv)
-    return `${card.pan},${card.lastFour},${card.expiry},${card.serviceCode},${card.cvv},${card.cvv2},${card.icvv},${card.token ?? ''},${card.pinBlock ?? ''},${card.pvv ?? ''}`;
-  let s = `{"pan":"${card.pan}","lastFour":"${card.lastFour}","expiry":"${card.expiry}","serviceCode":"${card.serviceCode}","cvv":"${card.cvv}","cvv2":"${card.cvv2}","icvv":"${card.icvv}"`;
-  if (card.token !== undefined) s += `,"token":"${card.token}"`;
-  if (card.pinBlock !== undefined) s += `,"pinBlock":"${card.pinBlock}","pvv":"${card.pvv}"`;
-  return `${s}}`;
-}
 
 interface Progress {
   tick(n: number): void;
@@ -282,30 +267,50 @@ async function writeCards(
   const progress = progressBar(options.count, checked);
   let t0 = Date.now();
   let written = 0;
-  const flush = async () => {
-    const n = await file.flush();
-    written += n;
-    progress.tick(n);
-  };
   try {
-    for await (const card of hsm.issueCards(options)) {
-      const text = line(card, csv);
-      if (file.pendingChecks > 0) {
-        file.check(text);
-        if (file.pendingChecks === 0) t0 = Date.now(); // the rate counts the new cards only
+    for await (const lines of hsm.issueCardLines({ ...options, format: csv ? 'csv' : 'jsonl' })) {
+      const fresh = checkResumed(file, lines);
+      if (fresh === undefined) {
+        lines.fill(0);
         continue;
       }
-      if (file.add(text)) {
-        await flush();
-        // The issuance loop only awaits resolved promises; give the event loop a turn so Ctrl-C is seen.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (interrupted) break;
-      }
+      if (written === 0 && checked > 0) t0 = Date.now(); // the rate counts the new cards only
+      const n = countLines(fresh);
+      await file.write(fresh);
+      lines.fill(0); // the checked lines before `fresh` too
+      written += n;
+      progress.tick(n);
+      // The issuance loop only awaits resolved promises; give the event loop a turn so Ctrl-C is seen.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted) break;
     }
-    await flush();
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
   }
   return { checked, written, seconds: (Date.now() - t0) / 1000, interrupted };
+}
+
+/**
+ * Checks the batch's first lines against the records an interrupted run left in the file (a resumed run); returns
+ * the lines past them, or undefined when the whole batch was already there.
+ */
+function checkResumed(file: CardFile, lines: Uint8Array): Uint8Array | undefined {
+  let from = 0;
+  while (file.pendingChecks > 0 && from < lines.length) {
+    const end = lines.indexOf(NEWLINE, from);
+    file.check(ascii.decode(lines.subarray(from, end)));
+    from = end + 1;
+  }
+  if (from >= lines.length) return undefined;
+  return from === 0 ? lines : lines.subarray(from);
+}
+
+const NEWLINE = 10;
+const ascii = new TextDecoder('latin1');
+
+function countLines(lines: Uint8Array): number {
+  let n = 0;
+  for (let at = lines.indexOf(NEWLINE); at >= 0; at = lines.indexOf(NEWLINE, at + 1)) n++;
+  return n;
 }

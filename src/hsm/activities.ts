@@ -141,7 +141,7 @@ export const HSM_PROFILES: Readonly<Record<ProfileName, readonly Activity[]>> = 
  * @example
  * METHOD_ACTIVITIES.verifyPin  // => 'pin.verify'
  * METHOD_ACTIVITIES.encryptClearPin  // => 'pin.clear'
- * Object.keys(METHOD_ACTIVITIES).length  // => 57
+ * Object.keys(METHOD_ACTIVITIES).length  // => 58
  */
 export const METHOD_ACTIVITIES = frozen({
   describeKey: 'keys.describe',
@@ -178,6 +178,7 @@ export const METHOD_ACTIVITIES = frozen({
   registerPinVerificationData: 'pin.issue',
   exportSecurityValues: 'pin.issue',
   issueCards: 'issue',
+  issueCardLines: 'issue',
   issueCard: 'issue',
   reissueCard: 'issue',
   panCapacity: 'issue',

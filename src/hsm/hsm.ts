@@ -646,6 +646,15 @@ export class Hsm {
     return this.#issuer.issueCards(options);
   }
   /**
+   * issueCards as finished JSON Lines or CSV: each batch's lines as ASCII bytes, written by the kernel (no card
+   * object, no string): what `cardhsm issue` writes to its files. The bytes are the caller's to wipe. `issue`
+   * @param options IssueCardLinesOptions.
+   * @throws as issueCards; ERR_FORMAT for a `format` other than 'jsonl' or 'csv'.
+   */
+  issueCardLines(options: O.IssueCardLinesOptions): AsyncGenerator<Uint8Array, void> {
+    return this.#issuer.issueCardLines(options);
+  }
+  /**
    * An instant card from a small lease (100 counters) this Hsm holds; with a PIN, its verification data is stored.
    * `issue`
    * @param options IssueOptions.

@@ -739,6 +739,28 @@ export interface IssueCardsOptions extends IssueOptions {
 }
 
 /**
+ * Mass issuance as finished lines (Hsm.issueCardLines): the options of issueCards and the `format` — `'jsonl'`, one
+ * JSON object per card with string values `{"pan","lastFour","expiry","serviceCode","cvv","cvv2","icvv"}`, then
+ * `"token"` with a token key and `"pinBlock"`, `"pvv"` with PIN keys; or `'csv'`, the ten fields
+ * pan,lastFour,expiry,serviceCode,cvv,cvv2,icvv,token,pinBlock,pvv with the absent ones empty (no header). Every
+ * line ends with a newline. Each batch comes as one Uint8Array of ASCII lines (ready for a file; bytes, unlike
+ * strings, can be wiped once written); the cards, with the same idempotency key, are the cards issueCards gives.
+ *
+ * @example
+ * const text = []
+ * for await (const lines of hsm.issueCardLines({ bin: '45717360', expiry: '2911', cvk: keys.cvk, panKey: keys.aesDek, count: 3, idempotencyKey: 'run-1', format: 'jsonl' })) text.push(new TextDecoder().decode(lines))
+ * const cards = text.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+ * cards.map((card) => card.pan)  // => ['4571736089111496', '4571736076124395', '4571736024999575']
+ * Object.keys(cards[0])  // => ['pan', 'lastFour', 'expiry', 'serviceCode', 'cvv', 'cvv2', 'icvv']
+ * const csv = []
+ * for await (const lines of hsm.issueCardLines({ bin: '45717360', expiry: '2911', cvk: keys.cvk, panKey: keys.aesDek, count: 3, idempotencyKey: 'run-1', format: 'csv' })) csv.push(new TextDecoder().decode(lines))
+ * csv.join('').split('\n')[0].split(',').length  // => 10
+ */
+export interface IssueCardLinesOptions extends IssueCardsOptions {
+  format: 'jsonl' | 'csv';
+}
+
+/**
  * Why a card is replaced (Hsm.reissueCard): LOST and STOLEN give a new PAN (the old card's reference is marked
  * replaced); DAMAGED, EXPIRED and EMERGENCY keep the PAN with a new expiry and new codes, and the PIN state.
  *

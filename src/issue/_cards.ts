@@ -30,7 +30,15 @@ export interface CardRecipe {
   serviceCode: string;
   pin?: { pinKey: Uint8Array; aes: boolean; pvk: Uint8Array; pvki: string; length: number; policy: PinPolicy };
   token?: { key: Uint8Array; options: TokenOptions };
+  /** Set: the kernel writes each card as a finished line of this format (Hsm.issueCardLines), not as a record. */
+  lines?: CardLineFormat;
 }
+
+/** The line formats of Hsm.issueCardLines: JSON Lines or CSV (assembly/cards.ts cardsWriteLines). */
+export type CardLineFormat = 'jsonl' | 'csv';
+
+/** The longest line cardsWriteLines writes for PANs of `panLength`: JSON with a token, an AES PIN block and a PVV. */
+const lineBytes = (panLength: number) => 2 * panLength + 173;
 
 /**
  * The cards' PINs, derived from the PVK and the PAN (as the IBM 3624 method derives a natural PIN): uniform over
@@ -100,10 +108,14 @@ const AT_ALLOWED = AT_FILL + 8 * CHUNK; // the policy's bitset, up to 125,000 by
 
 /**
  * A batch of cards as the kernel writes them: one fixed-width ASCII record per card (assembly/cards.ts
- * cardsWrite) — compact enough to cross from a worker thread as one string.
+ * cardsWrite) — compact enough to cross from a worker thread as one string — or, for a recipe with `lines`, one
+ * finished line per card (cardsWriteLines; `stride` is then the line's length).
  */
 export interface CardText {
+  /** The records (empty for a recipe with `lines`). */
   text: string;
+  /** A recipe with `lines`: the lines as ASCII bytes, which cross from a worker without a copy and can be wiped. */
+  lines?: Uint8Array;
   count: number;
   stride: number;
   panLength: number;
@@ -269,11 +281,13 @@ function runKernel(
   loadPans: (k: Kernel, base: number, n: number) => void,
   pins?: readonly string[],
 ): CardText {
-  const { cvk, expiry, serviceCode, pin, token } = recipe;
+  const { cvk, expiry, serviceCode, pin, token, lines } = recipe;
   const allowed = pin && !pins ? pinPolicyBitset(pin.policy, pin.length) : undefined;
   const texts: string[] = [];
+  let bytes: Uint8Array | undefined; // lines: every chunk's lines, in place (a run's lines all have one length)
   let stride = 0;
-  withKernel(AT_ALLOWED + (allowed?.length ?? 0), Math.min(count, CHUNK) * (2 * panLength + 9 + 36), (k) => {
+  const outBytes = Math.min(count, CHUNK) * (lines ? lineBytes(panLength) : 2 * panLength + 9 + 36);
+  withKernel(AT_ALLOWED + (allowed?.length ?? 0), outBytes, (k) => {
     const m = k.mem;
     const x = k.x;
     putAscii(m, k.IN + AT_EXPIRY, expiry);
@@ -305,8 +319,13 @@ function runKernel(
           );
         }
         if (pin) addPins(k, pin, n, base, pins);
-        stride = x.cardsWrite(k.OUT, +!!token);
-        texts.push(decodeAscii(m.subarray(k.OUT, k.OUT + n * stride)));
+        stride = lines
+          ? x.cardsWriteLines(k.OUT, +!!token, k.IN + AT_EXPIRY, k.IN + AT_SERVICE, +(lines === 'csv'))
+          : x.cardsWrite(k.OUT, +!!token);
+        if (lines) {
+          bytes ??= new Uint8Array(count * stride);
+          bytes.set(m.subarray(k.OUT, k.OUT + n * stride), base * stride);
+        } else texts.push(decodeAscii(m.subarray(k.OUT, k.OUT + n * stride)));
       } finally {
         x.cardsWipe();
       }
@@ -315,6 +334,7 @@ function runKernel(
   const pinBlockChars = pin ? (pin.aes ? 32 : 16) : 0;
   return {
     text: texts.length === 1 ? texts[0]! : texts.join(''),
+    ...(bytes ? { lines: bytes } : {}),
     count,
     stride,
     panLength,

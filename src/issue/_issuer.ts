@@ -15,6 +15,7 @@ import { kcvOf, type KeyVault, type OpenKey } from '../hsm/_vault.js';
 import { withOptions, type Run, type OperationContext } from '../hsm/_operation.js';
 import type { Purpose } from '../hsm/usage.js';
 import type {
+  IssueCardLinesOptions,
   IssueCardsOptions,
   IssueOptions,
   PanRangeOptions,
@@ -24,7 +25,16 @@ import type {
 import { PanIssuer } from './pan.js';
 import { issueInPool } from './_pool.js';
 import { flatten } from './_stream.js';
-import { cardsAt, cardsFor, cardsFromText, cardTextAt, expiryAfter, type CardRecipe, type CardText } from './_cards.js';
+import {
+  cardsAt,
+  cardsFor,
+  cardsFromText,
+  cardTextAt,
+  expiryAfter,
+  type CardLineFormat,
+  type CardRecipe,
+  type CardText,
+} from './_cards.js';
 import type { IssuedCard } from './cards.js';
 
 /** Runs at least this long use the worker pool unless `workers` says otherwise. */
@@ -281,22 +291,40 @@ export class Issuer {
   }
 
   issueCards(options: IssueCardsOptions): AsyncGenerator<IssuedCard, void> {
-    return flatten(this.#issueSlices(options));
+    return flatten<IssuedCard>(
+      this.#issueBatches('issueCards', options, undefined, function* (recipe, batch) {
+        for (let at = 0; at < batch.count; at += YIELD_SLICE)
+          yield cardsFromText(recipe, batch, at, Math.min(batch.count, at + YIELD_SLICE));
+      }),
+    );
+  }
+
+  /** The cards of issueCards as finished lines, a batch per array: written by the kernel, no card object made. */
+  issueCardLines(options: IssueCardLinesOptions): AsyncGenerator<Uint8Array, void> {
+    const format = (o: Record<string, unknown>) => checkOneOf('format', o.format, ['jsonl', 'csv'] as const);
+    return this.#issueBatches('issueCardLines', options, format, function* (_recipe, batch) {
+      yield batch.lines!;
+    });
   }
 
   /**
-   * issueCards as slices of a few hundred cards (see cardsFromText), flattened by the caller. The whole stream is
-   * one audited operation: authorized when first pulled, recorded when it ends (an error, the last card, or a
-   * consumer that stopped early).
+   * An issuance stream: each batch the kernel (or the pool) computes becomes what `slices` makes of it. The whole
+   * stream is one audited operation: authorized when first pulled, recorded when it ends (an error, the last card,
+   * or a consumer that stopped early).
    */
-  async *#issueSlices(options: unknown): AsyncGenerator<IssuedCard[]> {
+  async *#issueBatches<T>(
+    op: 'issueCards' | 'issueCardLines',
+    options: unknown,
+    linesOf: ((o: Record<string, unknown>) => CardLineFormat) | undefined,
+    slices: (recipe: CardRecipe, batch: CardText) => Iterable<T>,
+  ): AsyncGenerator<T> {
     let end!: (error?: unknown) => void;
     let ctx!: OperationContext;
     let o!: Record<string, unknown>;
     const whole = new Promise<void>((resolve, reject) => {
       end = (error) => (error === undefined ? resolve() : reject(error));
     });
-    const audited = withOptions(this.#run, 'issueCards', options, (c, checked) => {
+    const audited = withOptions(this.#run, op, options, (c, checked) => {
       ctx = c;
       o = checked;
       return whole;
@@ -304,12 +332,11 @@ export class Issuer {
     audited.catch(() => {}); // an error reaches the consumer from below; only the audit's own failure is awaited
     let release = () => {};
     try {
-      const plan = await this.#prepare(o, ctx);
+      const plan = await this.#prepare(o, ctx, linesOf?.(o));
       release = plan.release;
       let issued = 0;
       for await (const batch of plan.batches) {
-        for (let at = 0; at < batch.count; at += YIELD_SLICE)
-          yield cardsFromText(plan.recipe, batch, at, Math.min(batch.count, at + YIELD_SLICE));
+        yield* slices(plan.recipe, batch);
         issued += batch.count;
         if (typeof o.onProgress === 'function') o.onProgress({ issued, total: plan.count });
       }
@@ -327,6 +354,7 @@ export class Issuer {
   async #prepare(
     o: Record<string, unknown>,
     ctx: OperationContext,
+    lines?: CardLineFormat,
   ): Promise<{ recipe: CardRecipe; batches: AsyncGenerator<CardText>; count: number; release: () => void }> {
     const count = checkInt('count', o.count, 1, 1_000_000_000);
     const batchSize = o.batchSize === undefined ? 10_000 : checkInt('batchSize', o.batchSize, 1, 1_000_000);
@@ -339,6 +367,7 @@ export class Issuer {
         : checkInt('workers', o.workers, 1, 64);
     const store = this.#store();
     const { recipe, kcvs, panKey, panKeyKcv, release } = this.#open(o, ctx, new Date());
+    if (lines) recipe.lines = lines;
     try {
       const issuer = recipe.issuer;
       const range = panRange(issuer);

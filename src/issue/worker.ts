@@ -41,7 +41,9 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       run.failOnce = undefined;
       throw new Error('injected failure');
     }
-    parentPort!.postMessage({ id: msg.id, cards: cardTextAt(run.recipe, msg.start, msg.count) });
+    const cards = cardTextAt(run.recipe, msg.start, msg.count);
+    // Lines travel as bytes: transferred, not copied (and this thread keeps no copy of the card data).
+    parentPort!.postMessage({ id: msg.id, cards }, cards.lines ? [cards.lines.buffer as ArrayBuffer] : []);
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }

@@ -211,6 +211,7 @@ export interface KernelExports {
   cardsIso4Fill(ks: number, single: number, dst: number): void;
   cardsPinBlocks(ks: number, nr: number, single: number, fill: number): void;
   cardsWrite(dst: number, tokens: number): number;
+  cardsWriteLines(dst: number, tokens: number, expiry: number, service: number, csv: number): number;
   cardsWipe(): void;
   EMV_CARD: WasmGlobal;
   EMV_DCVV_RECORD: WasmGlobal;
