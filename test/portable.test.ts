@@ -1,8 +1,9 @@
 // cardhsm/core everywhere JavaScript runs, from the packed tarball (test/helpers/packed.ts: `npm pack`, installed
 // into an empty project with no network):
 // - the known-answer test files, unchanged, bundled as a user's bundler would bundle them (cardhsm/core under
-//   each runtime's export conditions) and run in Node (the control), in Debian's headless Chromium and in workerd,
-//   the Cloudflare Workers runtime: the same tests with the same results, test for test;
+//   each runtime's export conditions) and run in Node (the control), in Debian's headless Chromium, in workerd,
+//   the Cloudflare Workers runtime, and in Deno (the `deno` devDependency: Deno's own binary from npm; Deno
+//   resolves cardhsm/core from node_modules itself): the same tests with the same results, test for test;
 // - the calculator page (examples/calculator/) clicked through in Chromium, with a screenshot;
 // - init() in Chromium (the real .wasm compiled while it streams; no argument after an esbuild build) and in
 //   workerd (the .wasm imported as a module; bytes refused with a clear error);
@@ -33,6 +34,7 @@ import type { TestResult } from './portable/vitest.js';
 import { measureSizes } from '../scripts/size.mjs';
 
 const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser']; // what wrangler resolves a Worker's imports with
+const DENO = join(root, 'node_modules', '.bin', 'deno'); // the `deno` devDependency: Deno's own binary, from npm
 const work = mkdtempSync(join(tmpdir(), 'cardhsm-portable-'));
 const site = join(work, 'site'); // served to Chromium: the KAT page, the calculator, test pages
 const screenshots = join(root, 'test-output');
@@ -167,6 +169,34 @@ describe('the known-answer test files, unchanged, from the packed tarball', () =
     const results = JSON.parse(text) as TestResult[];
     expect(summary(results)).toEqual(summary(control));
     expect(outcomes(results)).toEqual(outcomes(control));
+  }, 180_000);
+
+  test('Deno (its own resolution of cardhsm/core from node_modules, the `deno` condition): the same tests with the same results', async () => {
+    const dir = join(app, 'kat-deno'); // inside the app, so that Deno finds node_modules/cardhsm
+    mkdirSync(dir);
+    await bundleKnownAnswers({ app, outdir: dir, platform: 'node', runtimeResolves: true, files });
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      "import { runKats } from './kat.js';\nconsole.log(JSON.stringify(await runKats()));\n",
+    );
+    // No network, no prompt; read access for the package's files, env for the test harness's colour check (the
+    // test files' own dependencies read process.env on load). DENO_DIR keeps Deno's cache in the temp dir.
+    const out = execFileSync(
+      DENO,
+      ['run', '--no-prompt', '--no-remote', '--node-modules-dir=manual', '--allow-read', '--allow-env', join(dir, 'run.mjs')],
+      {
+        cwd: app,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+        env: { ...process.env, DENO_DIR: join(work, 'deno-dir'), NO_COLOR: '1' },
+      },
+    );
+    const results = JSON.parse(out) as TestResult[];
+    expect(summary(results)).toEqual(summary(control));
+    // Test names made from a function's source keep `api.` here: with cardhsm left external, esbuild does not
+    // rewrite the test files' `import * as api` references into direct ones, as it does when it bundles cardhsm.
+    const unqualified = (rs: TestResult[]) => outcomes(rs).map((o) => o.replace(/\bapi\./g, ''));
+    expect(unqualified(results)).toEqual(unqualified(control));
   }, 180_000);
 });
 

@@ -1,5 +1,5 @@
 // Bundles the known-answer test files, unchanged, for a runtime where vitest cannot run (a browser page, a
-// Cloudflare Worker) — and for Node, the control: the same bundle under the same rules, so that any difference in
+// Cloudflare Worker, Deno) — and for Node, the control: the same bundle under the same rules, so that any difference in
 // results is the runtime's. cardhsm comes from the installed package (`cardhsm/core` resolved in `app` under the
 // runtime's export conditions, as a user's bundler resolves it); the test files' `vitest` is ./vitest.ts; their
 // Node-only imports and globals are stand-ins that report the test as not portable (./not-portable.ts).
@@ -52,6 +52,11 @@ export interface KatBundleOptions {
   platform: 'browser' | 'node';
   /** Export conditions beyond esbuild's defaults for the platform (e.g. workerd's). */
   conditions?: string[];
+  /**
+   * Leave `cardhsm/core` as an import for the runtime to resolve itself (Deno: from the app's node_modules, under
+   * its `deno` condition); the bundle must then sit inside `app`.
+   */
+  runtimeResolves?: boolean;
   files: string[];
 }
 
@@ -86,7 +91,9 @@ export async function bundleKnownAnswers(o: KatBundleOptions): Promise<string[]>
         if (!target.startsWith(srcDir)) return undefined;
         // The package's public API comes from the installed tarball; other source files are internals.
         if (target === join(srcDir, 'index.ts'))
-          return build.resolve('cardhsm/core', { kind: a.kind, resolveDir: o.app });
+          return o.runtimeResolves
+            ? { path: 'cardhsm/core', external: true }
+            : build.resolve('cardhsm/core', { kind: a.kind, resolveDir: o.app });
         return { path: target, namespace: 'internal-stand-in' };
       });
       build.onLoad({ filter: /.*/, namespace: 'portable' }, (a) => {
