@@ -183,7 +183,15 @@ describe('the known-answer test files, unchanged, from the packed tarball', () =
     // test files' own dependencies read process.env on load). DENO_DIR keeps Deno's cache in the temp dir.
     const out = execFileSync(
       DENO,
-      ['run', '--no-prompt', '--no-remote', '--node-modules-dir=manual', '--allow-read', '--allow-env', join(dir, 'run.mjs')],
+      [
+        'run',
+        '--no-prompt',
+        '--no-remote',
+        '--node-modules-dir=manual',
+        '--allow-read',
+        '--allow-env',
+        join(dir, 'run.mjs'),
+      ],
       {
         cwd: app,
         encoding: 'utf8',
