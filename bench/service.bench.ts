@@ -10,14 +10,15 @@
 // connection and with 4 pipelined (as Fastify's own benchmarks pipeline), which spends less of the shared cores
 // on the generator's side; each request still carries its own nonce and signature.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { CardhsmClient } from 'cardhsm/client';
-import { bodySha256, canonicalString, SIGNATURE_HEADERS, sign } from 'cardhsm/service';
+// The protocol from the client entry, not cardhsm/service: loading the server's packages into this process made
+// the other workloads' rows up to 40 % slower (CVV batch 10 M -> 6 M/s).
+import { CardhsmClient, canonicalString, SIGNATURE_HEADERS } from 'cardhsm/client';
 import { GROUP, pinBlockIso0, SECRETS } from '../test/helpers/service.js';
 import { writeConfig } from '../test/helpers/serve.js';
 import { postgresAvailable, startPostgres } from '../test/helpers/postgres.js';
@@ -86,13 +87,14 @@ function signRequest(req: {
   const body = typeof req.body === 'string' ? req.body : (req.body?.toString() ?? '');
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(12).toString('base64url');
-  const canonical = canonicalString(req.method!, req.path!, ts, nonce, CLIENT, bodySha256(Buffer.from(body)));
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const canonical = canonicalString(req.method!, req.path!, ts, nonce, CLIENT, bodyHash);
   req.headers = {
     ...req.headers,
     [SIGNATURE_HEADERS.client]: CLIENT,
     [SIGNATURE_HEADERS.timestamp]: ts,
     [SIGNATURE_HEADERS.nonce]: nonce,
-    [SIGNATURE_HEADERS.signature]: sign(SECRET, canonical),
+    [SIGNATURE_HEADERS.signature]: createHmac('sha256', SECRET).update(canonical).digest('hex'),
     ...(body ? { 'content-type': 'application/json' } : {}),
   };
   return req;

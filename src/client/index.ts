@@ -9,7 +9,7 @@ import type * as R from '../service/requests.js';
 import type * as S from '../service/schemas.js';
 import { canonicalString, SIGNATURE_HEADERS } from '../service/signature.js';
 
-export { SIGNATURE_HEADERS };
+export { canonicalString, SIGNATURE_HEADERS };
 
 /**
  * How a CardhsmClient reaches and signs for the service: its origin, the API client's id and secret (a
