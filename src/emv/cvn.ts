@@ -67,7 +67,8 @@ export const EMV_TRANSACTION_TAGS: Readonly<Record<string, keyof EmvTransaction>
   '9F10': 'iad',
 });
 
-const TAGS = [
+/** The fixed-length fields, with their lengths, in the order a cryptogram's data takes them (the IAD follows). */
+const FIXED_FIELDS = [
   ['amountAuthorized', 6],
   ['amountOther', 6],
   ['terminalCountryCode', 2],
@@ -79,7 +80,7 @@ const TAGS = [
   ['aip', 2],
   ['atc', 2],
 ] as const;
-const BASE_LENGTH = 33;
+const BASE_LENGTH = FIXED_FIELDS.reduce((n, [, length]) => n + length, 0); // 33
 
 /** The IAD byte ranges [from, to) a profile appends, in order. */
 function iadParts(p: CvnProfile, iadLength: number): ReadonlyArray<readonly [number, number]> {
@@ -105,7 +106,7 @@ const minIad = (p: CvnProfile): number => (p.iad === 'IAD' ? 1 : iadParts(p, 0).
 /** Validated transaction; `at` prefixes field names ('items[3].tx.'). */
 function checkTx(p: CvnProfile, tx: unknown, at: string): EmvTransaction {
   const o = checkOptions(at.slice(0, -1) || 'tx', tx);
-  for (const [field, length] of TAGS) checkBytes(`${at}${field}`, o[field], [length]);
+  for (const [field, length] of FIXED_FIELDS) checkBytes(`${at}${field}`, o[field], [length]);
   const iad = o.iad;
   if (!(iad instanceof Uint8Array)) checkBytes(`${at}iad`, iad, []);
   const n = (iad as Uint8Array).length;
@@ -126,7 +127,7 @@ function dataLength(p: CvnProfile, tx: EmvTransaction): number {
 /** Writes the AC data of a validated transaction at `at` in `m`; returns its length. */
 function writeData(p: CvnProfile, tx: EmvTransaction, m: Uint8Array, at: number): number {
   let o = at;
-  for (const [field] of TAGS) {
+  for (const [field] of FIXED_FIELDS) {
     m.set(tx[field], o);
     o += tx[field].length;
   }
@@ -191,7 +192,7 @@ function writeRecord(p: CvnProfile, m: Uint8Array, rec: number, item: AcItem, le
   m[rec + 33] = size >> 8;
   if (item.arqc) copyInto(m, rec + 40, item.arqc);
   let o = rec + HEAD;
-  for (const [field] of TAGS) o = copyInto(m, o, tx[field]);
+  for (const [field] of FIXED_FIELDS) o = copyInto(m, o, tx[field]);
   for (const [from, to] of iadParts(p, tx.iad.length)) o = copyInto(m, o, tx.iad, from, to);
   if (p.padding === 2) m[o] = 0x80;
 }
@@ -315,7 +316,7 @@ export interface EmvArqcItem {
 function wellFormedTx(p: CvnProfile, tx: unknown): boolean {
   if (typeof tx !== 'object' || tx === null) return false;
   const t = tx as Record<string, unknown>;
-  for (const [field, length] of TAGS) {
+  for (const [field, length] of FIXED_FIELDS) {
     const v = t[field];
     if (!(v instanceof Uint8Array) || v.length !== length) return false;
   }
