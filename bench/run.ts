@@ -134,11 +134,11 @@ async function main(): Promise<void> {
 
   if (service.length > 0) {
     log(
-      `\ncardhsm serve (built CLI, autocannon on loopback, signed requests, ${service[0]!.connections} connections, ${service[0]!.seconds} s each; server and load generator share the 2 cores, server CPU = its share of one core)`,
+      `\ncardhsm serve (built CLI, autocannon on loopback, signed requests, ${service[0]!.connections} connections, ${service[0]!.seconds} s each; server and load generator share the 2 cores; CPU = each process's share of one core, all its threads)`,
     );
     for (const r of service)
       log(
-        `  ${`${r.title} [${r.store}] pipelining ${r.pipelining}`.padEnd(64)} ${fmt(r.requestsPerSecond).padStart(10)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   server CPU ${serverCpu(r)}${r.non2xx ? `   non-2xx ${r.non2xx}` : ''}`,
+        `  ${`${r.title} [${r.store}] pipelining ${r.pipelining}`.padEnd(64)} ${fmt(r.requestsPerSecond).padStart(10)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   CPU server ${serverCpu(r)} generator ${r.generatorCpu.toFixed(2)}${r.non2xx ? `   non-2xx ${r.non2xx}` : ''}`,
       );
   }
   /** A route's best row (pipelining 1 or 4; both are printed and written). */
@@ -240,11 +240,11 @@ async function main(): Promise<void> {
           '',
           '`cardhsm serve` (built CLI, autocannon on loopback, signed requests):',
           '',
-          '| route | store | pipelining | req/s | p50 ms | p99 ms | server CPU (1 = one core) |',
-          '|---|---|---:|---:|---:|---:|---:|',
+          '| route | store | pipelining | req/s | p50 ms | p99 ms | server CPU | generator CPU |',
+          '|---|---|---:|---:|---:|---:|---:|---:|',
           ...service.map(
             (r) =>
-              `| ${r.title} | ${r.store} | ${r.pipelining} | ${fmt(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${serverCpu(r)} |`,
+              `| ${r.title} | ${r.store} | ${r.pipelining} | ${fmt(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${serverCpu(r)} | ${r.generatorCpu.toFixed(2)} |`,
           ),
         ]
       : []),

@@ -40,6 +40,8 @@ export interface ServiceRow {
   pipelining: number;
   /** The server process's CPU time over the run ÷ the run's wall time (1 = one core busy), if /proc has it. */
   serverCpu: number | undefined;
+  /** This process's (the load generator's) CPU time over the run ÷ the run's wall time. */
+  generatorCpu: number;
   seconds: number;
 }
 
@@ -60,10 +62,14 @@ function clockTicks(): number {
 }
 
 function start(dir: string, config: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', config, '--port', '0'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? []), CLI, 'serve', '--config', config, '--port', '0'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -120,8 +126,8 @@ async function load(
   seconds: number,
   connections: number,
   pipelining: number,
+  signed: Array<Record<string, string>>,
 ) {
-  const signed = presign(method, path, body, seconds * 20_000);
   let next = 0;
   const result = await autocannon({
     url,
@@ -184,10 +190,13 @@ export async function serviceRows(quick: boolean, only?: Set<string>): Promise<S
       const run = async (id: string, title: string, method: 'GET' | 'POST', path: string, body?: string) => {
         if (!want(id)) return;
         for (const pipelining of store === 'SQLite' ? [1, 4] : [1]) {
+          const signed = presign(method, path, body, seconds * 20_000);
           const cpu0 = cpuSeconds(server.proc.pid);
+          const own0 = process.cpuUsage();
           const t0 = performance.now();
-          const r = await load(server.url, method, path, body, seconds, connections, pipelining);
+          const r = await load(server.url, method, path, body, seconds, connections, pipelining, signed);
           const cpu1 = cpuSeconds(server.proc.pid);
+          const own = process.cpuUsage(own0);
           const wall = (performance.now() - t0) / 1000;
           rows.push({
             id,
@@ -200,6 +209,7 @@ export async function serviceRows(quick: boolean, only?: Set<string>): Promise<S
             connections,
             pipelining,
             serverCpu: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / wall,
+            generatorCpu: (own.user + own.system) / 1e6 / wall,
             seconds,
           });
         }
