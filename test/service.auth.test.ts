@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ROUTE_ACCESS, ROLES } from '../src/service/roles.js';
 import { servedRoutes } from '../src/service/app.js';
@@ -204,33 +205,60 @@ describe('signatures', () => {
   });
 });
 
+/** A signed GET of the test group with a chosen nonce (fetch, not the client: the nonce is the point). */
+function signedGroupGet(url: string, nonce: string, timestamp: number): Promise<Response> {
+  const path = `/cards/v1/config/affinity-groups/${GROUP}`;
+  const canonical = [
+    'CARDHSM-HMAC-SHA256',
+    'GET',
+    path,
+    String(timestamp),
+    nonce,
+    'cli-all',
+    createHash('sha256').update('').digest('hex'),
+  ].join('\n');
+  return fetch(`${url}${path}`, {
+    headers: {
+      'x-cardhsm-client': 'cli-all',
+      'x-cardhsm-timestamp': String(timestamp),
+      'x-cardhsm-nonce': nonce,
+      'x-cardhsm-signature': createHmac('sha256', SECRETS['cli-all']!).update(canonical).digest('hex'),
+    },
+  });
+}
+
 test('a nonce spent before a restart is still refused after it (SQLite: written behind, reloaded at start)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cardhsm-nonce-'));
   try {
     const config = resolveConfig(testConfig({ store: `sqlite:${join(dir, 'n.db')}` }), {});
-    const path = `/cards/v1/config/affinity-groups/${GROUP}`;
     const nonce = randomBytes(16).toString('hex');
     const timestamp = Math.floor(Date.now() / 1000);
     for (const expected of [200, 401]) {
       const s = await startService({ config, lmk: hexToBytes(LMK_HEX) });
-      const canonical = [
-        'CARDHSM-HMAC-SHA256',
-        'GET',
-        path,
-        String(timestamp),
-        nonce,
-        'cli-all',
-        createHash('sha256').update('').digest('hex'),
-      ].join('\n');
-      const r = await fetch(`${s.url}${path}`, {
-        headers: {
-          'x-cardhsm-client': 'cli-all',
-          'x-cardhsm-timestamp': String(timestamp),
-          'x-cardhsm-nonce': nonce,
-          'x-cardhsm-signature': createHmac('sha256', SECRETS['cli-all']!).update(canonical).digest('hex'),
-        },
-      });
-      expect(r.status).toBe(expected);
+      expect((await signedGroupGet(s.url, nonce, timestamp)).status).toBe(expected);
+      await s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SQLite: a written-behind nonce batch that does not parse fails signed calls closed (503), never open', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cardhsm-nonce-'));
+  try {
+    const file = join(dir, 'n.db');
+    const config = resolveConfig(testConfig({ store: `sqlite:${file}` }), {});
+    const first = await startService({ config, lmk: hexToBytes(LMK_HEX) });
+    await first.close(); // the migrations have run
+    const db = new Database(file);
+    db.prepare('INSERT INTO svc_nonce_batches (expires_at, nonces) VALUES (?, ?)').run(Date.now() + 300_000, '[["cli');
+    db.close();
+    const s = await startService({ config, lmk: hexToBytes(LMK_HEX) });
+    try {
+      const r = await signedGroupGet(s.url, randomBytes(16).toString('hex'), Math.floor(Date.now() / 1000));
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as { errors: Array<{ code: string }> }).errors[0]!.code).toBe('STORE_UNAVAILABLE');
+    } finally {
       await s.close();
     }
   } finally {

@@ -125,5 +125,5 @@ export async function spendNonce(ctx: Ctx, clientId: string, nonce: string, expi
 }
 
 export async function purgeNonces(ctx: Ctx): Promise<void> {
-  await ctx.database.nonces.deleteFrom('svc_nonces').where('expires_at', '<', ctx.now()).execute();
+  await ctx.database.purgeNonces(ctx.now());
 }

@@ -5,7 +5,7 @@ import type { Hsm } from '../hsm/hsm.js';
 import type { AffinityGroup } from './config.js';
 import type { Ctx } from './context.js';
 import { newId } from './context.js';
-import { prepared, type CardsTable, type Database } from './db.js';
+import type { CardsTable, Database } from './db.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { hasRole, type Caller } from './roles.js';
 import type { CardView } from './schemas.js';
@@ -57,16 +57,19 @@ export function cardView(ctx: Ctx, row: CardRow): CardView {
 /** The two hot lookups, compiled once per database. */
 const lookups = new WeakMap<
   object,
-  { byId: (p: readonly unknown[]) => Promise<CardRow[]>; byRef: (p: readonly unknown[]) => Promise<CardRow[]> }
+  {
+    byId: (p: readonly unknown[]) => Promise<CardRow | undefined>;
+    byRef: (p: readonly unknown[]) => Promise<CardRow | undefined>;
+  }
 >();
 
 function lookup(ctx: Ctx) {
   let l = lookups.get(ctx.database);
   if (!l) {
-    const { db } = ctx.database;
+    const { db, lookup: compile } = ctx.database;
     l = {
-      byId: prepared(db, db.selectFrom('svc_cards').selectAll().where('id', '=', '')),
-      byRef: prepared(db, db.selectFrom('svc_cards').selectAll().where('card_ref', '=', '')),
+      byId: compile(db.selectFrom('svc_cards').selectAll().where('id', '=', '')),
+      byRef: compile(db.selectFrom('svc_cards').selectAll().where('card_ref', '=', '')),
     };
     lookups.set(ctx.database, l);
   }
@@ -74,13 +77,13 @@ function lookup(ctx: Ctx) {
 }
 
 export async function cardById(ctx: Ctx, id: string, field = 'id'): Promise<CardRow> {
-  const row = (await lookup(ctx).byId([id]))[0];
+  const row = await lookup(ctx).byId([id]);
   if (!row) throw notFound('card', field);
   return row;
 }
 
 export async function cardByPan(ctx: Ctx, pan: string): Promise<CardRow> {
-  const row = (await lookup(ctx).byRef([ctx.cardRef(pan)]))[0];
+  const row = await lookup(ctx).byRef([ctx.cardRef(pan)]);
   if (!row) throw notFound('card', 'pan');
   return row;
 }
