@@ -24,23 +24,17 @@ const entryPoints = [
   'src/client/index.ts',
 ];
 
-// Packages the built code imports at run time instead of carrying inside it: the store drivers and fast-check
-// (optional, installed by the user), the command line's dependencies, and the service's (Fastify and its plugins,
-// TypeBox, Ajv, Kysely, prom-client) — loaded only by the service entry and `cardhsm serve`, never by 'cardhsm'.
+// Packages the built code imports at run time instead of carrying inside it: every dependency, optional dependency
+// and peer dependency of package.json — the store drivers, fast-check, the command line's packages and the
+// service's (Fastify and its plugins, TypeBox, Ajv, Kysely, prom-client), loaded only by the service entry and
+// `cardhsm serve`, never by 'cardhsm'. package.json is their one list.
+const manifest = require('../package.json');
 const external = [
-  'better-sqlite3',
-  'pg',
-  'fast-check',
-  'commander',
-  'cli-progress',
-  'read',
-  'fastify',
-  '@fastify/swagger',
-  '@fastify/type-provider-typebox',
-  '@sinclair/typebox',
-  'ajv',
-  'kysely',
-  'prom-client',
+  ...new Set(
+    [manifest.dependencies, manifest.optionalDependencies, manifest.peerDependencies].flatMap((d) =>
+      Object.keys(d ?? {}),
+    ),
+  ),
 ];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });

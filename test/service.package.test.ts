@@ -11,6 +11,7 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const SERVICE_DEPS = [
   'fastify',
   '@fastify/swagger',
+  '@fastify/cors',
   '@fastify/type-provider-typebox',
   '@sinclair/typebox',
   'ajv',
@@ -44,7 +45,15 @@ test('the root entry imports none of the service packages, even lazily; the serv
   const root = bareImports(join(dist, 'index.js'), true);
   for (const name of SERVICE_DEPS) expect(root.has(name), name).toBe(false);
   const service = bareImports(join(dist, 'service', 'main.js'), true);
-  for (const name of ['fastify', '@fastify/swagger', 'kysely', 'prom-client', 'ajv', '@sinclair/typebox'])
+  for (const name of [
+    'fastify',
+    '@fastify/swagger',
+    '@fastify/cors',
+    'kysely',
+    'prom-client',
+    'ajv',
+    '@sinclair/typebox',
+  ])
     expect(service.has(name), name).toBe(true);
   const client = bareImports(join(dist, 'client', 'index.js'), true);
   expect([...client]).toEqual([]);

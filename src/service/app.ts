@@ -5,6 +5,7 @@
 // serialized by its response schema. Every failure leaves as the seeds' error envelope; a 5xx never carries a
 // message or stack. The OpenAPI 3.1 document is built from the same schemas and served, unsigned, at /openapi.json.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -125,7 +126,8 @@ export async function buildApp(
   const metrics = createMetrics();
   const served: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') served.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD' && method !== 'OPTIONS') served.push({ method, url: route.url });
   });
   servedRoutes.set(app, served);
 
@@ -206,6 +208,19 @@ export async function buildApp(
     },
   });
   app.addSchema(ErrorEnvelope);
+
+  // Browser pages of the configured origins only (none by default). Preflights are answered unsigned, as browsers
+  // send them; every other request, from any origin, is still signed and checked. No cookies are involved: a page
+  // signs with a client secret it holds, so CORS here decides which pages may read answers, not who is trusted.
+  if (ctx.config.corsOrigins.length > 0)
+    await app.register(fastifyCors, {
+      origin: [...ctx.config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH'],
+      allowedHeaders: ['content-type', 'x-idempotency-key', ...Object.values(SIGNATURE_HEADERS)],
+      exposedHeaders: ['x-idempotent-replay'],
+      credentials: false,
+      maxAge: 600,
+    });
 
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config.access;

@@ -76,6 +76,17 @@ export const ConfigSchema = Type.Object(
       ]),
     ),
     store: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' })),
+    cors: Type.Optional(
+      Type.Object(
+        {
+          origins: Type.Array(
+            Type.String({ pattern: '^https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$', maxLength: 300 }),
+            { uniqueItems: true, maxItems: 100 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     record_key: KeyBlock,
     card_ref_key: Type.Optional(KeyBlock),
     audit_log: Type.Optional(Type.String({ minLength: 1 })),
@@ -174,6 +185,11 @@ export interface ServiceConfig {
   auditLog: string | undefined;
   dcvv2WindowSeconds: number;
   jobs: { leaseSeconds: number; chunkSize: number };
+  /**
+   * The browser origins (scheme://host[:port], lower-cased) whose pages may call the API (CORS); none by default.
+   * A request from another origin is still answered, without CORS headers, so its browser withholds the answer.
+   */
+  corsOrigins: readonly string[];
   groups: ReadonlyMap<string, AffinityGroup>;
   clients: ReadonlyMap<string, ApiClient>;
 }
@@ -286,6 +302,7 @@ export function resolveConfig(
     auditLog: c.audit_log,
     dcvv2WindowSeconds: c.dcvv2_window_seconds ?? 3600,
     jobs: { leaseSeconds: c.jobs?.lease_seconds ?? 30, chunkSize: c.jobs?.chunk_size ?? 100 },
+    corsOrigins: (c.cors?.origins ?? []).map((o) => o.toLowerCase()),
     groups,
     clients,
     lmk: c.lmk,

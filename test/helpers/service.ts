@@ -67,6 +67,8 @@ export interface ConfigOptions {
   groups?: Array<Record<string, unknown>>;
   jobs?: { lease_seconds?: number; chunk_size?: number };
   port?: number;
+  /** cors.origins: the browser origins whose pages may call the service. */
+  corsOrigins?: string[];
 }
 
 export const GROUP = 'afg-test';
@@ -94,6 +96,7 @@ export function testConfig(o: ConfigOptions): Record<string, unknown> {
     store: o.store,
     record_key: k.record_key,
     jobs: { lease_seconds: 30, chunk_size: 100, ...o.jobs },
+    ...(o.corsOrigins ? { cors: { origins: o.corsOrigins } } : {}),
     key_sets: {
       main: { cvk: k.cvk, pan_key: k.pan_key, pin_key: k.pin_key, pvk: k.pvk, token_key: k.token_key, imk: k.imk },
     },
