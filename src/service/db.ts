@@ -15,8 +15,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import type pg from 'pg';
-import { loadDriver } from '../store/_driver.js';
+import { loadDriver, postgresPool } from '../store/_driver.js';
 import { storeUnavailable } from '../store/_checks.js';
 
 export interface CardsTable {
@@ -309,9 +308,7 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
       },
     };
   } else {
-    const { Pool } = loadDriver<typeof pg>('pg');
-    const pool = new Pool({ connectionString: store, max: 20, connectionTimeoutMillis: 5_000, query_timeout: 15_000 });
-    pool.on('error', () => {}); // a dropped idle connection must not crash the process
+    const pool = postgresPool({ connectionString: store, max: 20 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const spendNonce = async (clientId: string, nonce: string, expiresAt: number) =>
       (await db

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { CardHsmError } from '../errors.js';
 import { SCHEMA, SQL, SqlStore, type Row, type Statement } from './_sql.js';
 import { storeUnavailable } from './_checks.js';
-import { loadDriver } from './_driver.js';
+import { postgresPool } from './_driver.js';
 
 /**
  * Options of PostgresStore: the server's connection string and the pool size. The example needs no server: the
@@ -46,15 +46,7 @@ export class PostgresStore extends SqlStore {
     if (typeof options?.connectionString !== 'string') {
       throw new CardHsmError('ERR_TYPE', '"connectionString" expected a postgres:// URL', 'connectionString');
     }
-    const { Pool } = loadDriver<typeof pg>('pg');
-    this.#pool = new Pool({
-      connectionString: options.connectionString,
-      max: options.max ?? 10,
-      connectionTimeoutMillis: 5_000,
-      query_timeout: 15_000,
-    });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
-    this.#pool.on('error', () => {});
+    this.#pool = postgresPool({ connectionString: options.connectionString, max: options.max ?? 10 });
   }
 
   /** Creates the tables once per store, under an advisory lock so that concurrent instances do not race. */
