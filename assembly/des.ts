@@ -7,8 +7,8 @@
 // FIPS 46-3 tables of des_tables.ts; schedules come from des_schedule.ts. ECB batches of BS_MIN blocks or more run
 // bitsliced instead (bitslice.ts, rounds generated from those same tables), with identical results.
 //
-// Depends on: des_tables.ts (IP, P, S-boxes), des_schedule.ts (schedule layout), bitslice.ts (large ECB batches).
-import { IP_TABLE, P_TABLE, S_BOXES, permute } from './des_tables';
+// Depends on: des_tables.ts (IP, P, S-boxes, permute, completeByteTable), des_schedule.ts (schedule layout), bitslice.ts (large ECB batches).
+import { IP_TABLE, P_TABLE, S_BOXES, completeByteTable, permute } from './des_tables';
 import { DES_SCHEDULE_BYTES } from './des_schedule';
 import { bsEcb, bsBlocks } from './bitslice';
 
@@ -33,11 +33,14 @@ export function initDes(): void {
     }
   }
   for (let k = 0; k < 8; k++) {
-    for (let b = 0; b < 256; b++) {
+    for (let i = 0; i < 8; i++) {
+      const b = 1 << i;
       const v = <u64>b << <u64>(56 - 8 * k);
       store<u64>(IP_BYTES + ((k * 256 + b) << 3), permute(v, 64, IP_TABLE, 64));
       store<u64>(FP_BYTES + ((k * 256 + b) << 3), permute(v, 64, fpTable, 64));
     }
+    completeByteTable(IP_BYTES + k * 256 * 8);
+    completeByteTable(FP_BYTES + k * 256 * 8);
   }
 }
 

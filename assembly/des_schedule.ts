@@ -4,8 +4,8 @@
 // A DES schedule is 16 rounds x two u32 words (kx, ky): each round's 48-bit subkey pre-arranged in the two words
 // that des.ts's f() XORs into rotl(R, 1) and rotr(R, 3). A TDES schedule is three DES schedules, K1 K2 K3.
 //
-// Depends on: des_tables.ts (the FIPS 46-3 tables, permute).
-import { PC1_TABLE, PC2_TABLE, SHIFTS, permute } from './des_tables';
+// Depends on: des_tables.ts (the FIPS 46-3 tables, permute, completeByteTable).
+import { PC1_TABLE, PC2_TABLE, SHIFTS, completeByteTable, permute } from './des_tables';
 
 /** Bytes of one DES subkey schedule: 16 rounds x two u32 words. */
 export const DES_SCHEDULE_BYTES: i32 = 128;
@@ -33,14 +33,19 @@ function arrangeSubkey(sub: u64): u64 {
 /** Builds the PC-1 and PC-2 byte tables. Called once, from the module's start. */
 export function initDesSchedule(): void {
   for (let k = 0; k < 8; k++) {
-    for (let b = 0; b < 256; b++) {
+    for (let i = 0; i < 8; i++) {
+      const b = 1 << i;
       store<u64>(PC1_BYTES + ((k * 256 + b) << 3), permute(<u64>b << <u64>(56 - 8 * k), 64, PC1_TABLE, 56));
     }
+    completeByteTable(PC1_BYTES + k * 256 * 8);
   }
+  // arrangeSubkey only moves bits, so PC-2 followed by it is still a bit selection.
   for (let j = 0; j < 7; j++) {
-    for (let b = 0; b < 256; b++) {
+    for (let i = 0; i < 8; i++) {
+      const b = 1 << i;
       store<u64>(PC2_BYTES + ((j * 256 + b) << 3), arrangeSubkey(permute(<u64>b << <u64>(48 - 8 * j), 56, PC2_TABLE, 48)));
     }
+    completeByteTable(PC2_BYTES + j * 256 * 8);
   }
 }
 
