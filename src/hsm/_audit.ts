@@ -38,7 +38,7 @@
 // in the file means nothing beyond each record's time); a writer's whole chain from another file under the same
 // key would verify too. Anchor each writer's latest mac elsewhere (a ticket, a second log, a WORM store) when
 // that matters.
-import { createHmac, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../_node.js';
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { constantTimeEqual } from '../bytes.js';
 import { constantTimeEqualString } from '../_bytes.js';
@@ -211,7 +211,7 @@ function canonical(writer: string, seq: number, prev: string, r: AuditRecord): s
 }
 
 function macOf(key: Uint8Array, body: string): string {
-  return createHmac('sha256', key).update(MAC_TAG).update(body).digest('hex');
+  return nodeCrypto().createHmac('sha256', key).update(MAC_TAG).update(body).digest('hex');
 }
 
 function checkKey(field: string, key: unknown): Uint8Array {
@@ -322,7 +322,7 @@ export class JsonlAuditSink {
 
   constructor(path: string) {
     this.path = checkPath(path);
-    this.writer = randomBytes(8).toString('hex');
+    this.writer = nodeCrypto().randomBytes(8).toString('hex');
     this.tornAtOpen = endsInPartialLine(this.path);
     sinkStates.set(this, {
       path: this.path,

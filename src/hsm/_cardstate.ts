@@ -4,7 +4,7 @@
 // block that does not decode counts as a wrong PIN, and only PIN issuance (setPin, generatePin, activateCard,
 // registerPinVerificationData) clears the PIN counter. Stored verification data carries an HMAC under the
 // reference key, so data changed in the database outside the Hsm is refused.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../_node.js';
 import { CardHsmError } from '../errors.js';
 import { constantTimeEqualString } from '../_bytes.js';
 import { checkBytes, checkDigits, checkOptions } from '../_validate.js';
@@ -76,7 +76,7 @@ export class CardState {
   /** HMAC-SHA-256 of the PAN under the reference key: 64 uppercase hex characters. */
   ref(pan: unknown): string {
     const p = checkDigits('pan', pan, 12, 19);
-    return createHmac('sha256', this.#refKey).update(p).digest('hex').toUpperCase();
+    return nodeCrypto().createHmac('sha256', this.#refKey).update(p).digest('hex').toUpperCase();
   }
 
   cardRef(pan: string): string {
@@ -87,7 +87,7 @@ export class CardState {
   #checkCardRef(cardRef: unknown, pan: string): string {
     if (typeof cardRef !== 'string') throw new CardHsmError('ERR_TYPE', '"cardRef" expected a string', 'cardRef');
     const expected = Buffer.from(this.ref(pan));
-    if (cardRef.length !== expected.length || !timingSafeEqual(Buffer.from(cardRef), expected)) {
+    if (cardRef.length !== expected.length || !nodeCrypto().timingSafeEqual(Buffer.from(cardRef), expected)) {
       throw new CardHsmError('ERR_CARD_REF', '"cardRef" is not the reference of this PAN', 'cardRef');
     }
     return cardRef;
@@ -105,7 +105,7 @@ export class CardState {
   }
 
   #mac(text: string): string {
-    return createHmac('sha256', this.#refKey).update(text).digest('hex');
+    return nodeCrypto().createHmac('sha256', this.#refKey).update(text).digest('hex');
   }
 
   // ---- PIN verification data ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The key vault: the LMK, and keys in and out of LMK key blocks (TR-31 version D under the AES-256 LMK). Every key
 // the Hsm uses is opened here — header checked against KEY_USAGE_RULES before any cryptography, then authenticated
 // and unwrapped — and every key it makes is sealed here. Clear keys live only between open() and withKeys' end.
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../_node.js';
 import { CardHsmError } from '../errors.js';
 import { frozen } from '../_freeze.js';
 import { keyCheckValue } from '../keys/kcv.js';
@@ -152,7 +152,7 @@ export class KeyVault {
 
   /** A key for the Hsm's own use (card references, audit MACs), derived from the LMK for `label`. */
   derive(label: string): Uint8Array {
-    return createHmac('sha256', this.#lmk).update(label).digest();
+    return nodeCrypto().createHmac('sha256', this.#lmk).update(label).digest();
   }
 
   /**

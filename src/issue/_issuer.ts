@@ -2,8 +2,7 @@
 // bound to their permutation key and kept apart from every nested prefix of the same length, counters leased so
 // that no number is ever issued twice — across processes and crashes — and cards computed in the issuance kernel,
 // on worker threads for large runs.
-import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { nodeCrypto, nodeOs } from '../_node.js';
 import { CardHsmError } from '../errors.js';
 import { bytesToHex } from '../bytes.js';
 import { checkDigits, checkExpiryYymm, checkInt, checkOneOf } from '../_validate.js';
@@ -84,7 +83,7 @@ function issueDigest(o: Record<string, unknown>, kcvs: Record<string, string>, c
     { count, kcvs, ...Object.fromEntries(fields.map((f) => [f, o[f] ?? null])) },
     (_, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v),
   );
-  return createHash('sha256').update(material).digest('hex');
+  return nodeCrypto().createHash('sha256').update(material).digest('hex');
 }
 
 function exhausted(range: string, remaining: number, wanted: number): CardHsmError {
@@ -362,7 +361,7 @@ export class Issuer {
     const workers =
       o.workers === undefined
         ? count >= POOL_MIN_CARDS
-          ? Math.min(availableParallelism(), 8)
+          ? Math.min(nodeOs().availableParallelism(), 8)
           : 1
         : checkInt('workers', o.workers, 1, 64);
     const store = this.#store();

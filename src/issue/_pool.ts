@@ -6,7 +6,8 @@
 // The threads outlive a run: starting one costs tens of milliseconds (more than a service's whole request for a
 // few thousand cards), so they are kept for the next run and ended after IDLE_MS without one. Keys do not outlive
 // a run: each run sends its recipe, and its end wipes it in every worker. Idle threads do not keep the process alive.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkers } from '../_node.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CardHsmError } from '../errors.js';
@@ -65,7 +66,9 @@ class PoolWorker {
   constructor() {
     // Node options pass on to the thread, except --input-type, which workers refuse (`node --input-type=module -e`).
     // Reading the process's flags is worker_threads plumbing: the one place outside cli/ that touches process.
-    this.#worker = new Worker(workerUrl(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+    this.#worker = new (nodeWorkers().Worker)(workerUrl(), {
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    });
     this.#worker.unref();
     this.#worker.on('message', (r: Reply) => {
       const p = this.#pending.get(r.id);
