@@ -4,25 +4,16 @@
 import { createRequire } from 'node:module';
 
 const requireBuiltin = createRequire(import.meta.url);
+const loaded = new Map<string, unknown>();
 
-let crypto: typeof import('node:crypto') | undefined;
-let workers: typeof import('node:worker_threads') | undefined;
-let os: typeof import('node:os') | undefined;
+function builtin<T>(name: string): T {
+  if (!loaded.has(name)) loaded.set(name, requireBuiltin(name));
+  return loaded.get(name) as T;
+}
 
 /** node:crypto (HMAC, hashes, randomBytes, timingSafeEqual), loaded on first call. */
-export function nodeCrypto(): typeof import('node:crypto') {
-  crypto ??= requireBuiltin('node:crypto') as typeof import('node:crypto');
-  return crypto;
-}
-
+export const nodeCrypto = () => builtin<typeof import('node:crypto')>('node:crypto');
 /** node:worker_threads (the issuance pool), loaded on first call. */
-export function nodeWorkers(): typeof import('node:worker_threads') {
-  workers ??= requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
-  return workers;
-}
-
+export const nodeWorkers = () => builtin<typeof import('node:worker_threads')>('node:worker_threads');
 /** node:os (the pool's default size), loaded on first call. */
-export function nodeOs(): typeof import('node:os') {
-  os ??= requireBuiltin('node:os') as typeof import('node:os');
-  return os;
-}
+export const nodeOs = () => builtin<typeof import('node:os')>('node:os');

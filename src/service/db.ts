@@ -266,19 +266,20 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
   if (store.startsWith('sqlite:')) {
     const path = store.slice('sqlite:'.length);
     const Driver = loadDriver<typeof BetterSqlite3>('better-sqlite3');
-    const open = (synchronous: 'FULL' | 'NORMAL', readonly = false) => {
+    // A writer sets WAL and its durability; the lookups' reader only reads what the writers committed.
+    const open = (mode: 'FULL' | 'NORMAL' | 'readonly') => {
       try {
-        const d = new Driver(path, { timeout: 5_000, readonly });
-        if (readonly) return d;
+        const d = new Driver(path, { timeout: 5_000, readonly: mode === 'readonly' });
+        if (mode === 'readonly') return d;
         d.pragma('journal_mode = WAL');
-        d.pragma(`synchronous = ${synchronous}`);
+        d.pragma(`synchronous = ${mode}`);
         return d;
       } catch (e) {
         throw storeUnavailable(e);
       }
     };
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(open('FULL')) }) });
-    const ledger = nonceLedger(open('NORMAL'));
+    const ledger = nonceLedger(cachedStatements(open('NORMAL')));
     // Opened on first use: the migrations below create the tables it reads.
     let reader: BetterSqlite3.Database | undefined;
     result = {
@@ -292,7 +293,7 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
         let names: string[] = [];
         return async (parameters) => {
           if (!statement) {
-            reader ??= open('NORMAL', true);
+            reader ??= open('readonly');
             statement = reader.prepare(text).raw(true);
             names = statement.columns().map((c) => c.name);
           }
@@ -342,9 +343,9 @@ export async function openDatabase(store: string): Promise<ServiceDatabase> {
 }
 
 /**
- * A better-sqlite3 connection whose prepare() reuses statements: Kysely prepares every query it runs, and on the
- * hot paths preparing cost more than running. Kysely holds the connection under a mutex and never iterates with
- * these statements, so reusing one is safe.
+ * A better-sqlite3 connection whose prepare() reuses statements: Kysely prepares every query it runs (and the nonce
+ * ledger its three), and on the hot paths preparing cost more than running. Kysely holds the connection under a
+ * mutex, the ledger runs each statement to its end, and neither iterates, so reusing one is safe.
  */
 function cachedStatements(d: BetterSqlite3.Database): { prepare(sql: string): BetterSqlite3.Statement; close(): void } {
   const cache = new Map<string, BetterSqlite3.Statement>();
@@ -369,7 +370,7 @@ function cachedStatements(d: BetterSqlite3.Database): { prepare(sql: string): Be
  * is the last 100 ms of nonces, replayable within their 300 s only across that crash. A batch that does not parse
  * fails the reload closed (503). (PostgreSQL, with several nodes, records every nonce before answering.)
  */
-function nonceLedger(d: BetterSqlite3.Database): {
+function nonceLedger(d: ReturnType<typeof cachedStatements>): {
   spend: (clientId: string, nonce: string, expiresAt: number) => Promise<boolean>;
   purge: (now: number) => Promise<void>;
   stop: () => void;
@@ -435,6 +436,7 @@ function nonceLedger(d: BetterSqlite3.Database): {
     stop() {
       clearInterval(timer);
       flush();
+      d.close();
     },
   };
 }
